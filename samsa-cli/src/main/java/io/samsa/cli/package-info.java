@@ -1,0 +1,4 @@
+/**
+ * The one {@code samsa} command line (picocli): server, topics, produce, consume, perf and demo.
+ */
+package io.samsa.cli;

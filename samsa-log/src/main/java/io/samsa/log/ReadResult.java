@@ -1,0 +1,17 @@
+package io.samsa.log;
+
+import java.nio.channels.FileChannel;
+
+/**
+ * A slice of one segment file holding whole batches, to be sent with {@code transferTo} without copying
+ * through the heap. {@code sizeInBytes == 0} means nothing to read at this offset yet.
+ *
+ * @param channel        the segment's file channel (owned by the log; do not close)
+ * @param position       byte position of the first batch
+ * @param sizeInBytes    bytes of whole batches from position
+ * @param logStartOffset log start offset at the time of the read
+ * @param logEndOffset   log end offset (= high watermark on a single node) at the time of the read
+ */
+public record ReadResult(FileChannel channel, long position, int sizeInBytes, long logStartOffset,
+                         long logEndOffset) {
+}
