@@ -1,0 +1,125 @@
+package io.samsa.protocol;
+
+import java.nio.ByteBuffer;
+
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
+
+/**
+ * Encodes and decodes Kafka protocol frames (the int32 size prefix is handled by the caller's framing,
+ * except in {@link #encodeRequest}, which returns a whole frame).
+ */
+public final class WireCodec {
+
+    private WireCodec() {
+    }
+
+    /**
+     * Reads the header of a request frame (without its size prefix). The buffer's position is left after
+     * the header. Throws {@link InvalidRequestException} for an unknown API key or a truncated header.
+     */
+    public static RequestHeader parseHeader(ByteBuffer frame) {
+        if (frame.remaining() < 8) {
+            throw new InvalidRequestException("Request header truncated: " + frame.remaining() + " bytes");
+        }
+        short key = frame.getShort(frame.position());
+        if (!ApiKeys.hasId(key)) {
+            throw new InvalidRequestException("Unknown API key " + key);
+        }
+        try {
+            return RequestHeader.parse(frame);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Malformed request header: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes the body of a request whose header was read with {@link #parseHeader}; the version must
+     * be one kafka-clients can parse.
+     */
+    public static DecodedRequest decodeBody(RequestHeader header, ByteBuffer frame) {
+        ApiKeys key = header.apiKey();
+        short version = header.apiVersion();
+        ApiMessage body;
+        try {
+            body = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request.data();
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("Malformed " + key + " v" + version + " request: " + e.getMessage(), e);
+        }
+        return new DecodedRequest(key, version, header.correlationId(), header.clientId(), body,
+                header.headerVersion());
+    }
+
+    /**
+     * An ApiVersions request of a version newer than we know cannot be parsed with our schemas; KIP-511
+     * says to answer it anyway (v0 body, UNSUPPORTED_VERSION) so the client can retry lower.
+     */
+    public static boolean isUnknownApiVersionsVersion(RequestHeader header) {
+        return header.apiKey() == ApiKeys.API_VERSIONS && !ApiKeys.API_VERSIONS.isVersionSupported(header.apiVersion());
+    }
+
+    /** Reads just enough of an unparseable request to be able to answer it: key, version, correlation id. */
+    public static DecodedRequest minimalHeader(ByteBuffer frame) {
+        ApiKeys key = ApiKeys.forId(frame.getShort(frame.position()));
+        short version = frame.getShort(frame.position() + 2);
+        int correlationId = frame.getInt(frame.position() + 4);
+        return new DecodedRequest(key, version, correlationId, null, new ApiVersionsRequestData(), (short) 0);
+    }
+
+    /**
+     * Builds the response frame (size prefix included). {@code responseVersion} is the version to encode
+     * the body at (normally the request's; the ApiVersions fallback uses 0). Record fields that are
+     * {@link FileSliceRecords} are sent with transferTo, not copied.
+     */
+    public static Send encodeResponse(DecodedRequest request, ApiMessage response, short responseVersion) {
+        short headerVersion = request.apiKey().responseHeaderVersion(responseVersion);
+        ResponseHeader header = new ResponseHeader(request.correlationId(), headerVersion);
+        return SendBuilder.buildResponseSend(header, response, responseVersion);
+    }
+
+    /** Client side: a whole request frame, size prefix included. */
+    public static ByteBuffer encodeRequest(ApiKeys key, short version, String clientId, int correlationId,
+                                           ApiMessage body) {
+        RequestHeaderData headerData = new RequestHeaderData()
+                .setRequestApiKey(key.id)
+                .setRequestApiVersion(version)
+                .setClientId(clientId)
+                .setCorrelationId(correlationId);
+        RequestHeader header = new RequestHeader(headerData, key.requestHeaderVersion(version));
+        ByteBuffer withoutSize = RequestUtils.serialize(header.data(), header.headerVersion(), body, version);
+        ByteBuffer frame = ByteBuffer.allocate(4 + withoutSize.remaining());
+        frame.putInt(withoutSize.remaining()).put(withoutSize).flip();
+        return frame;
+    }
+
+    /**
+     * Client side: decodes a response frame (size prefix removed) to the request's API key and version,
+     * checking the correlation id. Record fields are slices of {@code frame}.
+     */
+    public static ApiMessage decodeResponse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
+        ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
+        ResponseHeaderData header = new ResponseHeaderData(accessor, key.responseHeaderVersion(version));
+        if (header.correlationId() != expectedCorrelationId) {
+            throw new IllegalStateException("Correlation id mismatch: expected " + expectedCorrelationId
+                    + ", got " + header.correlationId());
+        }
+        return AbstractResponse.parseResponse(key, accessor, version).data();
+    }
+
+    /** Client side: the correlation id of a response frame, without decoding it. */
+    public static int peekCorrelationId(ByteBuffer frame) {
+        return frame.getInt(frame.position());
+    }
+}
