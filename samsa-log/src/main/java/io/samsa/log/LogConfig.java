@@ -44,4 +44,14 @@ public record LogConfig(
         return new LogConfig(segmentBytes, segmentMs, ms, bytes, flushIntervalMessages, flushIntervalMs,
                 indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
     }
+
+    /** Broker defaults with a topic's overrides applied (Kafka's topic config names). STUB until samsa-log lands. */
+    public static LogConfig fromTopicConfigs(java.util.Map<String, String> overrides, LogConfig defaults) {
+        return defaults;
+    }
+
+    /** The effective settings under Kafka's topic config names. STUB until samsa-log lands. */
+    public java.util.Map<String, String> toTopicConfigs() {
+        return java.util.Map.of();
+    }
 }

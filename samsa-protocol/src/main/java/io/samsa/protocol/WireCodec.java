@@ -3,7 +3,6 @@ package io.samsa.protocol;
 import java.nio.ByteBuffer;
 
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.network.Send;
@@ -11,6 +10,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -52,14 +53,13 @@ public final class WireCodec {
     public static DecodedRequest decodeBody(RequestHeader header, ByteBuffer frame) {
         ApiKeys key = header.apiKey();
         short version = header.apiVersion();
-        ApiMessage body;
+        AbstractRequest request;
         try {
-            body = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request.data();
+            request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed " + key + " v" + version + " request: " + e.getMessage(), e);
         }
-        return new DecodedRequest(key, version, header.correlationId(), header.clientId(), body,
-                header.headerVersion());
+        return new DecodedRequest(key, version, header.correlationId(), header.clientId(), request);
     }
 
     /**
@@ -71,11 +71,34 @@ public final class WireCodec {
     }
 
     /** Reads just enough of an unparseable request to be able to answer it: key, version, correlation id. */
-    public static DecodedRequest minimalHeader(ByteBuffer frame) {
-        ApiKeys key = ApiKeys.forId(frame.getShort(frame.position()));
-        short version = frame.getShort(frame.position() + 2);
-        int correlationId = frame.getInt(frame.position() + 4);
-        return new DecodedRequest(key, version, correlationId, null, new ApiVersionsRequestData(), (short) 0);
+    public static DecodedRequest headerOnly(RequestHeader header) {
+        return new DecodedRequest(header.apiKey(), header.apiVersion(), header.correlationId(), header.clientId(), null);
+    }
+
+    /** Whether kafka-clients has a schema for this API at this version (it can then be decoded). */
+    public static boolean canDecode(RequestHeader header) {
+        return header.apiKey().isVersionSupported(header.apiVersion());
+    }
+
+    /** The records of a Produce partition as the buffer they were read into (a slice of the request). */
+    public static ByteBuffer recordsBuffer(BaseRecords records) {
+        if (records == null) {
+            return ByteBuffer.allocate(0);
+        }
+        if (records instanceof MemoryRecords memory) {
+            return memory.buffer();
+        }
+        throw new InvalidRequestException("Unexpected records type " + records.getClass().getSimpleName());
+    }
+
+    /** Records for a response from a buffer of whole batches. */
+    public static BaseRecords memoryRecords(ByteBuffer buffer) {
+        return MemoryRecords.readableRecords(buffer);
+    }
+
+    /** No records. */
+    public static BaseRecords emptyRecords() {
+        return MemoryRecords.EMPTY;
     }
 
     /**

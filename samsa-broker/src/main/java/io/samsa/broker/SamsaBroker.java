@@ -1,0 +1,249 @@
+package io.samsa.broker;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.broker.api.ApiDispatcher;
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiRegistration;
+import io.samsa.broker.api.ApiVersionsHandler;
+import io.samsa.broker.api.RequestMetrics;
+import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.config.Listener;
+import io.samsa.broker.handler.BrokerIdentity;
+import io.samsa.broker.handler.BrokerStats;
+import io.samsa.broker.handler.CreatePartitionsHandler;
+import io.samsa.broker.handler.CreateTopicsHandler;
+import io.samsa.broker.handler.DeleteTopicsHandler;
+import io.samsa.broker.handler.DescribeClusterHandler;
+import io.samsa.broker.handler.DescribeConfigsHandler;
+import io.samsa.broker.handler.FetchHandler;
+import io.samsa.broker.handler.FetchWaiters;
+import io.samsa.broker.handler.InitProducerIdHandler;
+import io.samsa.broker.handler.ListOffsetsHandler;
+import io.samsa.broker.handler.MetadataHandler;
+import io.samsa.broker.handler.ProduceHandler;
+import io.samsa.broker.handler.ProducerIdManager;
+import io.samsa.broker.network.FrameHandler;
+import io.samsa.broker.network.SocketServer;
+import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.LogManager;
+
+/**
+ * A single-node Samsa broker, runnable in-process:
+ * <pre>{@code
+ * try (SamsaBroker broker = SamsaBroker.startEmbedded()) {
+ *     props.put("bootstrap.servers", broker.bootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ * {@link #startEmbedded()} binds an ephemeral loopback port and a temporary data directory that is removed
+ * on close; {@link #start(BrokerConfig)} runs with a full configuration.
+ */
+public final class SamsaBroker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SamsaBroker.class);
+
+    private final BrokerConfig config;
+    private final boolean deleteDataOnClose;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final LogManager logManager;
+    private final TopicRegistry topics;
+    private final FetchWaiters fetchWaiters = new FetchWaiters();
+    private final BrokerStats stats = new BrokerStats();
+    private final RequestMetrics requestMetrics = new RequestMetrics();
+    private final SocketServer socketServer;
+    private final BrokerIdentity identity;
+    private volatile boolean closed;
+
+    private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
+        long startNanos = System.nanoTime();
+        this.config = config;
+        this.deleteDataOnClose = deleteDataOnClose;
+        Path dataDir = config.dataDir();
+        Files.createDirectories(dataDir);
+        lockChannel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("Data directory " + dataDir.toAbsolutePath()
+                    + " is in use by another broker process (lock held on .lock)");
+        }
+        try {
+            MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
+            Path metaDir = dataDir.resolve("__samsa_meta");
+            topics = new TopicRegistry(metaDir, config.logDefaults());
+            logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC());
+            topics.attach(logManager);
+            ProducerIdManager producerIds = new ProducerIdManager(metaDir);
+
+            Dispatch dispatch = new Dispatch();
+            Listener l = config.listener();
+            socketServer = new SocketServer(l.host(), l.port(), config.numNetworkThreads(),
+                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), dispatch);
+            identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
+            dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
+            socketServer.start();
+        } catch (IOException | RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        log.info("Samsa broker {} listening on {}:{} (advertised {}:{}), data in {}, started in {} ms",
+                config.nodeId(), config.listener().host(), socketServer.port(), identity.host(), identity.port(),
+                dataDir.toAbsolutePath(), (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    public static SamsaBroker start(BrokerConfig config) throws IOException {
+        return new SamsaBroker(config, false);
+    }
+
+    public static SamsaBroker start(Map<String, String> props) throws IOException {
+        return start(BrokerConfig.from(props));
+    }
+
+    /** A broker on an ephemeral loopback port with a fresh temporary data directory, removed on close. */
+    public static SamsaBroker startEmbedded() throws IOException {
+        return startEmbedded(Map.of());
+    }
+
+    /** As {@link #startEmbedded()}, with extra settings (Kafka key names). */
+    public static SamsaBroker startEmbedded(Map<String, String> overrides) throws IOException {
+        Map<String, String> props = new HashMap<>();
+        props.put("listeners", "PLAINTEXT://127.0.0.1:0");
+        props.put("log.dirs", Files.createTempDirectory("samsa-embedded-").toString());
+        props.putAll(overrides);
+        return new SamsaBroker(BrokerConfig.from(props), true);
+    }
+
+    public String bootstrapServers() {
+        return identity.host() + ":" + identity.port();
+    }
+
+    public int port() {
+        return socketServer.port();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public TopicRegistry topics() {
+        return topics;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public RequestMetrics requestMetrics() {
+        return requestMetrics;
+    }
+
+    public int connectionCount() {
+        return socketServer.connectionCount();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        socketServer.close();
+        fetchWaiters.close();
+        logManager.close();
+        releaseLock();
+        if (deleteDataOnClose) {
+            deleteRecursively(config.dataDir());
+        }
+        log.info("Samsa broker {} stopped", config.nodeId());
+    }
+
+    private List<ApiRegistration> registrations(ProducerIdManager producerIds, Dispatch dispatch) {
+        List<ApiRegistration> r = new ArrayList<>();
+        // Produce is advertised from v0 although v3 is the oldest that parses (KAFKA-18659: librdkafka only
+        // enables gzip/snappy/lz4 when v0 is in range); older requests are refused by the parser.
+        r.add(reg(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(topics, fetchWaiters, stats)));
+        r.add(reg(ApiKeys.FETCH, 4, 18, new FetchHandler(topics, fetchWaiters, stats)));
+        r.add(reg(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(topics)));
+        r.add(reg(ApiKeys.METADATA, 0, 13, new MetadataHandler(identity, topics, config.autoCreateTopics(),
+                config.numPartitions())));
+        r.add(reg(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(() -> dispatch.target.registrations())));
+        r.add(reg(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
+                config.defaultReplicationFactor())));
+        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics)));
+        r.add(reg(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds)));
+        r.add(reg(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(topics, config)));
+        r.add(reg(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(topics)));
+        r.add(reg(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(identity)));
+        return r;
+    }
+
+    private static ApiRegistration reg(ApiKeys key, int min, int max, ApiHandler<?> handler) {
+        return new ApiRegistration(key, (short) min, (short) max, handler);
+    }
+
+    private String advertisedHost() throws IOException {
+        Listener advertised = config.advertisedListener();
+        if (advertised != null) {
+            return advertised.host();
+        }
+        String host = config.listener().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        }
+        return host;
+    }
+
+    private int advertisedPort() {
+        Listener advertised = config.advertisedListener();
+        return advertised != null && advertised.port() != 0 ? advertised.port() : socketServer.port();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.warn("Could not release the data directory lock", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Lets the socket server start before the dispatcher, which needs the bound port, exists. */
+    private static final class Dispatch implements FrameHandler {
+        volatile ApiDispatcher target;
+
+        @Override
+        public java.util.concurrent.CompletionStage<org.apache.kafka.common.network.Send> handle(
+                java.nio.ByteBuffer frame, ClientAddress client) {
+            return target.handle(frame, client);
+        }
+    }
+}

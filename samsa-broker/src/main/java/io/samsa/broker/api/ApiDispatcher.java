@@ -1,0 +1,103 @@
+package io.samsa.broker.api;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.broker.network.FrameHandler;
+import io.samsa.protocol.DecodedRequest;
+import io.samsa.protocol.WireCodec;
+
+/**
+ * Frame → handler → frame. A frame whose header cannot be read, or whose body does not parse, closes the
+ * connection (as Kafka does: there is no safe way to answer it). A known API at a version Samsa does not
+ * implement gets UNSUPPORTED_VERSION; an ApiVersions request of any version always gets an answer.
+ */
+public final class ApiDispatcher implements FrameHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
+
+    private final Map<ApiKeys, ApiRegistration> handlers = new EnumMap<>(ApiKeys.class);
+    private final RequestMetrics metrics;
+
+    public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics) {
+        registrations.forEach(r -> handlers.put(r.apiKey(), r));
+        this.metrics = metrics;
+    }
+
+    public Collection<ApiRegistration> registrations() {
+        return handlers.values();
+    }
+
+    @Override
+    public CompletionStage<Send> handle(ByteBuffer frame, ClientAddress client) {
+        long received = System.nanoTime();
+        RequestHeader header = WireCodec.parseHeader(frame);
+        ApiRegistration registration = handlers.get(header.apiKey());
+        if (registration == null || !registration.supports(header.apiVersion())) {
+            return CompletableFuture.completedFuture(unsupported(header, frame));
+        }
+        DecodedRequest request = WireCodec.decodeBody(header, frame);
+        RequestContext context = new RequestContext(request.apiKey(), request.apiVersion(), request.clientId(),
+                client, received);
+        CompletionStage<? extends ApiMessage> response;
+        try {
+            response = invoke(registration.handler(), context, request.body());
+        } catch (Exception e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        return response.handle((body, error) -> {
+            metrics.record(request.apiKey(), System.nanoTime() - received, error == null);
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CloseConnectionException close) {
+                    throw close;
+                }
+                if (Errors.forException(cause) == Errors.UNKNOWN_SERVER_ERROR) {
+                    log.error("Unexpected error handling {} v{} from {}", request.apiKey(), request.apiVersion(),
+                            client, cause);
+                }
+                return WireCodec.encodeResponse(request, request.errorResponse(cause), request.apiVersion());
+            }
+            return body == null ? null : WireCodec.encodeResponse(request, body, request.apiVersion());
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <Q extends ApiMessage> CompletionStage<? extends ApiMessage> invoke(
+            ApiHandler<Q> handler, RequestContext context, ApiMessage body) throws Exception {
+        return handler.handle(context, (Q) body);
+    }
+
+    private Send unsupported(RequestHeader header, ByteBuffer frame) {
+        if (header.apiKey() == ApiKeys.API_VERSIONS) {
+            // KIP-511: answer an ApiVersions we cannot serve with a v0 body listing what we do support.
+            ApiVersionsResponseData body = ApiVersionsHandler.describe(handlers.values())
+                    .setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+            return WireCodec.encodeResponse(WireCodec.headerOnly(header), body, (short) 0);
+        }
+        if (!WireCodec.canDecode(header)) {
+            throw new UnsupportedVersionException("Unsupported " + header.apiKey() + " version " + header.apiVersion());
+        }
+        DecodedRequest request = WireCodec.decodeBody(header, frame);
+        String message = handlers.containsKey(header.apiKey())
+                ? header.apiKey() + " version " + header.apiVersion() + " is not supported by Samsa"
+                : header.apiKey() + " is not supported by Samsa";
+        return WireCodec.encodeResponse(request, request.errorResponse(new UnsupportedVersionException(message)),
+                request.apiVersion());
+    }
+}

@@ -1,0 +1,156 @@
+package io.samsa.broker.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.log.LogConfig;
+
+/**
+ * The broker's settings, read from a {@code server.properties}-style map with Kafka's key names and
+ * defaults. Every value is checked when the broker starts: a bad one stops it with a message naming the
+ * key; an unknown key is only warned about (it may belong to a Kafka feature Samsa does not have yet).
+ */
+public final class BrokerConfig {
+    private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
+
+    /** Where data lives when {@code log.dirs} is not set (relative to the working directory). */
+    public static final String DEFAULT_DATA_DIR = "samsa-data";
+
+    private final Map<String, String> originals;
+    private final int nodeId;
+    private final Listener listener;
+    private final Listener advertisedListener;
+    private final Path dataDir;
+    private final int numPartitions;
+    private final short defaultReplicationFactor;
+    private final boolean autoCreateTopics;
+    private final int socketRequestMaxBytes;
+    private final int numNetworkThreads;
+    private final long connectionsMaxIdleMs;
+    private final long retentionCheckIntervalMs;
+    private final LogConfig logDefaults;
+    private final Map<String, String> effective = new TreeMap<>();
+
+    private BrokerConfig(Map<String, String> props) {
+        this.originals = Map.copyOf(props);
+        ConfigReader r = new ConfigReader(props);
+        nodeId = r.intValue("node.id", r.intValue("broker.id", 0, 0, Integer.MAX_VALUE), 0, Integer.MAX_VALUE);
+        r.alias("broker.id");
+        listener = Listener.parse("listeners", r.string("listeners", "PLAINTEXT://127.0.0.1:9092"));
+        String advertised = r.string("advertised.listeners", null);
+        advertisedListener = advertised == null ? null : Listener.parse("advertised.listeners", advertised);
+        String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
+        r.alias("log.dir");
+        if (dirs.contains(",")) {
+            throw new ConfigException("log.dirs", dirs, "Samsa uses a single data directory; give one path");
+        }
+        dataDir = Path.of(dirs.trim());
+        numPartitions = r.intValue("num.partitions", 1, 1, 1_000_000);
+        defaultReplicationFactor = (short) r.intValue("default.replication.factor", 1, 1, Short.MAX_VALUE);
+        autoCreateTopics = r.bool("auto.create.topics.enable", true);
+        socketRequestMaxBytes = r.intValue("socket.request.max.bytes", 104857600, 1, Integer.MAX_VALUE);
+        numNetworkThreads = r.intValue("num.network.threads", 3, 1, 256);
+        connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
+        retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
+
+        long hour = 3600_000L;
+        long rollMs = r.longValue("log.roll.ms", r.intValue("log.roll.hours", 168, 1, Integer.MAX_VALUE) * hour,
+                1, Long.MAX_VALUE);
+        r.alias("log.roll.hours");
+        long retentionMs = r.longValue("log.retention.ms",
+                r.longValue("log.retention.minutes", r.intValue("log.retention.hours", 168, -1, Integer.MAX_VALUE) * 60L,
+                        -1, Long.MAX_VALUE) * 60_000L, -1, Long.MAX_VALUE);
+        r.alias("log.retention.minutes");
+        r.alias("log.retention.hours");
+        String tsType = r.string("log.message.timestamp.type", "CreateTime");
+        if (!tsType.equals("CreateTime") && !tsType.equals("LogAppendTime")) {
+            throw new ConfigException("log.message.timestamp.type", tsType, "must be CreateTime or LogAppendTime");
+        }
+        logDefaults = new LogConfig(
+                r.intValue("log.segment.bytes", 1024 * 1024 * 1024, 14, Integer.MAX_VALUE),
+                rollMs,
+                retentionMs,
+                r.longValue("log.retention.bytes", -1L, -1, Long.MAX_VALUE),
+                r.longValue("log.flush.interval.messages", Long.MAX_VALUE, 1, Long.MAX_VALUE),
+                r.longValue("log.flush.interval.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
+                r.intValue("log.index.interval.bytes", 4096, 0, Integer.MAX_VALUE),
+                r.intValue("log.index.size.max.bytes", 10 * 1024 * 1024, 4, Integer.MAX_VALUE),
+                r.intValue("message.max.bytes", 1048588, 0, Integer.MAX_VALUE),
+                tsType.equals("LogAppendTime"),
+                r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
+                r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE));
+        // Known Kafka keys we accept but that have no effect on a single Samsa node.
+        for (String ignored : List.of("process.roles", "controller.quorum.voters", "controller.listener.names",
+                "inter.broker.listener.name", "listener.security.protocol.map", "num.io.threads",
+                "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
+                "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "transaction.state.log.min.isr", "group.initial.rebalance.delay.ms", "min.insync.replicas",
+                "controller.quorum.bootstrap.servers", "log.cleaner.enable", "delete.topic.enable")) {
+            r.accept(ignored);
+        }
+        for (String unknown : r.unusedKeys()) {
+            log.warn("Unknown configuration key '{}' is ignored", unknown);
+        }
+        effective.putAll(r.used());
+    }
+
+    /** Parses and checks {@code props}; throws ConfigException naming the first bad key. */
+    public static BrokerConfig from(Map<String, String> props) {
+        return new BrokerConfig(props);
+    }
+
+    /** Reads a properties file, then applies {@code overrides} on top. */
+    public static BrokerConfig load(Path file, Map<String, String> overrides) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                p.load(reader);
+            }
+            p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k).trim()));
+        }
+        props.putAll(overrides);
+        return from(props);
+    }
+
+    public Map<String, String> originals() { return originals; }
+
+    /** Every recognised key with the value in force (defaults included), for DescribeConfigs. */
+    public Map<String, String> effectiveValues() { return effective; }
+
+    public int nodeId() { return nodeId; }
+
+    public Listener listener() { return listener; }
+
+    /** What clients are told to connect to; defaults to the bound listener. */
+    public Listener advertisedListener() { return advertisedListener; }
+
+    public Path dataDir() { return dataDir; }
+
+    public int numPartitions() { return numPartitions; }
+
+    public short defaultReplicationFactor() { return defaultReplicationFactor; }
+
+    public boolean autoCreateTopics() { return autoCreateTopics; }
+
+    public int socketRequestMaxBytes() { return socketRequestMaxBytes; }
+
+    public int numNetworkThreads() { return numNetworkThreads; }
+
+    public long connectionsMaxIdleMs() { return connectionsMaxIdleMs; }
+
+    public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
+
+    public LogConfig logDefaults() { return logDefaults; }
+}

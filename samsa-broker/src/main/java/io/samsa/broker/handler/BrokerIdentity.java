@@ -1,0 +1,5 @@
+package io.samsa.broker.handler;
+
+/** This broker as clients are told about it: cluster id, node id and the advertised address. */
+public record BrokerIdentity(String clusterId, int nodeId, String host, int port) {
+}

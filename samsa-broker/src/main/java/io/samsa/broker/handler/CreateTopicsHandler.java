@@ -1,0 +1,124 @@
+package io.samsa.broker.handler;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.LogConfig;
+
+/**
+ * CreateTopics: validates name, partitions, replication factor (a single node holds one replica),
+ * manual assignments and configs; creates each topic, or only checks when {@code validateOnly}.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+    private static final Logger log = LoggerFactory.getLogger(CreateTopicsHandler.class);
+    private static final byte DYNAMIC_TOPIC_CONFIG = 1;
+    private static final byte DEFAULT_CONFIG = 5;
+
+    private final TopicRegistry topics;
+    private final int nodeId;
+    private final int defaultPartitions;
+    private final short defaultReplicationFactor;
+
+    public CreateTopicsHandler(TopicRegistry topics, int nodeId, int defaultPartitions, short defaultReplicationFactor) {
+        this.topics = topics;
+        this.nodeId = nodeId;
+        this.defaultPartitions = defaultPartitions;
+        this.defaultReplicationFactor = defaultReplicationFactor;
+    }
+
+    @Override
+    public CompletionStage<CreateTopicsResponseData> handle(RequestContext context, CreateTopicsRequestData request) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        Map<String, Integer> seen = new HashMap<>();
+        request.topics().forEach(t -> seen.merge(t.name(), 1, Integer::sum));
+        for (CreatableTopic topic : request.topics()) {
+            CreatableTopicResult result = new CreatableTopicResult().setName(topic.name());
+            try {
+                if (seen.get(topic.name()) > 1) {
+                    throw new InvalidRequestException("Create topics request from client contains a duplicate topic: "
+                            + topic.name());
+                }
+                create(topic, request.validateOnly(), result, context.apiVersion());
+            } catch (ApiException e) {
+                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            } catch (Exception e) {
+                log.error("Creating topic {} failed", topic.name(), e);
+                result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());
+            }
+            if (context.apiVersion() < 1) {
+                result.setErrorMessage(null);
+            }
+            response.topics().add(result);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private void create(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result, short version)
+            throws Exception {
+        int partitions = topic.numPartitions() == -1 ? defaultPartitions : topic.numPartitions();
+        short replication = topic.replicationFactor() == -1 ? defaultReplicationFactor : topic.replicationFactor();
+        if (!topic.assignments().isEmpty()) {
+            if (topic.numPartitions() != -1 || topic.replicationFactor() != -1) {
+                throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
+                        + "were set. Both cannot be used at the same time.");
+            }
+            partitions = topic.assignments().size();
+            for (CreatableReplicaAssignment a : topic.assignments()) {
+                if (!a.brokerIds().equals(List.of(nodeId))) {
+                    throw new InvalidReplicaAssignmentException("Replica assignment " + a.brokerIds()
+                            + " names brokers other than this single node (" + nodeId + ")");
+                }
+            }
+            replication = 1;
+        }
+        if (replication < 1) {
+            throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
+        }
+        if (replication > 1) {
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replication
+                    + " time(s): The target replication factor of " + replication
+                    + " cannot be reached because only 1 broker(s) are registered.");
+        }
+        Map<String, String> configs = new HashMap<>();
+        topic.configs().forEach(c -> configs.put(c.name(), c.value()));
+        LogConfig logConfig;
+        TopicInfo created = null;
+        if (validateOnly) {
+            logConfig = topics.validateNew(topic.name(), partitions, configs);
+        } else {
+            created = topics.create(topic.name(), partitions, configs);
+            logConfig = created.logConfig();
+        }
+        if (version >= 5) {
+            result.setNumPartitions(partitions).setReplicationFactor(replication);
+            logConfig.toTopicConfigs().forEach((name, value) -> result.configs().add(new CreatableTopicConfigs()
+                    .setName(name).setValue(value).setReadOnly(false)
+                    .setConfigSource(configs.containsKey(name) ? DYNAMIC_TOPIC_CONFIG : DEFAULT_CONFIG)
+                    .setIsSensitive(false)));
+        }
+        if (version >= 7 && created != null) {
+            result.setTopicId(created.id());
+        }
+    }
+}

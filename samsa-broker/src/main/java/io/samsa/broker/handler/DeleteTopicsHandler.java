@@ -1,0 +1,71 @@
+package io.samsa.broker.handler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+
+/** DeleteTopics: by name (v0–5) or by name or topic ID (v6+). */
+public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+    private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
+
+    private final TopicRegistry topics;
+
+    public DeleteTopicsHandler(TopicRegistry topics) {
+        this.topics = topics;
+    }
+
+    @Override
+    public CompletionStage<DeleteTopicsResponseData> handle(RequestContext context, DeleteTopicsRequestData request) {
+        List<DeleteTopicState> wanted = new ArrayList<>(request.topics());
+        request.topicNames().forEach(n -> wanted.add(new DeleteTopicState().setName(n)));
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        short version = context.apiVersion();
+        for (DeleteTopicState w : wanted) {
+            DeletableTopicResult result = new DeletableTopicResult().setName(w.name());
+            String name = w.name();
+            if (name == null) {
+                TopicInfo byId = topics.get(w.topicId()).orElse(null);
+                if (byId == null) {
+                    response.responses().add(result.setTopicId(w.topicId())
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+                    continue;
+                }
+                name = byId.name();
+                result.setName(name);
+            }
+            try {
+                Uuid id = topics.get(name).map(TopicInfo::id).orElse(Uuid.ZERO_UUID);
+                topics.delete(name);
+                if (version >= 6) {
+                    result.setTopicId(id);
+                }
+            } catch (ApiException e) {
+                result.setErrorCode(Errors.forException(e).code());
+                if (version >= 5) {
+                    result.setErrorMessage(e.getMessage());
+                }
+            } catch (Exception e) {
+                log.error("Deleting topic {} failed", name, e);
+                result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code());
+            }
+            response.responses().add(result);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,35 @@
+package io.samsa.broker.handler;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.RequestContext;
+
+/**
+ * InitProducerId for idempotent (non-transactional) producers: always a fresh producer id at epoch 0, as
+ * Kafka does (an idempotent producer bumps its own epoch, KIP-360). Transactions are not supported yet.
+ */
+public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+    private final ProducerIdManager ids;
+
+    public InitProducerIdHandler(ProducerIdManager ids) {
+        this.ids = ids;
+    }
+
+    @Override
+    public CompletionStage<InitProducerIdResponseData> handle(RequestContext context, InitProducerIdRequestData request)
+            throws Exception {
+        InitProducerIdResponseData response = new InitProducerIdResponseData();
+        if (request.transactionalId() != null) {
+            return CompletableFuture.completedFuture(response
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code())
+                    .setProducerId(-1).setProducerEpoch((short) -1));
+        }
+        return CompletableFuture.completedFuture(response.setProducerId(ids.next()).setProducerEpoch((short) 0));
+    }
+}
