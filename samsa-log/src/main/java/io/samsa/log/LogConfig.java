@@ -1,5 +1,10 @@
 package io.samsa.log;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+
 /**
  * Per-log settings, named and defaulted as Kafka's topic configs (broker-level names in brackets).
  *
@@ -45,13 +50,201 @@ public record LogConfig(
                 indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
-    /** Broker defaults with a topic's overrides applied (Kafka's topic config names). STUB until samsa-log lands. */
-    public static LogConfig fromTopicConfigs(java.util.Map<String, String> overrides, LogConfig defaults) {
-        return defaults;
+    /** Kafka topic config names this record models. */
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+
+    /** The names {@link #fromTopicConfigs} interprets. */
+    public static final Set<String> MODELED_CONFIG_NAMES = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS,
+            RETENTION_BYTES, FLUSH_MESSAGES, FLUSH_MS, INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MAX_MESSAGE_BYTES,
+            MESSAGE_TIMESTAMP_TYPE, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS);
+
+    /**
+     * Kafka's other topic configs with their defaults: accepted (so that tools that set them work) but
+     * not acted upon by the log; rendered by {@link #toTopicConfigs()} for DescribeConfigs.
+     */
+    public static final Map<String, String> UNMODELED_DEFAULTS = unmodeledDefaults();
+
+    /** Every topic config name accepted by {@link #fromTopicConfigs}. */
+    public static final Set<String> TOPIC_CONFIG_NAMES = topicConfigNames();
+
+    private static Map<String, String> unmodeledDefaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cleanup.policy", "delete");
+        m.put("compression.type", "producer");
+        m.put("compression.gzip.level", "-1");
+        m.put("compression.lz4.level", "9");
+        m.put("compression.zstd.level", "3");
+        m.put("delete.retention.ms", "86400000");
+        m.put("file.delete.delay.ms", "60000");
+        m.put("follower.replication.throttled.replicas", "");
+        m.put("leader.replication.throttled.replicas", "");
+        m.put("local.retention.bytes", "-2");
+        m.put("local.retention.ms", "-2");
+        m.put("max.compaction.lag.ms", "9223372036854775807");
+        m.put("min.cleanable.dirty.ratio", "0.5");
+        m.put("min.compaction.lag.ms", "0");
+        m.put("min.insync.replicas", "1");
+        m.put("preallocate", "false");
+        m.put("remote.storage.enable", "false");
+        m.put("remote.log.copy.disable", "false");
+        m.put("remote.log.delete.on.disable", "false");
+        m.put("segment.jitter.ms", "0");
+        m.put("unclean.leader.election.enable", "false");
+        m.put("message.downconversion.enable", "true");
+        m.put("message.format.version", "3.0-IV1");
+        m.put("message.timestamp.difference.max.ms", "9223372036854775807");
+        return java.util.Collections.unmodifiableMap(m);
     }
 
-    /** The effective settings under Kafka's topic config names. STUB until samsa-log lands. */
-    public java.util.Map<String, String> toTopicConfigs() {
-        return java.util.Map.of();
+    private static Set<String> topicConfigNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(MODELED_CONFIG_NAMES);
+        names.addAll(UNMODELED_DEFAULTS.keySet());
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * Applies Kafka topic-config overrides (Kafka's names and validators) to {@code defaults}. Names Kafka
+     * knows but the log does not act on (cleanup.policy, min.insync.replicas, compression.type, ...) are
+     * accepted and ignored; unknown names and invalid values throw {@link ConfigException}.
+     */
+    public static LogConfig fromTopicConfigs(Map<String, String> overrides, LogConfig defaults) {
+        LogConfig c = defaults;
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue() == null ? null : e.getValue().trim();
+            if (!TOPIC_CONFIG_NAMES.contains(name)) {
+                throw new ConfigException("Unknown topic config name: " + name);
+            }
+            if (value == null) {
+                continue; // null = use the default
+            }
+            switch (name) {
+                case SEGMENT_BYTES -> c = c.withSegmentBytes(parseInt(name, value, 14));
+                case SEGMENT_MS -> c = c.withSegmentMs(parseLong(name, value, 1));
+                case RETENTION_MS -> c = c.withRetention(parseLong(name, value, -1), c.retentionBytes());
+                case RETENTION_BYTES -> c = c.withRetention(c.retentionMs(), parseLong(name, value, Long.MIN_VALUE));
+                case FLUSH_MESSAGES -> c = c.withFlushIntervalMessages(parseLong(name, value, 1));
+                case FLUSH_MS -> c = c.withFlushIntervalMs(parseLong(name, value, 0));
+                case INDEX_INTERVAL_BYTES -> c = c.withIndexIntervalBytes(parseInt(name, value, 0));
+                case SEGMENT_INDEX_BYTES -> c = c.withMaxIndexBytes(parseInt(name, value, 4));
+                case MAX_MESSAGE_BYTES -> c = c.withMaxMessageBytes(parseInt(name, value, 0));
+                case MESSAGE_TIMESTAMP_TYPE -> {
+                    if (value.equals("CreateTime")) {
+                        c = c.withLogAppendTime(false);
+                    } else if (value.equals("LogAppendTime")) {
+                        c = c.withLogAppendTime(true);
+                    } else {
+                        throw new ConfigException(name, value, "String must be one of: CreateTime, LogAppendTime");
+                    }
+                }
+                case MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> c = c.withTimestampBounds(parseLong(name, value, 0),
+                        c.timestampAfterMaxMs());
+                case MESSAGE_TIMESTAMP_AFTER_MAX_MS -> c = c.withTimestampBounds(c.timestampBeforeMaxMs(),
+                        parseLong(name, value, 0));
+                default -> {
+                    // accepted, not acted upon
+                }
+            }
+        }
+        return c;
+    }
+
+    private static long parseLong(String name, String value, long min) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, value, "Expected value to be a 64-bit integer (long)");
+        }
+        if (v < min) {
+            throw new ConfigException(name, value, "Value must be at least " + min);
+        }
+        return v;
+    }
+
+    private static int parseInt(String name, String value, int min) {
+        long v;
+        try {
+            v = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, value, "Expected value to be a 32-bit integer");
+        }
+        if (v < min) {
+            throw new ConfigException(name, value, "Value must be at least " + min);
+        }
+        return (int) v;
+    }
+
+    /**
+     * The effective config under Kafka's names (the modelled settings, then Kafka's defaults for the
+     * others), for DescribeConfigs.
+     */
+    public Map<String, String> toTopicConfigs() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(SEGMENT_BYTES, Integer.toString(segmentBytes));
+        m.put(SEGMENT_MS, Long.toString(segmentMs));
+        m.put(RETENTION_MS, Long.toString(retentionMs));
+        m.put(RETENTION_BYTES, Long.toString(retentionBytes));
+        m.put(FLUSH_MESSAGES, Long.toString(flushIntervalMessages));
+        m.put(FLUSH_MS, Long.toString(flushIntervalMs));
+        m.put(INDEX_INTERVAL_BYTES, Integer.toString(indexIntervalBytes));
+        m.put(SEGMENT_INDEX_BYTES, Integer.toString(maxIndexBytes));
+        m.put(MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes));
+        m.put(MESSAGE_TIMESTAMP_TYPE, logAppendTime ? "LogAppendTime" : "CreateTime");
+        m.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.toString(timestampBeforeMaxMs));
+        m.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, Long.toString(timestampAfterMaxMs));
+        m.putAll(UNMODELED_DEFAULTS);
+        return m;
+    }
+
+    public LogConfig withSegmentMs(long v) {
+        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withFlushIntervalMessages(long v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, v, flushIntervalMs,
+                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withFlushIntervalMs(long v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, v,
+                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withIndexIntervalBytes(int v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                v, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withMaxIndexBytes(int v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                indexIntervalBytes, v, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withMaxMessageBytes(int v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                indexIntervalBytes, maxIndexBytes, v, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withLogAppendTime(boolean v) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                indexIntervalBytes, maxIndexBytes, maxMessageBytes, v, timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    public LogConfig withTimestampBounds(long beforeMaxMs, long afterMaxMs) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
+                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, beforeMaxMs, afterMaxMs);
     }
 }

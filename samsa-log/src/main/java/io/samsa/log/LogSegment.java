@@ -1,0 +1,496 @@
+package io.samsa.log;
+
+import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
+import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
+import static io.samsa.log.RecordBatchHeader.MAGIC_V2;
+import static io.samsa.log.RecordBatchHeader.MIN_BATCH_LENGTH;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment: a {@code .log} file of whole v2 batches plus its {@code .index} and {@code .timeindex}.
+ * Appends are made by the owning {@link Log} under its lock; reads use positional I/O only and are bounded
+ * by a committed position captured by the caller, so they never see a half-written batch.
+ */
+final class LogSegment {
+
+    /** What a read found: the position and length of whole batches. */
+    record Slice(int position, int size) {
+    }
+
+    /** What a recovery pass kept and cut. */
+    record RecoveryResult(int validBytes, long truncatedBytes, int validBatches, String reason) {
+    }
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+    /** Last offset of the batch holding {@link #maxTimestamp} (Kafka's shallow offset of max timestamp). */
+    private volatile long offsetOfMaxTimestamp = -1;
+    private volatile long firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+    private final long createdMs;
+    private int bytesSinceLastIndexEntry;
+
+    private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean mutable,
+                       long nowMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.logFile = dir.resolve(LogFiles.name(baseOffset, LogFiles.LOG_SUFFIX));
+        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        this.offsetIndex = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX)),
+                baseOffset, maxIndexBytes, mutable);
+        this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)),
+                baseOffset, maxIndexBytes, mutable);
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.size = (int) Math.min(Integer.MAX_VALUE, channel.size());
+        this.nextOffset = baseOffset;
+        this.createdMs = nowMs;
+    }
+
+    /** Opens or creates the segment's files. Call {@link #loadTrusted} or {@link #recover} before use. */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean mutable, long nowMs)
+            throws IOException {
+        return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), config.maxIndexBytes(), mutable, nowMs);
+    }
+
+    static boolean indexFilesExist(Path dir, long baseOffset) {
+        return Files.exists(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX)))
+                && Files.exists(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)));
+    }
+
+    long baseOffset() { return baseOffset; }
+
+    int size() { return size; }
+
+    long nextOffset() { return nextOffset; }
+
+    FileChannel channel() { return channel; }
+
+    long maxTimestamp() { return maxTimestamp; }
+
+    long offsetOfMaxTimestamp() { return offsetOfMaxTimestamp; }
+
+    boolean indexesFull() { return offsetIndex.isFull() || timeIndex.isFull(); }
+
+    Path logFile() { return logFile; }
+
+    /** Timestamp used for retention: the largest record timestamp, else the file's modification time. */
+    long largestTimestamp() throws IOException {
+        if (maxTimestamp >= 0) {
+            return maxTimestamp;
+        }
+        return Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /** Time from which segment.ms counts: the first batch's max timestamp, else the segment's creation. */
+    long rollingBasedTimestamp() {
+        return firstBatchTimestamp >= 0 ? firstBatchTimestamp : createdMs;
+    }
+
+    /**
+     * Appends already validated, offset-assigned batches with one positional write, then indexes them.
+     * {@code records} is consumed from its position to its limit.
+     */
+    void append(ByteBuffer records) throws IOException {
+        int start = records.position();
+        int limit = records.limit();
+        int writeAt = size;
+        ByteBuffer src = records.duplicate();
+        long pos = writeAt;
+        try {
+            while (src.hasRemaining()) {
+                pos += channel.write(src, pos);
+            }
+        } catch (IOException e) {
+            // Do not leave a torn batch behind for readers or the next append.
+            try {
+                channel.truncate(writeAt);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        int physical = writeAt;
+        long maxTs = maxTimestamp;
+        long maxTsOffset = offsetOfMaxTimestamp;
+        long last = nextOffset - 1;
+        for (int p = start; p < limit; ) {
+            int batchSize = RecordBatchHeader.sizeInBytes(records, p);
+            long batchMaxTs = RecordBatchHeader.maxTimestamp(records, p);
+            last = RecordBatchHeader.lastOffset(records, p);
+            if (firstBatchTimestamp < 0 && physical == 0) {
+                firstBatchTimestamp = batchMaxTs;
+            }
+            if (batchMaxTs > maxTs) {
+                maxTs = batchMaxTs;
+                maxTsOffset = last;
+            }
+            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                offsetIndex.append(last, physical);
+                timeIndex.maybeAppend(maxTs, maxTsOffset);
+                bytesSinceLastIndexEntry = 0;
+            }
+            physical += batchSize;
+            bytesSinceLastIndexEntry += batchSize;
+            p += batchSize;
+        }
+        maxTimestamp = maxTs;
+        offsetOfMaxTimestamp = maxTsOffset;
+        nextOffset = last + 1;
+        size = physical;
+    }
+
+    /** Reads the header of the batch at {@code position} into {@code header} (cleared first); false at EOF. */
+    boolean readHeader(long position, ByteBuffer header) throws IOException {
+        header.clear();
+        long p = position;
+        while (header.hasRemaining()) {
+            int n = channel.read(header, p);
+            if (n < 0) {
+                break;
+            }
+            p += n;
+        }
+        header.flip();
+        return header.remaining() >= LOG_OVERHEAD;
+    }
+
+    /**
+     * Finds the first batch whose last offset is ≥ {@code offset} at or after the indexed position, below
+     * {@code maxPosition}; returns {position, size} packed in a Slice, or null if none.
+     */
+    Slice translateOffset(long offset, int maxPosition, ByteBuffer header) throws IOException {
+        int pos = offsetIndex.lookup(offset);
+        if (pos >= maxPosition) {
+            pos = 0; // stale or racing index entry: fall back to a scan from the start
+        }
+        while (pos + LOG_OVERHEAD <= maxPosition) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
+                return null;
+            }
+            int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
+            if (RecordBatchHeader.lastOffset(header, 0) >= offset) {
+                return new Slice(pos, batchSize);
+            }
+            pos += batchSize;
+        }
+        return null;
+    }
+
+    /**
+     * Whole batches from the one holding {@code offset}, at most {@code maxBytes} of them unless
+     * {@code minOneBatch} and the first alone is larger, never past {@code maxPosition}.
+     */
+    Slice read(long offset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        Slice first = translateOffset(offset, maxPosition, header);
+        if (first == null) {
+            return null;
+        }
+        int start = first.position();
+        if (first.size() > maxBytes && !minOneBatch) {
+            return new Slice(start, 0);
+        }
+        int total = first.size();
+        int pos = start + total;
+        while (pos + LOG_OVERHEAD <= maxPosition && total < maxBytes) {
+            if (!readHeader(pos, header.limit(LOG_OVERHEAD))) {
+                break;
+            }
+            int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
+            if (total + (long) batchSize > maxBytes || pos + (long) batchSize > maxPosition) {
+                break;
+            }
+            total += batchSize;
+            pos += batchSize;
+        }
+        return new Slice(start, total);
+    }
+
+    /**
+     * First record (batch-level for compressed batches) whose timestamp is ≥ {@code timestamp}, searching
+     * below {@code maxPosition}: {timestamp, offset, leaderEpoch}, or null.
+     */
+    long[] findOffsetByTimestamp(long timestamp, long startingOffset, int maxPosition) throws IOException {
+        long from = Math.max(timeIndex.lookup(timestamp), startingOffset);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        int pos = offsetIndex.lookup(from);
+        if (pos >= maxPosition) {
+            pos = 0;
+        }
+        while (pos + HEADER_SIZE <= maxPosition) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
+                return null;
+            }
+            int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
+            if (RecordBatchHeader.lastOffset(header, 0) >= startingOffset
+                    && RecordBatchHeader.maxTimestamp(header, 0) >= timestamp) {
+                return locateRecord(pos, batchSize, header, timestamp, false);
+            }
+            pos += batchSize;
+        }
+        return null;
+    }
+
+    /** The record holding this segment's max timestamp: {timestamp, offset, leaderEpoch}, or null. */
+    long[] findMaxTimestampRecord(int maxPosition) throws IOException {
+        if (maxTimestamp < 0) {
+            return null;
+        }
+        Slice s = translateOffset(offsetOfMaxTimestamp, maxPosition, ByteBuffer.allocate(HEADER_SIZE));
+        if (s == null) {
+            return null;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        readHeader(s.position(), header);
+        return locateRecord(s.position(), s.size(), header, maxTimestamp, true);
+    }
+
+    private long[] locateRecord(int pos, int batchSize, ByteBuffer header, long timestamp, boolean exact)
+            throws IOException {
+        int epoch = RecordBatchHeader.partitionLeaderEpoch(header, 0);
+        long batchMax = RecordBatchHeader.maxTimestamp(header, 0);
+        if (RecordBatchHeader.compressionCodec(header, 0) == 0 && !RecordBatchHeader.isLogAppendTime(header, 0)) {
+            ByteBuffer batch = readFully(pos, batchSize);
+            long[] r = RecordBatchHeader.findRecordByTimestamp(batch, 0, timestamp, exact);
+            if (r != null) {
+                return new long[] {r[1], r[0], epoch};
+            }
+        }
+        // Compressed (records not decompressed on this path) or LogAppendTime: answer at batch level.
+        long base = RecordBatchHeader.baseOffset(header, 0);
+        if (exact) {
+            return new long[] {batchMax, RecordBatchHeader.isLogAppendTime(header, 0) ? base
+                    : RecordBatchHeader.lastOffset(header, 0), epoch};
+        }
+        long baseTs = RecordBatchHeader.baseTimestamp(header, 0);
+        long ts = RecordBatchHeader.isLogAppendTime(header, 0) ? batchMax : (baseTs >= timestamp ? baseTs : batchMax);
+        return new long[] {ts, base, epoch};
+    }
+
+    ByteBuffer readFully(long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        long p = position;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, p);
+            if (n < 0) {
+                break;
+            }
+            p += n;
+        }
+        buf.flip();
+        return buf;
+    }
+
+    /**
+     * Trusts the indexes (clean shutdown): checks them, then scans batch headers from the last index entry
+     * to find the next offset. Returns false when anything looks wrong, so that the caller recovers.
+     */
+    boolean loadTrusted() throws IOException {
+        if (!offsetIndex.isSane(size) || !timeIndex.isSane()) {
+            return false;
+        }
+        long lastTs = timeIndex.lastTimestamp();
+        if (lastTs != Long.MIN_VALUE) {
+            maxTimestamp = lastTs;
+            offsetOfMaxTimestamp = timeIndex.lookup(lastTs + 1);
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        int pos = offsetIndex.entries() == 0 ? 0 : offsetIndex.lookup(Long.MAX_VALUE - baseOffset);
+        long next = baseOffset;
+        if (pos > 0) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
+                return false;
+            }
+            next = RecordBatchHeader.baseOffset(header, 0);
+        }
+        bytesSinceLastIndexEntry = 0;
+        while (pos < size) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE
+                    || RecordBatchHeader.magic(header, 0) != MAGIC_V2
+                    || RecordBatchHeader.batchLength(header, 0) < MIN_BATCH_LENGTH) {
+                return false;
+            }
+            int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
+            if (pos + (long) batchSize > size) {
+                return false;
+            }
+            noteBatch(header, pos);
+            next = RecordBatchHeader.lastOffset(header, 0) + 1;
+            pos += batchSize;
+            bytesSinceLastIndexEntry += batchSize;
+        }
+        nextOffset = next;
+        if (size > 0) {
+            ByteBuffer first = ByteBuffer.allocate(HEADER_SIZE);
+            if (readHeader(0, first) && first.remaining() >= HEADER_SIZE) {
+                firstBatchTimestamp = RecordBatchHeader.maxTimestamp(first, 0);
+            }
+        }
+        return true;
+    }
+
+    private void noteBatch(ByteBuffer header, int pos) {
+        long ts = RecordBatchHeader.maxTimestamp(header, 0);
+        if (ts > maxTimestamp) {
+            maxTimestamp = ts;
+            offsetOfMaxTimestamp = RecordBatchHeader.lastOffset(header, 0);
+        }
+        if (pos == 0) {
+            firstBatchTimestamp = ts;
+        }
+    }
+
+    /**
+     * Re-validates every batch (length, magic, CRC-32C, offsets increasing and not below the base), rebuilds
+     * both indexes from the valid ones and truncates the file at the first invalid batch.
+     */
+    RecoveryResult recover() throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = -1;
+        firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+        bytesSinceLastIndexEntry = 0;
+        long fileSize = channel.size();
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        int pos = 0;
+        int batches = 0;
+        long expectedNext = baseOffset;
+        String reason = null;
+        while (pos < fileSize) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
+                reason = "torn batch header";
+                break;
+            }
+            int length = RecordBatchHeader.batchLength(header, 0);
+            if (length < MIN_BATCH_LENGTH) {
+                reason = "invalid batch length " + length;
+                break;
+            }
+            if (RecordBatchHeader.magic(header, 0) != MAGIC_V2) {
+                reason = "invalid magic " + RecordBatchHeader.magic(header, 0);
+                break;
+            }
+            long batchSize = (long) length + LOG_OVERHEAD;
+            if (pos + batchSize > fileSize) {
+                reason = "torn batch body (" + batchSize + " bytes declared, " + (fileSize - pos) + " present)";
+                break;
+            }
+            long base = RecordBatchHeader.baseOffset(header, 0);
+            long last = RecordBatchHeader.lastOffset(header, 0);
+            if (base < expectedNext || last < base || last - baseOffset > Integer.MAX_VALUE) {
+                reason = "non-monotonic offsets (base " + base + ", expected ≥ " + expectedNext + ")";
+                break;
+            }
+            ByteBuffer batch = readFully(pos, (int) batchSize);
+            if (!RecordBatchHeader.isCrcValid(batch, 0)) {
+                reason = "CRC mismatch at offset " + base;
+                break;
+            }
+            long ts = RecordBatchHeader.maxTimestamp(header, 0);
+            if (ts > maxTimestamp) {
+                maxTimestamp = ts;
+                offsetOfMaxTimestamp = last;
+            }
+            if (pos == 0) {
+                firstBatchTimestamp = ts;
+            }
+            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                offsetIndex.append(last, pos);
+                timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+                bytesSinceLastIndexEntry = 0;
+            }
+            bytesSinceLastIndexEntry += (int) batchSize;
+            pos += (int) batchSize;
+            batches++;
+            expectedNext = last + 1;
+        }
+        long truncated = fileSize - pos;
+        if (truncated > 0) {
+            channel.truncate(pos);
+        }
+        size = pos;
+        nextOffset = expectedNext;
+        return new RecoveryResult(pos, truncated, batches, reason);
+    }
+
+    /** Iterates batch headers from {@code fromOffset} (by lastOffset) below {@code maxPosition}. */
+    void forEachBatchFrom(long fromOffset, int maxPosition, HeaderVisitor visitor) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        int pos = offsetIndex.lookup(fromOffset);
+        while (pos + HEADER_SIZE <= maxPosition) {
+            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
+                return;
+            }
+            if (RecordBatchHeader.lastOffset(header, 0) >= fromOffset) {
+                visitor.visit(header);
+            }
+            pos += RecordBatchHeader.sizeInBytes(header, 0);
+        }
+    }
+
+    interface HeaderVisitor {
+        void visit(ByteBuffer header);
+    }
+
+    /** Finishes the segment when it stops being active: final time index entry and trimmed index files. */
+    void onBecomeInactive() throws IOException {
+        if (maxTimestamp >= 0) {
+            if (timeIndex.isFull()) {
+                timeIndex.resize((timeIndex.entries() + 1) * TimeIndex.ENTRY_SIZE);
+            }
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    /** Makes the indexes appendable again (preallocated) when this segment becomes the active one. */
+    void makeActive(int maxIndexBytes) throws IOException {
+        offsetIndex.resize(Math.max(maxIndexBytes, offsetIndex.entries() * OffsetIndex.ENTRY_SIZE));
+        timeIndex.resize(Math.max(maxIndexBytes, timeIndex.entries() * TimeIndex.ENTRY_SIZE));
+    }
+
+    void flush() throws IOException {
+        channel.force(true);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    void close() throws IOException {
+        try {
+            onBecomeInactive();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * Unlinks the files now; the channel stays open for {@code closeDelayMs} so that an in-flight read
+     * (transferTo of a ReadResult) does not fail on a closed channel.
+     */
+    void deleteFiles(long closeDelayMs) throws IOException {
+        Files.deleteIfExists(logFile);
+        offsetIndex.deleteFile();
+        timeIndex.deleteFile();
+        DeferredCloser.closeLater(channel, closeDelayMs);
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(base=" + baseOffset + ", size=" + size + ")";
+    }
+}

@@ -1,0 +1,260 @@
+package io.samsa.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotent-producer state of one partition: per producer id the epoch and the metadata of its last
+ * {@value #NUM_BATCHES_TO_RETAIN} batches, so that a retried batch is recognised and answered with its
+ * original offsets, and sequence gaps and fenced epochs are rejected as Kafka rejects them.
+ *
+ * <p>Persisted in {@code %020d.snapshot} files named by the offset they are valid up to (the state after
+ * every batch below that offset). Not thread-safe: used under the owning log's lock.
+ *
+ * <p>Snapshot format (big-endian): int version (1), int CRC-32C of everything after it, int producer
+ * count, then per producer: long producerId, short epoch, long lastTimestamp, int batch count, and per batch
+ * int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp.
+ */
+final class ProducerStateManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerStateManager.class);
+
+    static final int NUM_BATCHES_TO_RETAIN = 5;
+    static final int SNAPSHOTS_TO_KEEP = 2;
+    private static final int SNAPSHOT_VERSION = 1;
+    private static final int NO_SEQUENCE = -1;
+
+    /** One appended batch of a producer. */
+    record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {
+    }
+
+    /** What one producer id has written. */
+    static final class ProducerEntry {
+        short epoch;
+        long lastTimestamp;
+        final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
+
+        int lastSeq() {
+            return batches.isEmpty() ? NO_SEQUENCE : batches.peekLast().lastSeq();
+        }
+
+        void addBatch(short newEpoch, BatchMetadata batch) {
+            if (newEpoch != epoch) {
+                batches.clear();
+                epoch = newEpoch;
+            }
+            if (batches.size() == NUM_BATCHES_TO_RETAIN) {
+                batches.removeFirst();
+            }
+            batches.addLast(batch);
+            lastTimestamp = batch.timestamp();
+        }
+    }
+
+    /** State staged by earlier batches of the same request: epoch and last sequence. */
+    record Staged(short epoch, int lastSeq) {
+    }
+
+    private final Path dir;
+    private final Map<Long, ProducerEntry> producers = new HashMap<>();
+    private long mapEndOffset;
+
+    ProducerStateManager(Path dir) {
+        this.dir = dir;
+    }
+
+    int producerCount() { return producers.size(); }
+
+    long mapEndOffset() { return mapEndOffset; }
+
+    ProducerEntry entry(long producerId) { return producers.get(producerId); }
+
+    /** The metadata of an earlier batch with this epoch and sequence range, or null. */
+    BatchMetadata findDuplicate(long producerId, short epoch, int firstSeq, int lastSeq) {
+        ProducerEntry e = producers.get(producerId);
+        if (e == null || e.epoch != epoch) {
+            return null;
+        }
+        for (BatchMetadata b : e.batches) {
+            if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks a batch's epoch and sequence against the stored state, or the state staged by earlier batches
+     * of the same request, and stages the batch.
+     */
+    void checkAndStage(long producerId, short epoch, int firstSeq, int lastSeq, Map<Long, Staged> staged) {
+        Staged prior = staged.get(producerId);
+        short currentEpoch;
+        int currentLastSeq;
+        boolean known;
+        if (prior != null) {
+            known = true;
+            currentEpoch = prior.epoch();
+            currentLastSeq = prior.lastSeq();
+        } else {
+            ProducerEntry e = producers.get(producerId);
+            known = e != null;
+            currentEpoch = known ? e.epoch : -1;
+            currentLastSeq = known ? e.lastSeq() : NO_SEQUENCE;
+        }
+        if (known && epoch < currentEpoch) {
+            throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
+                    + " is older than the current epoch " + currentEpoch);
+        }
+        if (!known || epoch != currentEpoch || currentLastSeq == NO_SEQUENCE) {
+            if (firstSeq != 0) {
+                throw new OutOfOrderSequenceException((known ? "Invalid sequence number for new epoch "
+                        : "Unknown producer ") + producerId + " at epoch " + epoch + ": " + firstSeq + " (expected 0)");
+            }
+        } else if (!inSequence(currentLastSeq, firstSeq)) {
+            throw new OutOfOrderSequenceException("Out of order sequence number for producer " + producerId
+                    + " at epoch " + epoch + ": " + firstSeq + " (incoming seq. number), " + currentLastSeq
+                    + " (current end sequence number)");
+        }
+        staged.put(producerId, new Staged(epoch, lastSeq));
+    }
+
+    static boolean inSequence(int lastSeq, int nextSeq) {
+        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
+    }
+
+    /** Records an appended (or replayed) batch. */
+    void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
+                long timestamp) {
+        ProducerEntry e = producers.computeIfAbsent(producerId, id -> {
+            ProducerEntry n = new ProducerEntry();
+            n.epoch = epoch;
+            return n;
+        });
+        e.addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, timestamp));
+        mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+    }
+
+    /** Replays one batch header read back from the log (recovery). */
+    void replay(ByteBuffer header) {
+        long producerId = RecordBatchHeader.producerId(header, 0);
+        long lastOffset = RecordBatchHeader.lastOffset(header, 0);
+        if (producerId >= 0 && !RecordBatchHeader.isControl(header, 0)) {
+            update(producerId, RecordBatchHeader.producerEpoch(header, 0), RecordBatchHeader.baseSequence(header, 0),
+                    RecordBatchHeader.lastSequence(header, 0), RecordBatchHeader.baseOffset(header, 0), lastOffset,
+                    RecordBatchHeader.maxTimestamp(header, 0));
+        }
+        mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+    }
+
+    /** Snapshot files by offset. */
+    TreeMap<Long, Path> snapshotFiles() throws IOException {
+        TreeMap<Long, Path> files = new TreeMap<>();
+        try (var stream = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) stream::iterator) {
+                long off = LogFiles.offsetOf(p.getFileName().toString(), LogFiles.SNAPSHOT_SUFFIX);
+                if (off >= 0) {
+                    files.put(off, p);
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Writes the current state as the snapshot valid up to {@code offset} and keeps only the newest few. */
+    void takeSnapshot(long offset) throws IOException {
+        int size = 12;
+        for (ProducerEntry e : producers.values()) {
+            size += 8 + 2 + 8 + 4 + e.batches.size() * 32;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        buf.putInt(SNAPSHOT_VERSION).putInt(0).putInt(producers.size());
+        for (Map.Entry<Long, ProducerEntry> me : producers.entrySet()) {
+            ProducerEntry e = me.getValue();
+            buf.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastTimestamp).putInt(e.batches.size());
+            for (BatchMetadata b : e.batches) {
+                buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
+                        .putLong(b.timestamp());
+            }
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), 8, size - 8);
+        buf.putInt(4, (int) crc.getValue());
+        LogFiles.writeAtomically(dir.resolve(LogFiles.name(offset, LogFiles.SNAPSHOT_SUFFIX)), buf.array());
+        TreeMap<Long, Path> files = snapshotFiles();
+        while (files.size() > SNAPSHOTS_TO_KEEP) {
+            Files.deleteIfExists(files.pollFirstEntry().getValue());
+        }
+    }
+
+    /**
+     * Resets the state to the newest readable snapshot at or below {@code maxOffset} (deleting snapshots
+     * above it and unreadable ones) and returns the offset from which the log must be replayed, or -1 when
+     * no snapshot was usable (replay from the log start).
+     */
+    long loadLatestSnapshot(long maxOffset) throws IOException {
+        producers.clear();
+        mapEndOffset = 0;
+        TreeMap<Long, Path> files = snapshotFiles();
+        for (Map.Entry<Long, Path> e : files.tailMap(maxOffset, false).entrySet()) {
+            Files.deleteIfExists(e.getValue());
+        }
+        List<Long> candidates = new ArrayList<>(files.headMap(maxOffset, true).descendingKeySet());
+        for (long offset : candidates) {
+            Path file = files.get(offset);
+            try {
+                readSnapshot(Files.readAllBytes(file));
+                mapEndOffset = offset;
+                return offset;
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("Deleting unreadable producer-state snapshot {}: {}", file, ex.toString());
+                producers.clear();
+                Files.deleteIfExists(file);
+            }
+        }
+        return -1;
+    }
+
+    private void readSnapshot(byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        if (bytes.length < 12 || buf.getInt() != SNAPSHOT_VERSION) {
+            throw new IOException("bad snapshot header");
+        }
+        int stored = buf.getInt();
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 8, bytes.length - 8);
+        if ((int) crc.getValue() != stored) {
+            throw new IOException("snapshot CRC mismatch");
+        }
+        int count = buf.getInt();
+        for (int i = 0; i < count; i++) {
+            long pid = buf.getLong();
+            ProducerEntry e = new ProducerEntry();
+            e.epoch = buf.getShort();
+            e.lastTimestamp = buf.getLong();
+            int n = buf.getInt();
+            for (int j = 0; j < n; j++) {
+                e.batches.addLast(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(),
+                        buf.getLong()));
+            }
+            producers.put(pid, e);
+        }
+    }
+
+    void setMapEndOffset(long offset) {
+        mapEndOffset = offset;
+    }
+}
