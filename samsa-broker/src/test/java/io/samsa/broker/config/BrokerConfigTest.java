@@ -1,0 +1,65 @@
+package io.samsa.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigTest {
+
+    @Test
+    void defaultsAreKafkas() {
+        BrokerConfig c = BrokerConfig.from(Map.of());
+        assertThat(c.listener()).isEqualTo(new Listener("127.0.0.1", 9092));
+        assertThat(c.dataDir()).isEqualTo(Path.of(BrokerConfig.DEFAULT_DATA_DIR));
+        assertThat(c.numPartitions()).isEqualTo(1);
+        assertThat(c.autoCreateTopics()).isTrue();
+        assertThat(c.socketRequestMaxBytes()).isEqualTo(104857600);
+        assertThat(c.logDefaults().segmentBytes()).isEqualTo(1 << 30);
+        assertThat(c.logDefaults().retentionMs()).isEqualTo(168L * 3600 * 1000);
+        assertThat(c.logDefaults().maxMessageBytes()).isEqualTo(1048588);
+    }
+
+    @Test
+    void kafkaKeyNamesAndPrecedence() {
+        BrokerConfig c = BrokerConfig.from(Map.of(
+                "listeners", "PLAINTEXT://0.0.0.0:19092",
+                "advertised.listeners", "PLAINTEXT://broker.example:29092",
+                "log.dirs", "/var/lib/samsa",
+                "log.retention.hours", "1",
+                "log.retention.minutes", "30",
+                "log.message.timestamp.type", "LogAppendTime"));
+        assertThat(c.listener()).isEqualTo(new Listener("0.0.0.0", 19092));
+        assertThat(c.advertisedListener()).isEqualTo(new Listener("broker.example", 29092));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/samsa"));
+        assertThat(c.logDefaults().retentionMs()).as("minutes win over hours, as in Kafka").isEqualTo(30 * 60_000L);
+        assertThat(c.logDefaults().logAppendTime()).isTrue();
+    }
+
+    @Test
+    void invalidValuesAreRejectedNamingTheKey() {
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("num.partitions", "zero")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("num.partitions", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "SSL://localhost:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PLAINTEXT");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "PLAINTEXT://localhost:99999")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("auto.create.topics.enable", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auto.create.topics.enable");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.message.timestamp.type", "Wallclock")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.message.timestamp.type");
+    }
+
+    @Test
+    void unknownKeysAreAcceptedButNotInEffect() {
+        BrokerConfig c = BrokerConfig.from(Map.of("some.future.setting", "1", "num.io.threads", "8"));
+        assertThat(c.effectiveValues()).doesNotContainKey("some.future.setting");
+        assertThat(c.effectiveValues()).containsEntry("num.partitions", "1");
+    }
+}
