@@ -109,7 +109,8 @@ public final class Log implements Closeable {
                 }
             }
         }
-        if (bases.isEmpty()) {
+        boolean brandNew = bases.isEmpty();
+        if (brandNew) {
             bases.add(0L);
         }
         Long recoverFrom = cleanShutdown ? null : bases.floor(Math.max(checkpointedRecoveryPoint, 0));
@@ -126,7 +127,9 @@ public final class Log implements Closeable {
             boolean indexesPresent = LogSegment.indexFilesExist(dir, base);
             LogSegment seg = LogSegment.open(dir, base, config, base == last, now);
             boolean mustRecover = recoverFrom != null && base >= recoverFrom;
-            if (!mustRecover && !(indexesPresent && seg.loadTrusted())) {
+            if (brandNew) {
+                mustRecover = false;
+            } else if (!mustRecover && !(indexesPresent && seg.loadTrusted())) {
                 LOG.warn("{}: index of segment {} is missing or corrupt, rebuilding it", dir.getFileName(), base);
                 mustRecover = true;
             }
@@ -149,7 +152,7 @@ public final class Log implements Closeable {
         }
         this.logStartOffset = segments.firstKey();
         this.end = new EndOffset(active.nextOffset(), active.baseOffset(), active.size());
-        if (!cleanShutdown) {
+        if (!cleanShutdown && !brandNew) {
             for (LogSegment s : segments.tailMap(recoverFrom, true).values()) {
                 s.flush();
             }
