@@ -41,7 +41,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(lookup(topic.name(), p));
+                ListOffsetsPartitionResponse pr = lookup(topic.name(), p);
+                if (context.apiVersion() < 4) {
+                    pr.setLeaderEpoch(-1); // no leader_epoch field before v4: a non-default value cannot be written
+                }
+                topicResponse.partitions().add(pr);
             }
             response.topics().add(topicResponse);
         }
