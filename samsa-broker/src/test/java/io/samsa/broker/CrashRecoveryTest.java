@@ -55,6 +55,7 @@ class CrashRecoveryTest {
         Map<String, String> props = Map.of("log.segment.bytes", "262144");
         ConcurrentLinkedQueue<Ack> acked = new ConcurrentLinkedQueue<>();
         AtomicInteger ackCount = new AtomicInteger();
+        AtomicInteger failedSends = new AtomicInteger();
         String output;
 
         try (BrokerProcess broker = BrokerProcess.start(dataDir, port, props)) {
@@ -77,7 +78,9 @@ class CrashRecoveryTest {
                         String value = "crash-" + i + "-" + "v".repeat(i % 64);
                         producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null,
                                 value.getBytes(StandardCharsets.UTF_8)), (md, err) -> {
-                                    if (err == null) {
+                                    if (err != null) {
+                                        failedSends.incrementAndGet();
+                                    } else {
                                         acked.add(new Ack(md.partition(), md.offset(), value));
                                         if (ackCount.incrementAndGet() >= ACKED_BEFORE_KILL) {
                                             enough.countDown();
@@ -104,6 +107,8 @@ class CrashRecoveryTest {
             sender.join();
         }
         assertThat(output).as("the broker was killed, not stopped").doesNotContain("SAMSA-STOPPED");
+        // Records still buffered or in flight at the kill were failed: the kill really came mid-stream.
+        assertThat(failedSends.get()).as("sends failed by the kill").isPositive();
 
         List<Ack> acks = new ArrayList<>(acked);
         assertThat(acks.size()).isGreaterThanOrEqualTo(ACKED_BEFORE_KILL);

@@ -69,6 +69,7 @@ class LegacyKafkaClientTest {
             }
             drain.join();
             String output = out.toString(StandardCharsets.UTF_8);
+            System.out.println("--- legacy peer output ---\n" + output);
             assertThat(exited).as("peer did not finish; its output:\n%s", output).isTrue();
             assertThat(p.exitValue()).as("peer exit code; its output:\n%s", output).isZero();
             assertThat(output).contains("kafka-clients version " + LEGACY_VERSION).contains("PEER-OK");
