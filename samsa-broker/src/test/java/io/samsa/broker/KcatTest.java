@@ -104,6 +104,32 @@ class KcatTest {
         }
     }
 
+    @Test
+    void consumeFromATimestampAndFromTheEnd() throws Exception {
+        String topic = "kcat-time";
+        createTopic(topic, 1);
+        long base = System.currentTimeMillis() - 3_600_000;
+        try (var producer = Clients.producer(broker.bootstrapServers(), java.util.Map.of("linger.ms", "20"))) {
+            for (int i = 0; i < 100; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, base + i * 1000L,
+                        null, ("t" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        // Offsets by time (ListOffsets with a timestamp): the first record at or after it, inside a batch too.
+        Result byTime = run(List.of("kcat", "-C", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
+                "-o", "s@" + (base + 41_500), "-e", "-q", "-f", "%o %s\\n"), null);
+        assertThat(byTime.exit).as("kcat -o s@ts failed:\n%s", byTime).isZero();
+        List<String> got = byTime.stdout.lines().toList();
+        assertThat(got).hasSize(58);
+        assertThat(got.get(0)).isEqualTo("42 t42");
+        assertThat(got.get(57)).isEqualTo("99 t99");
+
+        Result tail = run(List.of("kcat", "-C", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
+                "-o", "-3", "-e", "-q", "-f", "%o %s\\n"), null);
+        assertThat(tail.exit).as("kcat -o -3 failed:\n%s", tail).isZero();
+        assertThat(tail.stdout.lines().toList()).containsExactly("97 t97", "98 t98", "99 t99");
+    }
+
     static void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Clients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();

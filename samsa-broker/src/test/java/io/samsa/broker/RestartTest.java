@@ -107,6 +107,42 @@ class RestartTest {
         }
     }
 
+    @Test
+    void addedPartitionsAndDeletedTopicsStayThatWayAfterRestart() throws Exception {
+        Uuid keptId;
+        Uuid deletedId;
+        try (SamsaBroker broker = start(); Admin admin = Clients.admin(broker.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic("grows", 2, (short) 1), new NewTopic("goes", 1, (short) 1)))
+                    .all().get();
+            admin.createPartitions(Map.of("grows", org.apache.kafka.clients.admin.NewPartitions.increaseTo(5)))
+                    .all().get();
+            try (KafkaProducer<byte[], byte[]> p = Clients.producer(broker.bootstrapServers(), Map.of())) {
+                p.send(new ProducerRecord<>("goes", 0, null, "old".getBytes(StandardCharsets.UTF_8))).get();
+                p.send(new ProducerRecord<>("grows", 4, null, "p4".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            var ds = admin.describeTopics(List.of("grows", "goes")).allTopicNames().get();
+            keptId = ds.get("grows").topicId();
+            deletedId = ds.get("goes").topicId();
+            admin.deleteTopics(List.of("goes")).all().get();
+        }
+        try (SamsaBroker broker = start(); Admin admin = Clients.admin(broker.bootstrapServers())) {
+            assertThat(admin.listTopics().names().get()).containsExactly("grows");
+            TopicDescription d = admin.describeTopics(List.of("grows")).allTopicNames().get().get("grows");
+            assertThat(d.partitions()).hasSize(5);
+            assertThat(d.topicId()).isEqualTo(keptId);
+            TopicPartition p4 = new TopicPartition("grows", 4);
+            assertThat(Clients.read(broker.bootstrapServers(), p4, 0, 1)).extracting(r -> new String(r.value(),
+                    StandardCharsets.UTF_8)).containsExactly("p4");
+
+            // The deleted topic can be created again: a new id and none of the old data.
+            admin.createTopics(List.of(new NewTopic("goes", 1, (short) 1))).all().get();
+            Uuid newId = admin.describeTopics(List.of("goes")).allTopicNames().get().get("goes").topicId();
+            assertThat(newId).isNotEqualTo(deletedId);
+            TopicPartition goes0 = new TopicPartition("goes", 0);
+            assertThat(Clients.endOffsets(broker.bootstrapServers(), Set.of(goes0)).get(goes0)).isZero();
+        }
+    }
+
     private static void assertAllPresent(String bs, List<Written> written, Map<TopicPartition, Long> ends) {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> logs = new HashMap<>();
         ends.forEach((tp, end) -> {
