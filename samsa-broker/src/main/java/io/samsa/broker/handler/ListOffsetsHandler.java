@@ -41,7 +41,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(lookup(topic.name(), p));
+                ListOffsetsPartitionResponse found = lookup(topic.name(), p);
+                if (context.apiVersion() < 4) {
+                    found.setLeaderEpoch(-1); // the field exists from v4 on
+                }
+                topicResponse.partitions().add(found);
             }
             response.topics().add(topicResponse);
         }
