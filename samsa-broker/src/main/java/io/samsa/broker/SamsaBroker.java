@@ -2,19 +2,24 @@ package io.samsa.broker;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +45,8 @@ import io.samsa.broker.handler.ListOffsetsHandler;
 import io.samsa.broker.handler.MetadataHandler;
 import io.samsa.broker.handler.ProduceHandler;
 import io.samsa.broker.handler.ProducerIdManager;
+import io.samsa.broker.metrics.BrokerMetricsFormatter;
+import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.network.FrameHandler;
 import io.samsa.broker.network.SocketServer;
 import io.samsa.broker.topic.TopicRegistry;
@@ -70,6 +77,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final RequestMetrics requestMetrics = new RequestMetrics();
     private final SocketServer socketServer;
     private final BrokerIdentity identity;
+    private final PrometheusEndpoint metricsEndpoint;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
@@ -85,23 +93,38 @@ public final class SamsaBroker implements AutoCloseable {
             throw new IOException("Data directory " + dataDir.toAbsolutePath()
                     + " is in use by another broker process (lock held on .lock)");
         }
+        // Whatever is opened is closed again, newest first, if a later step fails.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        opened.push(this::releaseLock);
         try {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
             topics = new TopicRegistry(metaDir, config.logDefaults());
             logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC());
+            opened.push(logManager);
             topics.attach(logManager);
             ProducerIdManager producerIds = new ProducerIdManager(metaDir);
+            opened.push(fetchWaiters);
 
             Dispatch dispatch = new Dispatch();
             Listener l = config.listener();
             socketServer = new SocketServer(l.host(), l.port(), config.numNetworkThreads(),
                     config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), dispatch);
+            opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
+            metricsEndpoint = config.metricsPort() < 0 ? null
+                    : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
+                            stats, requestMetrics, topics, socketServer::connectionCount)::scrape);
             socketServer.start();
         } catch (IOException | RuntimeException e) {
-            releaseLock();
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
         log.info("Samsa broker {} listening on {}:{} (advertised {}:{}), data in {}, started in {} ms",
@@ -155,6 +178,11 @@ public final class SamsaBroker implements AutoCloseable {
         return requestMetrics;
     }
 
+    /** Port of the Prometheus endpoint, or -1 when {@code metrics.port} is not set. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    }
+
     public int connectionCount() {
         return socketServer.connectionCount();
     }
@@ -165,6 +193,9 @@ public final class SamsaBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         socketServer.close();
         fetchWaiters.close();
         logManager.close();
@@ -241,8 +272,7 @@ public final class SamsaBroker implements AutoCloseable {
         volatile ApiDispatcher target;
 
         @Override
-        public java.util.concurrent.CompletionStage<org.apache.kafka.common.network.Send> handle(
-                java.nio.ByteBuffer frame, ClientAddress client) {
+        public CompletionStage<Send> handle(ByteBuffer frame, ClientAddress client) {
             return target.handle(frame, client);
         }
     }

@@ -39,6 +39,7 @@ public final class BrokerConfig {
     private final int numNetworkThreads;
     private final long connectionsMaxIdleMs;
     private final long retentionCheckIntervalMs;
+    private final int metricsPort;
     private final LogConfig logDefaults;
     private final Map<String, String> effective = new TreeMap<>();
 
@@ -63,6 +64,7 @@ public final class BrokerConfig {
         numNetworkThreads = r.intValue("num.network.threads", 3, 1, 256);
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
         retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
+        metricsPort = r.intValue("metrics.port", -1, -1, 65535);
 
         long hour = 3600_000L;
         long rollMs = r.longValue("log.roll.ms", r.intValue("log.roll.hours", 168, 1, Integer.MAX_VALUE) * hour,
@@ -153,4 +155,7 @@ public final class BrokerConfig {
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 
     public LogConfig logDefaults() { return logDefaults; }
+
+    /** Port of the Prometheus endpoint on the listener's host; -1 (default) turns it off, 0 picks one. */
+    public int metricsPort() { return metricsPort; }
 }

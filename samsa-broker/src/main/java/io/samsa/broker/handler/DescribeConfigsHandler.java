@@ -85,7 +85,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     private static void add(DescribeConfigsResult result, List<String> keys, Map<String, String> values,
                             SourceOf source) {
         values.forEach((name, value) -> {
-            if (keys == null || keys.contains(name)) {
+            if (keys == null || keys.isEmpty() || keys.contains(name)) {
                 result.configs().add(new DescribeConfigsResourceResult()
                         .setName(name).setValue(value).setReadOnly(false)
                         .setConfigSource(source.of(name)).setIsSensitive(false));

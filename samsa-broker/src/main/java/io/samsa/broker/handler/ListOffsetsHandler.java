@@ -41,11 +41,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse pr = lookup(topic.name(), p);
+                ListOffsetsPartitionResponse found = lookup(topic.name(), p);
                 if (context.apiVersion() < 4) {
-                    pr.setLeaderEpoch(-1); // no leader_epoch field before v4: a non-default value cannot be written
+                    found.setLeaderEpoch(-1); // the field exists from v4 on
                 }
-                topicResponse.partitions().add(pr);
+                topicResponse.partitions().add(found);
             }
             response.topics().add(topicResponse);
         }

@@ -1,0 +1,116 @@
+package io.samsa.broker.metrics;
+
+import java.util.Map;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+import io.samsa.broker.api.RequestMetrics;
+import io.samsa.broker.handler.BrokerStats;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.Log;
+
+/** Renders the broker's counters and gauges as Prometheus text. */
+public final class BrokerMetricsFormatter {
+    private final BrokerStats stats;
+    private final RequestMetrics requests;
+    private final TopicRegistry topics;
+    private final java.util.function.IntSupplier connections;
+
+    public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
+                                  java.util.function.IntSupplier connections) {
+        this.stats = stats;
+        this.requests = requests;
+        this.topics = topics;
+        this.connections = connections;
+    }
+
+    public String scrape() {
+        StringBuilder out = new StringBuilder(4096);
+        counter(out, "samsa_broker_bytes_in_total", "Record bytes appended by producers.", stats.bytesIn.sum());
+        counter(out, "samsa_broker_messages_in_total", "Records appended by producers.", stats.messagesIn.sum());
+        counter(out, "samsa_broker_bytes_out_total", "Record bytes sent to fetchers.", stats.bytesOut.sum());
+        gauge(out, "samsa_broker_connections", "Open client connections.", connections.getAsInt());
+
+        header(out, "samsa_broker_requests_total", "counter", "Requests handled, by API.");
+        forEachApi((api, c) -> sample(out, "samsa_broker_requests_total", "api", api, c.requests.sum()));
+        header(out, "samsa_broker_request_errors_total", "counter", "Requests that failed as a whole, by API.");
+        forEachApi((api, c) -> sample(out, "samsa_broker_request_errors_total", "api", api, c.errors.sum()));
+        header(out, "samsa_broker_request_seconds_total", "counter",
+                "Time from receiving a request to its response being ready, summed, by API.");
+        forEachApi((api, c) -> sample(out, "samsa_broker_request_seconds_total", "api", api,
+                c.totalNanos.sum() / 1e9));
+
+        int partitions = 0;
+        for (TopicInfo t : topics.all()) {
+            partitions += t.partitions();
+        }
+        gauge(out, "samsa_broker_topics", "Topics.", topics.all().size());
+        gauge(out, "samsa_broker_partitions", "Partitions led by this broker.", partitions);
+        gauge(out, "samsa_broker_under_replicated_partitions", "Partitions with fewer in-sync replicas than "
+                + "replicas (always 0 on a single node).", 0);
+        header(out, "samsa_log_size_bytes", "gauge", "Bytes on disk, by partition.");
+        forEachLog((t, p, log) -> partitionSample(out, "samsa_log_size_bytes", t, p, log.sizeInBytes()));
+        header(out, "samsa_log_end_offset", "gauge", "Log end offset, by partition.");
+        forEachLog((t, p, log) -> partitionSample(out, "samsa_log_end_offset", t, p, log.logEndOffset()));
+        header(out, "samsa_log_start_offset", "gauge", "Log start offset, by partition.");
+        forEachLog((t, p, log) -> partitionSample(out, "samsa_log_start_offset", t, p, log.logStartOffset()));
+        return out.toString();
+    }
+
+    private interface ApiVisitor {
+        void visit(String api, RequestMetrics.Counters counters);
+    }
+
+    private interface LogVisitor {
+        void visit(String topic, int partition, Log log);
+    }
+
+    private void forEachApi(ApiVisitor visitor) {
+        for (Map.Entry<ApiKeys, RequestMetrics.Counters> e : requests.byApi().entrySet()) {
+            if (e.getValue().requests.sum() > 0) {
+                visitor.visit(e.getKey().name, e.getValue());
+            }
+        }
+    }
+
+    private void forEachLog(LogVisitor visitor) {
+        for (TopicInfo t : topics.all()) {
+            for (int p = 0; p < t.partitions(); p++) {
+                try {
+                    visitor.visit(t.name(), p, topics.log(t.name(), p));
+                } catch (RuntimeException deletedMeanwhile) {
+                    // the topic went away during the scrape: skip it
+                }
+            }
+        }
+    }
+
+    private static void counter(StringBuilder out, String name, String help, double value) {
+        header(out, name, "counter", help);
+        out.append(name).append(' ').append(format(value)).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, double value) {
+        header(out, name, "gauge", help);
+        out.append(name).append(' ').append(format(value)).append('\n');
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, String label, String value, double v) {
+        out.append(name).append('{').append(label).append("=\"").append(value).append("\"} ").append(format(v)).append('\n');
+    }
+
+    private static void partitionSample(StringBuilder out, String name, String topic, int partition, double v) {
+        out.append(name).append("{topic=\"").append(topic).append("\",partition=\"").append(partition).append("\"} ")
+                .append(format(v)).append('\n');
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

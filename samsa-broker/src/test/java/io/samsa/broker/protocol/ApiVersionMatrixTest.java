@@ -1,0 +1,274 @@
+package io.samsa.broker.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.topic.TopicInfo;
+
+/**
+ * Every advertised API at every advertised (parseable) version, over a raw connection, on both its
+ * success and its error paths: each response must encode at that version (a field that does not exist at
+ * an old version must not be set) and carry the expected error codes.
+ */
+class ApiVersionMatrixTest {
+    static SamsaBroker broker;
+    static TopicInfo topic;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = SamsaBroker.startEmbedded(Map.of("auto.create.topics.enable", "false"));
+        topic = broker.topics().create("matrix", 2, Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+    }
+
+    static Stream<Arguments> versions() throws Exception {
+        List<Arguments> out = new ArrayList<>();
+        try (RawKafkaConnection c = connect()) {
+            ApiVersionsResponseData r = (ApiVersionsResponseData) c.send(ApiKeys.API_VERSIONS, (short) 3,
+                    new ApiVersionsRequestData().setClientSoftwareName("matrix").setClientSoftwareVersion("1"));
+            for (ApiVersionsResponseData.ApiVersion v : r.apiKeys()) {
+                ApiKeys key = ApiKeys.forId(v.apiKey());
+                for (short version = (short) Math.max(v.minVersion(), key.oldestVersion()); version <= v.maxVersion(); version++) {
+                    out.add(Arguments.of(key, version));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    static RawKafkaConnection connect() throws Exception {
+        return new RawKafkaConnection("127.0.0.1", broker.port());
+    }
+
+    @ParameterizedTest(name = "{0} v{1}")
+    @MethodSource("versions")
+    void encodesAtEveryVersion(ApiKeys key, short version) throws Exception {
+        try (RawKafkaConnection c = connect()) {
+            switch (key) {
+                case API_VERSIONS -> apiVersions(c, version);
+                case METADATA -> metadata(c, version);
+                case PRODUCE -> produce(c, version);
+                case FETCH -> fetch(c, version);
+                case LIST_OFFSETS -> listOffsets(c, version);
+                case CREATE_TOPICS -> createTopics(c, version);
+                case DELETE_TOPICS -> deleteTopics(c, version);
+                case INIT_PRODUCER_ID -> initProducerId(c, version);
+                case DESCRIBE_CONFIGS -> describeConfigs(c, version);
+                case CREATE_PARTITIONS -> createPartitions(c, version);
+                case DESCRIBE_CLUSTER -> describeCluster(c, version);
+                default -> throw new AssertionError("No matrix case for advertised API " + key);
+            }
+        }
+    }
+
+    private void apiVersions(RawKafkaConnection c, short v) throws Exception {
+        ApiVersionsRequestData req = new ApiVersionsRequestData();
+        if (v >= 3) {
+            req.setClientSoftwareName("matrix").setClientSoftwareVersion("1");
+        }
+        ApiVersionsResponseData r = (ApiVersionsResponseData) c.send(ApiKeys.API_VERSIONS, v, req);
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.apiKeys().find(ApiKeys.PRODUCE.id)).isNotNull();
+    }
+
+    private void metadata(RawKafkaConnection c, short v) throws Exception {
+        MetadataRequestData req = new MetadataRequestData();
+        req.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("matrix"));
+        req.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("no-such-topic"));
+        if (v >= 4) {
+            req.setAllowAutoTopicCreation(false);
+        }
+        MetadataResponseData r = (MetadataResponseData) c.send(ApiKeys.METADATA, v, req);
+        assertThat(r.brokers()).hasSize(1);
+        assertThat(r.topics().find("matrix").partitions()).hasSize(2);
+        assertThat(r.topics().find("no-such-topic").errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        if (v >= 10) {
+            assertThat(r.topics().find("matrix").topicId()).isEqualTo(topic.id());
+        }
+    }
+
+    private void produce(RawKafkaConnection c, short v) throws Exception {
+        ProduceRequestData req = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+        req.topicData().add(produceTopic(v, topic.name(), topic.id(), 0));
+        req.topicData().add(produceTopic(v, "no-such-topic", Uuid.randomUuid(), 0));
+        ProduceResponseData r = (ProduceResponseData) c.send(ApiKeys.PRODUCE, v, req);
+        assertThat(r.responses()).hasSize(2);
+        for (ProduceResponseData.TopicProduceResponse t : r.responses()) {
+            boolean known = v >= 13 ? t.topicId().equals(topic.id()) : t.name().equals("matrix");
+            short error = t.partitionResponses().get(0).errorCode();
+            if (known) {
+                assertThat(error).isZero();
+                assertThat(t.partitionResponses().get(0).baseOffset()).isGreaterThanOrEqualTo(0);
+            } else {
+                assertThat(error).isIn(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Errors.UNKNOWN_TOPIC_ID.code());
+            }
+        }
+    }
+
+    private static ProduceRequestData.TopicProduceData produceTopic(short v, String name, Uuid id, int partition) {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(System.currentTimeMillis(), "k".getBytes(), ("v" + v).getBytes()));
+        ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData();
+        if (v >= 13) {
+            t.setTopicId(id);
+        } else {
+            t.setName(name);
+        }
+        t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records));
+        return t;
+    }
+
+    private void fetch(RawKafkaConnection c, short v) throws Exception {
+        FetchRequestData req = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setReplicaId(-1);
+        FetchRequestData.FetchTopic t = new FetchRequestData.FetchTopic();
+        if (v >= 13) {
+            t.setTopicId(topic.id());
+        } else {
+            t.setTopic(topic.name());
+        }
+        t.partitions().add(new FetchRequestData.FetchPartition().setPartition(1).setFetchOffset(0)
+                .setPartitionMaxBytes(1 << 20));
+        t.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(1_000_000)
+                .setPartitionMaxBytes(1 << 20));
+        req.topics().add(t);
+        FetchResponseData r = (FetchResponseData) c.send(ApiKeys.FETCH, v, req);
+        assertThat(r.errorCode()).isZero();
+        List<FetchResponseData.PartitionData> parts = r.responses().get(0).partitions();
+        assertThat(parts.get(0).errorCode()).isZero();
+        assertThat(parts.get(1).errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
+    }
+
+    private void listOffsets(RawKafkaConnection c, short v) throws Exception {
+        ListOffsetsRequestData req = new ListOffsetsRequestData().setReplicaId(-1);
+        ListOffsetsRequestData.ListOffsetsTopic t = new ListOffsetsRequestData.ListOffsetsTopic().setName("matrix");
+        long[] specs = v >= 7 ? new long[] {-1, -2, -3, 0} : new long[] {-1, -2, 0};
+        for (long ts : specs) {
+            t.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(ts));
+        }
+        t.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(9).setTimestamp(-1));
+        req.topics().add(t);
+        ListOffsetsResponseData r = (ListOffsetsResponseData) c.send(ApiKeys.LIST_OFFSETS, v, req);
+        List<ListOffsetsResponseData.ListOffsetsPartitionResponse> parts = r.topics().get(0).partitions();
+        assertThat(parts.get(0).errorCode()).isZero();
+        assertThat(parts.get(parts.size() - 1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    private void createTopics(RawKafkaConnection c, short v) throws Exception {
+        CreateTopicsRequestData req = new CreateTopicsRequestData().setTimeoutMs(5000);
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("created-v" + v)
+                .setNumPartitions(1).setReplicationFactor((short) 1));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("matrix")
+                .setNumPartitions(1).setReplicationFactor((short) 1));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("bad/name")
+                .setNumPartitions(1).setReplicationFactor((short) 1));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("rf3-v" + v)
+                .setNumPartitions(1).setReplicationFactor((short) 3));
+        CreateTopicsResponseData r = (CreateTopicsResponseData) c.send(ApiKeys.CREATE_TOPICS, v, req);
+        assertThat(r.topics().find("created-v" + v).errorCode()).isZero();
+        assertThat(r.topics().find("matrix").errorCode()).isEqualTo(Errors.TOPIC_ALREADY_EXISTS.code());
+        assertThat(r.topics().find("bad/name").errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
+        assertThat(r.topics().find("rf3-v" + v).errorCode()).isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
+    }
+
+    private void deleteTopics(RawKafkaConnection c, short v) throws Exception {
+        broker.topics().create("doomed-v" + v, 1, Map.of());
+        DeleteTopicsRequestData req = new DeleteTopicsRequestData().setTimeoutMs(5000);
+        if (v >= 6) {
+            req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName("doomed-v" + v));
+            req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName("no-such-topic"));
+        } else {
+            req.setTopicNames(List.of("doomed-v" + v, "no-such-topic"));
+        }
+        DeleteTopicsResponseData r = (DeleteTopicsResponseData) c.send(ApiKeys.DELETE_TOPICS, v, req);
+        assertThat(r.responses().find("doomed-v" + v).errorCode()).isZero();
+        assertThat(r.responses().find("no-such-topic").errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(broker.topics().get("doomed-v" + v)).isEmpty();
+    }
+
+    private void initProducerId(RawKafkaConnection c, short v) throws Exception {
+        InitProducerIdRequestData req = new InitProducerIdRequestData().setTransactionalId(null)
+                .setTransactionTimeoutMs(60000);
+        InitProducerIdResponseData r = (InitProducerIdResponseData) c.send(ApiKeys.INIT_PRODUCER_ID, v, req);
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.producerId()).isGreaterThanOrEqualTo(0);
+        assertThat(r.producerEpoch()).isZero();
+    }
+
+    private void describeConfigs(RawKafkaConnection c, short v) throws Exception {
+        DescribeConfigsRequestData req = new DescribeConfigsRequestData();
+        req.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2)
+                .setResourceName("matrix"));
+        req.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 4)
+                .setResourceName("0"));
+        req.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2)
+                .setResourceName("no-such-topic"));
+        DescribeConfigsResponseData r = (DescribeConfigsResponseData) c.send(ApiKeys.DESCRIBE_CONFIGS, v, req);
+        assertThat(r.results().get(0).errorCode()).isZero();
+        assertThat(r.results().get(0).configs()).anyMatch(e -> e.name().equals("retention.ms"));
+        assertThat(r.results().get(1).configs()).anyMatch(e -> e.name().equals("num.partitions"));
+        assertThat(r.results().get(2).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    private void createPartitions(RawKafkaConnection c, short v) throws Exception {
+        String name = "grow-v" + v;
+        broker.topics().create(name, 1, Map.of());
+        CreatePartitionsRequestData req = new CreatePartitionsRequestData().setTimeoutMs(5000);
+        req.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName(name).setCount(3));
+        req.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("matrix").setCount(1));
+        CreatePartitionsResponseData r = (CreatePartitionsResponseData) c.send(ApiKeys.CREATE_PARTITIONS, v, req);
+        assertThat(r.results().get(0).errorCode()).isZero();
+        assertThat(r.results().get(1).errorCode()).isEqualTo(Errors.INVALID_PARTITIONS.code());
+        assertThat(broker.topics().get(name).orElseThrow().partitions()).isEqualTo(3);
+    }
+
+    private void describeCluster(RawKafkaConnection c, short v) throws Exception {
+        DescribeClusterResponseData r = (DescribeClusterResponseData) c.send(ApiKeys.DESCRIBE_CLUSTER, v,
+                new DescribeClusterRequestData());
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.brokers()).hasSize(1);
+    }
+}
