@@ -265,6 +265,14 @@ class BadInputTest {
                 .containsExactlyElementsOf(written);
         long end = Clients.endOffsets(broker.bootstrapServers(), java.util.Set.of(TP)).get(TP);
         assertThat(end).isEqualTo(written.size());
+
+        // Every raw connection the tests opened (hundreds) is closed by now; the broker must have let go of them
+        // too. The few left are the clients' own (producer, consumer, their metadata connections).
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (broker.connectionCount() > 8 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(broker.connectionCount()).as("connections the broker still holds").isLessThanOrEqualTo(8);
     }
 
     // ---------------------------------------------------------------- health

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.samsa.broker.testing.LegacyClientPeer;
 
@@ -21,13 +22,14 @@ import io.samsa.broker.testing.LegacyClientPeer;
  * JVM whose class path holds those jars and our test classes but not the 4.4 client the broker is built on:
  * the 3.9 client negotiates its own request versions (ApiVersions v3, Produce v11, Fetch v16, ...).
  * {@link LegacyClientPeer} creates a 3-partition topic, produces 20,000 keyed records with headers with the
- * producer's defaults and reads them all back with assign + seekToBeginning.
+ * producer's defaults (and once more with zstd, which needs Produce v7+ / Fetch v10+) and reads them all back with assign + seekToBeginning.
  */
 class LegacyKafkaClientTest {
     static final String LEGACY_VERSION = "3.9.1";
 
-    @Test
-    void kafkaClients391RoundTrip() throws Exception {
+    @ParameterizedTest(name = "producer compression {0}")
+    @ValueSource(strings = {"default", "zstd"})
+    void kafkaClients391RoundTrip(String compression) throws Exception {
         Path peerDir = Path.of(System.getProperty("samsa.test.legacyPeerDir", "target/peers/kafka-3.9"));
         Path testClasses = Path.of(System.getProperty("samsa.test.testClasses", "target/test-classes"));
         List<Path> jars;
@@ -51,7 +53,10 @@ class LegacyKafkaClientTest {
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                     "-cp", classPath,
                     LegacyClientPeer.class.getName(),
-                    broker.bootstrapServers(), "legacy-391", "20000", LEGACY_VERSION));
+                    broker.bootstrapServers(), "legacy-391-" + compression, "20000", LEGACY_VERSION));
+            if (!compression.equals("default")) {
+                cmd.add(compression);
+            }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             // Drain the output while it runs; a bounded wait keeps a hung peer from hanging the build.
             var out = new java.io.ByteArrayOutputStream();

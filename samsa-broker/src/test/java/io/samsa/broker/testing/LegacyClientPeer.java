@@ -28,7 +28,7 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * A Kafka client program written only against the public producer / consumer / admin API, so that it runs
  * unchanged on an older kafka-clients jar in a child JVM (see LegacyKafkaClientTest).
- * <p>Args: bootstrap topic records expectedClientVersion. Exits 0 when every check passed, 1 (printing what
+ * <p>Args: bootstrap topic records expectedClientVersion [compression.type]. Exits 0 when every check passed, 1 (printing what
  * failed) otherwise, 2 on an unexpected exception.
  */
 public final class LegacyClientPeer {
@@ -40,7 +40,7 @@ public final class LegacyClientPeer {
 
     public static void main(String[] args) {
         try {
-            run(args[0], args[1], Integer.parseInt(args[2]), args[3]);
+            run(args[0], args[1], Integer.parseInt(args[2]), args[3], args.length > 4 ? args[4] : null);
         } catch (Throwable t) {
             System.out.println("PEER-ERROR " + t);
             t.printStackTrace(System.out);
@@ -61,7 +61,8 @@ public final class LegacyClientPeer {
         }
     }
 
-    private static void run(String bootstrap, String topic, int n, String expectedVersion) throws Exception {
+    private static void run(String bootstrap, String topic, int n, String expectedVersion, String compression)
+            throws Exception {
         Properties info = new Properties();
         try (var in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
             if (in != null) {
@@ -89,6 +90,9 @@ public final class LegacyClientPeer {
         pp.putAll(common);
         pp.put("key.serializer", ByteArraySerializer.class.getName());
         pp.put("value.serializer", ByteArraySerializer.class.getName());
+        if (compression != null) {
+            pp.put("compression.type", compression);
+        }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) { // defaults: idempotent, acks=all
             List<Future<RecordMetadata>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
