@@ -255,6 +255,34 @@ class BadInputTest {
     }
 
     @Test
+    @Order(9)
+    void requestsSplitIntoSingleBytesOrPipelinedAreAnsweredInOrder() throws Exception {
+        try (Socket s = connect()) {
+            for (byte b : frame(header(18, 0, 61, "slow", false))) {
+                write(s, new byte[] {b});
+            }
+            byte[] r = readResponse(s);
+            assertThat(r).as("ApiVersions sent one byte at a time").isNotNull();
+            assertThat(ByteBuffer.wrap(r).getInt()).isEqualTo(61);
+        }
+        try (Socket s = connect()) {
+            ByteArrayOutputStream many = new ByteArrayOutputStream();
+            for (int i = 0; i < 20; i++) {
+                // ApiVersions v0 and Metadata v1 with an empty topic list, alternately, in one write.
+                many.writeBytes(i % 2 == 0 ? frame(header(18, 0, 1000 + i, "pipe", false))
+                        : frame(header(3, 1, 1000 + i, "pipe", false), new byte[] {0, 0, 0, 0}));
+            }
+            write(s, many.toByteArray());
+            for (int i = 0; i < 20; i++) {
+                byte[] r = readResponse(s);
+                assertThat(r).as("response %d of 20 pipelined requests", i).isNotNull();
+                assertThat(ByteBuffer.wrap(r).getInt()).as("correlation id of response %d", i).isEqualTo(1000 + i);
+            }
+        }
+        assertHealthy("split and pipelined");
+    }
+
+    @Test
     @Order(100)
     void dataWrittenBeforeAndDuringIsIntactAndNewConnectionsWork() throws Exception {
         try (Admin admin = Clients.admin(broker.bootstrapServers())) {
