@@ -488,6 +488,7 @@ public final class Sender implements Runnable {
     }
 
     private void fail(ProducerBatch b, RuntimeException error) {
+        LOG.warn("Failing {}: {}", b, error.toString());
         metrics.failed(b.recordCount());
         accumulator.fail(b, error);
     }
