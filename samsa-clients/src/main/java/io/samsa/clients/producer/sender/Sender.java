@@ -299,8 +299,11 @@ public final class Sender implements Runnable {
                 }
                 if (settings.idempotent()) {
                     IdempotenceState.PartitionSequence seq = idempotence.partition(tp);
-                    if (b.hasSequence() && seq.inFlight > 0) {
-                        continue; // a retry goes alone, in sequence order, so the broker never sees a gap
+                    // A retry goes alone, in sequence order, so the broker never sees a gap. So does a partition's
+                    // first batch: a broker accepts any first sequence from a producer it does not know yet, so a
+                    // later batch overtaking a failed first one would be taken and the first one rejected forever.
+                    if ((b.hasSequence() || seq.lastAcked < 0) && seq.inFlight > 0) {
+                        continue;
                     }
                 }
                 int bytes = perNodeBytes.getOrDefault(leader, 0);
