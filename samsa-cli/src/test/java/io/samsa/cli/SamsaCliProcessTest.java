@@ -12,6 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,5 +118,36 @@ class SamsaCliProcessTest {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderrLines()).containsExactly(
                 "samsa: Unknown option: '--no-such-flag' (see 'samsa topics list --help')");
+    }
+
+    @Test
+    void consumeFromBeginningReturnsExactlyTheLines() {
+        assumeTrue(Consumers.available(), "Samsa's consumer is not in this build yet");
+        assertThat(CliProcess.run(null, "topics", "create", "echo", "-p", "3", "-b", bootstrap).exitCode()).isZero();
+        String lines = IntStream.rangeClosed(1, 20).mapToObj(i -> "line " + i + "\n").collect(Collectors.joining());
+        CliProcess.Result produce = CliProcess.run(lines, "produce", "echo", "--partition", "1", "-b", bootstrap);
+        assertThat(produce.exitCode()).as(produce.toString()).isZero();
+
+        CliProcess.Result consume = CliProcess.run(null, "consume", "echo", "--from-beginning", "--max-messages", "20",
+                "-b", bootstrap);
+        assertThat(consume.exitCode()).as(consume.toString()).isZero();
+        assertThat(consume.stdout()).isEqualTo(lines);
+
+        CliProcess.Result some = CliProcess.run(null, "consume", "echo", "--partition", "1", "--offset", "17",
+                "--max-messages", "3", "--format", "partition,offset,value", "-b", bootstrap);
+        assertThat(some.stdout()).isEqualTo("1\t17\tline 18\n1\t18\tline 19\n1\t19\tline 20\n");
+    }
+
+    @Test
+    void perfProduceRunsAndPrintsKafkasSummaryLine() {
+        assertThat(CliProcess.run(null, "topics", "create", "perf", "-b", bootstrap).exitCode()).isZero();
+        CliProcess.Result r = CliProcess.run(null, "perf", "produce", "--topic", "perf", "--num-records", "2000",
+                "--record-size", "50", "--throughput", "-1", "--producer-props", "acks=1", "linger.ms=1",
+                "--bootstrap-server", bootstrap);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).containsPattern("2000 records sent, [\\d.]+ records/sec \\([\\d.]+ MB/sec\\), "
+                + "[\\d.]+ ms avg latency, [\\d.]+ ms max latency, \\d+ ms 50th, \\d+ ms 95th, \\d+ ms 99th, "
+                + "\\d+ ms 99.9th.");
+        assertThat(r.stderr()).doesNotContain("\r"); // not a terminal: no progress bar
     }
 }
