@@ -24,7 +24,7 @@ final class BenchBatches {
             value[i] = (byte) ('a' + i % 26);
         }
         int n = 0;
-        while (b.hasRoomFor(timestamp, null, value, null)) {
+        while (b.hasRoomFor(timestamp, (byte[]) null, value, new org.apache.kafka.common.header.Header[0])) {
             b.append(timestamp, null, value);
             n++;
         }

@@ -138,7 +138,8 @@ public final class LogManager implements Closeable {
         // Kafka deletes the marker once the logs are loaded: a crash from now on is an unclean stop.
         Files.deleteIfExists(marker);
         LogFiles.fsyncDir(dataDir);
-        LOG.info("Loaded {} logs from {} ({} shutdown) in {} ms", logs.size(), dataDir, clean ? "clean" : "unclean",
+        LOG.info("Loaded {} logs from {} ({}) in {} ms", logs.size(), dataDir,
+                logs.isEmpty() ? "no logs yet" : clean ? "after a clean shutdown" : "recovered after an unclean shutdown",
                 (System.nanoTime() - start) / 1_000_000);
         checkpoint();
     }

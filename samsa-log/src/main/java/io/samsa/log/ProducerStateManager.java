@@ -119,10 +119,13 @@ final class ProducerStateManager {
             throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
                     + " is older than the current epoch " + currentEpoch);
         }
-        if (!known || epoch != currentEpoch || currentLastSeq == NO_SEQUENCE) {
+        if (!known) {
+            // As Kafka: a producer with no state (new, or its batches all removed by retention) may start at
+            // any sequence; the client's own sequence numbers are trusted from there on.
+        } else if (epoch != currentEpoch || currentLastSeq == NO_SEQUENCE) {
             if (firstSeq != 0) {
-                throw new OutOfOrderSequenceException((known ? "Invalid sequence number for new epoch "
-                        : "Unknown producer ") + producerId + " at epoch " + epoch + ": " + firstSeq + " (expected 0)");
+                throw new OutOfOrderSequenceException("Invalid sequence number for new epoch of producer "
+                        + producerId + " at epoch " + epoch + ": " + firstSeq + " (expected 0)");
             }
         } else if (!inSequence(currentLastSeq, firstSeq)) {
             throw new OutOfOrderSequenceException("Out of order sequence number for producer " + producerId

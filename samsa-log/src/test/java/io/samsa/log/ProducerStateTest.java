@@ -70,9 +70,12 @@ class ProducerStateTest {
     }
 
     @Test
-    void unknownProducerMustStartAtZero() {
-        assertThatThrownBy(() -> log.appendAsLeader(idempotent(5, (short) 0, 4, 1, NOW), 0))
+    void unknownProducerMayStartAtAnySequenceThenMustStayInOrder() {
+        // Kafka accepts this: the producer's state may have been removed by retention.
+        assertThat(log.appendAsLeader(idempotent(5, (short) 0, 4, 1, NOW), 0).firstOffset()).isZero();
+        assertThatThrownBy(() -> log.appendAsLeader(idempotent(5, (short) 0, 7, 1, NOW), 0))
                 .isInstanceOf(OutOfOrderSequenceException.class);
+        assertThat(log.appendAsLeader(idempotent(5, (short) 0, 5, 1, NOW), 0).firstOffset()).isEqualTo(1);
     }
 
     @Test

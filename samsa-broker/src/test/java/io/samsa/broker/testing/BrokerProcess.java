@@ -1,0 +1,129 @@
+package io.samsa.broker.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Samsa broker in a child JVM ({@link BrokerMain}) on a fixed port and data directory, so that it can be
+ * SIGKILLed ({@link #kill()}) and started again at the same address.
+ */
+public final class BrokerProcess implements AutoCloseable {
+    /** Upper bound for start-up and shutdown; a liveness bound only, nothing asserts on how fast it is. */
+    private static final long START_LIMIT_SECONDS = 120;
+
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final int port;
+
+    private BrokerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** A TCP port that was free a moment ago (bind to 0, read it, release it). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static BrokerProcess start(Path dataDir, int port, Map<String, String> extra) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BrokerMain.class.getName());
+        cmd.add("listeners=PLAINTEXT://127.0.0.1:" + port);
+        cmd.add("log.dirs=" + dataDir.toAbsolutePath());
+        extra.forEach((k, v) -> cmd.add(k + "=" + v));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BrokerProcess bp = new BrokerProcess(p, port);
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (bp.output.length() < 1_000_000) {
+                        bp.output.append(line).append('\n');
+                    }
+                    if (line.startsWith(BrokerMain.READY)) {
+                        ready.complete(Integer.parseInt(line.substring(BrokerMain.READY.length()).trim()));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+            ready.completeExceptionally(new IllegalStateException("broker process ended before it was ready"));
+        }, "broker-process-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int actual = ready.get(START_LIMIT_SECONDS, TimeUnit.SECONDS);
+            if (actual != port) {
+                throw new IllegalStateException("broker listens on " + actual + ", expected " + port);
+            }
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("broker process did not start: " + e + "\n--- its output ---\n"
+                    + bp.output, e);
+        }
+        return bp;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    /** SIGKILL (destroyForcibly is SIGKILL on Linux): no shutdown hook, no flush, no clean-shutdown marker. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(START_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("killed broker process did not exit");
+        }
+    }
+
+    /** Clean stop: closes the child's stdin, which makes BrokerMain close the broker. */
+    public void stop() throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        if (!process.waitFor(START_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("broker process did not stop cleanly\n" + output);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.samsa.clients.metadata;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Brokers and topics as last seen. Written only by the I/O thread ({@link #update}); read by anyone. Callers
+ * that need a topic register it ({@link #awaitTopic}) and wait, bounded, for the I/O thread to fetch it.
+ */
+public final class MetadataCache {
+    /** A topic as of the last Metadata response. {@code leaders[p]} is -1 while a partition has no leader. */
+    public record TopicInfo(String name, Uuid id, Errors error, int[] leaders, List<PartitionInfo> partitions) {
+        public int partitionCount() {
+            return leaders.length;
+        }
+    }
+
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final Runnable wakeIo;
+    private volatile Map<String, TopicInfo> topics = Map.of();
+    private volatile Map<Uuid, String> topicNames = Map.of();
+    private volatile Map<Integer, Node> nodes = Map.of();
+    private volatile Cluster cluster;
+    private volatile boolean updateRequested = true;
+    private volatile long lastUpdateMs = -1;
+    private volatile String clusterId;
+
+    public MetadataCache(Runnable wakeIo) {
+        this.wakeIo = wakeIo;
+    }
+
+    public TopicInfo topic(String name) {
+        return topics.get(name);
+    }
+
+    public String topicName(Uuid id) {
+        return topicNames.get(id);
+    }
+
+    public Node node(int id) {
+        return nodes.get(id);
+    }
+
+    public Set<String> wantedTopics() {
+        return wanted;
+    }
+
+    public boolean updateRequested() {
+        return updateRequested;
+    }
+
+    public long lastUpdateMs() {
+        return lastUpdateMs;
+    }
+
+    /** Ask the I/O thread for fresh metadata (after a leader error, an unknown topic, …). */
+    public void requestUpdate() {
+        updateRequested = true;
+    }
+
+    /**
+     * The topic with its partitions, fetching it if unknown; waits at most until {@code deadlineMs}. Throws
+     * Kafka's TimeoutException, TopicAuthorizationException or InvalidTopicException.
+     */
+    public TopicInfo awaitTopic(String name, long deadlineMs) throws InterruptedException {
+        TopicInfo t = topics.get(name);
+        if (t != null && t.partitionCount() > 0 && t.error() == Errors.NONE) {
+            return t;
+        }
+        if (wanted.add(name) || t == null) {
+            requestUpdate();
+            wakeIo.run();
+        }
+        synchronized (this) {
+            while (true) {
+                t = topics.get(name);
+                if (t != null) {
+                    if (t.error() == Errors.TOPIC_AUTHORIZATION_FAILED) {
+                        throw new TopicAuthorizationException(Set.of(name));
+                    }
+                    if (t.error() == Errors.INVALID_TOPIC_EXCEPTION) {
+                        throw new InvalidTopicException(Set.of(name));
+                    }
+                    if (t.partitionCount() > 0) {
+                        return t;
+                    }
+                }
+                long wait = deadlineMs - System.currentTimeMillis();
+                if (wait <= 0) {
+                    throw new TimeoutException("Topic " + name + " not present in metadata after the configured "
+                            + "max.block.ms.");
+                }
+                requestUpdate();
+                wakeIo.run();
+                wait(wait);
+            }
+        }
+    }
+
+    /** Applies a Metadata response (I/O thread). */
+    public void update(MetadataResponseData response, long nowMs) {
+        Map<Integer, Node> newNodes = new HashMap<>();
+        for (MetadataResponseData.MetadataResponseBroker b : response.brokers()) {
+            newNodes.put(b.nodeId(), new Node(b.nodeId(), b.host(), b.port(), b.rack()));
+        }
+        Map<String, TopicInfo> newTopics = new HashMap<>(topics);
+        Map<Uuid, String> names = new HashMap<>(topicNames);
+        boolean missing = false;
+        for (MetadataResponseData.MetadataResponseTopic t : response.topics()) {
+            Errors error = Errors.forCode(t.errorCode());
+            if (t.name() == null) {
+                continue;
+            }
+            if (error != Errors.NONE && error != Errors.TOPIC_AUTHORIZATION_FAILED
+                    && error != Errors.INVALID_TOPIC_EXCEPTION) {
+                missing = true; // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE (being created): ask again
+                TopicInfo old = newTopics.get(t.name());
+                if (old == null) {
+                    newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, new int[0], List.of()));
+                }
+                continue;
+            }
+            int n = t.partitions().size();
+            int[] leaders = new int[n];
+            PartitionInfo[] infos = new PartitionInfo[n];
+            for (MetadataResponseData.MetadataResponsePartition p : t.partitions()) {
+                int idx = p.partitionIndex();
+                if (idx >= n) {
+                    continue;
+                }
+                Errors pe = Errors.forCode(p.errorCode());
+                int leader = pe == Errors.NONE || pe == Errors.REPLICA_NOT_AVAILABLE ? p.leaderId() : -1;
+                leaders[idx] = leader;
+                if (leader < 0) {
+                    missing = true;
+                }
+                infos[idx] = new PartitionInfo(t.name(), idx, newNodes.get(leader), toNodes(p.replicaNodes(), newNodes),
+                        toNodes(p.isrNodes(), newNodes), toNodes(p.offlineReplicas(), newNodes));
+            }
+            List<PartitionInfo> list = new ArrayList<>();
+            for (PartitionInfo pi : infos) {
+                if (pi != null) {
+                    list.add(pi);
+                }
+            }
+            newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, leaders, List.copyOf(list)));
+            if (t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId())) {
+                names.put(t.topicId(), t.name());
+            }
+        }
+        synchronized (this) {
+            nodes = Map.copyOf(newNodes);
+            topics = newTopics;
+            topicNames = names;
+            clusterId = response.clusterId();
+            cluster = null;
+            lastUpdateMs = nowMs;
+            updateRequested = missing;
+            notifyAll();
+        }
+    }
+
+    /** A kafka-clients {@link Cluster} view, for custom partitioners and {@code partitionsFor}. */
+    public Cluster cluster() {
+        Cluster c = cluster;
+        if (c == null) {
+            List<PartitionInfo> all = new ArrayList<>();
+            for (TopicInfo t : topics.values()) {
+                all.addAll(t.partitions());
+            }
+            c = new Cluster(clusterId, nodes.values(), all, Set.of(), Set.of());
+            cluster = c;
+        }
+        return c;
+    }
+
+    private static Node[] toNodes(List<Integer> ids, Map<Integer, Node> nodes) {
+        Node[] out = new Node[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            Node n = nodes.get(ids.get(i));
+            out[i] = n != null ? n : new Node(ids.get(i), "", -1);
+        }
+        return out;
+    }
+}
