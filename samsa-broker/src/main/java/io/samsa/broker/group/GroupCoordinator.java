@@ -46,6 +46,7 @@ public final class GroupCoordinator implements Closeable {
     private final ScheduledThreadPoolExecutor thread;
     /** Accessed on the coordinator thread only. */
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private long lastLiveRecords;
 
     private GroupCoordinator(GroupCoordinatorConfig config, Clock clock, GroupMetadataLog store) {
         this.config = config;
@@ -919,11 +920,19 @@ public final class GroupCoordinator implements Closeable {
         maybeCompact();
     }
 
+    /**
+     * Compacts once the log holds {@code compactionMinRecords} more records than the live state. The live
+     * count is only recomputed when the last known one says it may be time.
+     */
     private void maybeCompact() {
+        if (store.appendedSinceCompaction() < config.compactionMinRecords() + lastLiveRecords) {
+            return;
+        }
         long live = 0;
         for (ClassicGroup g : groups.values()) {
             live += g.offsets.size() + (g.persisted != null ? 1 : 0);
         }
+        lastLiveRecords = live;
         if (store.appendedSinceCompaction() < config.compactionMinRecords() + live) {
             return;
         }
