@@ -13,13 +13,16 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A group member in a child JVM, so that a test can kill it without it leaving the group. Reports on
  * stdout: "ASSIGNED p,p,..." after each assignment, and "RECORD partition offset value" for each record
- * once its commit succeeded.
+ * once its commit succeeded. With a fourth argument it closes (leaving the group) after that many records.
+ * Uses only consumer API that kafka-clients 3.x has too, so it also runs on the legacy client peer.
  */
 public final class GroupMemberProcess {
     public static void main(String[] args) {
         String bootstrap = args[0];
         String group = args[1];
         String topic = args[2];
+        long stopAfter = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
+        long reported = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
                 GroupTestSupport.consumerProps(bootstrap, group, "child"))) {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
@@ -33,7 +36,7 @@ public final class GroupMemberProcess {
                     report(consumer);
                 }
             });
-            while (true) {
+            while (reported < stopAfter) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                 if (records.isEmpty()) {
                     continue;
@@ -50,6 +53,7 @@ public final class GroupMemberProcess {
                 }
                 System.out.print(out);
                 System.out.flush();
+                reported += records.count();
             }
         }
     }
