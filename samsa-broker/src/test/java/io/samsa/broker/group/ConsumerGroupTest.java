@@ -110,6 +110,44 @@ class ConsumerGroupTest {
         }
     }
 
+    @Test
+    void staticMemberRestartedWithinTheSessionTimeoutKeepsItsPartitionsWithoutARebalance() throws Exception {
+        broker = SamsaBroker.startEmbedded(Map.of("group.initial.rebalance.delay.ms", "0"));
+        String bootstrap = broker.bootstrapServers();
+        GroupTestSupport.createTopic(bootstrap, "static-topic", 4);
+        GroupConsumerThread s1 = startStatic(bootstrap, "static-1", "static-topic");
+        GroupConsumerThread s2 = startStatic(bootstrap, "static-2", "static-topic");
+        await("two static members own 2 partitions each", Duration.ofSeconds(30),
+                () -> s1.assignment.size() == 2 && s2.assignment.size() == 2, () -> List.of(s1.assignment, s2.assignment));
+        Set<TopicPartition> before = Set.copyOf(s1.assignment);
+        int s2Revocations = s2.revocations.get();
+
+        // A static member does not send LeaveGroup on close; its instance comes back with a new member id.
+        s1.close();
+        consumers.remove(s1);
+        GroupConsumerThread s1Again = startStatic(bootstrap, "static-1", "static-topic");
+        await("the restarted instance has its partitions back", Duration.ofSeconds(30),
+                () -> s1Again.assignment.equals(before), () -> s1Again.assignment);
+        List<String> produced = GroupTestSupport.produce(bootstrap, "static-topic", 4, "s", 40);
+        await("all records consumed", Duration.ofSeconds(30),
+                () -> s1Again.consumed.size() + s2.consumed.size() >= produced.size(),
+                () -> s1Again.consumed.size() + s2.consumed.size());
+        assertThat(s2.revocations.get()).as("the other member was never rebalanced").isEqualTo(s2Revocations);
+        assertThat(s2.assignment).hasSize(2).doesNotContainAnyElementsOf(before);
+        GroupDescription d = broker.groupCoordinator().describeGroup(GROUP + "-static").get().orElseThrow();
+        assertThat(d.members()).extracting(GroupDescription.Member::groupInstanceId)
+                .containsExactlyInAnyOrder("static-1", "static-2");
+    }
+
+    private GroupConsumerThread startStatic(String bootstrap, String instanceId, String topic) {
+        java.util.Properties p = GroupTestSupport.consumerProps(bootstrap, GROUP + "-static", instanceId);
+        p.put("group.instance.id", instanceId);
+        p.put("session.timeout.ms", "30000");
+        GroupConsumerThread c = new GroupConsumerThread(p, topic);
+        consumers.add(c);
+        return c;
+    }
+
     private GroupConsumerThread start(String bootstrap, String name) {
         GroupConsumerThread c = new GroupConsumerThread(GroupTestSupport.consumerProps(bootstrap, GROUP, name), TOPIC);
         consumers.add(c);

@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,8 @@ final class GroupConsumerThread implements AutoCloseable {
     final List<ConsumerRecord<String, String>> consumed = new CopyOnWriteArrayList<>();
     final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    /** How many times partitions were taken away (a rebalance that moved something). */
+    final AtomicInteger revocations = new AtomicInteger();
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -42,6 +45,9 @@ final class GroupConsumerThread implements AutoCloseable {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty() && running) {
+                        revocations.incrementAndGet();
+                    }
                     assignment.removeAll(partitions);
                 }
 
