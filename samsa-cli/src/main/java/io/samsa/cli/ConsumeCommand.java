@@ -3,6 +3,7 @@ package io.samsa.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -80,9 +82,10 @@ final class ConsumeCommand implements Callable<Integer> {
         if (group != null) {
             props.put("group.id", group);
             props.put("auto.offset.reset", start.earliest ? "earliest" : "latest");
-        } else {
-            props.put("enable.auto.commit", "false");
         }
+        // Commit exactly what was printed (auto-commit would also commit records polled but not printed
+        // when --max-messages stops mid-batch, and the next run would skip them).
+        props.put("enable.auto.commit", "false");
         props.putAll(consumerProperties);
 
         PrintWriter out = spec.commandLine().getOut();
@@ -104,17 +107,23 @@ final class ConsumeCommand implements Callable<Integer> {
                         consumer.seekToEnd(partitions);
                     }
                 }
+                Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
                 long lastRecordMs = System.currentTimeMillis();
                 while (maxMessages == null || count < maxMessages) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         out.println(recordFormat.format(r));
+                        printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                         count++;
                         if (maxMessages != null && count >= maxMessages) {
                             break;
                         }
                     }
                     out.flush();
+                    if (group != null && !printed.isEmpty()) {
+                        consumer.commitSync(printed);
+                        printed.clear();
+                    }
                     long now = System.currentTimeMillis();
                     if (!records.isEmpty()) {
                         lastRecordMs = now;

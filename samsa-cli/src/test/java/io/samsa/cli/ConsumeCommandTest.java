@@ -104,4 +104,17 @@ class ConsumeCommandTest {
                 .containsPattern("partition 2: \\d+ records?")
                 .containsPattern("(?m)^\\s+0\\s+alice\\s+espresso$");
     }
+
+    @Test
+    void aGroupResumesWhereItLeftOff() {
+        InProcess.Result first = InProcess.run("consume", "words", "--group", "g1", "--from-beginning",
+                "--max-messages", "3", "--idle-timeout", "10000", "-b", b);
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.stdout()).isEqualTo("apple\nbanana\ncherry\n");
+        InProcess.Result second = InProcess.run("consume", "words", "--group", "g1", "--max-messages", "1", "--idle-timeout", "10000",
+                "-b", b);
+        assertThat(second.stdout()).as(second.toString()).isEqualTo("date\n");
+        assertThat(InProcess.run("consume", "words", "--group", "g1", "--partition", "0", "-b", b).stderr())
+                .contains("cannot be combined with --partition");
+    }
 }
