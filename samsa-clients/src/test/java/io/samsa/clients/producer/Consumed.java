@@ -43,6 +43,19 @@ final class Consumed {
         return out;
     }
 
+    /**
+     * Reads until {@code expected} records have arrived (or a minute has passed): for acks=0, where the
+     * producer's close does not mean the broker has appended everything yet.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readAtLeast(String bootstrap, String topic, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = readAll(bootstrap, topic);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (out.size() < expected && System.currentTimeMillis() < deadline) {
+            out = readAll(bootstrap, topic);
+        }
+        return out;
+    }
+
     private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (c.position(e.getKey()) < e.getValue()) {
