@@ -696,7 +696,11 @@ public final class GroupCoordinator implements Closeable {
         group.remove(m.memberId);
         log.info("Member {} removed from group {}: {}", m.memberId, group.groupId, reason);
         switch (group.state()) {
-            case STABLE, COMPLETING_REBALANCE -> maybePrepareRebalance(group, "removing member " + m.memberId + ": " + reason);
+            case STABLE, COMPLETING_REBALANCE -> {
+                maybePrepareRebalance(group, "removing member " + m.memberId + ": " + reason);
+                // The last member gone (or all others already rejoined): complete now, not at the join timer.
+                tryCompleteJoin(group);
+            }
             case PREPARING_REBALANCE -> tryCompleteJoin(group);
             default -> { }
         }

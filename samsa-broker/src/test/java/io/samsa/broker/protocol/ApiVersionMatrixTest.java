@@ -223,11 +223,14 @@ class ApiVersionMatrixTest {
                 .setNumPartitions(1).setReplicationFactor((short) 1));
         req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("rf3-v" + v)
                 .setNumPartitions(1).setReplicationFactor((short) 3));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("__consumer_offsets")
+                .setNumPartitions(1).setReplicationFactor((short) 1));
         CreateTopicsResponseData r = (CreateTopicsResponseData) c.send(ApiKeys.CREATE_TOPICS, v, req);
         assertThat(r.topics().find("created-v" + v).errorCode()).isZero();
         assertThat(r.topics().find("matrix").errorCode()).isEqualTo(Errors.TOPIC_ALREADY_EXISTS.code());
         assertThat(r.topics().find("bad/name").errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
         assertThat(r.topics().find("rf3-v" + v).errorCode()).isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
+        assertThat(r.topics().find("__consumer_offsets").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
     }
 
     private void deleteTopics(RawKafkaConnection c, short v) throws Exception {
