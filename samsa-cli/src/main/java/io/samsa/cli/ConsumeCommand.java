@@ -72,9 +72,6 @@ final class ConsumeCommand implements Callable<Integer> {
                     + "--partition or --offset");
         }
         List<TopicPartition> partitions = partitions();
-        if (!Consumers.available()) {
-            Consumers.create(null); // says why, as a user error
-        }
         Properties props = new Properties();
         props.put("bootstrap.servers", client.bootstrapServer);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());

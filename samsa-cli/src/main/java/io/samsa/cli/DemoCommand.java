@@ -109,13 +109,6 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Step 4, on its own: read every partition from the beginning and print a short table per partition. */
     private static void readBack(PrintWriter out, String bootstrap, TopicDescription topic) {
-        if (!Consumers.available()) {
-            out.println("4. Consume  (skipped: Samsa's consumer is not in this build); the partitions' logs now hold:");
-            Table t = new Table("PARTITION", "LOG-START", "LOG-END", "RECORDS");
-            topic.partitions().forEach(p -> t.row(p.partition(), p.logStartOffset(), p.logEndOffset(), p.records()));
-            t.print(out, "     ");
-            return;
-        }
         Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = new TreeMap<>();
         List<TopicPartition> partitions = new ArrayList<>();
         long expected = 0;

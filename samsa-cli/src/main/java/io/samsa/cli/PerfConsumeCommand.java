@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.samsa.clients.admin.SamsaAdmin;
 import io.samsa.clients.admin.TopicDescription;
+import io.samsa.clients.tools.ConsumerPerf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,8 +35,7 @@ import picocli.CommandLine.Option;
         description = {"Kafka's ConsumerPerformance with Samsa's consumer: reads --messages records and prints",
                 "Kafka's summary line (start, end, MB, MB/s, records, records/s, rebalance and fetch times)."})
 final class PerfConsumeCommand implements Callable<Integer> {
-    private static final String HEADER = "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, "
-            + "nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
+    private static final String HEADER = ConsumerPerf.HEADER;
     private static final String DETAILED_HEADER = "time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, "
             + "nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec";
 

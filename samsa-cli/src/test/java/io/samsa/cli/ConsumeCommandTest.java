@@ -2,9 +2,6 @@ package io.samsa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Properties;
-
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,22 +9,16 @@ import org.junit.jupiter.api.Test;
 import io.samsa.broker.SamsaBroker;
 
 /**
- * {@code consume} and {@code perf consume} in this JVM, with the consumer behind {@link Consumers}: Samsa's once
- * it is in the build, else KafkaConsumer as a test peer, so the commands' own logic is tested either way.
+ * {@code consume}, {@code perf consume} and the demo's read-back, in this JVM (fast), with Samsa's consumer.
  */
 class ConsumeCommandTest {
     private static SamsaBroker broker;
     private static String b;
-    private static boolean peer;
 
     @BeforeAll
     static void start() throws Exception {
         broker = SamsaBroker.startEmbedded();
         b = broker.bootstrapServers();
-        if (!Consumers.available()) {
-            peer = true;
-            Consumers.testFactory = (Properties p) -> new KafkaConsumer<>(p);
-        }
         assertThat(InProcess.run("topics", "create", "words", "-p", "2", "-b", b).exitCode()).isZero();
         java.nio.file.Path f = java.nio.file.Files.createTempFile("words", ".txt");
         try {
@@ -41,9 +32,6 @@ class ConsumeCommandTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (peer) {
-            Consumers.testFactory = null;
-        }
         if (broker != null) {
             broker.close();
         }
