@@ -175,8 +175,9 @@ final class GroupsCommand implements Runnable {
             @Option(names = "--to-offset", required = true, paramLabel = "N", description = "Offset N.")
             Long offset;
             @Option(names = "--to-datetime", required = true, paramLabel = "ISO",
-                    description = {"The first record at or after a time: 2024-05-01T12:00:00Z, ...+02:00, or local",
-                            "time 2024-05-01T12:00:00 or 2024-05-01 (midnight), or epoch milliseconds."})
+                    description = "The first record at or after this time: 2024-05-01T12:00:00Z, "
+                            + "2024-05-01T12:00:00+02:00, 2024-05-01T12:00:00 (local time), 2024-05-01 (local "
+                            + "midnight) or epoch milliseconds.")
             String datetime;
             @Option(names = "--shift-by", required = true, paramLabel = "N",
                     description = "The committed offset plus N (negative: back).")
