@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
  * the directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Quickstart: starts an embedded broker in a temporary directory, creates a topic with 3",
-                "partitions, sends keyed records, reads them back, prints them per partition, and cleans up."})
+        description = {"Quickstart: an embedded broker, a topic, records sent and read back.",
+                "Starts an embedded broker in a temporary directory, creates a topic with 3 partitions, sends keyed",
+                "records, reads them back, prints them per partition, and cleans up."})
 final class DemoCommand implements Callable<Integer> {
     static final String TOPIC = "orders";
     static final int PARTITIONS = 3;

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code samsa produce}: one record per input line, with Samsa's producer; prints what went where. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Send lines from stdin (or --file) as records, one per line, then print a summary:",
-                "records, bytes, and per partition the offsets written."})
+        description = {"Send lines from stdin (or --file) as records, one per line.",
+                "Then print a summary: records, bytes, and per partition the offsets written."})
 final class ProduceCommand implements Callable<Integer> {
     private static final Set<String> ACKS = Set.of("all", "-1", "0", "1");
     private static final Set<String> COMPRESSION = Set.of("none", "gzip", "snappy", "lz4", "zstd");

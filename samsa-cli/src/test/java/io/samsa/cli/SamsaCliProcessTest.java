@@ -93,6 +93,14 @@ class SamsaCliProcessTest {
     }
 
     @Test
+    void unknownGroupIsOneLineAndExitCodeOne() {
+        CliProcess.Result r = CliProcess.run(null, "groups", "describe", "no-such-group", "-b", bootstrap);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderrLines()).containsExactly("samsa: Group 'no-such-group' does not exist");
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
     void unreachableBrokerNamesTheAddressAndWhatFailed() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -66,6 +66,11 @@ final class AdminChannel implements AutoCloseable {
         }
     }
 
+    /** Learns one broker's address (a group coordinator named by FindCoordinator). */
+    void learn(int nodeId, String host, int port) {
+        network.address(nodeId, host, port);
+    }
+
     /** Sends to any broker; {@code body} builds the request for the negotiated version. */
     <R extends ApiMessage> R call(ApiKeys key, Function<Short, ApiMessage> body, long deadlineMs) {
         return call(null, key, body, deadlineMs);

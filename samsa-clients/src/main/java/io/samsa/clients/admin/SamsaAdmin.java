@@ -12,6 +12,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
@@ -23,26 +24,25 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
-import org.apache.kafka.common.message.ListOffsetsRequestData;
-import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Samsa's admin client: create, list, describe and delete topics, add partitions, read topic configs.
+ * Samsa's admin client: create, list, describe and delete topics, add partitions, read topic configs; list,
+ * describe and delete consumer groups, read their offsets and lag, reset their offsets.
  * Each call blocks until the broker answers or {@code timeout} passes; calls are serialized. Broker errors are
  * thrown as Kafka's {@link ApiException}s ({@code TopicExistsException}, {@code InvalidReplicationFactorException},
- * ...), an unknown topic as {@link UnknownTopicException}, no reachable broker as {@link BrokerUnreachableException}.
+ * {@code GroupNotEmptyException}, ...), an unknown topic as {@link UnknownTopicException}, an unknown group as
+ * {@link UnknownGroupException}, no reachable broker as {@link BrokerUnreachableException}.
  */
 public final class SamsaAdmin implements AutoCloseable {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
-    private static final long EARLIEST = -2L;
-    private static final long LATEST = -1L;
 
     private final AdminChannel channel;
     private final long timeoutMs;
+    private final GroupCalls groups;
 
     public SamsaAdmin(String bootstrapServers) {
         this(bootstrapServers, Duration.ofSeconds(30));
@@ -53,6 +53,7 @@ public final class SamsaAdmin implements AutoCloseable {
         this.channel = new AdminChannel("samsa-admin-" + CLIENT_IDS.getAndIncrement(),
                 Arrays.stream(bootstrapServers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 timeoutMs);
+        this.groups = new GroupCalls(channel, timeoutMs, this::metadata);
     }
 
     private long deadline() {
@@ -130,8 +131,10 @@ public final class SamsaAdmin implements AutoCloseable {
             partitions.put(name, ps);
             ids.put(name, t.topicId());
         }
-        Map<String, Map<Integer, Long>> start = offsets(partitions, EARLIEST);
-        Map<String, Map<Integer, Long>> end = offsets(partitions, LATEST);
+        Map<String, Map<Integer, Long>> start = ListOffsetsLookup.offsets(channel, partitions,
+                ListOffsetsLookup.EARLIEST, timeoutMs, deadline());
+        Map<String, Map<Integer, Long>> end = ListOffsetsLookup.offsets(channel, partitions,
+                ListOffsetsLookup.LATEST, timeoutMs, deadline());
         Map<String, TopicDescription> out = new LinkedHashMap<>();
         partitions.forEach((name, ps) -> {
             List<TopicDescription.Partition> described = new ArrayList<>();
@@ -180,6 +183,43 @@ public final class SamsaAdmin implements AutoCloseable {
         return entries;
     }
 
+    // ---- groups ----
+
+    /** Every group the brokers coordinate, sorted by id. */
+    public synchronized List<GroupListing> listGroups() {
+        return groups.list(deadline());
+    }
+
+    /** The group's state, protocol and members, each with its assignment; {@link UnknownGroupException} if none. */
+    public synchronized GroupDescription describeGroup(String groupId) {
+        return groups.describe(groupId, deadline());
+    }
+
+    /**
+     * The group's position in every partition it has committed an offset for or has assigned to a member,
+     * sorted by topic and partition, with each partition's log end offset and the lag.
+     */
+    public synchronized List<GroupOffset> listGroupOffsets(String groupId) {
+        return groups.offsets(groupId, deadline());
+    }
+
+    /**
+     * Moves the group's committed offsets for {@code partitions} as {@code to} says, clamped to each partition's
+     * log; with {@code execute} false only plans (a dry run). Returns the plan, sorted. Only an Empty group (or
+     * one not created yet, which committing creates, as with Kafka's tool) can be reset: otherwise
+     * {@code GroupNotEmptyException}. An unknown topic is {@link UnknownTopicException}; a missing partition, or
+     * a shift where nothing is committed, {@link IllegalArgumentException}.
+     */
+    public synchronized List<OffsetChange> resetGroupOffsets(String groupId, Collection<TopicPartition> partitions,
+                                                             OffsetReset to, boolean execute) {
+        return groups.reset(groupId, partitions, to, execute, deadline());
+    }
+
+    /** Deletes an Empty group and its offsets; {@code GroupNotEmptyException} while it has members. */
+    public synchronized void deleteGroup(String groupId) {
+        groups.delete(groupId, deadline());
+    }
+
     // ---- helpers ----
 
     /** Metadata for {@code topics} (null: all), never auto-creating; learns broker addresses on the way. */
@@ -195,45 +235,6 @@ public final class SamsaAdmin implements AutoCloseable {
         }, deadline());
         channel.learn(response);
         return response;
-    }
-
-    /** ListOffsets at {@code timestamp} (earliest or latest) for every partition, sent to each partition's leader. */
-    private Map<String, Map<Integer, Long>> offsets(
-            Map<String, List<MetadataResponseData.MetadataResponsePartition>> topics, long timestamp) {
-        Map<Integer, Map<String, List<Integer>>> byLeader = new HashMap<>();
-        Map<String, Map<Integer, Long>> out = new HashMap<>();
-        topics.forEach((name, ps) -> {
-            out.put(name, new HashMap<>());
-            for (MetadataResponseData.MetadataResponsePartition p : ps) {
-                if (p.leaderId() >= 0) {
-                    byLeader.computeIfAbsent(p.leaderId(), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(name, k -> new ArrayList<>()).add(p.partitionIndex());
-                }
-            }
-        });
-        byLeader.forEach((leader, perTopic) -> {
-            ListOffsetsResponseData response = channel.call(leader, ApiKeys.LIST_OFFSETS, version -> {
-                ListOffsetsRequestData request = new ListOffsetsRequestData().setReplicaId(-1).setIsolationLevel((byte) 0);
-                if (version >= 10) {
-                    request.setTimeoutMs((int) timeoutMs);
-                }
-                perTopic.forEach((name, partitions) -> {
-                    ListOffsetsRequestData.ListOffsetsTopic t = new ListOffsetsRequestData.ListOffsetsTopic().setName(name);
-                    partitions.forEach(p -> t.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition()
-                            .setPartitionIndex(p).setTimestamp(timestamp)));
-                    request.topics().add(t);
-                });
-                return request;
-            }, deadline());
-            for (ListOffsetsResponseData.ListOffsetsTopicResponse t : response.topics()) {
-                for (ListOffsetsResponseData.ListOffsetsPartitionResponse p : t.partitions()) {
-                    if (p.errorCode() == Errors.NONE.code()) {
-                        out.get(t.name()).put(p.partitionIndex(), p.offset());
-                    }
-                }
-            }
-        });
-        return out;
     }
 
     private static void check(String topic, short errorCode, String message) {
