@@ -146,9 +146,24 @@ public final class ApacheKafkaBroker implements AutoCloseable {
     public void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(adminProps())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // CreateTopics returns before every partition has a leader; a producer that starts at once can get
+            // NOT_LEADER_OR_FOLLOWER (and, seen on a loaded machine, a KafkaProducer then stuck on
+            // OUT_OF_ORDER_SEQUENCE_NUMBER). Wait until all leaders are elected.
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!allLeadersElected(admin, name)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("Topic " + name + " has partitions without a leader after 60 s");
+                }
+                Thread.sleep(20);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Could not create topic " + name + ": " + e, e);
         }
+    }
+
+    private static boolean allLeadersElected(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+                .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     /** The child's console output so far (for failure messages). */

@@ -5,6 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -12,6 +19,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -33,12 +41,18 @@ final class ConsumerTestSupport {
         p.setProperty("linger.ms", "5");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(count);
             for (int i = from; i < from + count; i++) {
                 ProducerRecord<String, String> r = new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i);
                 r.headers().add("h", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
-                producer.send(r);
+                sent.add(producer.send(r));
             }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(60, TimeUnit.SECONDS); // a failed set-up send fails here, not as a missing record later
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Producing the test records to " + topic + " failed: " + e, e);
         }
     }
 
