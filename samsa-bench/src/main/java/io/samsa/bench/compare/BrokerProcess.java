@@ -136,6 +136,14 @@ final class BrokerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    String exitDescription() {
+        if (process.isAlive()) {
+            return "running";
+        }
+        int code = process.exitValue();
+        return code > 128 ? "killed by signal " + (code - 128) : "exit " + code;
+    }
+
     /** Spawn to first accepted TCP connection on the client port. */
     double listenMs() {
         return listenMs;

@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * clients are the same for both brokers; only {@code bootstrap} changes.
  */
 final class ClientTools {
-    static final String KAFKA_PRODUCER = "KafkaProducer (kafka ProducerPerformance)";
-    static final String SAMSA_PRODUCER = "SamsaProducer (samsa perf produce)";
-    static final String KAFKA_CONSUMER_ASSIGN = "KafkaConsumer assign (AssignedConsumerPerf)";
-    static final String KAFKA_CONSUMER_GROUP = "KafkaConsumer group (kafka ConsumerPerformance)";
-    static final String SAMSA_CONSUMER = "samsa perf consume";
+    static final String KAFKA_PRODUCER = "KafkaProducer (Kafka's ProducerPerformance)";
+    static final String SAMSA_PRODUCER = "SamsaProducer (samsa perf produce / ProducerPerf)";
+    static final String KAFKA_CONSUMER_ASSIGN = "KafkaConsumer, assign (AssignedConsumerPerf)";
+    static final String KAFKA_CONSUMER_GROUP = "KafkaConsumer, group (Kafka's ConsumerPerformance)";
+    static final String SAMSA_CONSUMER = "Samsa consumer (samsa perf consume)";
     static final String E2E = "KafkaProducer+KafkaConsumer (EndToEndLatency)";
 
     private static final List<String> CLIENT_JVM = List.of("-Xmx512m", "-Dlog4j2.level=WARN",

@@ -64,9 +64,10 @@ public final class Compare {
         String loadBefore = Machine.loadAverage();
         long started = System.nanoTime();
         Compare run;
+        boolean complete;
         try (Children children = new Children(work)) {
             run = new Compare(plan, work, children);
-            run.runAll();
+            complete = run.runAll();
         } finally {
             if (ownWork) {
                 deleteTree(work);
@@ -86,16 +87,33 @@ public final class Compare {
         Files.writeString(md, MarkdownReport.render(plan, machine, run.samples, run.notes, csv.getFileName(),
                 png.getFileName()), StandardCharsets.UTF_8);
         System.out.println("bench/compare: wrote " + md + ", " + csv + ", " + png);
+        if (!complete) {
+            System.err.println("bench/compare: a broker run failed; see Notes in " + md);
+            System.exit(1);
+        }
     }
 
-    private void runAll() throws IOException {
+    /** Runs everything; false if a broker's run stopped early (what was measured is still reported). */
+    private boolean runAll() throws IOException {
+        notes.add(tools.hasSamsaPerfCommand()
+                ? "SamsaProducer runs through `samsa perf produce`."
+                : "SamsaProducer runs through `java -cp samsa.jar io.samsa.clients.tools.ProducerPerf --producer samsa`"
+                        + " (this samsa.jar has no `samsa perf` yet).");
         warmUpClientClasses();
         if (plan.brokers.contains("samsa")) {
             embeddedStartup();
         }
+        boolean complete = true;
         for (String broker : plan.brokers) {
-            runBroker(broker);
+            try {
+                runBroker(broker);
+            } catch (RuntimeException e) {
+                complete = false;
+                notes.add("**" + broker + " run stopped early**: " + e.getMessage().replace("\n", " / "));
+                log("FAILED: " + broker + ": " + e.getMessage());
+            }
         }
+        return complete;
     }
 
     /** Loads the admin and producer classes once, so the first broker's start-up timing does not pay for it. */
@@ -204,6 +222,7 @@ public final class Compare {
         log(kind + ": " + cell.label() + " repeat " + (rep + 1) + "/" + plan.repeats + " (" + records + " records)");
 
         String kafkaTopic = "tp-" + cell.topicPart() + "-kp-" + rep;
+        requireAlive(broker);
         createTopic(admin, kafkaTopic, cell.partitions());
         produce(broker, ClientTools.KAFKA_PRODUCER, cell, rep, gb,
                 tools.kafkaProducer(broker.bootstrap(), kafkaTopic, records, cell));
@@ -216,6 +235,7 @@ public final class Compare {
         deleteTopic(admin, kafkaTopic);
 
         String samsaTopic = "tp-" + cell.topicPart() + "-sp-" + rep;
+        requireAlive(broker);
         createTopic(admin, samsaTopic, cell.partitions());
         produce(broker, ClientTools.SAMSA_PRODUCER, cell, rep, gb,
                 tools.samsaProducer(broker.bootstrap(), samsaTopic, records, cell));
@@ -223,6 +243,7 @@ public final class Compare {
     }
 
     private void produce(BrokerProcess broker, String client, Cell cell, int rep, double gb, List<String> cmd) {
+        requireAlive(broker);
         double cpuBefore = ProcStats.cpuSeconds(broker.pid());
         Children.Result r = children.run(cmd, nextLog(broker.kind(), "produce"), plan.clientTimeoutSeconds);
         double cpu = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
@@ -249,6 +270,7 @@ public final class Compare {
         if (notes.stream().anyMatch(n -> n.startsWith(skipKey))) {
             return; // failed before on this broker: not worth the time again
         }
+        requireAlive(broker);
         Children.Result r = children.run(cmd.get(), nextLog(broker.kind(), "consume"), plan.clientTimeoutSeconds);
         Optional<ClientTools.ConsumeSummary> s = ClientTools.parseConsume(r.output());
         if (!r.ok() || s.isEmpty() || s.get().records() < records) {
@@ -263,6 +285,7 @@ public final class Compare {
         String kind = broker.kind();
         log(kind + ": end-to-end " + cell.label() + " at " + plan.latencyRate + "/s, repeat " + (rep + 1));
         String topic = "lat-" + cell.topicPart() + "-" + rep;
+        requireAlive(broker);
         createTopic(admin, topic, cell.partitions());
         double cpuBefore = ProcStats.cpuSeconds(broker.pid());
         Children.Result r = children.run(tools.endToEnd(broker.bootstrap(), topic, cell), nextLog(kind, "e2e"),
@@ -279,6 +302,15 @@ public final class Compare {
         samples.add(kind, "e2e", client, cell.label(), "p99_ms", rep, s.get().p99());
         samples.add(kind, "e2e", client, cell.label(), "p99.9_ms", rep, s.get().p999());
         samples.add(kind, "e2e", client, cell.label(), "broker_cpu_s", rep, cpu);
+    }
+
+    /** Stops this broker's run with its log tail if the process is gone (killed, crashed, out of memory). */
+    private static void requireAlive(BrokerProcess broker) {
+        if (!broker.alive()) {
+            throw new IllegalStateException(broker.kind() + " broker process exited (" + broker.exitDescription()
+                    + "); last log lines: " + broker.logTail().lines().skip(Math.max(0,
+                    broker.logTail().lines().count() - 15)).reduce((a, b) -> a + " / " + b).orElse("(empty)"));
+        }
     }
 
     private void failed(String kind, String client, Cell cell, Children.Result r) {

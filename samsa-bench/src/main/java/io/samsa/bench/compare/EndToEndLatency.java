@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * than as fewer sends (no coordinated omission). The first {@code --warmup-seconds} are left out.
  * <pre>
  * EndToEndLatency --bootstrap-server HOST:PORT --topic T --rate 5000 --seconds 20 [--warmup-seconds 3]
- *     [--record-size 100] [--acks 1|all] [--compression none|lz4]
+ *     [--record-size 100] [--acks 1|all] [--compression none|lz4] [--consumer-property K=V]... [--producer-property K=V]...
  * </pre>
  * Prints {@code e2e: sent N, received M, rate R/s, p50 X ms, p99 Y ms, p99.9 Z ms, max W ms}.
  */
@@ -44,6 +44,8 @@ public final class EndToEndLatency {
         int size = 100;
         String acks = "1";
         String compression = "none";
+        Properties extraConsumer = new Properties();
+        Properties extraProducer = new Properties();
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -55,6 +57,10 @@ public final class EndToEndLatency {
                 case "--record-size" -> size = Math.max(8, Integer.parseInt(v));
                 case "--acks" -> acks = v;
                 case "--compression" -> compression = v;
+                case "--consumer-property" -> extraConsumer.setProperty(v.substring(0, v.indexOf('=')),
+                        v.substring(v.indexOf('=') + 1));
+                case "--producer-property" -> extraProducer.setProperty(v.substring(0, v.indexOf('=')),
+                        v.substring(v.indexOf('=') + 1));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -75,6 +81,8 @@ public final class EndToEndLatency {
         pp.setProperty("acks", acks);
         pp.setProperty("compression.type", compression);
         pp.setProperty("linger.ms", "0"); // send each record now: the latency measured is the broker's, not linger's
+        cp.putAll(extraConsumer);
+        pp.putAll(extraProducer);
 
         long received = 0;
         long counted = 0;

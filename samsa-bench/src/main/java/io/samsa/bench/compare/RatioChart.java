@@ -53,16 +53,31 @@ final class RatioChart {
                 latency.add(new Bar("end-to-end p99 · " + k.cell(), ratio, false));
             }
         }
+        List<Bar> clients = new ArrayList<>();
+        for (Samples.Key k : samples.keys()) {
+            if (k.test().equals("produce") && k.client().equals(ClientTools.SAMSA_PRODUCER)
+                    && k.metric().equals("records_per_s")) {
+                Optional<Double> samsaClient = samples.median("samsa", k);
+                Optional<Double> kafkaClient = samples.median("samsa",
+                        new Samples.Key(k.test(), ClientTools.KAFKA_PRODUCER, k.cell(), k.metric()));
+                if (samsaClient.isPresent() && kafkaClient.isPresent() && kafkaClient.get() > 0) {
+                    clients.add(new Bar("produce · Samsa broker · " + k.cell(), samsaClient.get() / kafkaClient.get(),
+                            true));
+                }
+            }
+        }
         List<Section> sections = List.of(
-                new Section("Throughput, records/s: Samsa / Kafka (higher is better)", throughput),
-                new Section("Latency p99: Samsa / Kafka (lower is better)", latency));
+                new Section("Throughput, records/s: Samsa broker / Kafka broker, same client (higher is better)",
+                        throughput),
+                new Section("Latency p99, fixed rate: Samsa broker / Kafka broker (lower is better)", latency),
+                new Section("Records/s: SamsaProducer / KafkaProducer, same broker (higher is better)", clients));
         double max = 2;
         for (Section s : sections) {
             for (Bar b : s.bars()) {
                 max = Math.max(max, Math.ceil(b.ratio() * 1.15 * 2) / 2);
             }
         }
-        int rows = throughput.size() + latency.size();
+        int rows = throughput.size() + latency.size() + clients.size();
         int height = 70 + sections.size() * 50 + Math.max(1, rows) * ROW + 40;
         BufferedImage img = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

@@ -58,8 +58,8 @@ final class Samples {
     synchronized void writeCsv(Path file) throws IOException {
         StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
         for (Sample s : all) {
-            b.append(String.join(",", Arrays.asList(s.broker(), s.key().test(), s.key().client(),
-                            csv(s.key().cell()), s.key().metric(), Integer.toString(s.repeat()),
+            b.append(String.join(",", Arrays.asList(csv(s.broker()), csv(s.key().test()), csv(s.key().client()),
+                            csv(s.key().cell()), csv(s.key().metric()), Integer.toString(s.repeat()),
                             String.format(Locale.ROOT, "%.4f", s.value()))))
                     .append('\n');
         }
@@ -67,6 +67,6 @@ final class Samples {
     }
 
     private static String csv(String s) {
-        return s.contains(",") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }
