@@ -5,23 +5,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every child process this run starts (brokers and client tools). Each pid is appended to {@code pids} in the
- * work directory so {@code bench/compare}'s trap can kill them even if this JVM dies hard; {@link #close()} and
- * a shutdown hook kill whatever is still alive.
+ * Every child process this run starts (brokers and client tools). {@link #close()} and a shutdown hook kill
+ * whatever is still alive; if this JVM dies hard, {@code bench/compare} kills its process group.
  */
 final class Children implements AutoCloseable {
-    private final Path pidFile;
     private final List<Process> live = new ArrayList<>();
     private final Thread hook = new Thread(this::killAll, "bench-compare-children-killer");
 
-    Children(Path workDir) {
-        this.pidFile = workDir.resolve("pids");
+    Children() {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -34,8 +30,6 @@ final class Children implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             live.add(p);
-            Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + cmd.get(0), e);

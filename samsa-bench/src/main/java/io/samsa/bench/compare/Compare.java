@@ -65,7 +65,7 @@ public final class Compare {
         long started = System.nanoTime();
         Compare run;
         boolean complete;
-        try (Children children = new Children(work)) {
+        try (Children children = new Children()) {
             run = new Compare(plan, work, children);
             complete = run.runAll();
         } finally {
