@@ -120,9 +120,9 @@ public final class Compare {
     private static void warmUpClientClasses() {
         Properties p = clientProps("127.0.0.1:1");
         p.setProperty("max.block.ms", "1");
-        try (Admin ignored = Admin.create(p);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                     new ByteArraySerializer())) {
+        Admin.create(p).close(Duration.ZERO);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("warm-up", new byte[1]));
         } catch (RuntimeException expected) {
             // nothing listens on port 1: only the class loading was wanted
