@@ -31,20 +31,32 @@ import io.samsa.broker.api.ApiVersionsHandler;
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.Listener;
+import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.handler.BrokerIdentity;
 import io.samsa.broker.handler.BrokerStats;
 import io.samsa.broker.handler.CreatePartitionsHandler;
 import io.samsa.broker.handler.CreateTopicsHandler;
+import io.samsa.broker.handler.DeleteGroupsHandler;
 import io.samsa.broker.handler.DeleteTopicsHandler;
+import io.samsa.broker.handler.DescribeGroupsHandler;
 import io.samsa.broker.handler.DescribeClusterHandler;
 import io.samsa.broker.handler.DescribeConfigsHandler;
 import io.samsa.broker.handler.FetchHandler;
 import io.samsa.broker.handler.FetchWaiters;
+import io.samsa.broker.handler.FindCoordinatorHandler;
+import io.samsa.broker.handler.HeartbeatHandler;
 import io.samsa.broker.handler.InitProducerIdHandler;
+import io.samsa.broker.handler.JoinGroupHandler;
+import io.samsa.broker.handler.LeaveGroupHandler;
+import io.samsa.broker.handler.ListGroupsHandler;
 import io.samsa.broker.handler.ListOffsetsHandler;
 import io.samsa.broker.handler.MetadataHandler;
+import io.samsa.broker.handler.OffsetCommitHandler;
+import io.samsa.broker.handler.OffsetDeleteHandler;
+import io.samsa.broker.handler.OffsetFetchHandler;
 import io.samsa.broker.handler.ProduceHandler;
 import io.samsa.broker.handler.ProducerIdManager;
+import io.samsa.broker.handler.SyncGroupHandler;
 import io.samsa.broker.metrics.BrokerMetricsFormatter;
 import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.network.FrameHandler;
@@ -72,6 +84,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final FileLock lock;
     private final LogManager logManager;
     private final TopicRegistry topics;
+    private final GroupCoordinator groupCoordinator;
     private final FetchWaiters fetchWaiters = new FetchWaiters();
     private final BrokerStats stats = new BrokerStats();
     private final RequestMetrics requestMetrics = new RequestMetrics();
@@ -104,6 +117,8 @@ public final class SamsaBroker implements AutoCloseable {
             opened.push(logManager);
             topics.attach(logManager);
             ProducerIdManager producerIds = new ProducerIdManager(metaDir);
+            groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
+            opened.push(groupCoordinator);
             opened.push(fetchWaiters);
 
             Dispatch dispatch = new Dispatch();
@@ -170,6 +185,10 @@ public final class SamsaBroker implements AutoCloseable {
         return topics;
     }
 
+    public GroupCoordinator groupCoordinator() {
+        return groupCoordinator;
+    }
+
     public BrokerStats stats() {
         return stats;
     }
@@ -197,6 +216,7 @@ public final class SamsaBroker implements AutoCloseable {
             metricsEndpoint.close();
         }
         socketServer.close();
+        groupCoordinator.close();
         fetchWaiters.close();
         logManager.close();
         releaseLock();
@@ -223,6 +243,19 @@ public final class SamsaBroker implements AutoCloseable {
         r.add(reg(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(topics, config)));
         r.add(reg(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(topics)));
         r.add(reg(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(identity)));
+        // Classic consumer groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the
+        // oldest kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+        r.add(reg(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(identity)));
+        r.add(reg(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(groupCoordinator, topics, Clock.systemUTC())));
+        r.add(reg(ApiKeys.OFFSET_FETCH, 1, 10, new OffsetFetchHandler(groupCoordinator, topics)));
+        r.add(reg(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(groupCoordinator)));
+        r.add(reg(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(groupCoordinator, topics)));
         return r;
     }
 

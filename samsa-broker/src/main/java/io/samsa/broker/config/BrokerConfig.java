@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.broker.group.GroupCoordinatorConfig;
 import io.samsa.log.LogConfig;
 
 /**
@@ -41,6 +42,7 @@ public final class BrokerConfig {
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
     private final LogConfig logDefaults;
+    private final GroupCoordinatorConfig groupCoordinator;
     private final Map<String, String> effective = new TreeMap<>();
 
     private BrokerConfig(Map<String, String> props) {
@@ -92,12 +94,24 @@ public final class BrokerConfig {
                 tsType.equals("LogAppendTime"),
                 r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
                 r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE));
+        GroupCoordinatorConfig g = GroupCoordinatorConfig.DEFAULTS;
+        int minSession = r.intValue("group.min.session.timeout.ms", g.minSessionTimeoutMs(), 0, Integer.MAX_VALUE);
+        groupCoordinator = new GroupCoordinatorConfig(
+                r.intValue("group.initial.rebalance.delay.ms", g.initialRebalanceDelayMs(), 0, Integer.MAX_VALUE),
+                minSession,
+                r.intValue("group.max.session.timeout.ms", g.maxSessionTimeoutMs(), minSession, Integer.MAX_VALUE),
+                r.intValue("group.max.size", g.maxGroupSize(), 1, Integer.MAX_VALUE),
+                r.longValue("offsets.retention.minutes", g.offsetsRetentionMs() / 60_000L, 1, Long.MAX_VALUE / 60_000L)
+                        * 60_000L,
+                r.longValue("offsets.retention.check.interval.ms", g.offsetsRetentionCheckIntervalMs(), 1, Long.MAX_VALUE),
+                r.intValue("offset.metadata.max.bytes", g.offsetMetadataMaxBytes(), 0, Integer.MAX_VALUE),
+                g.newMemberJoinTimeoutMs(), g.compactionMinRecords());
         // Known Kafka keys we accept but that have no effect on a single Samsa node.
         for (String ignored : List.of("process.roles", "controller.quorum.voters", "controller.listener.names",
                 "inter.broker.listener.name", "listener.security.protocol.map", "num.io.threads",
                 "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
                 "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-                "transaction.state.log.min.isr", "group.initial.rebalance.delay.ms", "min.insync.replicas",
+                "transaction.state.log.min.isr", "min.insync.replicas",
                 "controller.quorum.bootstrap.servers", "log.cleaner.enable", "delete.topic.enable")) {
             r.accept(ignored);
         }
@@ -155,6 +169,9 @@ public final class BrokerConfig {
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 
     public LogConfig logDefaults() { return logDefaults; }
+
+    /** group.* and offsets.* settings of the group coordinator. */
+    public GroupCoordinatorConfig groupCoordinator() { return groupCoordinator; }
 
     /** Port of the Prometheus endpoint on the listener's host; -1 (default) turns it off, 0 picks one. */
     public int metricsPort() { return metricsPort; }

@@ -91,7 +91,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         } catch (InvalidTopicException e) {
             return new MetadataResponseTopic().setName(name).setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
-        if (!allowCreate) {
+        if (!allowCreate || TopicNames.isInternal(name)) {
             return new MetadataResponseTopic().setName(name).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         try {

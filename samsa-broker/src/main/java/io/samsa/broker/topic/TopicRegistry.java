@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -98,6 +99,9 @@ public final class TopicRegistry {
     /** Checks a new topic's settings without creating it (CreateTopics validateOnly, and before create). */
     public LogConfig validateNew(String name, int partitions, Map<String, String> configs) {
         TopicNames.validate(name);
+        if (TopicNames.isInternal(name)) {
+            throw new InvalidRequestException("Creation of internal topic " + name + " is prohibited.");
+        }
         if (byName.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
         }

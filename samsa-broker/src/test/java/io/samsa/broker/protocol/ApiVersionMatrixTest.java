@@ -55,7 +55,8 @@ class ApiVersionMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = SamsaBroker.startEmbedded(Map.of("auto.create.topics.enable", "false"));
+        broker = SamsaBroker.startEmbedded(Map.of("auto.create.topics.enable", "false",
+                "group.initial.rebalance.delay.ms", "0"));
         topic = broker.topics().create("matrix", 2, Map.of());
     }
 
@@ -99,9 +100,24 @@ class ApiVersionMatrixTest {
                 case DESCRIBE_CONFIGS -> describeConfigs(c, version);
                 case CREATE_PARTITIONS -> createPartitions(c, version);
                 case DESCRIBE_CLUSTER -> describeCluster(c, version);
+                case FIND_COORDINATOR -> groupCases(c).findCoordinator(version);
+                case JOIN_GROUP -> groupCases(c).joinGroup(version);
+                case SYNC_GROUP -> groupCases(c).syncGroup(version);
+                case HEARTBEAT -> groupCases(c).heartbeat(version);
+                case LEAVE_GROUP -> groupCases(c).leaveGroup(version);
+                case OFFSET_COMMIT -> groupCases(c).offsetCommit(version);
+                case OFFSET_FETCH -> groupCases(c).offsetFetch(version);
+                case LIST_GROUPS -> groupCases(c).listGroups(version);
+                case DESCRIBE_GROUPS -> groupCases(c).describeGroups(version);
+                case DELETE_GROUPS -> groupCases(c).deleteGroups(version);
+                case OFFSET_DELETE -> groupCases(c).offsetDelete(version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
             }
         }
+    }
+
+    private static GroupApiMatrixCases groupCases(RawKafkaConnection c) {
+        return new GroupApiMatrixCases(c, topic, broker.port());
     }
 
     private void apiVersions(RawKafkaConnection c, short v) throws Exception {
@@ -207,11 +223,14 @@ class ApiVersionMatrixTest {
                 .setNumPartitions(1).setReplicationFactor((short) 1));
         req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("rf3-v" + v)
                 .setNumPartitions(1).setReplicationFactor((short) 3));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("__consumer_offsets")
+                .setNumPartitions(1).setReplicationFactor((short) 1));
         CreateTopicsResponseData r = (CreateTopicsResponseData) c.send(ApiKeys.CREATE_TOPICS, v, req);
         assertThat(r.topics().find("created-v" + v).errorCode()).isZero();
         assertThat(r.topics().find("matrix").errorCode()).isEqualTo(Errors.TOPIC_ALREADY_EXISTS.code());
         assertThat(r.topics().find("bad/name").errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
         assertThat(r.topics().find("rf3-v" + v).errorCode()).isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
+        assertThat(r.topics().find("__consumer_offsets").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
     }
 
     private void deleteTopics(RawKafkaConnection c, short v) throws Exception {

@@ -47,6 +47,11 @@ public final class MetadataCache {
         return topics.get(name);
     }
 
+    /** Names of every topic in the last responses (all topics, after a request for all of them). */
+    public Set<String> topicNames() {
+        return topics.keySet();
+    }
+
     public String topicName(Uuid id) {
         return topicNames.get(id);
     }

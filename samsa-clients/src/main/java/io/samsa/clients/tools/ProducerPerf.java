@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 
@@ -67,31 +68,56 @@ public final class ProducerPerf {
         System.out.print(run(topic, numRecords, recordSize, throughput, impl, props, printMetrics));
     }
 
-    /** Runs the benchmark; returns the summary line. */
+    /** Runs the benchmark; returns the summary line. Window lines go to stdout. */
     public static String run(String topic, long numRecords, int recordSize, double throughput, String impl,
                              Properties props, boolean printMetrics) throws IOException {
-        byte[] payload = new byte[recordSize];
+        return run(new Options(topic, numRecords, recordSize, List.of(), throughput, impl, props, printMetrics, 5000),
+                System.out::print);
+    }
+
+    /**
+     * What to run: Kafka's flags. {@code payloads}, when not empty, are sent in random order instead of
+     * {@code recordSize} random letters ({@code --payload-file}).
+     */
+    public record Options(String topic, long numRecords, int recordSize, List<byte[]> payloads, double throughput,
+                          String impl, Properties props, boolean printMetrics, int reportingIntervalMs) {
+    }
+
+    /** What a run reports as it goes: Kafka's window lines, and the count of completed sends (a progress bar). */
+    public interface Progress {
+        void window(String line);
+
+        default void completed(long records) {
+        }
+    }
+
+    /** Runs the benchmark; returns the summary line. */
+    public static String run(Options o, Progress progress) throws IOException {
+        byte[] payload = new byte[o.recordSize()];
         Random random = new Random(0);
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (random.nextInt(26) + 65);
         }
-        Producer<byte[], byte[]> producer = "kafka".equals(impl)
+        Properties props = o.props();
+        Producer<byte[], byte[]> producer = "kafka".equals(o.impl())
                 ? new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())
                 : new SamsaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        Stats stats = new Stats(numRecords, 5000);
+        Stats stats = new Stats(o.numRecords(), o.reportingIntervalMs(), progress);
         long start = System.currentTimeMillis();
-        Throttler throttler = new Throttler(throughput, start);
-        for (long i = 0; i < numRecords; i++) {
+        Throttler throttler = new Throttler(o.throughput(), start);
+        List<byte[]> payloads = o.payloads();
+        for (long i = 0; i < o.numRecords(); i++) {
+            byte[] value = payloads.isEmpty() ? payload : payloads.get(random.nextInt(payloads.size()));
             long sendStart = System.currentTimeMillis();
-            Callback cb = stats.nextCompletion(sendStart, payload.length);
-            producer.send(new ProducerRecord<>(topic, payload), cb);
+            Callback cb = stats.nextCompletion(sendStart, value.length);
+            producer.send(new ProducerRecord<>(o.topic(), value), cb);
             if (throttler.shouldThrottle(i, sendStart)) {
                 throttler.throttle();
             }
         }
         producer.flush();
         String summary = stats.summary();
-        if (printMetrics) {
+        if (o.printMetrics()) {
             producer.metrics().entrySet().stream()
                     .sorted((a, b) -> (a.getKey().group() + a.getKey().name()).compareTo(b.getKey().group()
                             + b.getKey().name()))
@@ -119,8 +145,10 @@ public final class ProducerPerf {
         private long windowTotalLatency;
         private long windowBytes;
         private final long reportingInterval;
+        private final Progress progress;
 
-        Stats(long numRecords, int reportingInterval) {
+        Stats(long numRecords, int reportingInterval, Progress progress) {
+            this.progress = progress;
             this.sampling = Math.max(1, numRecords / Math.min(numRecords == 0 ? 1 : numRecords, 500_000));
             this.latencies = new int[(int) (numRecords / sampling) + 1];
             this.reportingInterval = reportingInterval;
@@ -141,13 +169,14 @@ public final class ProducerPerf {
                 latencies[index++] = latency;
             }
             iteration++;
+            progress.completed(count);
             if (time - windowStart >= reportingInterval) {
                 long elapsed = time - windowStart;
                 double recsPerSec = 1000.0 * windowCount / elapsed;
                 double mbPerSec = 1000.0 * windowBytes / elapsed / (1024.0 * 1024.0);
-                System.out.printf("%d records sent, %.1f records/sec (%.2f MB/sec), %.1f ms avg latency, "
+                progress.window(String.format("%d records sent, %.1f records/sec (%.2f MB/sec), %.1f ms avg latency, "
                                 + "%.1f ms max latency.%n", windowCount, recsPerSec, mbPerSec,
-                        windowTotalLatency / (double) windowCount, (double) windowMaxLatency);
+                        windowTotalLatency / (double) windowCount, (double) windowMaxLatency));
                 windowStart = time;
                 windowCount = 0;
                 windowMaxLatency = 0;

@@ -1,0 +1,42 @@
+package io.samsa.broker.handler;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.group.GroupCoordinator;
+
+/**
+ * DeleteGroups: only an Empty group can go (NON_EMPTY_GROUP otherwise, GROUP_ID_NOT_FOUND if unknown);
+ * its offsets and metadata are tombstoned in the metadata log. v3 adds an error message per group.
+ */
+public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public DeleteGroupsHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletionStage<DeleteGroupsResponseData> handle(RequestContext context, DeleteGroupsRequestData request) {
+        short v = context.apiVersion();
+        return coordinator.deleteGroups(request.groupsNames()).thenApply(results -> {
+            DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+            for (Map.Entry<String, Errors> e : results.entrySet()) {
+                DeletableGroupResult r = new DeletableGroupResult().setGroupId(e.getKey())
+                        .setErrorCode(e.getValue().code());
+                if (v >= 3 && e.getValue() != Errors.NONE) {
+                    r.setErrorMessage(e.getValue().message());
+                }
+                response.results().add(r);
+            }
+            return response;
+        });
+    }
+}

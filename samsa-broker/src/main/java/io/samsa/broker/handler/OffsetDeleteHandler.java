@@ -1,0 +1,65 @@
+package io.samsa.broker.handler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+
+/**
+ * OffsetDelete (KIP-496): removes committed offsets of partitions the group no longer consumes; a
+ * partition of a topic the group subscribes to is GROUP_SUBSCRIBED_TO_TOPIC, of an unknown topic
+ * UNKNOWN_TOPIC_OR_PARTITION.
+ */
+public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
+    private final GroupCoordinator coordinator;
+    private final TopicRegistry topics;
+
+    public OffsetDeleteHandler(GroupCoordinator coordinator, TopicRegistry topics) {
+        this.coordinator = coordinator;
+        this.topics = topics;
+    }
+
+    @Override
+    public CompletionStage<OffsetDeleteResponseData> handle(RequestContext context, OffsetDeleteRequestData request) {
+        List<TopicPartition> known = new ArrayList<>();
+        for (OffsetDeleteRequestTopic t : request.topics()) {
+            TopicInfo info = topics.get(t.name()).orElse(null);
+            for (OffsetDeleteRequestPartition p : t.partitions()) {
+                if (info != null && p.partitionIndex() >= 0 && p.partitionIndex() < info.partitions()) {
+                    known.add(new TopicPartition(t.name(), p.partitionIndex()));
+                }
+            }
+        }
+        return coordinator.deleteOffsets(request.groupId(), known).thenApply(result -> {
+            OffsetDeleteResponseData response = new OffsetDeleteResponseData().setErrorCode(result.error().code());
+            if (result.error() != Errors.NONE) {
+                return response;
+            }
+            for (OffsetDeleteRequestTopic t : request.topics()) {
+                OffsetDeleteResponseTopic rt = new OffsetDeleteResponseTopic().setName(t.name());
+                for (OffsetDeleteRequestPartition p : t.partitions()) {
+                    Errors e = result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
+                            Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                    rt.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(e.code()));
+                }
+                response.topics().add(rt);
+            }
+            return response;
+        });
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Samsa's small admin client: topics (create, list, describe with leaders, replicas, ISR and log start/end
+ * offsets, delete, add partitions) and topic configs. Blocking calls, one at a time, on the caller's thread:
+ * {@link io.samsa.clients.admin.AdminChannel} drives the shared {@code io.samsa.clients.network.NetworkIo}
+ * itself instead of running an I/O thread, since an admin call has nothing else to do while it waits.
+ * Broker errors surface as Kafka's own {@code ApiException}s; a broker that cannot be reached as
+ * {@link io.samsa.clients.admin.BrokerUnreachableException}, which names the addresses tried and why they failed.
+ */
+package io.samsa.clients.admin;

@@ -1,0 +1,33 @@
+package io.samsa.clients.consumer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import io.samsa.testkit.ApacheKafkaBroker;
+
+/** The assign-mode contract against a real Apache Kafka broker. */
+class ApacheKafkaAssignTest extends AssignContract {
+    private static ApacheKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = ApacheKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Override
+    String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    @Override
+    void createTopic(String name, int partitions) {
+        broker.createTopic(name, partitions);
+    }
+}

@@ -1,0 +1,218 @@
+package io.samsa.clients.consumer;
+
+import static io.samsa.clients.consumer.ConsumerTestSupport.newTopic;
+import static io.samsa.clients.consumer.ConsumerTestSupport.pollUntil;
+import static io.samsa.clients.consumer.ConsumerTestSupport.produce;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** What SamsaConsumer must do in a consumer group (classic protocol), against any broker with a coordinator. */
+abstract class GroupContract {
+    abstract String bootstrap();
+
+    abstract void createTopic(String name, int partitions);
+
+    Properties props(String group) {
+        Properties p = ConsumerTestSupport.props(bootstrap());
+        p.setProperty("group.id", group);
+        p.setProperty("auto.offset.reset", "earliest");
+        p.setProperty("enable.auto.commit", "false");
+        p.setProperty("heartbeat.interval.ms", "300");
+        return p;
+    }
+
+    /** Polls every consumer in turn (one thread) until each owns its even share of the partitions. */
+    static void pollUntilBalanced(List<SamsaConsumer<String, String>> members, int partitions,
+                                  List<ConsumerRecord<String, String>> sink) {
+        long deadline = System.currentTimeMillis() + 45_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (SamsaConsumer<String, String> c : members) {
+                c.poll(Duration.ofMillis(100)).forEach(sink::add);
+            }
+            boolean even = true;
+            for (SamsaConsumer<String, String> c : members) {
+                even &= c.assignment().size() == partitions / members.size();
+            }
+            if (even) {
+                return; // the assertions that follow check that no partition is owned twice
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"range", "roundrobin", "cooperative-sticky"})
+    void threeMembersShareSixPartitionsAndTakeOverWhenOneCloses(String strategy) {
+        String topic = newTopic("group-" + strategy);
+        String group = newTopic("g");
+        createTopic(topic, 6);
+        produce(bootstrap(), topic, 6, 0, 600);
+        List<SamsaConsumer<String, String>> members = new ArrayList<>();
+        List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
+        String cls = switch (strategy) {
+            case "range" -> "org.apache.kafka.clients.consumer.RangeAssignor";
+            case "roundrobin" -> "org.apache.kafka.clients.consumer.RoundRobinAssignor";
+            default -> "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+        };
+        try {
+            for (int i = 0; i < 3; i++) {
+                Properties p = props(group);
+                p.setProperty("partition.assignment.strategy", cls);
+                SamsaConsumer<String, String> c = new SamsaConsumer<>(p);
+                c.subscribe(List.of(topic));
+                members.add(c);
+            }
+            pollUntilBalanced(members, 6, seen);
+            Set<TopicPartition> union = new HashSet<>();
+            for (SamsaConsumer<String, String> c : members) {
+                assertThat(c.assignment()).hasSize(2);
+                for (TopicPartition tp : c.assignment()) {
+                    assertThat(union.add(tp)).as("%s owned by two members", tp).isTrue();
+                }
+            }
+            assertThat(union).hasSize(6);
+            // everything gets read; each record's partition was owned by the member that returned it
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (distinct(seen) < 600 && System.currentTimeMillis() < deadline) {
+                for (SamsaConsumer<String, String> c : members) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
+                        assertThat(c.assignment()).contains(new TopicPartition(r.topic(), r.partition()));
+                        seen.add(r);
+                    }
+                }
+            }
+            assertThat(distinct(seen)).isEqualTo(600);
+            members.forEach(SamsaConsumer::commitSync);
+
+            SamsaConsumer<String, String> leaving = members.remove(0);
+            Set<TopicPartition> itsPartitions = leaving.assignment();
+            leaving.close();
+            pollUntilBalanced(members, 6, seen);
+            Set<TopicPartition> after = new HashSet<>();
+            for (SamsaConsumer<String, String> c : members) {
+                assertThat(c.assignment()).hasSize(3);
+                after.addAll(c.assignment());
+            }
+            assertThat(after).hasSize(6).containsAll(itsPartitions);
+        } finally {
+            members.forEach(SamsaConsumer::close);
+        }
+    }
+
+    private static long distinct(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).distinct().count();
+    }
+
+    @Test
+    void restartResumesFromCommittedOffsets() {
+        String topic = newTopic("resume");
+        String group = newTopic("g");
+        createTopic(topic, 2);
+        produce(bootstrap(), topic, 2, 0, 100);
+        List<String> assignedSeen = new CopyOnWriteArrayList<>();
+        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                partitions.forEach(tp -> assignedSeen.add(tp.toString()));
+            }
+        };
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (SamsaConsumer<String, String> c = new SamsaConsumer<>(props(group))) {
+            c.subscribe(List.of(topic), listener);
+            List<ConsumerRecord<String, String>> got = pollUntil(c, l -> l.size() >= 100);
+            assertThat(got).hasSize(100);
+            assertThat(assignedSeen).containsExactlyInAnyOrder(p0.toString(), p1.toString());
+            c.commitSync(Map.of(p0, new OffsetAndMetadata(30), p1, new OffsetAndMetadata(40, "note")));
+            Map<TopicPartition, OffsetAndMetadata> committed = c.committed(Set.of(p0, p1));
+            assertThat(committed.get(p0).offset()).isEqualTo(30);
+            assertThat(committed.get(p1).offset()).isEqualTo(40);
+            assertThat(committed.get(p1).metadata()).isEqualTo("note");
+        }
+        try (SamsaConsumer<String, String> c = new SamsaConsumer<>(props(group))) {
+            c.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> got = pollUntil(c, l -> l.size() >= 30);
+            assertThat(got).hasSize(30);
+            assertThat(got.stream().filter(r -> r.partition() == 0).mapToLong(ConsumerRecord::offset).min())
+                    .hasValue(30);
+            assertThat(got.stream().filter(r -> r.partition() == 1).mapToLong(ConsumerRecord::offset).min())
+                    .hasValue(40);
+            AtomicReference<Exception> callbackResult = new AtomicReference<>(new Exception("not called"));
+            c.commitAsync((offsets, e) -> callbackResult.set(e));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (callbackResult.get() != null && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(100));
+            }
+            assertThat(callbackResult.get()).isNull();
+            assertThat(c.committed(Set.of(p0)).get(p0).offset()).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void autoCommitCommitsWhatWasConsumed() {
+        String topic = newTopic("autocommit");
+        String group = newTopic("g");
+        createTopic(topic, 1);
+        produce(bootstrap(), topic, 1, 0, 20);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Properties p = props(group);
+        p.setProperty("enable.auto.commit", "true");
+        p.setProperty("auto.commit.interval.ms", "100");
+        try (SamsaConsumer<String, String> c = new SamsaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            assertThat(pollUntil(c, l -> l.size() >= 20)).hasSize(20);
+            long deadline = System.currentTimeMillis() + 10_000;
+            OffsetAndMetadata committed = null;
+            while (System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(150));
+                committed = c.committed(Set.of(tp)).get(tp);
+                if (committed != null && committed.offset() == 20) {
+                    break;
+                }
+            }
+            assertThat(committed).isNotNull();
+            assertThat(committed.offset()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void patternSubscriptionFindsMatchingTopics() {
+        String prefix = newTopic("pat");
+        createTopic(prefix + "-a", 1);
+        createTopic(prefix + "-b", 2);
+        createTopic(newTopic("other"), 1);
+        produce(bootstrap(), prefix + "-a", 1, 0, 5);
+        produce(bootstrap(), prefix + "-b", 2, 0, 6);
+        Properties p = props(newTopic("g"));
+        p.setProperty("metadata.max.age.ms", "500");
+        try (SamsaConsumer<String, String> c = new SamsaConsumer<>(p)) {
+            c.subscribe(Pattern.compile(Pattern.quote(prefix) + "-.*"));
+            List<ConsumerRecord<String, String>> got = pollUntil(c, l -> l.size() >= 11);
+            assertThat(got).hasSize(11);
+            assertThat(c.subscription()).containsExactlyInAnyOrder(prefix + "-a", prefix + "-b");
+            assertThat(c.assignment()).hasSize(3);
+        }
+    }
+}
