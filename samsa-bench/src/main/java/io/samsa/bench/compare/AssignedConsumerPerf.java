@@ -57,9 +57,10 @@ public final class AssignedConsumerPerf {
                 + "rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec");
         long count = 0;
         long bytes = 0;
-        long start = System.currentTimeMillis();
+        long start;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
+            start = System.currentTimeMillis(); // as ConsumerPerformance: the clock starts once the consumer exists
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 parts.add(new TopicPartition(topic, info.partition()));
