@@ -1,0 +1,218 @@
+package io.samsa.bench.compare;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One broker, Apache Kafka (KRaft, combined broker + controller, one node) or Samsa, as a child JVM on loopback.
+ * Both get the same JVM flags (Kafka's {@code kafka-server-start.sh} defaults, heap from the plan), the same data
+ * filesystem (directories under the run's work directory) and the same durability settings: no fsync per write
+ * (Kafka's default; the page cache, and on a cluster replication, is what makes a write safe).
+ */
+final class BrokerProcess implements AutoCloseable {
+    private final String kind;
+    private final Process process;
+    private final Children children;
+    private final int port;
+    private final long spawnNanos;
+    private final double listenMs;
+    private final Path log;
+
+    private BrokerProcess(String kind, Process process, Children children, int port, long spawnNanos,
+                          double listenMs, Path log) {
+        this.kind = kind;
+        this.process = process;
+        this.children = children;
+        this.port = port;
+        this.spawnNanos = spawnNanos;
+        this.listenMs = listenMs;
+        this.log = log;
+    }
+
+    /** Kafka's kafka-server-start.sh JVM settings, for both brokers. */
+    static List<String> jvmFlags(String heap) {
+        return List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+                "-Djava.awt.headless=true");
+    }
+
+    /** Settings both brokers read (Kafka key names; Samsa ignores the ones a single node has no use for). */
+    static Properties commonSettings(Path dataDir) {
+        Properties p = new Properties();
+        p.setProperty("log.dirs", dataDir.toString());
+        p.setProperty("num.partitions", "1");
+        p.setProperty("auto.create.topics.enable", "true");
+        p.setProperty("num.network.threads", "3");
+        p.setProperty("log.segment.bytes", Integer.toString(1024 * 1024 * 1024));
+        // Durability, identical for both: no fsync per write or on a timer (Kafka's defaults, spelt out).
+        p.setProperty("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        p.setProperty("log.flush.interval.ms", Long.toString(Long.MAX_VALUE));
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        return p;
+    }
+
+    /** Writes the config, spawns the broker and returns once its client port accepts connections. */
+    static BrokerProcess start(String kind, Plan plan, Children children, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path data = dir.resolve("data");
+            int port = freePort();
+            Properties p = commonSettings(data);
+            Path config = dir.resolve("server.properties");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Children.java());
+            cmd.addAll(jvmFlags(plan.heap));
+            if ("kafka".equals(kind)) {
+                int controllerPort = freePort();
+                p.setProperty("process.roles", "broker,controller");
+                p.setProperty("node.id", "1");
+                p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+                p.setProperty("controller.listener.names", "CONTROLLER");
+                p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+                p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+                p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                p.setProperty("offsets.topic.num.partitions", "1");
+                // Deleted topics' files go at once, as Samsa's do, so the runs do not fill the disk.
+                p.setProperty("log.segment.delete.delay.ms", "0");
+                store(p, config);
+                format(plan, children, dir, config);
+                cmd.addAll(List.of("-Dlog4j2.level=WARN", "-cp", plan.kafkaLibs.toAbsolutePath() + "/*", "kafka.Kafka",
+                        config.toString()));
+            } else {
+                p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
+                store(p, config);
+                cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar",
+                        plan.samsaJar.toAbsolutePath().toString(), "server", "-c", config.toString()));
+            }
+            Path log = dir.resolve("broker.log");
+            long spawn = System.nanoTime();
+            Process process = children.start(cmd, log);
+            BrokerProcess broker = null;
+            try {
+                double listenMs = awaitListening(process, port, spawn, log);
+                broker = new BrokerProcess(kind, process, children, port, spawn, listenMs, log);
+                return broker;
+            } finally {
+                if (broker == null) {
+                    children.kill(process);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String kind() {
+        return kind;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String exitDescription() {
+        if (process.isAlive()) {
+            return "running";
+        }
+        int code = process.exitValue();
+        return code > 128 ? "killed by signal " + (code - 128) : "exit " + code;
+    }
+
+    /** Spawn to first accepted TCP connection on the client port. */
+    double listenMs() {
+        return listenMs;
+    }
+
+    double msSinceSpawn() {
+        return (System.nanoTime() - spawnNanos) / 1e6;
+    }
+
+    String logTail() {
+        try {
+            String s = Files.readString(log, StandardCharsets.UTF_8);
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        children.kill(process);
+    }
+
+    private static void format(Plan plan, Children children, Path dir, Path config) {
+        List<String> cmd = List.of(Children.java(), "-Xmx256m", "-cp", plan.kafkaLibs.toAbsolutePath() + "/*",
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString());
+        Children.Result r = children.run(cmd, dir.resolve("format.log"), 120);
+        if (!r.ok()) {
+            throw new IllegalStateException("kafka-storage format failed:\n" + r.output());
+        }
+    }
+
+    private static double awaitListening(Process process, int port, long spawn, Path log) throws IOException {
+        long deadline = spawn + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("broker exited with " + process.exitValue() + ":\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+                return (System.nanoTime() - spawn) / 1e6;
+            } catch (IOException notYet) {
+                sleep(5); // polling a child's port: nothing else to wait on
+            }
+        }
+        throw new IllegalStateException("broker not listening after 120 s:\n" + Files.readString(log));
+    }
+
+    private static void store(Properties p, Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "bench/compare");
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

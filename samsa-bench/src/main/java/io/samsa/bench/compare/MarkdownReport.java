@@ -1,0 +1,166 @@
+package io.samsa.bench.compare;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** The results page: the machine, the settings, the table of medians with Samsa/Kafka ratios, the targets. */
+final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    static String render(Plan plan, Machine m, Samples samples, List<String> notes, Path csv, Path png) {
+        StringBuilder b = new StringBuilder();
+        b.append("# bench/compare: Samsa vs Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
+                .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        b.append("Run ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16))
+                .append(", took ").append(m.elapsed().toMinutes()).append(" min ")
+                .append(m.elapsed().toSecondsPart()).append(" s. Medians of ").append(plan.repeats)
+                .append(" run(s) per cell; ratio = Samsa / Kafka.\n\n");
+        b.append("- Machine: ").append(m.cores()).append(" cores, ").append(m.kernel()).append(", ").append(m.jvm())
+                .append("\n");
+        b.append("- Load average (1/5/15 min) before: ").append(m.loadBefore()).append(", after: ")
+                .append(m.loadAfter()).append(load(m.loadBefore())).append("\n");
+        b.append("- Brokers one at a time, same JVM flags `").append(String.join(" ", BrokerProcess.jvmFlags(plan.heap)))
+                .append("`, data on ").append(m.filesystem()).append(", no fsync per write for either")
+                .append(" (`log.flush.interval.messages` and `.ms` = Long.MAX_VALUE), replication factor 1.\n");
+        b.append("- Produce runs: ").append(fmt(plan.mb)).append(" MB of payload each, `--throughput -1`, client ")
+                .append("defaults otherwise (linger.ms=5, batch.size=16384). Broker CPU = utime+stime of the broker ")
+                .append("process across the run. End-to-end: ").append(plan.latencyRate).append(" records/s for ")
+                .append(plan.latencySeconds).append(" s (first ").append(plan.latencyWarmupSeconds)
+                .append(" s left out), linger.ms=0.\n");
+        b.append("- Start-up: spawn of the broker JVM to the client port accepting, and to the first acknowledged ")
+                .append("produce (acks=all, topic created after the port opened). Kafka's storage format runs ")
+                .append("before the spawn and is not counted. Idle RSS ").append(plan.settleSeconds)
+                .append(" s after that produce; peak RSS (VmHWM) at the end of the matrix.\n");
+        b.append("- Raw values: [").append(csv).append("](").append(csv).append("); chart: [").append(png)
+                .append("](").append(png).append(").\n\n");
+        b.append("![Samsa / Kafka ratios](").append(png).append(")\n\n");
+
+        b.append("## Targets (figures, not assertions)\n\n");
+        b.append("| Target | Figure | Met |\n|---|---|---|\n");
+        targets(samples).forEach(t -> b.append("| ").append(t).append(" |\n"));
+        b.append("\n## Results\n\n");
+        b.append("| Test | Client | Cell | Metric | Kafka | Samsa | Samsa/Kafka | n |\n");
+        b.append("|---|---|---|---|---:|---:|---:|---:|\n");
+        for (Samples.Key k : samples.keys()) {
+            Optional<Double> kafka = samples.median("kafka", k);
+            Optional<Double> samsa = samples.median("samsa", k);
+            b.append("| ").append(k.test()).append(" | ").append(k.client()).append(" | ").append(k.cell())
+                    .append(" | ").append(k.metric()).append(" | ").append(kafka.map(MarkdownReport::fmt).orElse("n/a"))
+                    .append(" | ").append(samsa.map(MarkdownReport::fmt).orElse("n/a")).append(" | ")
+                    .append(kafka.isPresent() && samsa.isPresent() && kafka.get() != 0
+                            ? String.format(Locale.ROOT, "%.2f", samsa.get() / kafka.get()) : "–")
+                    .append(" | ").append(Math.max(samples.count("kafka", k), samples.count("samsa", k)))
+                    .append(" |\n");
+        }
+        if (!notes.isEmpty()) {
+            b.append("\n## Notes\n\n");
+            notes.forEach(n -> b.append("- ").append(n.replace("|", "\\|")).append("\n"));
+        }
+        return b.toString();
+    }
+
+    /** Each target as "name | figure | yes/no": geometric means of the per-cell median ratios. */
+    static List<String> targets(Samples s) {
+        List<String> out = new ArrayList<>();
+        out.add(row("Samsa broker, stock KafkaProducer: records/s ≥ 1.1× Kafka",
+                brokerRatio(s, k -> k.test().equals("produce") && k.client().equals(ClientTools.KAFKA_PRODUCER)
+                        && k.metric().equals("records_per_s")), r -> r >= 1.1));
+        out.add(row("Broker CPU seconds for the same run ≤ 0.5× Kafka",
+                brokerRatio(s, k -> k.test().equals("produce") && k.client().equals(ClientTools.KAFKA_PRODUCER)
+                        && k.metric().equals("broker_cpu_s")), r -> r <= 0.5));
+        out.add(row("Fixed-rate end-to-end p99 ≤ 0.7× Kafka",
+                brokerRatio(s, k -> k.test().equals("e2e") && k.metric().equals("p99_ms")), r -> r <= 0.7));
+        out.add(row("SamsaProducer vs KafkaProducer on the Samsa broker: records/s ≥ 1.5×",
+                clientRatio(s), r -> r >= 1.5));
+        out.add(row("Process start to listening ≤ 0.2× Kafka",
+                brokerRatio(s, k -> k.metric().equals("spawn_to_listening_ms")), r -> r <= 0.2));
+        Optional<Double> embedded = s.keys().stream().filter(k -> k.metric().equals("warm_start_to_first_produce_ms"))
+                .findFirst().flatMap(k -> s.median("samsa", k));
+        out.add("Embedded start to first produce < 100 ms (warm; cold is in the table) | "
+                + embedded.map(v -> fmt(v) + " ms").orElse("n/a") + " | "
+                + embedded.map(v -> v < 100 ? "yes" : "no").orElse("–"));
+        out.add(row("Idle RSS ≤ 0.25× Kafka", brokerRatio(s, k -> k.metric().equals("idle_rss_mib")), r -> r <= 0.25));
+        return out;
+    }
+
+    private static String row(String name, Optional<double[]> ratio, Predicate<Double> met) {
+        if (ratio.isEmpty()) {
+            return name + " | n/a | –";
+        }
+        double[] r = ratio.get();
+        String figure = String.format(Locale.ROOT, "%.2f×", r[0])
+                + (r[3] > 1 ? String.format(Locale.ROOT, " (geomean of %d cells, %.2f–%.2f)", (int) r[3], r[1], r[2]) : "");
+        return name + " | " + figure + " | " + (met.test(r[0]) ? "yes" : "no");
+    }
+
+    /** {geomean, min, max, n} of Samsa/Kafka over the keys that match. */
+    static Optional<double[]> brokerRatio(Samples s, Predicate<Samples.Key> which) {
+        List<Double> ratios = new ArrayList<>();
+        for (Samples.Key k : s.keys()) {
+            if (which.test(k)) {
+                Optional<Double> kafka = s.median("kafka", k);
+                Optional<Double> samsa = s.median("samsa", k);
+                if (kafka.isPresent() && samsa.isPresent() && kafka.get() > 0 && samsa.get() > 0) {
+                    ratios.add(samsa.get() / kafka.get());
+                }
+            }
+        }
+        return summarize(ratios);
+    }
+
+    /** SamsaProducer / KafkaProducer records/s, both against the Samsa broker, per cell. */
+    static Optional<double[]> clientRatio(Samples s) {
+        List<Double> ratios = new ArrayList<>();
+        for (Samples.Key k : s.keys()) {
+            if (k.test().equals("produce") && k.client().equals(ClientTools.SAMSA_PRODUCER)
+                    && k.metric().equals("records_per_s")) {
+                Optional<Double> samsaClient = s.median("samsa", k);
+                Optional<Double> kafkaClient = s.median("samsa",
+                        new Samples.Key(k.test(), ClientTools.KAFKA_PRODUCER, k.cell(), k.metric()));
+                if (samsaClient.isPresent() && kafkaClient.isPresent() && kafkaClient.get() > 0) {
+                    ratios.add(samsaClient.get() / kafkaClient.get());
+                }
+            }
+        }
+        return summarize(ratios);
+    }
+
+    private static Optional<double[]> summarize(List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            return Optional.empty();
+        }
+        double log = ratios.stream().mapToDouble(Math::log).sum() / ratios.size();
+        return Optional.of(new double[] {Math.exp(log), ratios.stream().mapToDouble(d -> d).min().orElse(0),
+                ratios.stream().mapToDouble(d -> d).max().orElse(0), ratios.size()});
+    }
+
+    private static String load(String loadBefore) {
+        try {
+            double one = Double.parseDouble(loadBefore.split(" ")[0]);
+            return one >= 1 ? " — **shared machine: other work was running, treat the figures as rough**" : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    static String fmt(double v) {
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * {@code bench/compare}: Samsa against Apache Kafka on one machine, one broker at a time, with the same heap,
+ * data filesystem and durability settings. {@link io.samsa.bench.compare.Compare} starts each broker as a
+ * child JVM, drives the client tools (Kafka's ProducerPerformance and ConsumerPerformance, Samsa's perf tools,
+ * and the two small tools here: {@link io.samsa.bench.compare.AssignedConsumerPerf} and
+ * {@link io.samsa.bench.compare.EndToEndLatency}) in further child JVMs, reads the broker's CPU and memory from
+ * {@code /proc}, and writes a Markdown table, a CSV and a PNG chart. Figures, never assertions.
+ */
+package io.samsa.bench.compare;
