@@ -99,6 +99,13 @@ final class BrokerProcess implements AutoCloseable {
             } else {
                 p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
                 store(p, config);
+                // As bin/samsa runs it: with the launcher's class-data-sharing archive when it is current.
+                Path archive = plan.samsaJar.resolveSibling("samsa.jsa");
+                if (Files.isRegularFile(archive)
+                        && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(plan.samsaJar)) >= 0) {
+                    cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xlog:cds=off",
+                            "-Xlog:cds+dynamic=off"));
+                }
                 cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar",
                         plan.samsaJar.toAbsolutePath().toString(), "server", "-c", config.toString()));
             }
