@@ -43,11 +43,17 @@ final class BrokerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Kafka's kafka-server-start.sh JVM settings, for both brokers. */
-    static List<String> jvmFlags(String heap) {
-        return List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
-                "-Djava.awt.headless=true");
+    /**
+     * Each broker's JVM flags as its own launcher sets them, with the same heap limit: Kafka's
+     * kafka-server-start.sh (heap committed up front, -Xms = -Xmx) and Samsa's bin/samsa (heap grows on demand).
+     */
+    static List<String> jvmFlags(String kind, String heap) {
+        if ("kafka".equals(kind)) {
+            return List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                    "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+                    "-Djava.awt.headless=true");
+        }
+        return List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC");
     }
 
     /** Settings both brokers read (Kafka key names; Samsa ignores the ones a single node has no use for). */
@@ -78,7 +84,7 @@ final class BrokerProcess implements AutoCloseable {
             Path config = dir.resolve("server.properties");
             List<String> cmd = new ArrayList<>();
             cmd.add(Children.java());
-            cmd.addAll(jvmFlags(plan.heap));
+            cmd.addAll(jvmFlags(kind, plan.heap));
             if ("kafka".equals(kind)) {
                 int controllerPort = freePort();
                 p.setProperty("process.roles", "broker,controller");

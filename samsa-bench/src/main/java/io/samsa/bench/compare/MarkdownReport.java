@@ -26,8 +26,10 @@ final class MarkdownReport {
                 .append("\n");
         b.append("- Load average (1/5/15 min) before: ").append(m.loadBefore()).append(", after: ")
                 .append(m.loadAfter()).append(load(m.loadBefore())).append("\n");
-        b.append("- Brokers one at a time, same JVM flags `").append(String.join(" ", BrokerProcess.jvmFlags(plan.heap)))
-                .append("`, data on ").append(m.filesystem()).append(", no fsync per write for either")
+        b.append("- Brokers one at a time, same heap limit, each with its own launcher's JVM flags: Kafka `")
+                .append(String.join(" ", BrokerProcess.jvmFlags("kafka", plan.heap))).append("`, Samsa `")
+                .append(String.join(" ", BrokerProcess.jvmFlags("samsa", plan.heap)))
+                .append("` (plus bin/samsa's class-data-sharing archive when present); data on ").append(m.filesystem()).append(", no fsync per write for either")
                 .append(" (`log.flush.interval.messages` and `.ms` = Long.MAX_VALUE), replication factor 1.\n");
         b.append("- Produce runs: ").append(fmt(plan.mb)).append(" MB of payload each, `--throughput -1`, client ")
                 .append("defaults otherwise (linger.ms=5, batch.size=16384). Broker CPU = utime+stime of the broker ")
