@@ -5,6 +5,11 @@ import static io.samsa.clients.consumer.ConsumerTestSupport.pollUntil;
 import static io.samsa.clients.consumer.ConsumerTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -113,6 +121,87 @@ abstract class GroupContract {
             }
             assertThat(after).hasSize(6).containsAll(itsPartitions);
         } finally {
+            members.forEach(SamsaConsumer::close);
+        }
+    }
+
+    /**
+     * A member killed without leaving (its JVM destroyed): after the session timeout the others own all
+     * partitions, and every record is consumed by someone (at least once: what the dead member read but
+     * had not committed comes again).
+     */
+    @Test
+    void aKilledMembersPartitionsMoveAfterTheSessionTimeoutAndNothingIsLost() throws Exception {
+        String topic = newTopic("killed");
+        String group = newTopic("gk");
+        createTopic(topic, 6);
+        produce(bootstrap(), topic, 6, 0, 600);
+        Set<String> values = ConcurrentHashMap.newKeySet();
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), GroupMemberMain.class.getName(),
+                bootstrap(), topic, group).redirectErrorStream(true).start();
+        BlockingQueue<String> childLines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (line.startsWith("VALUE ")) {
+                        values.add(line.substring(6));
+                    }
+                    childLines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the child was killed
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        List<SamsaConsumer<String, String>> members = new ArrayList<>();
+        List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Properties p = props(group);
+                p.setProperty("session.timeout.ms", "6000");
+                p.setProperty("max.poll.records", "5");
+                SamsaConsumer<String, String> c = new SamsaConsumer<>(p);
+                c.subscribe(List.of(topic));
+                members.add(c);
+            }
+            // Poll until the child holds its share (2 of 6) and has consumed something.
+            long deadline = System.currentTimeMillis() + 60_000;
+            boolean childHasShare = false;
+            while (!(childHasShare && !values.isEmpty() && members.stream().allMatch(c -> c.assignment().size() == 2))
+                    && System.currentTimeMillis() < deadline) {
+                for (SamsaConsumer<String, String> c : members) {
+                    c.poll(Duration.ofMillis(100)).forEach(seen::add);
+                    c.commitSync();
+                }
+                for (String line = childLines.poll(); line != null; line = childLines.poll()) {
+                    if (line.startsWith("ASSIGNED ")) {
+                        childHasShare = line.equals("ASSIGNED 2");
+                    }
+                }
+            }
+            assertThat(childHasShare).as("the child member got 2 of 6 partitions").isTrue();
+            child.destroyForcibly().waitFor();
+
+            pollUntilBalanced(members, 6, seen);
+            Set<TopicPartition> after = new HashSet<>();
+            for (SamsaConsumer<String, String> c : members) {
+                assertThat(c.assignment()).hasSize(3);
+                after.addAll(c.assignment());
+            }
+            assertThat(after).hasSize(6);
+            seen.forEach(r -> values.add(r.value()));
+            long end = System.currentTimeMillis() + 30_000;
+            while (values.size() < 600 && System.currentTimeMillis() < end) {
+                for (SamsaConsumer<String, String> c : members) {
+                    c.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertThat(values).as("every record consumed by some member").hasSize(600);
+        } finally {
+            child.destroyForcibly();
             members.forEach(SamsaConsumer::close);
         }
     }

@@ -1,0 +1,43 @@
+package io.samsa.clients.consumer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A SamsaConsumer group member in its own JVM, for tests that kill a member without letting it leave.
+ * Prints {@code ASSIGNED n} whenever its assignment changes and {@code VALUE v} for each record, and commits
+ * after each poll. Args: bootstrap topic group.
+ */
+public final class GroupMemberMain {
+    public static void main(String[] args) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", args[0]);
+        p.setProperty("group.id", args[2]);
+        p.setProperty("key.deserializer", StringDeserializer.class.getName());
+        p.setProperty("value.deserializer", StringDeserializer.class.getName());
+        p.setProperty("auto.offset.reset", "earliest");
+        p.setProperty("enable.auto.commit", "false");
+        p.setProperty("session.timeout.ms", "6000");
+        p.setProperty("heartbeat.interval.ms", "300");
+        p.setProperty("max.poll.records", "5");
+        try (SamsaConsumer<String, String> consumer = new SamsaConsumer<>(p)) {
+            consumer.subscribe(List.of(args[1]));
+            int lastAssigned = -1;
+            while (true) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    System.out.println("VALUE " + r.value());
+                }
+                consumer.commitSync();
+                if (consumer.assignment().size() != lastAssigned) {
+                    lastAssigned = consumer.assignment().size();
+                    System.out.println("ASSIGNED " + lastAssigned);
+                }
+                System.out.flush();
+            }
+        }
+    }
+}
