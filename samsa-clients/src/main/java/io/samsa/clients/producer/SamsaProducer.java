@@ -116,11 +116,11 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
         NetworkIo[] network = new NetworkIo[1];
         network[0] = new NetworkIo(clientId, s.sender().requestTimeoutMs(), s.reconnectBackoffMs(), s.sendBuffer());
         this.metadata = new MetadataCache(network[0]::wakeup);
-        this.accumulator = new RecordAccumulator(s.batchSize(), pool, network[0]::wakeup);
+        BatchCompressor compressor = BatchCompressor.of(s.compressionType(), s.compressionLevel());
+        this.accumulator = new RecordAccumulator(s.batchSize(), pool, compressor, network[0]::wakeup);
         this.sticky = new StickyPartitioner(s.batchSize(), accumulator::queuedBatches);
         this.metrics = new ProducerMetrics(clientId, pool::availableMemory, pool::totalMemory, pool::waitTimeNanosTotal);
-        this.sender = new Sender(s.sender(), accumulator, metadata, network[0], metrics,
-                BatchCompressor.of(s.compressionType(), s.compressionLevel()));
+        this.sender = new Sender(s.sender(), accumulator, metadata, network[0], metrics, compressor);
         this.ioThread = new Thread(sender, "samsa-producer-network-thread | " + clientId);
         this.ioThread.setDaemon(true);
         this.ioThread.start();
@@ -217,18 +217,10 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
         }
         accumulator.beginFlush();
         try {
-            for (var batch : accumulator.incompleteSnapshot()) {
-                while (!batch.isDone()) {
-                    try {
-                        synchronized (this) {
-                            wait(1); // batches complete on the I/O thread; a short wait keeps this simple
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptException(e);
-                    }
-                }
-            }
+            accumulator.awaitCompletion(accumulator.incompleteSnapshot());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
         } finally {
             accumulator.endFlush();
         }
