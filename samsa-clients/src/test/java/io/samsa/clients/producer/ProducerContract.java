@@ -263,6 +263,43 @@ abstract class ProducerContract {
         }
     }
 
+    /** As KafkaProducer: when flush() or get() returns, the callbacks of the records concerned have run. */
+    @Test
+    void flushAndGetReturnOnlyAfterTheCallbacksHaveRun() throws Exception {
+        String topic = newTopic("callbacks");
+        createTopic(topic, 1);
+        AtomicInteger ran = new AtomicInteger();
+        int count = 300;
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(props(bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            Future<RecordMetadata> last = null;
+            for (int i = 0; i < count; i++) {
+                last = producer.send(new ProducerRecord<>(topic, longBytes(i)), (md, e) -> {
+                    try {
+                        Thread.sleep(1); // a slow callback widens the window a too-early return would fall into
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ran.incrementAndGet();
+                });
+            }
+            last.get();
+            assertThat(ran.get()).as("callbacks run when the last future completes").isEqualTo(count);
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, longBytes(i)), (md, e) -> {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ran.incrementAndGet();
+                });
+            }
+            producer.flush();
+            assertThat(ran.get()).as("callbacks run when flush returns").isEqualTo(2 * count);
+        }
+    }
+
     @Test
     void deliveryTimeoutShorterThanLingerPlusRequestTimeoutIsRejectedLikeKafka() {
         Properties p = props(bootstrap());

@@ -33,6 +33,8 @@ public final class ProducerBatch {
     private int baseSequence = -1;
     private boolean inFlight;
     private boolean maybeWritten;
+    /** Set when completion starts (callbacks run before the latch opens, and a callback may close the producer). */
+    private volatile boolean completing;
     /** Set when this batch was split: done once every part is. */
     private ProducerBatch parent;
     private int partsPending;
@@ -236,33 +238,35 @@ public final class ProducerBatch {
         return done.await(timeout, unit);
     }
 
-    /** Acknowledged: completes every record's future, then runs the callbacks in append order. */
+    /** Acknowledged: runs the callbacks in append order, then completes every record's future. */
     void complete(long baseOffset, long logAppendTime) {
-        if (isDone()) {
+        if (completing) {
             return;
         }
+        completing = true;
         this.baseOffset = baseOffset;
         this.logAppendTime = logAppendTime;
-        countDown();
         for (SendFuture f : futures) {
             if (f.callback != null) {
                 runCallback(f.callback, f.metadata(), null);
             }
         }
+        countDown(); // as KafkaProducer: get() and flush() return once the callbacks have run
     }
 
-    /** Failed: every record's future fails with {@code e}; callbacks get (metadata without offset, e). */
+    /** Failed: callbacks get (metadata without offset, e), then every record's future fails with {@code e}. */
     void fail(RuntimeException e) {
-        if (isDone()) {
+        if (completing) {
             return;
         }
+        completing = true;
         this.error = e;
-        countDown();
         for (SendFuture f : futures) {
             if (f.callback != null) {
                 runCallback(f.callback, f.metadata(), e);
             }
         }
+        countDown();
     }
 
     private void countDown() {
