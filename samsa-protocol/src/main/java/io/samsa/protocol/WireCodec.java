@@ -9,6 +9,7 @@ import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -125,6 +126,29 @@ public final class WireCodec {
         ByteBuffer frame = ByteBuffer.allocate(4 + withoutSize.remaining());
         frame.putInt(withoutSize.remaining()).put(withoutSize).flip();
         return frame;
+    }
+
+    /**
+     * Client side: a whole request frame, size prefix included, like {@link #encodeRequest}, but header and body
+     * are written straight into one buffer of the exact size, so record fields are copied once (not into a
+     * body buffer and then again into the frame).
+     */
+    public static ByteBuffer encodeRequestFrame(ApiKeys key, short version, String clientId, int correlationId,
+                                                ApiMessage body) {
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(key.id)
+                .setRequestApiVersion(version)
+                .setClientId(clientId)
+                .setCorrelationId(correlationId);
+        short headerVersion = key.requestHeaderVersion(version);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + body.size(cache, version);
+        ByteBufferAccessor out = new ByteBufferAccessor(ByteBuffer.allocate(4 + size));
+        out.writeInt(size);
+        header.write(out, cache, headerVersion);
+        body.write(out, cache, version);
+        out.flip();
+        return out.buffer();
     }
 
     /**

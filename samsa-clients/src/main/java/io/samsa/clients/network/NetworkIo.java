@@ -172,7 +172,7 @@ public final class NetworkIo implements AutoCloseable {
     private void enqueue(NodeConnection c, ApiKeys key, short version, ApiMessage body, boolean expectResponse,
                          ResponseHandler handler, long nowMs) {
         int correlationId = nextCorrelationId++ & Integer.MAX_VALUE;
-        ByteBuffer frame = WireCodec.encodeRequest(key, version, clientId, correlationId, body);
+        ByteBuffer frame = WireCodec.encodeRequestFrame(key, version, clientId, correlationId, body);
         NodeConnection.Request r = new NodeConnection.Request(key, version, correlationId, expectResponse, nowMs, handler);
         c.writes.addLast(new NodeConnection.Outgoing(frame, r));
         if (expectResponse) {

@@ -40,6 +40,14 @@ record ProducerSettings(int batchSize, long bufferMemory, long maxBlockMs, int m
         long lingerMs = config.getLong(ProducerConfig.LINGER_MS_CONFIG);
         long requestTimeoutMs = config.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
         long deliveryTimeoutMs = config.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+        // Kafka's rule: a batch must be able to linger and then wait a whole request timeout before it expires.
+        if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
+            if (config.originals().containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+                throw new ConfigException(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG + " should be equal to or larger than "
+                        + ProducerConfig.LINGER_MS_CONFIG + " + " + ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+            }
+            deliveryTimeoutMs = lingerMs + requestTimeoutMs;
+        }
         List<String> bootstrap = config.getList(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         Sender.Settings sender = new Sender.Settings(acks, maxInFlight, requestTimeoutMs, deliveryTimeoutMs,
                 lingerMs, retries, config.getLong(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,6 +53,11 @@ abstract class ProducerContract {
 
     abstract void createTopic(String name, int partitions);
 
+    abstract void createTopic(String name, int partitions, Map<String, String> configs);
+
+    /** The broker port the proxy forwards to (to restore it after a test points the proxy elsewhere). */
+    abstract int proxyTargetPort();
+
     String proxiedBootstrap() {
         return "127.0.0.1:" + proxy().port();
     }
@@ -72,6 +78,237 @@ abstract class ProducerContract {
 
     static long longOf(byte[] b) {
         return ByteBuffer.wrap(b).getLong();
+    }
+
+    // ---- the hard cases: a batch fails for good, leaders vanish, batches too large, flush ----
+
+    /**
+     * A batch the broker rejects for good (a timestamp beyond message.timestamp.after.max.ms) leaves a hole in
+     * the partition's sequence; the batches behind it, already numbered and maybe in flight, are answered
+     * OUT_OF_ORDER_SEQUENCE_NUMBER. The producer bumps its epoch and resends them from sequence 0: only the
+     * bad record fails, every other one arrives once, in order.
+     */
+    @Test
+    void aBatchRejectedForGoodDoesNotStallThePartition() throws Exception {
+        String topic = newTopic("rejected");
+        createTopic(topic, 1, Map.of("message.timestamp.after.max.ms", "3600000"));
+        Properties p = props(bootstrap());
+        p.setProperty("linger.ms", "0");
+        p.setProperty("batch.size", "1024");
+        p.setProperty("request.timeout.ms", "5000");
+        p.setProperty("delivery.timeout.ms", "15000");
+        int count = 3000;
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        Future<RecordMetadata> bad;
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, null, longBytes(-1))).get(30, TimeUnit.SECONDS);
+            // 61 + 959 bytes: a batch of its own, and the next record starts another one
+            byte[] big = new byte[950];
+            bad = producer.send(new ProducerRecord<>(topic, 0, System.currentTimeMillis() + 2 * 86_400_000L, null,
+                    big));
+            for (int i = 0; i < count; i++) {
+                futures.add(producer.send(new ProducerRecord<>(topic, 0, null, longBytes(i))));
+            }
+            producer.flush();
+        }
+        assertThatThrownBy(bad::get).hasCauseInstanceOf(InvalidTimestampException.class);
+        for (Future<RecordMetadata> f : futures) {
+            assertThat(f.get().hasOffset()).isTrue();
+        }
+        List<ConsumerRecord<byte[], byte[]>> got = Consumed.readAll(bootstrap(), topic);
+        assertThat(got).hasSize(count + 1);
+        for (int i = 0; i <= count; i++) {
+            assertThat(longOf(got.get(i).value())).isEqualTo(i - 1);
+        }
+    }
+
+    /**
+     * The leader becomes unreachable (the live connection is cut mid-request, reconnects are refused): batches
+     * waiting in the accumulator, the cut one included (numbered, maybe written), fail with TimeoutException
+     * once delivery.timeout.ms has passed and give their memory back, so a send blocked on a full buffer goes
+     * on. When the broker is back, new records are delivered: the partition starts again under a new epoch
+     * instead of waiting forever for the sequence the cut request never delivered.
+     */
+    @Test
+    void batchesStuckInTheAccumulatorExpireFreeTheirMemoryAndThePartitionRecovers() throws Exception {
+        String topic = newTopic("unreachable");
+        createTopic(topic, 1);
+        FaultyProxy proxy = proxy();
+        Properties p = props(proxiedBootstrap());
+        p.setProperty("linger.ms", "0");
+        p.setProperty("request.timeout.ms", "1000");
+        p.setProperty("delivery.timeout.ms", "2000");
+        p.setProperty("buffer.memory", String.valueOf(64 * 1024));
+        p.setProperty("max.block.ms", "10000");
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        List<Future<RecordMetadata>> stuck = new ArrayList<>();
+        List<Future<RecordMetadata>> after = new ArrayList<>();
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, null, longBytes(-1))).get(30, TimeUnit.SECONDS);
+            try {
+                proxy.target(dead);
+                proxy.cutRequestsEvery(1, 1_000);
+                byte[] value = new byte[100];
+                for (int i = 0; i < 2_000; i++) { // ~230 KB through a 64 KB buffer: needs expired memory back
+                    Future<RecordMetadata> f = producer.send(new ProducerRecord<>(topic, 0, null, value));
+                    stuck.add(f);
+                    if (f.isDone() && isFailed(f)) {
+                        break; // memory never came back: the assertions below say so
+                    }
+                }
+                for (Future<RecordMetadata> f : stuck) {
+                    assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                            .hasCauseInstanceOf(TimeoutException.class)
+                            .cause().isNotInstanceOf(org.apache.kafka.clients.producer.BufferExhaustedException.class);
+                }
+                assertThat(metric(producer, "buffer-available-bytes")).isEqualTo(64.0 * 1024);
+            } finally {
+                proxy.clearFaults();
+                proxy.target(proxyTargetPort());
+            }
+            for (int i = 0; i < 100; i++) {
+                after.add(producer.send(new ProducerRecord<>(topic, 0, null, longBytes(i))));
+            }
+            producer.flush();
+        }
+        for (Future<RecordMetadata> f : after) {
+            assertThat(f.get().hasOffset()).isTrue();
+        }
+        List<ConsumerRecord<byte[], byte[]>> got = Consumed.readAll(bootstrap(), topic);
+        assertThat(got).hasSize(101);
+        for (int i = 0; i <= 100; i++) {
+            assertThat(longOf(got.get(i).value())).isEqualTo(i - 1);
+        }
+    }
+
+    /**
+     * Batches larger than the topic's max.message.bytes (MESSAGE_TOO_LARGE) are split in halves until they fit:
+     * every record arrives exactly once and in order, with and without compression. A single record too large
+     * for the topic fails alone with RecordTooLargeException.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "lz4"})
+    void batchesTooLargeForTheTopicAreSplitAndEveryRecordArrivesOnceInOrder(String codec) throws Exception {
+        String topic = newTopic("split-" + codec);
+        createTopic(topic, 1, Map.of("max.message.bytes", "4000"));
+        Properties p = props(bootstrap());
+        p.setProperty("compression.type", codec);
+        p.setProperty("batch.size", String.valueOf(64 * 1024));
+        p.setProperty("linger.ms", "50");
+        int count = 3000;
+        int tooBig = 1500;
+        java.util.Random random = new java.util.Random(42);
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        double splits;
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                byte[] value = new byte[i == tooBig ? 6000 : 100]; // random, so lz4 cannot shrink a batch to fit
+                random.nextBytes(value);
+                ByteBuffer.wrap(value).putLong(i);
+                futures.add(producer.send(new ProducerRecord<>(topic, 0, null, value)));
+            }
+            producer.flush();
+            splits = metric(producer, "batch-split-total");
+        }
+        assertThat(splits).isGreaterThan(0);
+        for (int i = 0; i < count; i++) {
+            Future<RecordMetadata> f = futures.get(i);
+            if (i == tooBig) {
+                assertThatThrownBy(f::get).hasCauseInstanceOf(RecordTooLargeException.class);
+            } else {
+                assertThat(f.get().offset()).as("record %d", i).isEqualTo(i < tooBig ? i : i - 1);
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> got = Consumed.readAll(bootstrap(), topic);
+        assertThat(got).hasSize(count - 1);
+        for (int i = 0; i < count - 1; i++) {
+            assertThat(longOf(got.get(i).value())).isEqualTo(i < tooBig ? i : i + 1);
+        }
+    }
+
+    /** flush() parks until the batches complete (WAITING on their completion), it does not poll (TIMED_WAITING). */
+    @Test
+    void flushWaitsForCompletionWithoutPolling() throws Exception {
+        String topic = newTopic("flush");
+        createTopic(topic, 1);
+        FaultyProxy proxy = proxy();
+        Properties p = props(proxiedBootstrap());
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, longBytes(-1))).get(30, TimeUnit.SECONDS);
+            Future<RecordMetadata> f;
+            Thread flusher = new Thread(producer::flush, "flusher");
+            Set<Thread.State> seen = new HashSet<>();
+            proxy.pause();
+            try {
+                f = producer.send(new ProducerRecord<>(topic, longBytes(0)));
+                flusher.start();
+                for (int i = 0; i < 300 && flusher.isAlive(); i++) {
+                    seen.add(flusher.getState());
+                    Thread.sleep(1);
+                }
+            } finally {
+                proxy.resume();
+            }
+            flusher.join();
+            assertThat(f.isDone()).isTrue();
+            assertThat(f.get().hasOffset()).isTrue();
+            assertThat(seen).contains(Thread.State.WAITING).doesNotContain(Thread.State.TIMED_WAITING);
+        }
+    }
+
+    /** As KafkaProducer: when flush() or get() returns, the callbacks of the records concerned have run. */
+    @Test
+    void flushAndGetReturnOnlyAfterTheCallbacksHaveRun() throws Exception {
+        String topic = newTopic("callbacks");
+        createTopic(topic, 1);
+        AtomicInteger ran = new AtomicInteger();
+        int count = 300;
+        try (SamsaProducer<byte[], byte[]> producer =
+                     new SamsaProducer<>(props(bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            Future<RecordMetadata> last = null;
+            for (int i = 0; i < count; i++) {
+                last = producer.send(new ProducerRecord<>(topic, longBytes(i)), (md, e) -> {
+                    try {
+                        Thread.sleep(1); // a slow callback widens the window a too-early return would fall into
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ran.incrementAndGet();
+                });
+            }
+            last.get();
+            assertThat(ran.get()).as("callbacks run when the last future completes").isEqualTo(count);
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, longBytes(i)), (md, e) -> {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ran.incrementAndGet();
+                });
+            }
+            producer.flush();
+            assertThat(ran.get()).as("callbacks run when flush returns").isEqualTo(2 * count);
+        }
+    }
+
+    @Test
+    void deliveryTimeoutShorterThanLingerPlusRequestTimeoutIsRejectedLikeKafka() {
+        Properties p = props(bootstrap());
+        p.setProperty("linger.ms", "100");
+        p.setProperty("request.timeout.ms", "1000");
+        p.setProperty("delivery.timeout.ms", "1050");
+        assertThatThrownBy(() -> new SamsaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("delivery.timeout.ms");
     }
 
     @Test
@@ -96,6 +333,14 @@ abstract class ProducerContract {
     void everyAcksLevelDeliversAndReportsOffsets(String acks) throws Exception {
         String topic = newTopic("acks");
         createTopic(topic, 3);
+        // A just-created partition may not be served yet: acks=1/all would retry, but acks=0 cannot know (the
+        // broker drops the batch and closes the connection). One acknowledged record per partition first.
+        try (SamsaProducer<String, String> warmUp =
+                     new SamsaProducer<>(props(bootstrap()), new StringSerializer(), new StringSerializer())) {
+            for (int partition = 0; partition < 3; partition++) {
+                warmUp.send(new ProducerRecord<>(topic, partition, null, "warm-up")).get(30, TimeUnit.SECONDS);
+            }
+        }
         Properties p = props(bootstrap());
         p.setProperty("acks", acks);
         List<Future<RecordMetadata>> futures = new ArrayList<>();
@@ -107,7 +352,7 @@ abstract class ProducerContract {
             producer.flush();
             assertThat(futures).allMatch(Future::isDone);
         }
-        long[] next = new long[3];
+        long[] next = {1, 1, 1};
         for (int i = 0; i < futures.size(); i++) {
             RecordMetadata md = futures.get(i).get();
             assertThat(md.partition()).isEqualTo(i % 3);
@@ -118,7 +363,7 @@ abstract class ProducerContract {
             }
         }
         // acks=0: close() means sent, not appended; wait for the broker to catch up.
-        assertThat(Consumed.readAtLeast(bootstrap(), topic, 3000)).hasSize(3000);
+        assertThat(Consumed.readAtLeast(bootstrap(), topic, 3003)).hasSize(3003);
     }
 
     @ParameterizedTest

@@ -53,10 +53,20 @@ class SamsaBrokerProducerTest extends ProducerContract {
 
     @Override
     void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    @Override
+    void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
-            broker.topics().create(name, partitions, Map.of());
+            broker.topics().create(name, partitions, configs);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    int proxyTargetPort() {
+        return broker.port();
     }
 }

@@ -32,14 +32,24 @@ public final class ProducerBatch {
     private long drainedMs;
     private int baseSequence = -1;
     private boolean inFlight;
+    private boolean maybeWritten;
+    /** Set when completion starts (callbacks run before the latch opens, and a callback may close the producer). */
+    private volatile boolean completing;
+    /** Set when this batch was split: done once every part is. */
+    private ProducerBatch parent;
+    private int partsPending;
     private volatile long baseOffset = -1;
     private volatile long logAppendTime = -1;
     private volatile RuntimeException error;
 
     ProducerBatch(TopicPartition tp, ByteBuffer pooled, long createdMs) {
+        this(tp, pooled, new RecordBatchWriter(pooled), createdMs);
+    }
+
+    private ProducerBatch(TopicPartition tp, ByteBuffer pooled, RecordBatchWriter writer, long createdMs) {
         this.tp = tp;
         this.pooled = pooled;
-        this.writer = new RecordBatchWriter(pooled);
+        this.writer = writer;
         this.createdMs = createdMs;
     }
 
@@ -95,6 +105,11 @@ public final class ProducerBatch {
         drainedMs = nowMs;
     }
 
+    /** The last attempt does not count against {@code retries}. */
+    public void uncountAttempt() {
+        attempts = Math.max(0, attempts - 1);
+    }
+
     public long drainedMs() {
         return drainedMs;
     }
@@ -117,6 +132,78 @@ public final class ProducerBatch {
 
     public void baseSequence(int seq) {
         baseSequence = seq;
+    }
+
+    /** Forgets the sequence (the partition starts again under a new epoch); the batch is stamped anew. */
+    public void clearSequence() {
+        baseSequence = -1;
+        maybeWritten = false;
+    }
+
+    /**
+     * Whether an attempt ended without an answer (connection lost, request timed out), so the broker may have
+     * written the batch. Cleared only by an answer proving it was not written (out-of-order sequence, unknown
+     * producer id), never by other errors, which say nothing about earlier attempts.
+     */
+    public boolean maybeWritten() {
+        return maybeWritten;
+    }
+
+    public void maybeWritten(boolean value) {
+        maybeWritten = value;
+    }
+
+    /**
+     * Splits a batch the broker found too large into two batches of about half the records each, in order,
+     * each with its share of the futures and callbacks. The parts are plain heap buffers (not from the pool,
+     * which may be exhausted by batches behind this one); with a sequence, the parts take consecutive ranges
+     * of it, since they hold the same records. This batch is done when both parts are.
+     */
+    List<ProducerBatch> split() {
+        List<RecordBatchWriter.Record> records = writer.records();
+        int half = records.size() / 2;
+        List<ProducerBatch> parts = List.of(part(records.subList(0, half), 0),
+                part(records.subList(half, records.size()), half));
+        if (hasSequence()) {
+            parts.get(0).baseSequence = baseSequence;
+            parts.get(1).baseSequence = baseSequence + half;
+        }
+        for (ProducerBatch p : parts) {
+            p.parent = this;
+            p.closed = true;
+        }
+        partsPending = parts.size();
+        futures.clear();
+        return parts;
+    }
+
+    private ProducerBatch part(List<RecordBatchWriter.Record> records, int firstIndex) {
+        int size = RecordBatchWriter.HEADER_SIZE;
+        for (RecordBatchWriter.Record r : records) {
+            size += RecordBatchWriter.maxRecordSize(r.keySize(), r.valueSize(), r.headers());
+        }
+        ProducerBatch part = new ProducerBatch(tp, null, new RecordBatchWriter(ByteBuffer.allocate(size)), createdMs);
+        for (int i = 0; i < records.size(); i++) {
+            RecordBatchWriter.Record r = records.get(i);
+            int delta = part.writer.tryAppend(r.timestamp(), r.key(), r.value(), r.headers());
+            SendFuture f = futures.get(firstIndex + i);
+            f.moveTo(part, delta);
+            part.futures.add(f);
+        }
+        return part;
+    }
+
+    ProducerBatch parent() {
+        return parent;
+    }
+
+    private void partDone() {
+        if (--partsPending == 0) {
+            done.countDown();
+            if (parent != null) {
+                parent.partDone();
+            }
+        }
     }
 
     public boolean inFlight() {
@@ -151,32 +238,41 @@ public final class ProducerBatch {
         return done.await(timeout, unit);
     }
 
-    /** Acknowledged: completes every record's future, then runs the callbacks in append order. */
+    /** Acknowledged: runs the callbacks in append order, then completes every record's future. */
     void complete(long baseOffset, long logAppendTime) {
-        if (isDone()) {
+        if (completing) {
             return;
         }
+        completing = true;
         this.baseOffset = baseOffset;
         this.logAppendTime = logAppendTime;
-        done.countDown();
         for (SendFuture f : futures) {
             if (f.callback != null) {
                 runCallback(f.callback, f.metadata(), null);
             }
         }
+        countDown(); // as KafkaProducer: get() and flush() return once the callbacks have run
     }
 
-    /** Failed: every record's future fails with {@code e}; callbacks get (metadata without offset, e). */
+    /** Failed: callbacks get (metadata without offset, e), then every record's future fails with {@code e}. */
     void fail(RuntimeException e) {
-        if (isDone()) {
+        if (completing) {
             return;
         }
+        completing = true;
         this.error = e;
-        done.countDown();
         for (SendFuture f : futures) {
             if (f.callback != null) {
                 runCallback(f.callback, f.metadata(), e);
             }
+        }
+        countDown();
+    }
+
+    private void countDown() {
+        done.countDown();
+        if (parent != null) {
+            parent.partDone();
         }
     }
 

@@ -23,14 +23,16 @@ import org.apache.kafka.common.header.Header;
 public final class RecordAccumulator {
     private final int batchSize;
     private final BufferPool pool;
+    private final BatchCompressor compressor;
     private final Runnable wakeSender;
     private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> queues = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushes = new AtomicInteger();
     private volatile boolean closed;
 
-    public RecordAccumulator(int batchSize, BufferPool pool, Runnable wakeSender) {
+    public RecordAccumulator(int batchSize, BufferPool pool, BatchCompressor compressor, Runnable wakeSender) {
         this.batchSize = batchSize;
+        this.compressor = compressor;
         this.pool = pool;
         this.wakeSender = wakeSender;
     }
@@ -42,12 +44,18 @@ public final class RecordAccumulator {
     public SendFuture append(TopicPartition tp, long timestamp, byte[] key, byte[] value, Header[] headers,
                              Callback callback, long maxBlockMs, long nowMs) {
         ArrayDeque<ProducerBatch> dq = queues.computeIfAbsent(tp, k -> new ArrayDeque<>());
+        ProducerBatch full;
         synchronized (dq) {
             checkOpen();
             SendFuture f = appendToLast(dq, timestamp, key, value, headers, callback);
             if (f != null) {
                 return f;
             }
+            full = dq.peekLast();
+        }
+        if (full != null && !compressor.isNone()) {
+            // As KafkaProducer: the appending thread pays for compression, not the one I/O thread.
+            full.writer().finish(compressor);
         }
         int size = Math.max(batchSize, RecordBatchWriter.HEADER_SIZE
                 + RecordBatchWriter.maxRecordSize(len(key), len(value), headers));
@@ -140,18 +148,37 @@ public final class RecordAccumulator {
         }
     }
 
-    public void complete(ProducerBatch batch, long baseOffset, long logAppendTime) {
-        batch.complete(baseOffset, logAppendTime);
-        finished(batch);
+    /**
+     * Splits a batch the broker refused as too large into two halves and puts them back at the head of the
+     * partition's queue, in order; the batch's pooled memory is returned. The halves keep the batch's records,
+     * futures, creation time and sequence range (see {@link ProducerBatch#split}).
+     */
+    public List<ProducerBatch> splitAndReenqueue(ProducerBatch batch) {
+        List<ProducerBatch> parts = batch.split();
+        incomplete.addAll(parts);
+        if (incomplete.remove(batch) && batch.pooledBuffer() != null) {
+            pool.release(batch.pooledBuffer());
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            reenqueue(parts.get(i));
+        }
+        return parts;
     }
 
-    public void fail(ProducerBatch batch, RuntimeException e) {
-        batch.fail(e);
+    /** Acknowledged: memory first (so a caller woken by the future finds it free), then futures and callbacks. */
+    public void complete(ProducerBatch batch, long baseOffset, long logAppendTime) {
         finished(batch);
+        batch.complete(baseOffset, logAppendTime);
+    }
+
+    /** Failed: memory first, then futures and callbacks. */
+    public void fail(ProducerBatch batch, RuntimeException e) {
+        finished(batch);
+        batch.fail(e);
     }
 
     private void finished(ProducerBatch batch) {
-        if (incomplete.remove(batch)) {
+        if (incomplete.remove(batch) && batch.pooledBuffer() != null) {
             pool.release(batch.pooledBuffer());
         }
     }
@@ -181,6 +208,13 @@ public final class RecordAccumulator {
 
     public List<ProducerBatch> incompleteSnapshot() {
         return new ArrayList<>(incomplete);
+    }
+
+    /** Waits until every one of {@code batches} is done (a split batch: until its parts are). */
+    public void awaitCompletion(List<ProducerBatch> batches) throws InterruptedException {
+        for (ProducerBatch b : batches) {
+            b.await();
+        }
     }
 
     public boolean hasIncomplete() {

@@ -2,9 +2,13 @@ package io.samsa.clients.producer.batch;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Writes one record batch, magic v2, into a heap buffer: records are appended uncompressed after a 61-byte
@@ -35,7 +39,7 @@ public final class RecordBatchWriter {
     private long baseTimestamp;
     private long maxTimestamp = -1;
     private int uncompressedSize;
-    private ByteBuffer finished;
+    private volatile ByteBuffer finished;
 
     public RecordBatchWriter(ByteBuffer buffer) {
         this.buffer = buffer;
@@ -117,9 +121,10 @@ public final class RecordBatchWriter {
 
     /**
      * Closes the batch to appends and, with a codec, compresses the record section into a new buffer. Writes
-     * every header field that does not depend on the producer id (see {@link #stamp}). Idempotent.
+     * every header field that does not depend on the producer id (see {@link #stamp}). Idempotent; the appending
+     * thread may run it on a full batch while the sender reaches the same batch (one waits for the other).
      */
-    public ByteBuffer finish(BatchCompressor compressor) {
+    public synchronized ByteBuffer finish(BatchCompressor compressor) {
         if (finished != null) {
             return finished;
         }
@@ -159,6 +164,66 @@ public final class RecordBatchWriter {
     /** The finished batch bytes (position 0 .. limit). */
     public ByteBuffer bytes() {
         return finished.duplicate();
+    }
+
+    /** One record as appended (for splitting a batch the broker found too large). */
+    public record Record(long timestamp, byte[] key, byte[] value, Header[] headers) {
+        int keySize() {
+            return key == null ? -1 : key.length;
+        }
+
+        int valueSize() {
+            return value == null ? -1 : value.length;
+        }
+    }
+
+    /** The records appended so far, read back from the uncompressed record section. */
+    public List<Record> records() {
+        List<Record> out = new ArrayList<>(count);
+        int[] p = {buffer.arrayOffset() + HEADER_SIZE};
+        for (int i = 0; i < count; i++) {
+            readVarint(p); // body length
+            p[0]++; // attributes
+            long timestamp = baseTimestamp + readVarlong(p);
+            readVarint(p); // offset delta
+            byte[] key = readBytes(p);
+            byte[] value = readBytes(p);
+            int headerCount = readVarint(p);
+            Header[] headers = new Header[headerCount];
+            for (int h = 0; h < headerCount; h++) {
+                byte[] k = readBytes(p);
+                headers[h] = new RecordHeader(new String(k, StandardCharsets.UTF_8), readBytes(p));
+            }
+            out.add(new Record(timestamp, key, value, headers));
+        }
+        return out;
+    }
+
+    private byte[] readBytes(int[] p) {
+        int len = readVarint(p);
+        if (len < 0) {
+            return null;
+        }
+        byte[] b = Arrays.copyOfRange(array, p[0], p[0] + len);
+        p[0] += len;
+        return b;
+    }
+
+    private int readVarint(int[] p) {
+        long v = readVarlong(p);
+        return (int) v;
+    }
+
+    private long readVarlong(int[] p) {
+        long raw = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = array[p[0]++];
+            raw |= (long) (b & 0x7f) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return (raw >>> 1) ^ -(raw & 1);
     }
 
     static int recordBodySize(long tsDelta, int offsetDelta, int keySize, int valueSize, Header[] headers) {

@@ -11,8 +11,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /** The future of one record in a batch: done when its batch is. */
 public final class SendFuture implements Future<RecordMetadata> {
-    private final ProducerBatch batch;
-    private final int offsetDelta;
+    private volatile ProducerBatch batch;
+    private volatile int offsetDelta;
     private final long timestamp;
     private final int keySize;
     private final int valueSize;
@@ -27,11 +27,18 @@ public final class SendFuture implements Future<RecordMetadata> {
         this.callback = callback;
     }
 
+    /** The record now lives in a part of its split batch (before any thread can see that part done). */
+    void moveTo(ProducerBatch part, int delta) {
+        this.offsetDelta = delta;
+        this.batch = part;
+    }
+
     RecordMetadata metadata() {
-        TopicPartition tp = batch.topicPartition();
-        long base = batch.baseOffset();
+        ProducerBatch b = batch;
+        TopicPartition tp = b.topicPartition();
+        long base = b.baseOffset();
         long offset = base < 0 ? -1 : base + offsetDelta;
-        long ts = batch.logAppendTime() >= 0 ? batch.logAppendTime() : timestamp;
+        long ts = b.logAppendTime() >= 0 ? b.logAppendTime() : timestamp;
         return new RecordMetadata(tp, offset, 0, ts, keySize, valueSize);
     }
 
@@ -65,6 +72,7 @@ public final class SendFuture implements Future<RecordMetadata> {
         return valueOrThrow();
     }
 
+    /** Called once the batch awaited is done; a split batch is done only when its parts are. */
     private RecordMetadata valueOrThrow() throws ExecutionException {
         RuntimeException error = batch.error();
         if (error != null) {

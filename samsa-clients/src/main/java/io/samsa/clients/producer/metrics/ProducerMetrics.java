@@ -31,6 +31,7 @@ public final class ProducerMetrics implements AutoCloseable {
     private final Sensor errors;
     private final Sensor requests;
     private final Sensor outgoingBytes;
+    private final Sensor batchSplits;
 
     public ProducerMetrics(String clientId, LongSupplier availableBytes, LongSupplier totalBytes,
                            LongSupplier bufferWaitNanos) {
@@ -68,6 +69,9 @@ public final class ProducerMetrics implements AutoCloseable {
         outgoingBytes = metrics.sensor("outgoing-bytes");
         outgoingBytes.add(new Meter(name("outgoing-byte-rate", "The number of outgoing bytes sent per second"),
                 name("outgoing-byte-total", "The total number of outgoing bytes sent")));
+        batchSplits = metrics.sensor("batch-split");
+        batchSplits.add(new Meter(name("batch-split-rate", "The average number of batch splits per second"),
+                name("batch-split-total", "The total number of batch splits")));
         metrics.addMetric(name("buffer-available-bytes", "The total amount of buffer memory that is not being used"),
                 (Gauge<Long>) (config, now) -> availableBytes.getAsLong());
         metrics.addMetric(name("buffer-total-bytes", "The maximum amount of buffer memory the client can use"),
@@ -102,6 +106,10 @@ public final class ProducerMetrics implements AutoCloseable {
 
     public void retried(int records) {
         retries.record(records);
+    }
+
+    public void batchSplit() {
+        batchSplits.record(1);
     }
 
     public void failed(int records) {

@@ -12,9 +12,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -261,8 +265,10 @@ public final class Sender implements Runnable {
                 if (b == null) {
                     continue;
                 }
-                while (b != null && !b.inFlight() && now - b.createdMs() >= settings.deliveryTimeoutMs()
-                        && !(settings.idempotent() && b.hasSequence())) {
+                // Queued batches past delivery.timeout.ms fail here, oldest first (a queue is in creation order,
+                // retries ahead). A batch in flight is not in the queue: it waits for its answer or
+                // request.timeout.ms, so a sequence the broker may still write is never given up under it.
+                while (b != null && !b.inFlight() && now - b.createdMs() >= settings.deliveryTimeoutMs()) {
                     dq.pollFirst();
                     b.close();
                     if (expired == null) {
@@ -297,14 +303,8 @@ public final class Sender implements Runnable {
                 if (!open) {
                     continue;
                 }
-                if (settings.idempotent()) {
-                    IdempotenceState.PartitionSequence seq = idempotence.partition(tp);
-                    // A retry goes alone, in sequence order, so the broker never sees a gap. So does a partition's
-                    // first batch: a broker accepts any first sequence from a producer it does not know yet, so a
-                    // later batch overtaking a failed first one would be taken and the first one rejected forever.
-                    if ((b.hasSequence() || seq.lastAcked < 0) && seq.inFlight > 0) {
-                        continue;
-                    }
+                if (settings.idempotent() && !sequenceAllows(tp, dq, b)) {
+                    continue;
                 }
                 int bytes = perNodeBytes.getOrDefault(leader, 0);
                 int size = b.writer().sizeInBytes();
@@ -320,14 +320,52 @@ public final class Sender implements Runnable {
         }
         if (expired != null) {
             for (ProducerBatch b : expired) {
-                fail(b, new TimeoutException("Expiring " + b.recordCount() + " record(s) for " + b.topicPartition()
-                        + ": " + (now - b.createdMs()) + " ms has passed since batch creation"));
+                failForGood(b, new TimeoutException("Expiring " + b.recordCount() + " record(s) for "
+                        + b.topicPartition() + ": " + (now - b.createdMs()) + " ms has passed since batch creation"));
             }
         }
         for (Map.Entry<Integer, List<ProducerBatch>> e : perNode.entrySet()) {
             sendProduce(e.getKey(), e.getValue(), now);
         }
         return Math.max(0, Math.min(100, nextWakeMs));
+    }
+
+    /**
+     * Whether the partition's head batch may be sent now (called under the queue's lock). A retry goes alone,
+     * in sequence order, so the broker never sees a gap. So does a partition's first batch: a broker accepts
+     * any first sequence from a producer it does not know yet, so a later batch overtaking a failed first one
+     * would be taken and the first one rejected forever. A partition whose sequence cannot continue waits until
+     * nothing of it is in flight, then either sends a batch that may already be written (its answer settles
+     * whether the failed batch before it was written), or starts again at sequence 0 under a bumped epoch.
+     */
+    private boolean sequenceAllows(TopicPartition tp, ArrayDeque<ProducerBatch> dq, ProducerBatch head) {
+        IdempotenceState.PartitionSequence seq = idempotence.partition(tp);
+        if (seq.inFlight > 0) {
+            return !head.hasSequence() && seq.lastAcked >= 0 && !seq.needsReset();
+        }
+        if (!seq.needsReset()) {
+            return true;
+        }
+        boolean probe = !seq.resetRequired && head.hasSequence() && head.maybeWritten();
+        if (probe) {
+            return true;
+        }
+        long oldId = seq.producerId;
+        short oldEpoch = seq.epoch;
+        if (!idempotence.resetPartition(tp)) {
+            return false; // a new producer id is on its way
+        }
+        int resequenced = 0;
+        for (ProducerBatch b : dq) {
+            if (b.hasSequence()) {
+                b.clearSequence();
+                resequenced++;
+            }
+        }
+        LOG.info("{}: sequence cannot continue under producer id {} epoch {}; starting again at 0 under producer id"
+                + " {} epoch {} ({} queued batch(es) get new sequences)", tp, oldId, oldEpoch, seq.producerId,
+                seq.epoch, resequenced);
+        return true;
     }
 
     private int leaderOf(TopicPartition tp) {
@@ -355,13 +393,17 @@ public final class Sender implements Runnable {
         int bytes = 0;
         for (ProducerBatch b : batches) {
             TopicPartition tp = b.topicPartition();
+            boolean fresh = !b.writer().isFinished();
             b.writer().finish(compressor);
             if (settings.idempotent()) {
+                IdempotenceState.PartitionSequence seq = idempotence.partition(tp);
                 if (!b.hasSequence()) {
                     b.baseSequence(idempotence.assign(tp, b.recordCount()));
-                    b.writer().stamp(idempotence.producerId(), idempotence.epoch(), b.baseSequence());
+                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence());
+                } else if (fresh) { // a part of a split batch: its share of the batch's sequence range
+                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence());
                 }
-                idempotence.partition(tp).inFlight++;
+                seq.inFlight++;
             }
             b.inFlight(true);
             b.attempted(now);
@@ -415,7 +457,7 @@ public final class Sender implements Runnable {
                 }
                 for (ProducerBatch b : byPartition.values()) {
                     batchFailed(b, new NetworkException("Produce response had no result for " + b.topicPartition()),
-                            t);
+                            false, t);
                 }
             }
 
@@ -424,7 +466,7 @@ public final class Sender implements Runnable {
                 long t = System.currentTimeMillis();
                 metadata.requestUpdate();
                 for (ProducerBatch b : batches) {
-                    batchFailed(b, error, t);
+                    batchFailed(b, error, false, t);
                 }
             }
         }, now);
@@ -437,10 +479,13 @@ public final class Sender implements Runnable {
                 return;
             }
             b.inFlight(false);
-            if (settings.idempotent()) {
+            if (settings.idempotent() && b.hasSequence()) {
                 IdempotenceState.PartitionSequence seq = idempotence.partition(b.topicPartition());
                 seq.inFlight--;
-                seq.lastAcked = b.baseSequence() + b.recordCount() - 1;
+                seq.lastAcked = IdempotenceState.increment(b.baseSequence(), b.recordCount() - 1);
+                if (seq.gap && IdempotenceState.after(b.baseSequence(), seq.gapSequence)) {
+                    seq.gap = false; // the broker took a later sequence: the batch that failed was written after all
+                }
             }
             metrics.batchSent(b.recordCount(), b.writer().sizeInBytes(), b.writer().uncompressedSizeInBytes(),
                     b.drainedMs() - b.createdMs());
@@ -453,26 +498,46 @@ public final class Sender implements Runnable {
         } else {
             ex = error.exception(message);
         }
-        batchFailed(b, ex, now);
+        batchFailed(b, ex, true, now);
     }
 
-    /** A batch's attempt failed: retry it (in sequence order) or fail it. */
-    private void batchFailed(ProducerBatch b, RuntimeException error, long now) {
+    /**
+     * A batch's attempt failed: split it (too large), retry it (in sequence order) or fail it for good.
+     * {@code answered}: the broker answered with an error (otherwise the connection failed or timed out, and the
+     * broker may have written the batch).
+     */
+    private void batchFailed(ProducerBatch b, RuntimeException error, boolean answered, long now) {
         if (b.isDone()) {
             return;
         }
         b.inFlight(false);
         boolean retriable = error instanceof RetriableException;
-        if (settings.idempotent()) {
+        if (settings.idempotent() && b.hasSequence()) {
             IdempotenceState.PartitionSequence seq = idempotence.partition(b.topicPartition());
             seq.inFlight--;
-            if (error instanceof org.apache.kafka.common.errors.OutOfOrderSequenceException
-                    && b.baseSequence() != seq.lastAcked + 1) {
-                retriable = true; // an earlier batch failed and is being retried: this one follows it
+            if (!answered) {
+                b.maybeWritten(true);
+            } else if (error instanceof OutOfOrderSequenceException || error instanceof UnknownProducerIdException) {
+                // The broker did not write it (a duplicate of a recent batch is answered as such): retry, after an
+                // epoch bump if this batch was the next one expected, else behind the earlier batch being retried.
+                b.maybeWritten(false);
+                retriable = true;
+                b.uncountAttempt(); // rejected for an earlier batch's sake, not its own
+                if (error instanceof UnknownProducerIdException
+                        || (!seq.gap && b.baseSequence() == IdempotenceState.increment(seq.lastAcked, 1))) {
+                    seq.resetRequired = true;
+                }
             }
         }
         if (error instanceof InvalidMetadataException || error instanceof NetworkException) {
             metadata.requestUpdate();
+        }
+        if (answered && (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException)
+                && b.recordCount() > 1 && !forceClose) {
+            List<ProducerBatch> parts = accumulator.splitAndReenqueue(b);
+            metrics.batchSplit();
+            LOG.debug("Split {} the broker found too large ({}) into {}", b, error.toString(), parts);
+            return;
         }
         boolean inTime = now - b.createdMs() < settings.deliveryTimeoutMs();
         if (retriable && inTime && b.attempts() <= settings.retries() && !forceClose) {
@@ -486,6 +551,23 @@ public final class Sender implements Runnable {
         if (retriable && !inTime) {
             error = new TimeoutException("Expiring " + b.recordCount() + " record(s) for " + b.topicPartition()
                     + ": " + (now - b.createdMs()) + " ms has passed since batch creation (last error: " + error + ")");
+        }
+        failForGood(b, error);
+    }
+
+    /**
+     * Fails a batch for good. With a sequence it leaves a gap unless a later sequence was already acknowledged
+     * (then it was written); the partition continues once the gap is settled (see {@link #sequenceAllows}).
+     */
+    private void failForGood(ProducerBatch b, RuntimeException error) {
+        if (settings.idempotent() && b.hasSequence()) {
+            IdempotenceState.PartitionSequence seq = idempotence.partition(b.topicPartition());
+            int last = IdempotenceState.increment(b.baseSequence(), b.recordCount() - 1);
+            boolean written = seq.lastAcked >= 0 && !IdempotenceState.after(last, seq.lastAcked);
+            if (!written && (!seq.gap || IdempotenceState.after(last, seq.gapSequence))) {
+                seq.gap = true;
+                seq.gapSequence = last;
+            }
         }
         fail(b, error);
     }
