@@ -14,7 +14,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,6 +24,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -156,6 +160,15 @@ public final class ApacheKafkaBroker implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
+            // An elected leader is not yet a serving one: the broker may still answer NOT_LEADER_OR_FOLLOWER.
+            // A KafkaProducer that then has a later batch accepted first (Kafka takes any first sequence from
+            // an unknown producer) stays stuck on OUT_OF_ORDER_SEQUENCE_NUMBER. ListOffsets is served by the
+            // leader itself, and the admin client retries it until each partition answers.
+            Map<TopicPartition, OffsetSpec> probe = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                probe.put(new TopicPartition(name, p), OffsetSpec.latest());
+            }
+            admin.listOffsets(probe).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Could not create topic " + name + ": " + e, e);
         }

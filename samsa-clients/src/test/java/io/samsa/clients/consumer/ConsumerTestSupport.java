@@ -39,6 +39,8 @@ final class ConsumerTestSupport {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("linger.ms", "5");
+        // One request at a time: a retried first batch can never be overtaken by a later one (see createTopic).
+        p.setProperty("max.in.flight.requests.per.connection", "1");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(count);

@@ -179,11 +179,16 @@ abstract class ProducerContract {
         for (Future<RecordMetadata> f : after) {
             assertThat(f.get().hasOffset()).isTrue();
         }
+        // A TimeoutException means "outcome unknown": a stuck request the broker had already appended before
+        // its response was cut is in the log too. Those are the 100-byte values; everything else must be
+        // exactly the record before and the 100 after the outage, once each, in order.
         List<ConsumerRecord<byte[], byte[]>> got = Consumed.readAll(bootstrap(), topic);
-        assertThat(got).hasSize(101);
+        List<Long> known = got.stream().filter(r -> r.value().length == 8).map(r -> longOf(r.value())).toList();
+        assertThat(known).hasSize(101);
         for (int i = 0; i <= 100; i++) {
-            assertThat(longOf(got.get(i).value())).isEqualTo(i - 1);
+            assertThat(known.get(i)).isEqualTo(i - 1);
         }
+        assertThat(got.size() - known.size()).isLessThanOrEqualTo(stuck.size());
     }
 
     /**
