@@ -15,7 +15,7 @@ final class Plan {
               --out DIR          where <date>.md, .csv and .png go (default bench/results)
               --repeats N        runs per cell; the table shows medians (default 3)
               --mb MB            payload megabytes per produce run (default 100)
-              --heap SIZE        -Xmx and -Xms of both brokers (default 1g, Kafka's default)
+              --heap SIZE        heap limit -Xmx of both brokers (default 1g; Kafka also -Xms, as its launcher)
               --work DIR         data directories of both brokers (default: a new directory under java.io.tmpdir)
             """;
 
