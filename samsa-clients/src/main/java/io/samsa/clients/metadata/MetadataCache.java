@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -58,6 +59,25 @@ public final class MetadataCache {
 
     public Node node(int id) {
         return nodes.get(id);
+    }
+
+    /**
+     * The partition's leader, or -1 when it is not known (unknown topic or partition, no leader, or a leader
+     * whose address is missing); then the topic is wanted and a refresh requested.
+     */
+    public int leaderFor(TopicPartition tp) {
+        TopicInfo t = topic(tp.topic());
+        if (t == null || tp.partition() >= t.partitionCount()) {
+            wantedTopics().add(tp.topic());
+            requestUpdate();
+            return -1;
+        }
+        int leader = t.leaders()[tp.partition()];
+        if (leader < 0 || node(leader) == null) {
+            requestUpdate();
+            return -1;
+        }
+        return leader;
     }
 
     public Set<String> wantedTopics() {

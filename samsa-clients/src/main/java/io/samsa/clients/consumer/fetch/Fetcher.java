@@ -65,7 +65,7 @@ public final class Fetcher implements ConsumerIo.Participant {
         }
         Map<Integer, List<SubscriptionState.Fetchable>> perNode = new LinkedHashMap<>();
         for (SubscriptionState.Fetchable f : fetchable) {
-            int leader = leaderOf(f.tp());
+            int leader = metadata.leaderFor(f.tp());
             if (leader < 0 || nodesInFlight.contains(leader)) {
                 continue;
             }
@@ -77,21 +77,6 @@ public final class Fetcher implements ConsumerIo.Participant {
             }
         }
         return 100;
-    }
-
-    private int leaderOf(TopicPartition tp) {
-        MetadataCache.TopicInfo t = metadata.topic(tp.topic());
-        if (t == null || tp.partition() >= t.partitionCount()) {
-            metadata.wantedTopics().add(tp.topic());
-            metadata.requestUpdate();
-            return -1;
-        }
-        int leader = t.leaders()[tp.partition()];
-        if (leader < 0 || metadata.node(leader) == null) {
-            metadata.requestUpdate();
-            return -1;
-        }
-        return leader;
     }
 
     private void send(int node, List<SubscriptionState.Fetchable> partitions, long nowMs) {

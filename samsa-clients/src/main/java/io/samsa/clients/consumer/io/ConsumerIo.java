@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.clients.metadata.MetadataCache;
+import io.samsa.clients.metadata.MetadataRefresher;
 import io.samsa.clients.network.NetworkIo;
 import io.samsa.clients.network.ResponseHandler;
 
@@ -56,8 +57,6 @@ public final class ConsumerIo implements Runnable {
     private final NetworkIo network;
     private final MetadataCache metadata;
     private final Waiter waiter;
-    private final long metadataMaxAgeMs;
-    private final long retryBackoffMs;
     private final long requestTimeoutMs;
     private final boolean allowAutoTopicCreation;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -66,8 +65,7 @@ public final class ConsumerIo implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean allTopics;
-    private boolean metadataInFlight;
-    private long nextMetadataAttemptMs;
+    private final MetadataRefresher metadataRefresher;
     private int bootstrapCursor;
 
     public ConsumerIo(String clientId, List<String> bootstrap, long requestTimeoutMs, long reconnectBackoffMs,
@@ -75,9 +73,8 @@ public final class ConsumerIo implements Runnable {
                       Waiter waiter) {
         this.network = new NetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBuffer);
         this.metadata = new MetadataCache(network::wakeup);
+        this.metadataRefresher = new MetadataRefresher(metadata, network, metadataMaxAgeMs, retryBackoffMs);
         this.waiter = waiter;
-        this.metadataMaxAgeMs = metadataMaxAgeMs;
-        this.retryBackoffMs = retryBackoffMs;
         this.requestTimeoutMs = requestTimeoutMs;
         this.allowAutoTopicCreation = allowAutoTopicCreation;
         int id = -1;
@@ -257,50 +254,16 @@ public final class ConsumerIo implements Runnable {
     }
 
     private void maybeUpdateMetadata(long now) {
-        if (metadataInFlight || now < nextMetadataAttemptMs) {
-            return;
-        }
-        boolean due = metadata.updateRequested() || metadata.lastUpdateMs() < 0
-                || now - metadata.lastUpdateMs() >= metadataMaxAgeMs;
-        if (!due) {
-            return;
-        }
-        Integer node = readyNodeOrConnect(now);
-        if (node == null) {
-            return;
-        }
-        MetadataRequestData request;
-        if (allTopics) {
-            request = new MetadataRequestData().setTopics(null).setAllowAutoTopicCreation(false);
-        } else {
+        metadataRefresher.maybeRefresh(now, this::readyNodeOrConnect, () -> {
+            if (allTopics) {
+                return new MetadataRequestData().setTopics(null).setAllowAutoTopicCreation(false);
+            }
             List<MetadataRequestData.MetadataRequestTopic> topics = new ArrayList<>();
             for (String t : metadata.wantedTopics()) {
                 topics.add(new MetadataRequestData.MetadataRequestTopic().setName(t));
             }
-            request = new MetadataRequestData().setTopics(topics).setAllowAutoTopicCreation(allowAutoTopicCreation);
-        }
-        metadataInFlight = true;
-        network.send(node, ApiKeys.METADATA, request, true, new ResponseHandler() {
-            @Override
-            public void onResponse(ApiMessage body) {
-                metadataInFlight = false;
-                long t = System.currentTimeMillis();
-                MetadataResponseData data = (MetadataResponseData) body;
-                for (MetadataResponseData.MetadataResponseBroker b : data.brokers()) {
-                    network.address(b.nodeId(), b.host(), b.port());
-                }
-                metadata.update(data, t);
-                if (metadata.updateRequested()) {
-                    nextMetadataAttemptMs = t + retryBackoffMs;
-                }
-            }
-
-            @Override
-            public void onFailure(RuntimeException error) {
-                metadataInFlight = false;
-                nextMetadataAttemptMs = System.currentTimeMillis() + retryBackoffMs;
-            }
-        }, now);
+            return new MetadataRequestData().setTopics(topics).setAllowAutoTopicCreation(allowAutoTopicCreation);
+        });
     }
 
     /** A ready broker connection (not a coordinator's), else start connecting to one and return null. */

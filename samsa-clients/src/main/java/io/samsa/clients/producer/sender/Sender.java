@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.clients.metadata.MetadataCache;
+import io.samsa.clients.metadata.MetadataRefresher;
 import io.samsa.clients.network.NetworkIo;
 import io.samsa.clients.network.ResponseHandler;
 import io.samsa.clients.producer.batch.BatchCompressor;
@@ -59,8 +60,7 @@ public final class Sender implements Runnable {
     private final IdempotenceState idempotence = new IdempotenceState();
     private volatile boolean running = true;
     private volatile boolean forceClose;
-    private boolean metadataInFlight;
-    private long nextMetadataAttemptMs;
+    private final MetadataRefresher metadataRefresher;
     private boolean producerIdInFlight;
     private long nextProducerIdAttemptMs;
     private RuntimeException fatalError;
@@ -72,6 +72,8 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.network = network;
+        this.metadataRefresher = new MetadataRefresher(metadata, network, settings.metadataMaxAgeMs(),
+                settings.retryBackoffMs());
         this.metrics = metrics;
         this.compressor = compressor;
         int id = -1;
@@ -143,45 +145,13 @@ public final class Sender implements Runnable {
     // ---- metadata ----
 
     private void maybeUpdateMetadata(long now) {
-        if (metadataInFlight || now < nextMetadataAttemptMs) {
-            return;
-        }
-        boolean due = metadata.updateRequested() || metadata.lastUpdateMs() < 0
-                || now - metadata.lastUpdateMs() >= settings.metadataMaxAgeMs();
-        if (!due) {
-            return;
-        }
-        Integer node = readyNodeOrConnect(now);
-        if (node == null) {
-            return;
-        }
-        List<MetadataRequestData.MetadataRequestTopic> topics = new ArrayList<>();
-        for (String t : metadata.wantedTopics()) {
-            topics.add(new MetadataRequestData.MetadataRequestTopic().setName(t));
-        }
-        MetadataRequestData request = new MetadataRequestData().setTopics(topics).setAllowAutoTopicCreation(true);
-        metadataInFlight = true;
-        network.send(node, ApiKeys.METADATA, request, true, new ResponseHandler() {
-            @Override
-            public void onResponse(ApiMessage body) {
-                metadataInFlight = false;
-                long t = System.currentTimeMillis();
-                MetadataResponseData data = (MetadataResponseData) body;
-                for (MetadataResponseData.MetadataResponseBroker b : data.brokers()) {
-                    network.address(b.nodeId(), b.host(), b.port());
-                }
-                metadata.update(data, t);
-                if (metadata.updateRequested()) {
-                    nextMetadataAttemptMs = t + settings.retryBackoffMs();
-                }
+        metadataRefresher.maybeRefresh(now, this::readyNodeOrConnect, () -> {
+            List<MetadataRequestData.MetadataRequestTopic> topics = new ArrayList<>();
+            for (String t : metadata.wantedTopics()) {
+                topics.add(new MetadataRequestData.MetadataRequestTopic().setName(t));
             }
-
-            @Override
-            public void onFailure(RuntimeException error) {
-                metadataInFlight = false;
-                nextMetadataAttemptMs = System.currentTimeMillis() + settings.retryBackoffMs();
-            }
-        }, now);
+            return new MetadataRequestData().setTopics(topics).setAllowAutoTopicCreation(true);
+        });
     }
 
     /** A ready connection, else start connecting to a known broker (round robin) and return null. */
@@ -291,7 +261,7 @@ public final class Sender implements Runnable {
                     nextWakeMs = Math.min(nextWakeMs, settings.lingerMs() - waited);
                     continue;
                 }
-                int leader = leaderOf(tp);
+                int leader = metadata.leaderFor(tp);
                 if (leader < 0) {
                     continue;
                 }
@@ -366,21 +336,6 @@ public final class Sender implements Runnable {
                 + " {} epoch {} ({} queued batch(es) get new sequences)", tp, oldId, oldEpoch, seq.producerId,
                 seq.epoch, resequenced);
         return true;
-    }
-
-    private int leaderOf(TopicPartition tp) {
-        MetadataCache.TopicInfo t = metadata.topic(tp.topic());
-        if (t == null || tp.partition() >= t.partitionCount()) {
-            metadata.wantedTopics().add(tp.topic());
-            metadata.requestUpdate();
-            return -1;
-        }
-        int leader = t.leaders()[tp.partition()];
-        if (leader < 0 || metadata.node(leader) == null) {
-            metadata.requestUpdate();
-            return -1;
-        }
-        return leader;
     }
 
     private void sendProduce(int node, List<ProducerBatch> batches, long now) {
