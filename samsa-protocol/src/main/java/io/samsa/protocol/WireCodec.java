@@ -16,7 +16,6 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
@@ -63,15 +62,7 @@ public final class WireCodec {
         return new DecodedRequest(key, version, header.correlationId(), header.clientId(), request);
     }
 
-    /**
-     * An ApiVersions request of a version newer than we know cannot be parsed with our schemas; KIP-511
-     * says to answer it anyway (v0 body, UNSUPPORTED_VERSION) so the client can retry lower.
-     */
-    public static boolean isUnknownApiVersionsVersion(RequestHeader header) {
-        return header.apiKey() == ApiKeys.API_VERSIONS && !ApiKeys.API_VERSIONS.isVersionSupported(header.apiVersion());
-    }
-
-    /** Reads just enough of an unparseable request to be able to answer it: key, version, correlation id. */
+    /** A request known by its header alone (a version we cannot parse), so that it can still be answered. */
     public static DecodedRequest headerOnly(RequestHeader header) {
         return new DecodedRequest(header.apiKey(), header.apiVersion(), header.correlationId(), header.clientId(), null);
     }
@@ -92,11 +83,6 @@ public final class WireCodec {
         throw new InvalidRequestException("Unexpected records type " + records.getClass().getSimpleName());
     }
 
-    /** Records for a response from a buffer of whole batches. */
-    public static BaseRecords memoryRecords(ByteBuffer buffer) {
-        return MemoryRecords.readableRecords(buffer);
-    }
-
     /** No records. */
     public static BaseRecords emptyRecords() {
         return MemoryRecords.EMPTY;
@@ -113,27 +99,11 @@ public final class WireCodec {
         return SendBuilder.buildResponseSend(header, response, responseVersion);
     }
 
-    /** Client side: a whole request frame, size prefix included. */
-    public static ByteBuffer encodeRequest(ApiKeys key, short version, String clientId, int correlationId,
-                                           ApiMessage body) {
-        RequestHeaderData headerData = new RequestHeaderData()
-                .setRequestApiKey(key.id)
-                .setRequestApiVersion(version)
-                .setClientId(clientId)
-                .setCorrelationId(correlationId);
-        RequestHeader header = new RequestHeader(headerData, key.requestHeaderVersion(version));
-        ByteBuffer withoutSize = RequestUtils.serialize(header.data(), header.headerVersion(), body, version);
-        ByteBuffer frame = ByteBuffer.allocate(4 + withoutSize.remaining());
-        frame.putInt(withoutSize.remaining()).put(withoutSize).flip();
-        return frame;
-    }
-
     /**
-     * Client side: a whole request frame, size prefix included, like {@link #encodeRequest}, but header and body
-     * are written straight into one buffer of the exact size, so record fields are copied once (not into a
-     * body buffer and then again into the frame).
+     * Client side: a whole request frame, size prefix included. Header and body are written straight into one
+     * buffer of the exact size, so record fields are copied once.
      */
-    public static ByteBuffer encodeRequestFrame(ApiKeys key, short version, String clientId, int correlationId,
+    public static ByteBuffer encodeRequest(ApiKeys key, short version, String clientId, int correlationId,
                                                 ApiMessage body) {
         RequestHeaderData header = new RequestHeaderData()
                 .setRequestApiKey(key.id)
@@ -163,10 +133,5 @@ public final class WireCodec {
                     + ", got " + header.correlationId());
         }
         return AbstractResponse.parseResponse(key, accessor, version).data();
-    }
-
-    /** Client side: the correlation id of a response frame, without decoding it. */
-    public static int peekCorrelationId(ByteBuffer frame) {
-        return frame.getInt(frame.position());
     }
 }

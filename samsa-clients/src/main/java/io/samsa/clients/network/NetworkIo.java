@@ -45,6 +45,7 @@ public final class NetworkIo implements AutoCloseable {
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
     private final Map<Integer, Long> lastFailureMs = new HashMap<>();
     private int nextCorrelationId;
+    private int connectCursor;
 
     public NetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs, int sendBufferBytes) {
         this.clientId = clientId;
@@ -153,6 +154,20 @@ public final class NetworkIo implements AutoCloseable {
         return new ArrayList<>(addresses.keySet());
     }
 
+    /**
+     * Starts connecting to the next of {@code candidates} (in their order, round robin across calls) that
+     * is not backing off after a failure.
+     */
+    public void connectNext(List<Integer> candidates, long nowMs) {
+        for (int i = 0; i < candidates.size(); i++) {
+            int id = candidates.get(Math.floorMod(connectCursor++, candidates.size()));
+            ensureConnected(id, nowMs);
+            if (isConnecting(id) || isReady(id)) {
+                return;
+            }
+        }
+    }
+
     /** Queues a request on a ready connection, at the negotiated version, and starts writing it. */
     public void send(int nodeId, ApiKeys key, ApiMessage body, boolean expectResponse, ResponseHandler handler,
                      long nowMs) {
@@ -172,7 +187,7 @@ public final class NetworkIo implements AutoCloseable {
     private void enqueue(NodeConnection c, ApiKeys key, short version, ApiMessage body, boolean expectResponse,
                          ResponseHandler handler, long nowMs) {
         int correlationId = nextCorrelationId++ & Integer.MAX_VALUE;
-        ByteBuffer frame = WireCodec.encodeRequestFrame(key, version, clientId, correlationId, body);
+        ByteBuffer frame = WireCodec.encodeRequest(key, version, clientId, correlationId, body);
         NodeConnection.Request r = new NodeConnection.Request(key, version, correlationId, expectResponse, nowMs, handler);
         c.writes.addLast(new NodeConnection.Outgoing(frame, r));
         if (expectResponse) {

@@ -66,7 +66,6 @@ public final class ConsumerIo implements Runnable {
     private volatile boolean running = true;
     private volatile boolean allTopics;
     private final MetadataRefresher metadataRefresher;
-    private int bootstrapCursor;
 
     public ConsumerIo(String clientId, List<String> bootstrap, long requestTimeoutMs, long reconnectBackoffMs,
                       int sendBuffer, long metadataMaxAgeMs, long retryBackoffMs, boolean allowAutoTopicCreation,
@@ -291,13 +290,7 @@ public final class ConsumerIo implements Runnable {
             return best;
         }
         known.sort((a, b) -> Integer.compare(b, a)); // real brokers (>= 0) first, then bootstrap addresses
-        for (int i = 0; i < known.size(); i++) {
-            int id = known.get(Math.floorMod(bootstrapCursor++, known.size()));
-            network.ensureConnected(id, now);
-            if (network.isConnecting(id) || network.isReady(id)) {
-                break;
-            }
-        }
+        network.connectNext(known, now);
         return null;
     }
 

@@ -64,7 +64,6 @@ public final class Sender implements Runnable {
     private boolean producerIdInFlight;
     private long nextProducerIdAttemptMs;
     private RuntimeException fatalError;
-    private int bootstrapCursor;
 
     public Sender(Settings settings, RecordAccumulator accumulator, MetadataCache metadata, NetworkIo network,
                   ProducerMetrics metrics, BatchCompressor compressor) {
@@ -168,13 +167,7 @@ public final class Sender implements Runnable {
             known.add(id);
         }
         known.sort(Integer::compare);
-        for (int i = 0; i < known.size(); i++) {
-            int id = known.get(Math.floorMod(bootstrapCursor++, known.size()));
-            network.ensureConnected(id, now);
-            if (network.isConnecting(id) || network.isReady(id)) {
-                break;
-            }
-        }
+        network.connectNext(known, now);
         return null;
     }
 
