@@ -116,6 +116,19 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The child's process id, for jcmd or /proc inspection. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * The shared health check against this broker; {@code metricsPort} must be the {@code metrics.port} it was
+     * started with (or -1 to skip the connection-count part).
+     */
+    public BrokerHealth health(int networkThreads, int metricsPort) {
+        return new BrokerHealth("127.0.0.1", port, networkThreads, metricsPort);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
