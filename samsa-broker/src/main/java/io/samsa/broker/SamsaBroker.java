@@ -113,7 +113,8 @@ public final class SamsaBroker implements AutoCloseable {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
             topics = new TopicRegistry(metaDir, config.logDefaults());
-            logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC());
+            logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
+                    config.logManagerSettings());
             opened.push(logManager);
             topics.attach(logManager);
             ProducerIdManager producerIds = new ProducerIdManager(metaDir);

@@ -45,7 +45,7 @@ class CrashRecoveryTest {
     static final int PARTITIONS = 3;
     /** Acks to wait for before the kill; the producer keeps sending past this point. */
     static final int ACKED_BEFORE_KILL = 30_000;
-    static final Map<String, String> BROKER_PROPS = Map.of("log.segment.bytes", "262144");
+    static final Map<String, String> BROKER_PROPS = Map.of("internal.log.segment.bytes", "262144");
 
     @TempDir
     Path dataDir;

@@ -44,7 +44,7 @@ class RestartTest {
         return SamsaBroker.start(Map.of(
                 "listeners", "PLAINTEXT://127.0.0.1:0",
                 "log.dirs", dataDir.toString(),
-                "log.segment.bytes", "65536"));
+                "internal.log.segment.bytes", "65536"));
     }
 
     @Test

@@ -51,7 +51,7 @@ class TornTailRecoveryTest {
     @CsvSource({"clean, mid-batch", "kill, mid-batch", "kill, mid-header"})
     void recoversToTheLastWholeBatch(String stop, String cut) throws Exception {
         int port = BrokerProcess.freePort();
-        Map<String, String> props = Map.of("log.segment.bytes", "131072");
+        Map<String, String> props = Map.of("internal.log.segment.bytes", "131072");
         TopicPartition tp = new TopicPartition(TOPIC, 0);
         List<String> values = new ArrayList<>();
 

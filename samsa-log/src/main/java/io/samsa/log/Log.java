@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -57,6 +57,8 @@ public final class Log implements Closeable {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
+    /** Set once when the log goes offline (failed fsync); never cleared while the process runs. */
+    private volatile Throwable offlineCause;
     private volatile long fileDeleteDelayMs = DeferredCloser.DEFAULT_DELAY_MS;
 
     private Log(Path dir, LogConfig config, Clock clock) {
@@ -83,91 +85,19 @@ public final class Log implements Closeable {
 
     private void load(long checkpointedRecoveryPoint, boolean cleanShutdown) throws IOException {
         long now = clock.millis();
-        TreeSet<Long> bases = new TreeSet<>();
-        try (var stream = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) stream::iterator) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(LogFiles.TMP_SUFFIX) || name.endsWith(".deleted") || name.endsWith(".cleaned")
-                        || name.endsWith(".swap")) {
-                    Files.deleteIfExists(p);
-                    continue;
-                }
-                long base = LogFiles.offsetOf(name, LogFiles.LOG_SUFFIX);
-                if (base >= 0) {
-                    bases.add(base);
-                }
-            }
-        }
-        // Index files without a log are leftovers of a deletion interrupted by a crash.
-        try (var stream = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) stream::iterator) {
-                String name = p.getFileName().toString();
-                long idx = Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
-                        LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX));
-                if (idx >= 0 && !bases.contains(idx)) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-        boolean brandNew = bases.isEmpty();
-        if (brandNew) {
-            bases.add(0L);
-        }
-        Long recoverFrom = cleanShutdown ? null : bases.floor(Math.max(checkpointedRecoveryPoint, 0));
-        if (!cleanShutdown && recoverFrom == null) {
-            recoverFrom = bases.first();
-        }
-        long last = bases.last();
-        boolean truncatedAny = false;
-        for (long base : new ArrayList<>(bases)) {
-            if (truncatedAny) {
-                deleteSegmentFilesNow(base);
-                continue;
-            }
-            boolean indexesPresent = LogSegment.indexFilesExist(dir, base);
-            LogSegment seg = LogSegment.open(dir, base, config, base == last, now);
-            boolean mustRecover = recoverFrom != null && base >= recoverFrom;
-            if (brandNew) {
-                mustRecover = false;
-            } else if (!mustRecover && !(indexesPresent && seg.loadTrusted())) {
-                LOG.warn("{}: index of segment {} is missing or corrupt, rebuilding it", dir.getFileName(), base);
-                mustRecover = true;
-            }
-            if (mustRecover) {
-                LogSegment.RecoveryResult r = seg.recover();
-                if (r.truncatedBytes() > 0) {
-                    truncatedAny = true;
-                    LOG.warn("{}: recovery truncated segment {} at byte {} (offset {}): cut {} bytes ({}); "
-                                    + "{} valid batches kept; later segments are deleted",
-                            dir.getFileName(), base, r.validBytes(), seg.nextOffset(), r.truncatedBytes(),
-                            r.reason(), r.validBatches());
-                }
-            }
-            segments.put(base, seg);
-        }
-        // A segment left empty by truncation (other than the first) holds nothing; keep it as the active one.
+        LogLoader.Outcome loaded = LogLoader.load(dir, config, now, checkpointedRecoveryPoint, cleanShutdown,
+                segments);
         LogSegment active = segments.lastEntry().getValue();
-        if (truncatedAny && active.baseOffset() != last) {
-            active.makeActive(config.maxIndexBytes());
-        }
         this.logStartOffset = segments.firstKey();
         this.end = new EndOffset(active.nextOffset(), active.baseOffset(), active.size());
-        if (!cleanShutdown && !brandNew) {
-            for (LogSegment s : segments.tailMap(recoverFrom, true).values()) {
+        if (loaded.recoveredFrom() != null && !loaded.brandNew()) {
+            for (LogSegment s : segments.tailMap(loaded.recoveredFrom(), true).values()) {
                 s.flush();
             }
         }
         this.recoveryPoint = end.offset();
         this.lastFlushMs = now;
         loadProducerState();
-    }
-
-    private void deleteSegmentFilesNow(long base) throws IOException {
-        long bytes = Files.size(dir.resolve(LogFiles.name(base, LogFiles.LOG_SUFFIX)));
-        LOG.warn("{}: deleting segment {} ({} bytes) after a truncated one", dir.getFileName(), base, bytes);
-        for (String suffix : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX}) {
-            Files.deleteIfExists(dir.resolve(LogFiles.name(base, suffix)));
-        }
     }
 
     /** Latest snapshot at or below the log end, then a replay of batch headers from there. */
@@ -223,8 +153,11 @@ public final class Log implements Closeable {
             Map<Long, ProducerStateManager.Staged> staged = null;
             int batches = 0;
             long recordCount = 0;
+            long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
             for (int p = start; p < limit; ) {
                 int batchSize = validateBatch(records, p, limit - p, cfg, now);
+                maxTimestampInBatches = Math.max(maxTimestampInBatches,
+                        cfg.logAppendTime() ? now : RecordBatchHeader.maxTimestamp(records, p));
                 long producerId = RecordBatchHeader.producerId(records, p);
                 if (producerId >= 0) {
                     short epoch = RecordBatchHeader.producerEpoch(records, p);
@@ -254,7 +187,7 @@ public final class Log implements Closeable {
                         + cfg.segmentBytes() + " of " + dir.getFileName());
             }
             long firstOffset = end.offset();
-            maybeRoll(totalBytes, firstOffset + recordCount, now, cfg);
+            maybeRoll(totalBytes, firstOffset + recordCount, maxTimestampInBatches, now, cfg);
             // Assign offsets in place; offsets and leader epoch lie outside the CRC.
             long next = firstOffset;
             for (int p = start; p < limit; ) {
@@ -267,7 +200,7 @@ public final class Log implements Closeable {
                 p += RecordBatchHeader.sizeInBytes(records, p);
             }
             LogSegment active = segments.lastEntry().getValue();
-            active.append(records);
+            appendToSegment(active, records);
             for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
                 long producerId = RecordBatchHeader.producerId(records, p);
                 if (producerId >= 0) {
@@ -288,6 +221,28 @@ public final class Log implements Closeable {
             throw new KafkaStorageException("I/O error appending to " + dir, e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Writes to the active segment. A failed write (ENOSPC, EIO) leaves the segment as it was and is answered
+     * KAFKA_STORAGE_ERROR, and the log stays online: the next append retries, so writing resumes once space
+     * is freed. Kafka instead takes the whole log directory offline on any IOException; on a single node
+     * that would stop every partition for a full disk, which freeing space fixes. A fault on a mapped index
+     * page (InternalError, e.g. SIGBUS on a full tmpfs) is treated the same way. Only when the segment cannot
+     * even cut the failed bytes off again does the log go offline, so that no stale tail is ever served.
+     */
+    private void appendToSegment(LogSegment active, ByteBuffer records) throws IOException {
+        try {
+            active.append(records);
+        } catch (IOException | RuntimeException | InternalError e) {
+            if (active.hasStaleTail()) {
+                goOffline("append left bytes it could not truncate", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new KafkaStorageException("Append to " + dir + " failed", e);
         }
     }
 
@@ -348,20 +303,31 @@ public final class Log implements Closeable {
         }
     }
 
-    /** Rolls before an append when the active segment is full (bytes or index), too old, or offsets overflow. */
-    private void maybeRoll(int incomingBytes, long nextEndOffset, long now, LogConfig cfg) throws IOException {
+    /**
+     * Kafka's {@code LogSegment.shouldRoll}: rolls before an append when the active segment would exceed
+     * segment.bytes, when the incoming batches' max timestamp lies segment.ms past the segment's first batch
+     * (not the wall clock: backfilling old records fills whole segments), when an index is full, or when the
+     * offsets would not fit relative to the base.
+     */
+    private void maybeRoll(int incomingBytes, long nextEndOffset, long maxTimestampInBatches, long now,
+                           LogConfig cfg) throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         if (active.size() == 0) {
             return;
         }
         boolean full = active.size() > cfg.segmentBytes() - incomingBytes;
-        boolean old = now - active.rollingBasedTimestamp() > cfg.segmentMs();
+        boolean old = active.timeWaitedForRoll(now, maxTimestampInBatches) > cfg.segmentMs();
         boolean offsetOverflow = nextEndOffset - 1 - active.baseOffset() > Integer.MAX_VALUE;
         if (full || old || active.indexesFull() || offsetOverflow) {
             roll(now);
         }
     }
 
+    /**
+     * Starts a new active segment and schedules an asynchronous flush of everything below it (Kafka's
+     * {@code flushUptoOffsetExclusive(newSegment.baseOffset)}), so the recovery point trails the active
+     * segment and an unclean restart re-checks only the tail.
+     */
     private void roll(long now) throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         long newBase = end.offset();
@@ -374,6 +340,7 @@ public final class Log implements Closeable {
         segments.put(newBase, next);
         end = new EndOffset(newBase, newBase, 0);
         LOG.debug("{}: rolled new segment at {}", dir.getFileName(), newBase);
+        RolledSegmentFlusher.schedule(() -> flushUpTo(newBase));
     }
 
     /** Forces a roll (tests, admin); no-op when the active segment is empty. */
@@ -396,6 +363,7 @@ public final class Log implements Closeable {
      * → an empty slice.
      */
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
+        ensureOnline();
         EndOffset e = end;
         long lso = logStartOffset;
         if (offset < lso || offset > e.offset()) {
@@ -430,6 +398,7 @@ public final class Log implements Closeable {
 
     /** The first offset whose batch max timestamp is ≥ {@code timestamp} (ListOffsets by time), or empty. */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        ensureOnline();
         EndOffset e = end;
         long lso = logStartOffset;
         try {
@@ -451,6 +420,7 @@ public final class Log implements Closeable {
 
     /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), or empty when the log is empty. */
     public Optional<TimestampAndOffset> maxTimestamp() {
+        ensureOnline();
         EndOffset e = end;
         LogSegment best = null;
         for (LogSegment seg : segments.values()) {
@@ -497,13 +467,15 @@ public final class Log implements Closeable {
     public void maybeRollAndFlush() {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || offlineCause != null) {
                 return;
             }
             LogConfig cfg = config;
             long now = clock.millis();
             LogSegment active = segments.lastEntry().getValue();
-            if (active.size() > 0 && now - active.rollingBasedTimestamp() > cfg.segmentMs()) {
+            // Wall-clock age since the segment was created (or loaded): at most one roll per segment.ms,
+            // whatever the records' timestamps.
+            if (active.size() > 0 && active.ageMs(now) > cfg.segmentMs()) {
                 roll(now);
             }
         } catch (IOException e) {
@@ -587,32 +559,51 @@ public final class Log implements Closeable {
 
     /** fsyncs everything appended so far and advances the recovery point. */
     public void flush() {
+        flushUpTo(Long.MAX_VALUE);
+    }
+
+    /**
+     * fsyncs the segments holding offsets below {@code offsetExclusive} (all of them for Long.MAX_VALUE) and
+     * the directory, then advances the recovery point to there (or the log end). Runs without the log lock
+     * while fsyncing. A failed fsync takes the log offline instead: on Linux the failed pages may be marked
+     * clean, so a later "successful" fsync would move the recovery point past data never written.
+     */
+    void flushUpTo(long offsetExclusive) {
         long target;
         List<LogSegment> dirty;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || offlineCause != null) {
                 return;
             }
-            target = end.offset();
+            target = Math.min(offsetExclusive, end.offset());
+            if (target <= recoveryPoint && offsetExclusive != Long.MAX_VALUE) {
+                return;
+            }
             Long from = segments.floorKey(recoveryPoint);
-            dirty = new ArrayList<>((from == null ? segments : segments.tailMap(from, true)).values());
+            NavigableMap<Long, LogSegment> range = from == null ? segments : segments.tailMap(from, true);
+            dirty = new ArrayList<>(range.headMap(target, offsetExclusive == Long.MAX_VALUE).values());
         } finally {
             lock.unlock();
         }
-        try {
-            for (LogSegment s : dirty) {
+        for (LogSegment s : dirty) {
+            try {
                 s.flush();
+            } catch (IOException e) {
+                if (closed || segments.get(s.baseOffset()) != s) {
+                    continue; // closed, or deleted by retention meanwhile: nothing left to make durable
+                }
+                goOffline("fsync of segment " + s.baseOffset() + " failed", e);
+                throw new KafkaStorageException("I/O error flushing " + dir, e);
             }
-        } catch (java.nio.channels.ClosedChannelException e) {
-            return; // deleted or closed meanwhile
-        } catch (IOException e) {
-            throw new KafkaStorageException("I/O error flushing " + dir, e);
         }
+        LogFiles.fsyncDir(dir);
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, target);
-            lastFlushMs = clock.millis();
+            if (offlineCause == null) {
+                recoveryPoint = Math.max(recoveryPoint, target);
+                lastFlushMs = clock.millis();
+            }
         } finally {
             lock.unlock();
         }
@@ -621,11 +612,31 @@ public final class Log implements Closeable {
     private void flushLocked() throws IOException {
         Long from = segments.floorKey(recoveryPoint);
         for (LogSegment s : (from == null ? segments : segments.tailMap(from, true)).values()) {
-            s.flush();
+            try {
+                s.flush();
+            } catch (IOException e) {
+                goOffline("fsync of segment " + s.baseOffset() + " failed", e);
+                throw e;
+            }
         }
         recoveryPoint = end.offset();
         lastFlushMs = clock.millis();
     }
+
+    /**
+     * Takes the log offline for good (until a restart, which recovers from the last good recovery point):
+     * every later append and read fails with KAFKA_STORAGE_ERROR and the recovery point no longer moves.
+     */
+    private void goOffline(String why, Throwable cause) {
+        if (offlineCause == null) {
+            offlineCause = cause;
+            LOG.error("{}: log is now OFFLINE ({}); appends and reads fail with KAFKA_STORAGE_ERROR until a "
+                    + "restart recovers it", dir.getFileName(), why, cause);
+        }
+    }
+
+    /** True once an fsync failed (or a failed append could not be undone). */
+    public boolean isOffline() { return offlineCause != null; }
 
     /** Applies new topic-level settings (e.g. after an alter-configs). */
     public void updateConfig(LogConfig config) { this.config = config; }
@@ -641,6 +652,14 @@ public final class Log implements Closeable {
         if (closed) {
             throw new KafkaStorageException("Log " + dir + " is closed");
         }
+        ensureOnline();
+    }
+
+    private void ensureOnline() {
+        Throwable cause = offlineCause;
+        if (cause != null) {
+            throw new KafkaStorageException("Log " + dir + " is offline after a storage error: " + cause, cause);
+        }
     }
 
     /** Flushes, writes a producer-state snapshot, and closes files. */
@@ -650,6 +669,15 @@ public final class Log implements Closeable {
         try {
             if (closed) {
                 return;
+            }
+            if (offlineCause != null) {
+                closed = true;
+                for (LogSegment s : segments.values()) {
+                    s.closeWithoutFlush();
+                }
+                // No clean-shutdown marker for an offline log: the next start recovers its tail.
+                throw new IOException("Log " + dir + " was offline; its tail is recovered on the next start",
+                        offlineCause);
             }
             flushLocked();
             producerState.takeSnapshot(end.offset());
@@ -677,7 +705,7 @@ public final class Log implements Closeable {
             if (!closed) {
                 closed = true;
                 for (LogSegment s : segments.values()) {
-                    DeferredCloser.closeLater(s.channel(), fileDeleteDelayMs);
+                    s.deleteFiles(fileDeleteDelayMs); // unmaps the indexes now, closes the channel later
                 }
             }
             LogFiles.deleteRecursively(dir);

@@ -8,7 +8,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Per-log settings, named and defaulted as Kafka's topic configs (broker-level names in brackets).
  *
- * @param segmentBytes          segment.bytes (log.segment.bytes), default 1 GiB
+ * @param segmentBytes          segment.bytes (log.segment.bytes), default 1 GiB, at least 1 MiB (Kafka 4, KIP-1030);
+ *                              tests may go lower with the unadvertised {@code internal.segment.bytes}
  * @param segmentMs             segment.ms (log.roll.ms), default 7 days
  * @param retentionMs           retention.ms (log.retention.ms), default 7 days; -1 = unlimited
  * @param retentionBytes        retention.bytes (log.retention.bytes), default -1 = unlimited
@@ -63,6 +64,16 @@ public record LogConfig(
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
     public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+
+    /** Kafka 4's minimum segment.bytes (KIP-1030): tiny segments roll on every append. */
+    public static final int MIN_SEGMENT_BYTES = 1024 * 1024;
+    /**
+     * Kafka's internal, undocumented override that lets tests use segments below {@link #MIN_SEGMENT_BYTES}
+     * (it wins over segment.bytes); accepted by {@link #fromTopicConfigs}, never listed by DescribeConfigs.
+     */
+    public static final String INTERNAL_SEGMENT_BYTES = "internal.segment.bytes";
+    /** The smallest segment a v2 batch header fits in, the floor of the internal override. */
+    public static final int MIN_INTERNAL_SEGMENT_BYTES = 14;
 
     /** The names {@link #fromTopicConfigs} interprets. */
     public static final Set<String> MODELED_CONFIG_NAMES = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS,
@@ -120,9 +131,16 @@ public record LogConfig(
      */
     public static LogConfig fromTopicConfigs(Map<String, String> overrides, LogConfig defaults) {
         LogConfig c = defaults;
+        Integer internalSegmentBytes = null;
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String name = e.getKey();
             String value = e.getValue() == null ? null : e.getValue().trim();
+            if (name.equals(INTERNAL_SEGMENT_BYTES)) {
+                if (value != null) {
+                    internalSegmentBytes = parseInt(name, value, MIN_INTERNAL_SEGMENT_BYTES);
+                }
+                continue;
+            }
             if (!TOPIC_CONFIG_NAMES.contains(name)) {
                 throw new ConfigException("Unknown topic config name: " + name);
             }
@@ -130,7 +148,7 @@ public record LogConfig(
                 continue; // null = use the default
             }
             switch (name) {
-                case SEGMENT_BYTES -> c = c.withSegmentBytes(parseInt(name, value, 14));
+                case SEGMENT_BYTES -> c = c.withSegmentBytes(parseInt(name, value, MIN_SEGMENT_BYTES));
                 case SEGMENT_MS -> c = c.withSegmentMs(parseLong(name, value, 1));
                 case RETENTION_MS -> c = c.withRetention(parseLong(name, value, -1), c.retentionBytes());
                 case RETENTION_BYTES -> c = c.withRetention(c.retentionMs(), parseLong(name, value, Long.MIN_VALUE));
@@ -157,7 +175,7 @@ public record LogConfig(
                 }
             }
         }
-        return c;
+        return internalSegmentBytes == null ? c : c.withSegmentBytes(internalSegmentBytes);
     }
 
     private static long parseLong(String name, String value, long min) {

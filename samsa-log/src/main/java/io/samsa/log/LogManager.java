@@ -158,22 +158,36 @@ public final class LogManager implements Closeable {
         }), settings.checkpointIntervalMs(), settings.checkpointIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A periodic task that never dies: a ScheduledExecutorService silently cancels a task that throws, so
+     * everything (an Error too) is caught and logged loudly, and the next period runs again.
+     */
     private Runnable guarded(String what, Runnable task) {
         return () -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.error("Background {} task failed in {}", what, dataDir, e);
+            } catch (Throwable t) {
+                LOG.error("Background {} task failed in {}; it runs again at its next period", what, dataDir, t);
             }
         };
     }
 
+    /** Runs {@code action} on every log; one failing log is logged and does not stop the pass for the others. */
+    private void forEachLog(String what, java.util.function.Consumer<Log> action) {
+        for (Log log : logs.values()) {
+            try {
+                action.accept(log);
+            } catch (Throwable t) {
+                LOG.error("Background {} failed for {}", what, log, t);
+            }
+        }
+    }
+
     /** Deletes segments past retention in every log; returns how many. */
     public int runRetention() {
-        int deleted = 0;
-        for (Log log : logs.values()) {
-            deleted += log.deleteRetainedSegments();
-        }
+        int[] count = new int[1];
+        forEachLog("retention", log -> count[0] += log.deleteRetainedSegments());
+        int deleted = count[0];
         if (deleted > 0) {
             try {
                 writeLogStartOffsets();
@@ -186,9 +200,7 @@ public final class LogManager implements Closeable {
 
     /** Rolls by segment.ms and flushes by flush.ms in every log. */
     public void runRollAndFlush() {
-        for (Log log : logs.values()) {
-            log.maybeRollAndFlush();
-        }
+        forEachLog("roll/flush", Log::maybeRollAndFlush);
     }
 
     /** Writes both checkpoint files from the open logs. */

@@ -33,6 +33,7 @@ final class LogSegment {
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
+    private final int maxIndexBytes;
 
     private volatile int size;
     private volatile long nextOffset;
@@ -42,6 +43,7 @@ final class LogSegment {
     private volatile long firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
     private final long createdMs;
     private int bytesSinceLastIndexEntry;
+    private volatile boolean staleTail;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean mutable,
                        long nowMs) throws IOException {
@@ -49,11 +51,23 @@ final class LogSegment {
         this.logFile = dir.resolve(LogFiles.name(baseOffset, LogFiles.LOG_SUFFIX));
         this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        this.offsetIndex = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX)),
-                baseOffset, maxIndexBytes, mutable);
-        this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)),
-                baseOffset, maxIndexBytes, mutable);
+        OffsetIndex offsets = null;
+        try {
+            offsets = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX)),
+                    baseOffset, maxIndexBytes, mutable);
+            this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)),
+                    baseOffset, maxIndexBytes, mutable);
+        } catch (IOException | RuntimeException | Error e) {
+            // Do not leak the channel (and the first mapping) when an index cannot be opened.
+            if (offsets != null) {
+                offsets.close();
+            }
+            channel.close();
+            throw e;
+        }
+        this.offsetIndex = offsets;
         this.indexIntervalBytes = indexIntervalBytes;
+        this.maxIndexBytes = maxIndexBytes;
         this.size = (int) Math.min(Integer.MAX_VALUE, channel.size());
         this.nextOffset = baseOffset;
         this.createdMs = nowMs;
@@ -94,34 +108,62 @@ final class LogSegment {
         return Files.getLastModifiedTime(logFile).toMillis();
     }
 
-    /** Time from which segment.ms counts: the first batch's max timestamp, else the segment's creation. */
-    long rollingBasedTimestamp() {
-        return firstBatchTimestamp >= 0 ? firstBatchTimestamp : createdMs;
+    /**
+     * Kafka's {@code LogSegment.timeWaitedForRoll}: how far the incoming batches' max timestamp lies past the
+     * first batch's max timestamp (so that backfilling old records fills whole segments), or, when the
+     * segment has no timestamped first batch, the wall-clock time since the segment was created or loaded.
+     */
+    long timeWaitedForRoll(long nowMs, long messageTimestamp) {
+        long first = firstBatchTimestamp;
+        return first >= 0 ? messageTimestamp - first : nowMs - createdMs;
+    }
+
+    /** Wall-clock time since this segment was created (or loaded at start-up). */
+    long ageMs(long nowMs) {
+        return nowMs - createdMs;
     }
 
     /**
      * Appends already validated, offset-assigned batches with one positional write, then indexes them.
-     * {@code records} is consumed from its position to its limit.
+     * {@code records} is consumed from its position to its limit. Exception-safe for any Throwable (an
+     * I/O error, an InternalError from a fault on a mapped index page, ...): the file is truncated back and
+     * the indexes and in-memory state are left as before, so no stale tail can be adopted later. If even the
+     * truncation fails, {@link #hasStaleTail()} turns true and the owner must stop using the segment.
      */
     void append(ByteBuffer records) throws IOException {
-        int start = records.position();
-        int limit = records.limit();
         int writeAt = size;
-        ByteBuffer src = records.duplicate();
-        long pos = writeAt;
+        int offsetEntries = offsetIndex.entries();
+        int timeEntries = timeIndex.entries();
+        int indexBytesBefore = bytesSinceLastIndexEntry;
+        long firstTsBefore = firstBatchTimestamp;
         try {
+            ByteBuffer src = records.duplicate();
+            long pos = writeAt;
             while (src.hasRemaining()) {
                 pos += channel.write(src, pos);
             }
-        } catch (IOException e) {
-            // Do not leave a torn batch behind for readers or the next append.
+            indexAppended(records, writeAt);
+        } catch (Throwable t) {
+            offsetIndex.truncateToEntries(offsetEntries);
+            timeIndex.truncateToEntries(timeEntries);
+            bytesSinceLastIndexEntry = indexBytesBefore;
+            firstBatchTimestamp = firstTsBefore;
             try {
                 channel.truncate(writeAt);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            } catch (Throwable suppressed) {
+                staleTail = true;
+                t.addSuppressed(suppressed);
             }
-            throw e;
+            throw t;
         }
+    }
+
+    /** True once an append failed and its bytes could not be cut off again. */
+    boolean hasStaleTail() { return staleTail; }
+
+    private void indexAppended(ByteBuffer records, int writeAt) {
+        int start = records.position();
+        int limit = records.limit();
         int physical = writeAt;
         long maxTs = maxTimestamp;
         long maxTsOffset = offsetOfMaxTimestamp;
@@ -358,7 +400,7 @@ final class LogSegment {
      * both indexes from the valid ones and truncates the file at the first invalid batch.
      */
     RecoveryResult recover() throws IOException {
-        offsetIndex.reset();
+        offsetIndex.reset(); // re-grows the mapping: a missing or short index file has room for the rebuild
         timeIndex.reset();
         maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
         offsetOfMaxTimestamp = -1;
@@ -474,13 +516,27 @@ final class LogSegment {
         try {
             onBecomeInactive();
         } finally {
+            offsetIndex.close();
+            timeIndex.close();
             channel.close();
+        }
+    }
+
+    /** Releases the files without writing anything (a log taken offline, or a failed open). */
+    void closeWithoutFlush() {
+        offsetIndex.close();
+        timeIndex.close();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to do for a segment that is being abandoned
         }
     }
 
     /**
      * Unlinks the files now; the channel stays open for {@code closeDelayMs} so that an in-flight read
-     * (transferTo of a ReadResult) does not fail on a closed channel.
+     * (transferTo of a ReadResult) does not fail on a closed channel. The index mappings are released at once
+     * (after in-flight lookups finish); a late reader of this segment scans it from its start instead.
      */
     void deleteFiles(long closeDelayMs) throws IOException {
         Files.deleteIfExists(logFile);

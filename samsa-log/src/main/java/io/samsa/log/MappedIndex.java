@@ -6,30 +6,40 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A memory-mapped file of fixed-size entries sorted by key, as Kafka's index files. The mutable (active)
  * index is preallocated to its maximum size and trimmed to its entries when the segment is rolled or
  * closed, so on a clean start {@code fileLength / entrySize} is the entry count.
  *
- * <p>Appends happen under the owning log's lock; lookups are lock-free: an entry is written before the
- * volatile entry count that publishes it.
+ * <p>Threads: appends, resizes and resets come from the owning log under its lock; lookups come from any
+ * reader thread. Every access to the mapping happens under {@link #mapLock}'s read lock, and a mapping is
+ * unmapped (resize, close, delete) only under its write lock, so no reader can touch an unmapped buffer
+ * (that would crash the JVM). Entries are published by the volatile entry count after they are written.
+ * Once closed, lookups see an empty index (callers then scan the segment from its start).
  */
 abstract class MappedIndex {
 
     private final int entrySize;
     protected final long baseOffset;
+    private final int maxIndexBytes;
+    private final boolean lengthAligned;
+    private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
     private Path file;
-    private volatile MappedByteBuffer mmap;
+    /** Guarded by {@link #mapLock}; null once closed. */
+    private MappedByteBuffer mmap;
     private volatile int entries;
-    private int maxEntries;
+    private volatile int maxEntries;
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, boolean mutable, int entrySize) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
+        this.maxIndexBytes = maxIndexBytes;
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             long length = raf.length();
+            this.lengthAligned = length % entrySize == 0;
             this.entries = (int) (length / entrySize);
             long mapSize = mutable ? Math.max(roundDown(maxIndexBytes), (long) entries * entrySize)
                     : (long) entries * entrySize;
@@ -51,20 +61,42 @@ abstract class MappedIndex {
 
     final Path file() { return file; }
 
-    final MappedByteBuffer buffer() { return mmap; }
-
     final int entrySize() { return entrySize; }
 
-    /** Writes entry bytes through {@code writer} at slot {@link #entries()} and publishes it. */
-    protected final void appendEntry() {
-        entries = entries + 1;
+    /** False when the file length on open was not a whole number of entries (a torn or truncated file). */
+    final boolean lengthWasAligned() { return lengthAligned; }
+
+    /** Takes the read lock and returns the mapping (null once closed); pair with {@link #release()}. */
+    protected final MappedByteBuffer acquire() {
+        mapLock.readLock().lock();
+        return mmap;
     }
 
-    protected final int nextSlotPosition() {
-        if (isFull()) {
-            throw new IllegalStateException("index " + file + " is full (" + entries + " entries)");
+    protected final void release() {
+        mapLock.readLock().unlock();
+    }
+
+    /**
+     * Writes one entry through {@code writer} at the next slot and publishes it; false (nothing written) when
+     * the index is full or closed. A sparse index may skip an entry: lookups then return an earlier position.
+     */
+    protected final boolean appendEntry(EntryWriter writer) {
+        MappedByteBuffer buf = acquire();
+        try {
+            if (buf == null || entries >= maxEntries) {
+                return false;
+            }
+            writer.write(buf, entries * entrySize);
+            entries = entries + 1;
+            return true;
+        } finally {
+            release();
         }
-        return entries * entrySize;
+    }
+
+    @FunctionalInterface
+    protected interface EntryWriter {
+        void write(MappedByteBuffer buf, int position);
     }
 
     /** Removes every entry from slot {@code n} on. */
@@ -74,7 +106,14 @@ abstract class MappedIndex {
         }
     }
 
-    final void reset() { truncateToEntries(0); }
+    /**
+     * Drops every entry and re-grows the mapping to the maximum size (Kafka's {@code AbstractIndex.reset}), so a
+     * rebuild always has room even when the file was missing or short.
+     */
+    final void reset() throws IOException {
+        truncateToEntries(0);
+        resize(maxIndexBytes);
+    }
 
     /**
      * Largest slot whose key is ≤ {@code target}, or -1. Binary search over the mapped entries.
@@ -96,18 +135,32 @@ abstract class MappedIndex {
         return lo;
     }
 
+    /** Entries readable in {@code buf}: the published count, bounded by the mapping's capacity. */
+    protected final int readableEntries(MappedByteBuffer buf) {
+        return buf == null ? 0 : Math.min(entries, buf.capacity() / entrySize);
+    }
+
     /** The sort key of slot {@code slot}. */
     protected abstract long keyAt(MappedByteBuffer buf, int slot);
 
-    /** Re-maps to {@code newSize} bytes (rounded down to whole entries). */
-    final synchronized void resize(int newSize) throws IOException {
-        long size = Math.max(roundDown(newSize), (long) entries * entrySize);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+    /** Re-maps to {@code newSize} bytes (rounded down to whole entries) and unmaps the old mapping. */
+    final void resize(int newSize) throws IOException {
+        mapLock.writeLock().lock();
+        try {
             MappedByteBuffer old = mmap;
-            old.force();
-            raf.setLength(size);
-            mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
-            maxEntries = (int) (size / entrySize);
+            if (old == null) {
+                throw new IOException("index " + file + " is closed");
+            }
+            long size = Math.max(roundDown(newSize), (long) entries * entrySize);
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                old.force();
+                raf.setLength(size);
+                mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
+                maxEntries = (int) (size / entrySize);
+            }
+            MappedBuffers.unmap(old);
+        } finally {
+            mapLock.writeLock().unlock();
         }
     }
 
@@ -117,7 +170,14 @@ abstract class MappedIndex {
     }
 
     final void flush() {
-        mmap.force();
+        MappedByteBuffer buf = acquire();
+        try {
+            if (buf != null) {
+                buf.force();
+            }
+        } finally {
+            release();
+        }
     }
 
     final void renameTo(Path target) throws IOException {
@@ -125,7 +185,22 @@ abstract class MappedIndex {
         file = target;
     }
 
+    /** Unmaps the file; later lookups see an empty index and appends are dropped. */
+    final void close() {
+        mapLock.writeLock().lock();
+        try {
+            MappedByteBuffer old = mmap;
+            mmap = null;
+            maxEntries = 0;
+            MappedBuffers.unmap(old);
+        } finally {
+            mapLock.writeLock().unlock();
+        }
+    }
+
+    /** Unmaps and unlinks the file. */
     final void deleteFile() throws IOException {
+        close();
         Files.deleteIfExists(file);
     }
 

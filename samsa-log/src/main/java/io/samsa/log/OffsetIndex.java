@@ -26,47 +26,67 @@ final class OffsetIndex extends MappedIndex {
         return buf.getInt(slot * ENTRY_SIZE + 4);
     }
 
+    /** Adds an entry unless it would be out of order or the index is full (sparse: skipping is safe). */
     void append(long offset, int position) {
         int rel = relative(offset, baseOffset);
-        int n = entries();
-        if (n > 0 && rel <= keyAt(buffer(), n - 1)) {
-            return; // never out of order
+        MappedByteBuffer buf = acquire();
+        try {
+            int n = readableEntries(buf);
+            if (n > 0 && rel <= keyAt(buf, n - 1)) {
+                return; // never out of order
+            }
+        } finally {
+            release();
         }
-        int at = nextSlotPosition();
-        MappedByteBuffer buf = buffer();
-        buf.putInt(at, rel);
-        buf.putInt(at + 4, position);
-        appendEntry();
+        appendEntry((b, at) -> {
+            b.putInt(at, rel);
+            b.putInt(at + 4, position);
+        });
     }
 
     /** Position of a batch at or before the one holding {@code offset} (0 when no entry is lower). */
     int lookup(long offset) {
-        MappedByteBuffer buf = buffer();
-        int n = Math.min(entries(), buf.capacity() / ENTRY_SIZE);
-        int slot = largestLowerBoundSlot(offset - baseOffset, buf, n);
-        return slot < 0 ? 0 : positionAt(buf, slot);
+        MappedByteBuffer buf = acquire();
+        try {
+            int slot = largestLowerBoundSlot(offset - baseOffset, buf, readableEntries(buf));
+            return slot < 0 ? 0 : positionAt(buf, slot);
+        } finally {
+            release();
+        }
     }
 
     /** Drops entries whose key is ≥ {@code offset}. */
     void truncateTo(long offset) {
-        int slot = largestLowerBoundSlot(offset - baseOffset - 1, buffer(), entries());
-        truncateToEntries(slot + 1);
+        MappedByteBuffer buf = acquire();
+        try {
+            int slot = largestLowerBoundSlot(offset - baseOffset - 1, buf, readableEntries(buf));
+            truncateToEntries(slot + 1);
+        } finally {
+            release();
+        }
     }
 
     /** Checks that keys and positions strictly increase and positions lie within {@code logSize}. */
     boolean isSane(long logSize) {
-        MappedByteBuffer buf = buffer();
-        long prevKey = -1;
-        long prevPos = -1;
-        for (int i = 0; i < entries(); i++) {
-            long key = keyAt(buf, i);
-            long pos = positionAt(buf, i);
-            if (key <= prevKey || pos <= prevPos || pos >= logSize || pos < 0) {
-                return false;
-            }
-            prevKey = key;
-            prevPos = pos;
+        if (!lengthWasAligned()) {
+            return false;
         }
-        return true;
+        MappedByteBuffer buf = acquire();
+        try {
+            long prevKey = -1;
+            long prevPos = -1;
+            for (int i = 0; i < readableEntries(buf); i++) {
+                long key = keyAt(buf, i);
+                long pos = positionAt(buf, i);
+                if (key <= prevKey || pos <= prevPos || pos >= logSize || pos < 0) {
+                    return false;
+                }
+                prevKey = key;
+                prevPos = pos;
+            }
+            return true;
+        } finally {
+            release();
+        }
     }
 }

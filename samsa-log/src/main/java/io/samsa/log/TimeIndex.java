@@ -26,23 +26,31 @@ final class TimeIndex extends MappedIndex {
     }
 
     long lastTimestamp() {
-        int n = entries();
-        return n == 0 ? Long.MIN_VALUE : keyAt(buffer(), n - 1);
+        MappedByteBuffer buf = acquire();
+        try {
+            int n = readableEntries(buf);
+            return n == 0 ? Long.MIN_VALUE : keyAt(buf, n - 1);
+        } finally {
+            release();
+        }
     }
 
+    /** Adds an entry when both timestamp and offset grow, unless the index is full (sparse: skipping is safe). */
     void maybeAppend(long timestamp, long offset) {
-        int n = entries();
-        if (n > 0 && timestamp <= keyAt(buffer(), n - 1)) {
-            return;
+        int rel = relative(offset, baseOffset);
+        MappedByteBuffer buf = acquire();
+        try {
+            int n = readableEntries(buf);
+            if (n > 0 && (timestamp <= keyAt(buf, n - 1) || offset <= offsetAt(buf, n - 1))) {
+                return;
+            }
+        } finally {
+            release();
         }
-        if (n > 0 && offset <= offsetAt(buffer(), n - 1)) {
-            return;
-        }
-        int at = nextSlotPosition();
-        MappedByteBuffer buf = buffer();
-        buf.putLong(at, timestamp);
-        buf.putInt(at + 8, relative(offset, baseOffset));
-        appendEntry();
+        appendEntry((b, at) -> {
+            b.putLong(at, timestamp);
+            b.putInt(at + 8, rel);
+        });
     }
 
     /**
@@ -50,33 +58,48 @@ final class TimeIndex extends MappedIndex {
      * largest entry whose timestamp is &lt; timestamp (everything before it is older), else the base offset.
      */
     long lookup(long timestamp) {
-        MappedByteBuffer buf = buffer();
-        int slot = largestLowerBoundSlot(timestamp - 1, buf, entries());
-        return slot < 0 ? baseOffset : offsetAt(buf, slot);
+        MappedByteBuffer buf = acquire();
+        try {
+            int slot = largestLowerBoundSlot(timestamp - 1, buf, readableEntries(buf));
+            return slot < 0 ? baseOffset : offsetAt(buf, slot);
+        } finally {
+            release();
+        }
     }
 
     void truncateTo(long offset) {
-        MappedByteBuffer buf = buffer();
-        int n = entries();
-        while (n > 0 && offsetAt(buf, n - 1) >= offset) {
-            n--;
+        MappedByteBuffer buf = acquire();
+        try {
+            int n = readableEntries(buf);
+            while (n > 0 && offsetAt(buf, n - 1) >= offset) {
+                n--;
+            }
+            truncateToEntries(n);
+        } finally {
+            release();
         }
-        truncateToEntries(n);
     }
 
     boolean isSane() {
-        MappedByteBuffer buf = buffer();
-        long prevTs = Long.MIN_VALUE;
-        long prevOff = -1;
-        for (int i = 0; i < entries(); i++) {
-            long ts = keyAt(buf, i);
-            long off = offsetAt(buf, i);
-            if (ts <= prevTs || off <= prevOff && i > 0) {
-                return false;
-            }
-            prevTs = ts;
-            prevOff = off;
+        if (!lengthWasAligned()) {
+            return false;
         }
-        return true;
+        MappedByteBuffer buf = acquire();
+        try {
+            long prevTs = Long.MIN_VALUE;
+            long prevOff = -1;
+            for (int i = 0; i < readableEntries(buf); i++) {
+                long ts = keyAt(buf, i);
+                long off = offsetAt(buf, i);
+                if (ts <= prevTs || off <= prevOff && i > 0) {
+                    return false;
+                }
+                prevTs = ts;
+                prevOff = off;
+            }
+            return true;
+        } finally {
+            release();
+        }
     }
 }

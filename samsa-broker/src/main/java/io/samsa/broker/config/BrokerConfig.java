@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
 import io.samsa.log.LogConfig;
+import io.samsa.log.LogManager;
 
 /**
  * The broker's settings, read from a {@code server.properties}-style map with Kafka's key names and
@@ -42,6 +43,7 @@ public final class BrokerConfig {
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
     private final LogConfig logDefaults;
+    private final LogManager.Settings logManagerSettings;
     private final GroupCoordinatorConfig groupCoordinator;
     private final Map<String, String> effective = new TreeMap<>();
 
@@ -82,7 +84,7 @@ public final class BrokerConfig {
             throw new ConfigException("log.message.timestamp.type", tsType, "must be CreateTime or LogAppendTime");
         }
         logDefaults = new LogConfig(
-                r.intValue("log.segment.bytes", 1024 * 1024 * 1024, 14, Integer.MAX_VALUE),
+                segmentBytes(r),
                 rollMs,
                 retentionMs,
                 r.longValue("log.retention.bytes", -1L, -1, Long.MAX_VALUE),
@@ -94,6 +96,14 @@ public final class BrokerConfig {
                 tsType.equals("LogAppendTime"),
                 r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
                 r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE));
+        logManagerSettings = new LogManager.Settings(
+                retentionCheckIntervalMs,
+                r.longValue("log.flush.scheduler.interval.ms", LogManager.Settings.DEFAULTS.flushCheckIntervalMs(),
+                        1, Long.MAX_VALUE),
+                r.longValue("log.flush.offset.checkpoint.interval.ms",
+                        LogManager.Settings.DEFAULTS.checkpointIntervalMs(), 1, Integer.MAX_VALUE),
+                r.longValue("file.delete.delay.ms", LogManager.Settings.DEFAULTS.fileDeleteDelayMs(), 0,
+                        Long.MAX_VALUE));
         GroupCoordinatorConfig g = GroupCoordinatorConfig.DEFAULTS;
         int minSession = r.intValue("group.min.session.timeout.ms", g.minSessionTimeoutMs(), 0, Integer.MAX_VALUE);
         groupCoordinator = new GroupCoordinatorConfig(
@@ -119,6 +129,20 @@ public final class BrokerConfig {
             log.warn("Unknown configuration key '{}' is ignored", unknown);
         }
         effective.putAll(r.used());
+    }
+
+    /**
+     * log.segment.bytes, at least 1 MiB as in Kafka 4 (KIP-1030); the unadvertised
+     * {@code internal.log.segment.bytes} (like Kafka's internal.segment.bytes topic config) overrides it with
+     * a floor of 14 bytes, for tests that need many small segments.
+     */
+    private static int segmentBytes(ConfigReader r) {
+        int bytes = r.intValue("log.segment.bytes", 1024 * 1024 * 1024, LogConfig.MIN_SEGMENT_BYTES, Integer.MAX_VALUE);
+        String internal = r.string("internal.log.segment.bytes", null);
+        if (internal == null) {
+            return bytes;
+        }
+        return r.intValue("internal.log.segment.bytes", bytes, LogConfig.MIN_INTERNAL_SEGMENT_BYTES, Integer.MAX_VALUE);
     }
 
     /** Parses and checks {@code props}; throws ConfigException naming the first bad key. */
@@ -169,6 +193,9 @@ public final class BrokerConfig {
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 
     public LogConfig logDefaults() { return logDefaults; }
+
+    /** Periods of the log manager's background work (retention, flush check, checkpoints, delete delay). */
+    public LogManager.Settings logManagerSettings() { return logManagerSettings; }
 
     /** group.* and offsets.* settings of the group coordinator. */
     public GroupCoordinatorConfig groupCoordinator() { return groupCoordinator; }

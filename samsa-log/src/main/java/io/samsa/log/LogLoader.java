@@ -1,0 +1,130 @@
+package io.samsa.log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.NavigableMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the segments of one log directory at start-up (called once, by {@link Log#open}, before the log is
+ * shared). After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or
+ * corrupt index of <em>any</em> segment is rebuilt from its log file. After an unclean stop every segment from
+ * the recovery point on is re-validated, and the first invalid batch and everything after it is cut off.
+ */
+final class LogLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+
+    /** What loading did: the first segment that was recovered (null if none), and whether the log is new. */
+    record Outcome(Long recoveredFrom, boolean brandNew) {
+    }
+
+    private LogLoader() {
+    }
+
+    static Outcome load(Path dir, LogConfig config, long now, long checkpointedRecoveryPoint, boolean cleanShutdown,
+                        NavigableMap<Long, LogSegment> segments) throws IOException {
+        TreeSet<Long> bases = segmentBases(dir);
+        boolean brandNew = bases.isEmpty();
+        if (brandNew) {
+            bases.add(0L);
+        }
+        Long recoverFrom = cleanShutdown ? null : bases.floor(Math.max(checkpointedRecoveryPoint, 0));
+        if (!cleanShutdown && recoverFrom == null) {
+            recoverFrom = bases.first();
+        }
+        long last = bases.last();
+        boolean truncatedAny = false;
+        Long recovered = null;
+        try {
+            for (long base : new ArrayList<>(bases)) {
+                if (truncatedAny) {
+                    deleteSegmentFilesNow(dir, base);
+                    continue;
+                }
+                boolean indexesPresent = LogSegment.indexFilesExist(dir, base);
+                LogSegment seg = LogSegment.open(dir, base, config, base == last, now);
+                segments.put(base, seg);
+                boolean mustRecover = recoverFrom != null && base >= recoverFrom;
+                if (brandNew) {
+                    mustRecover = false;
+                } else if (!mustRecover && !(indexesPresent && seg.loadTrusted())) {
+                    LOG.warn("{}: index of segment {} is missing or corrupt, rebuilding it", dir.getFileName(), base);
+                    mustRecover = true;
+                }
+                if (mustRecover) {
+                    recovered = recovered == null ? base : recovered;
+                    LogSegment.RecoveryResult r = seg.recover();
+                    if (r.truncatedBytes() > 0) {
+                        truncatedAny = true;
+                        LOG.warn("{}: recovery truncated segment {} at byte {} (offset {}): cut {} bytes ({}); "
+                                        + "{} valid batches kept; later segments are deleted",
+                                dir.getFileName(), base, r.validBytes(), seg.nextOffset(), r.truncatedBytes(),
+                                r.reason(), r.validBatches());
+                    }
+                    if (base != last && !truncatedAny) {
+                        seg.onBecomeInactive(); // the rebuild re-grew the indexes: trim them again
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (LogSegment s : segments.values()) {
+                s.closeWithoutFlush();
+            }
+            segments.clear();
+            throw e;
+        }
+        // A segment left empty by truncation (other than the first) holds nothing; keep it as the active one.
+        LogSegment active = segments.lastEntry().getValue();
+        if (truncatedAny && active.baseOffset() != last) {
+            active.makeActive(config.maxIndexBytes());
+        }
+        if (recovered != null) {
+            LOG.info("{}: recovered {} of {} segments, from segment {}", dir.getFileName(),
+                    segments.tailMap(recovered, true).size(), segments.size(), recovered);
+        }
+        return new Outcome(cleanShutdown ? null : recoverFrom, brandNew);
+    }
+
+    private static TreeSet<Long> segmentBases(Path dir) throws IOException {
+        TreeSet<Long> bases = new TreeSet<>();
+        try (var stream = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) stream::iterator) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(LogFiles.TMP_SUFFIX) || name.endsWith(".deleted") || name.endsWith(".cleaned")
+                        || name.endsWith(".swap")) {
+                    Files.deleteIfExists(p);
+                    continue;
+                }
+                long base = LogFiles.offsetOf(name, LogFiles.LOG_SUFFIX);
+                if (base >= 0) {
+                    bases.add(base);
+                }
+            }
+        }
+        // Index files without a log are leftovers of a deletion interrupted by a crash.
+        try (var stream = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) stream::iterator) {
+                String name = p.getFileName().toString();
+                long idx = Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
+                        LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX));
+                if (idx >= 0 && !bases.contains(idx)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        return bases;
+    }
+
+    private static void deleteSegmentFilesNow(Path dir, long base) throws IOException {
+        long bytes = Files.size(dir.resolve(LogFiles.name(base, LogFiles.LOG_SUFFIX)));
+        LOG.warn("{}: deleting segment {} ({} bytes) after a truncated one", dir.getFileName(), base, bytes);
+        for (String suffix : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(LogFiles.name(base, suffix)));
+        }
+    }
+}
