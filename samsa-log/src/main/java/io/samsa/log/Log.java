@@ -714,6 +714,11 @@ public final class Log implements Closeable {
         }
     }
 
+    /** The active segment, for unit tests that inject faults into it. */
+    LogSegment activeSegmentForTest() {
+        return segments.lastEntry().getValue();
+    }
+
     /** Idempotent-producer state, for tests and the broker's InitProducerId/diagnostics. */
     int producerCount() {
         return producerState.producerCount();
