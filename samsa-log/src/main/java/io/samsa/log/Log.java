@@ -14,14 +14,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
@@ -43,7 +41,7 @@ public final class Log implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
 
     /** The published log end: next offset, and where it lies in the active segment. */
-    private record EndOffset(long offset, long segmentBaseOffset, int position) {
+    record EndOffset(long offset, long segmentBaseOffset, int position) {
     }
 
     private final Path dir;
@@ -51,14 +49,11 @@ public final class Log implements Closeable {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final ProducerStateManager producerState;
+    private final LogFlusher flusher;
     private volatile LogConfig config;
     private volatile EndOffset end;
     private volatile long logStartOffset;
-    private volatile long recoveryPoint;
-    private volatile long lastFlushMs;
     private volatile boolean closed;
-    /** Set once when the log goes offline (failed fsync); never cleared while the process runs. */
-    private volatile Throwable offlineCause;
     private volatile long fileDeleteDelayMs = DeferredCloser.DEFAULT_DELAY_MS;
 
     private Log(Path dir, LogConfig config, Clock clock) {
@@ -66,6 +61,7 @@ public final class Log implements Closeable {
         this.config = config;
         this.clock = clock;
         this.producerState = new ProducerStateManager(dir);
+        this.flusher = new LogFlusher(dir, clock, segments, lock, () -> end.offset(), () -> closed);
     }
 
     /**
@@ -95,32 +91,8 @@ public final class Log implements Closeable {
                 s.flush();
             }
         }
-        this.recoveryPoint = end.offset();
-        this.lastFlushMs = now;
-        loadProducerState();
-    }
-
-    /** Latest snapshot at or below the log end, then a replay of batch headers from there. */
-    private void loadProducerState() throws IOException {
-        long leo = end.offset();
-        long snapshotOffset = producerState.loadLatestSnapshot(leo);
-        long replayFrom = Math.max(snapshotOffset, logStartOffset);
-        producerState.setMapEndOffset(replayFrom);
-        int replayed = 0;
-        if (replayFrom < leo) {
-            Long fromBase = segments.floorKey(replayFrom);
-            for (LogSegment seg : segments.tailMap(fromBase == null ? segments.firstKey() : fromBase).values()) {
-                int[] count = new int[1];
-                seg.forEachBatchFrom(replayFrom, seg.size(), header -> {
-                    producerState.replay(header);
-                    count[0]++;
-                });
-                replayed += count[0];
-            }
-        }
-        producerState.setMapEndOffset(leo);
-        LOG.debug("{}: producer state loaded from snapshot {} plus {} batches: {} producers",
-                dir.getFileName(), snapshotOffset, replayed, producerState.producerCount());
+        flusher.start(end.offset(), now);
+        LogLoader.loadProducerState(dir, producerState, segments, logStartOffset, end.offset());
     }
 
     /**
@@ -212,8 +184,8 @@ public final class Log implements Closeable {
             }
             producerState.setMapEndOffset(next);
             end = new EndOffset(next, active.baseOffset(), active.size());
-            if (next - recoveryPoint >= cfg.flushIntervalMessages()) {
-                flushLocked();
+            if (next - flusher.recoveryPoint() >= cfg.flushIntervalMessages()) {
+                flusher.flushAllLocked();
             }
             return new AppendResult(firstOffset, next - 1, cfg.logAppendTime() ? now : -1L, logStartOffset,
                     (int) Math.min(Integer.MAX_VALUE, recordCount), false);
@@ -237,7 +209,7 @@ public final class Log implements Closeable {
             active.append(records);
         } catch (IOException | RuntimeException | InternalError e) {
             if (active.hasStaleTail()) {
-                goOffline("append left bytes it could not truncate", e);
+                flusher.goOffline("append left bytes it could not truncate", e);
             }
             if (e instanceof IOException io) {
                 throw io;
@@ -340,7 +312,7 @@ public final class Log implements Closeable {
         segments.put(newBase, next);
         end = new EndOffset(newBase, newBase, 0);
         LOG.debug("{}: rolled new segment at {}", dir.getFileName(), newBase);
-        RolledSegmentFlusher.schedule(() -> flushUpTo(newBase));
+        RolledSegmentFlusher.schedule(() -> flusher.flushUpTo(newBase));
     }
 
     /** Forces a roll (tests, admin); no-op when the active segment is empty. */
@@ -363,84 +335,20 @@ public final class Log implements Closeable {
      * → an empty slice.
      */
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
-        ensureOnline();
-        EndOffset e = end;
-        long lso = logStartOffset;
-        if (offset < lso || offset > e.offset()) {
-            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + dir.getFileName()
-                    + ": log start " + lso + ", log end " + e.offset());
-        }
-        try {
-            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-            if (offset == e.offset() || entry == null) {
-                LogSegment seg = entry != null ? entry.getValue() : segments.lastEntry().getValue();
-                return new ReadResult(seg.channel(), e.segmentBaseOffset() == seg.baseOffset() ? e.position()
-                        : seg.size(), 0, lso, e.offset());
-            }
-            while (entry != null) {
-                LogSegment seg = entry.getValue();
-                int maxPosition = seg.baseOffset() == e.segmentBaseOffset() ? e.position() : seg.size();
-                LogSegment.Slice slice = seg.read(offset, Math.max(maxBytes, 0), maxPosition, minOneBatch);
-                if (slice != null) {
-                    return new ReadResult(seg.channel(), slice.position(), slice.size(), lso, e.offset());
-                }
-                if (seg.baseOffset() >= e.segmentBaseOffset()) {
-                    break;
-                }
-                entry = segments.higherEntry(seg.baseOffset());
-            }
-            LogSegment last = segments.lastEntry().getValue();
-            return new ReadResult(last.channel(), 0, 0, lso, e.offset());
-        } catch (IOException ex) {
-            throw new KafkaStorageException("I/O error reading " + dir, ex);
-        }
+        flusher.ensureOnline();
+        return LogReads.read(dir, segments, end, logStartOffset, offset, maxBytes, minOneBatch);
     }
 
     /** The first offset whose batch max timestamp is ≥ {@code timestamp} (ListOffsets by time), or empty. */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        ensureOnline();
-        EndOffset e = end;
-        long lso = logStartOffset;
-        try {
-            for (LogSegment seg : segments.values()) {
-                if (seg.maxTimestamp() < timestamp || seg.baseOffset() > e.offset()) {
-                    continue;
-                }
-                int maxPosition = seg.baseOffset() == e.segmentBaseOffset() ? e.position() : seg.size();
-                long[] r = seg.findOffsetByTimestamp(timestamp, lso, maxPosition);
-                if (r != null) {
-                    return Optional.of(new TimestampAndOffset(r[0], Math.max(r[1], lso), (int) r[2]));
-                }
-            }
-            return Optional.empty();
-        } catch (IOException ex) {
-            throw new KafkaStorageException("I/O error searching " + dir, ex);
-        }
+        flusher.ensureOnline();
+        return LogReads.offsetForTimestamp(dir, segments, end, logStartOffset, timestamp);
     }
 
     /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), or empty when the log is empty. */
     public Optional<TimestampAndOffset> maxTimestamp() {
-        ensureOnline();
-        EndOffset e = end;
-        LogSegment best = null;
-        for (LogSegment seg : segments.values()) {
-            if (seg.baseOffset() > e.offset()) {
-                continue;
-            }
-            if (seg.maxTimestamp() >= 0 && (best == null || seg.maxTimestamp() > best.maxTimestamp())) {
-                best = seg;
-            }
-        }
-        if (best == null) {
-            return Optional.empty();
-        }
-        try {
-            int maxPosition = best.baseOffset() == e.segmentBaseOffset() ? e.position() : best.size();
-            long[] r = best.findMaxTimestampRecord(maxPosition);
-            return r == null ? Optional.empty() : Optional.of(new TimestampAndOffset(r[0], r[1], (int) r[2]));
-        } catch (IOException ex) {
-            throw new KafkaStorageException("I/O error searching " + dir, ex);
-        }
+        flusher.ensureOnline();
+        return LogReads.maxTimestamp(dir, segments, end);
     }
 
     public long logStartOffset() { return logStartOffset; }
@@ -448,7 +356,7 @@ public final class Log implements Closeable {
     public long logEndOffset() { return end.offset(); }
 
     /** Offset up to which everything is known to be on disk (fsynced). */
-    public long recoveryPoint() { return recoveryPoint; }
+    public long recoveryPoint() { return flusher.recoveryPoint(); }
 
     public long sizeInBytes() {
         long total = 0;
@@ -467,7 +375,7 @@ public final class Log implements Closeable {
     public void maybeRollAndFlush() {
         lock.lock();
         try {
-            if (closed || offlineCause != null) {
+            if (closed || flusher.isOffline()) {
                 return;
             }
             LogConfig cfg = config;
@@ -484,8 +392,8 @@ public final class Log implements Closeable {
             lock.unlock();
         }
         LogConfig cfg = config;
-        if (cfg.flushIntervalMs() != Long.MAX_VALUE && clock.millis() - lastFlushMs >= cfg.flushIntervalMs()
-                && end.offset() > recoveryPoint) {
+        if (cfg.flushIntervalMs() != Long.MAX_VALUE && clock.millis() - flusher.lastFlushMs() >= cfg.flushIntervalMs()
+                && end.offset() > flusher.recoveryPoint()) {
             flush();
         }
     }
@@ -519,9 +427,7 @@ public final class Log implements Closeable {
                 LOG.info("{}: deleted segment {} by retention ({}), log start offset now {}", dir.getFileName(),
                         seg.baseOffset(), byTime ? "retention.ms" : "retention.bytes", logStartOffset);
             }
-            if (recoveryPoint < logStartOffset) {
-                recoveryPoint = logStartOffset;
-            }
+            flusher.raiseRecoveryPointTo(logStartOffset);
             return deleted;
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error deleting segments of " + dir, e);
@@ -559,84 +465,11 @@ public final class Log implements Closeable {
 
     /** fsyncs everything appended so far and advances the recovery point. */
     public void flush() {
-        flushUpTo(Long.MAX_VALUE);
+        flusher.flushUpTo(Long.MAX_VALUE);
     }
 
-    /**
-     * fsyncs the segments holding offsets below {@code offsetExclusive} (all of them for Long.MAX_VALUE) and
-     * the directory, then advances the recovery point to there (or the log end). Runs without the log lock
-     * while fsyncing. A failed fsync takes the log offline instead: on Linux the failed pages may be marked
-     * clean, so a later "successful" fsync would move the recovery point past data never written.
-     */
-    void flushUpTo(long offsetExclusive) {
-        long target;
-        List<LogSegment> dirty;
-        lock.lock();
-        try {
-            if (closed || offlineCause != null) {
-                return;
-            }
-            target = Math.min(offsetExclusive, end.offset());
-            if (target <= recoveryPoint && offsetExclusive != Long.MAX_VALUE) {
-                return;
-            }
-            Long from = segments.floorKey(recoveryPoint);
-            NavigableMap<Long, LogSegment> range = from == null ? segments : segments.tailMap(from, true);
-            dirty = new ArrayList<>(range.headMap(target, offsetExclusive == Long.MAX_VALUE).values());
-        } finally {
-            lock.unlock();
-        }
-        for (LogSegment s : dirty) {
-            try {
-                s.flush();
-            } catch (IOException e) {
-                if (closed || segments.get(s.baseOffset()) != s) {
-                    continue; // closed, or deleted by retention meanwhile: nothing left to make durable
-                }
-                goOffline("fsync of segment " + s.baseOffset() + " failed", e);
-                throw new KafkaStorageException("I/O error flushing " + dir, e);
-            }
-        }
-        LogFiles.fsyncDir(dir);
-        lock.lock();
-        try {
-            if (offlineCause == null) {
-                recoveryPoint = Math.max(recoveryPoint, target);
-                lastFlushMs = clock.millis();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void flushLocked() throws IOException {
-        Long from = segments.floorKey(recoveryPoint);
-        for (LogSegment s : (from == null ? segments : segments.tailMap(from, true)).values()) {
-            try {
-                s.flush();
-            } catch (IOException e) {
-                goOffline("fsync of segment " + s.baseOffset() + " failed", e);
-                throw e;
-            }
-        }
-        recoveryPoint = end.offset();
-        lastFlushMs = clock.millis();
-    }
-
-    /**
-     * Takes the log offline for good (until a restart, which recovers from the last good recovery point):
-     * every later append and read fails with KAFKA_STORAGE_ERROR and the recovery point no longer moves.
-     */
-    private void goOffline(String why, Throwable cause) {
-        if (offlineCause == null) {
-            offlineCause = cause;
-            LOG.error("{}: log is now OFFLINE ({}); appends and reads fail with KAFKA_STORAGE_ERROR until a "
-                    + "restart recovers it", dir.getFileName(), why, cause);
-        }
-    }
-
-    /** True once an fsync failed (or a failed append could not be undone). */
-    public boolean isOffline() { return offlineCause != null; }
+    /** True once an fsync failed (or a failed append could not be undone): see {@link LogFlusher}. */
+    public boolean isOffline() { return flusher.isOffline(); }
 
     /** Applies new topic-level settings (e.g. after an alter-configs). */
     public void updateConfig(LogConfig config) { this.config = config; }
@@ -652,14 +485,7 @@ public final class Log implements Closeable {
         if (closed) {
             throw new KafkaStorageException("Log " + dir + " is closed");
         }
-        ensureOnline();
-    }
-
-    private void ensureOnline() {
-        Throwable cause = offlineCause;
-        if (cause != null) {
-            throw new KafkaStorageException("Log " + dir + " is offline after a storage error: " + cause, cause);
-        }
+        flusher.ensureOnline();
     }
 
     /** Flushes, writes a producer-state snapshot, and closes files. */
@@ -670,16 +496,16 @@ public final class Log implements Closeable {
             if (closed) {
                 return;
             }
-            if (offlineCause != null) {
+            if (flusher.isOffline()) {
                 closed = true;
                 for (LogSegment s : segments.values()) {
                     s.closeWithoutFlush();
                 }
                 // No clean-shutdown marker for an offline log: the next start recovers its tail.
                 throw new IOException("Log " + dir + " was offline; its tail is recovered on the next start",
-                        offlineCause);
+                        flusher.offlineCause());
             }
-            flushLocked();
+            flusher.flushAllLocked();
             producerState.takeSnapshot(end.offset());
             closed = true;
             IOException failure = null;

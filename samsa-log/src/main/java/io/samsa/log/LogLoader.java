@@ -90,6 +90,29 @@ final class LogLoader {
         return new Outcome(cleanShutdown ? null : recoverFrom, brandNew);
     }
 
+    /** Latest snapshot at or below the log end, then a replay of batch headers from there. */
+    static void loadProducerState(Path dir, ProducerStateManager producerState, NavigableMap<Long, LogSegment> segments,
+                                  long logStartOffset, long leo) throws IOException {
+        long snapshotOffset = producerState.loadLatestSnapshot(leo);
+        long replayFrom = Math.max(snapshotOffset, logStartOffset);
+        producerState.setMapEndOffset(replayFrom);
+        int replayed = 0;
+        if (replayFrom < leo) {
+            Long fromBase = segments.floorKey(replayFrom);
+            for (LogSegment seg : segments.tailMap(fromBase == null ? segments.firstKey() : fromBase).values()) {
+                int[] count = new int[1];
+                seg.forEachBatchFrom(replayFrom, seg.size(), header -> {
+                    producerState.replay(header);
+                    count[0]++;
+                });
+                replayed += count[0];
+            }
+        }
+        producerState.setMapEndOffset(leo);
+        LOG.debug("{}: producer state loaded from snapshot {} plus {} batches: {} producers",
+                dir.getFileName(), snapshotOffset, replayed, producerState.producerCount());
+    }
+
     private static TreeSet<Long> segmentBases(Path dir) throws IOException {
         TreeSet<Long> bases = new TreeSet<>();
         try (var stream = Files.list(dir)) {

@@ -2,8 +2,6 @@ package io.samsa.log;
 
 import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
 import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
-import static io.samsa.log.RecordBatchHeader.MAGIC_V2;
-import static io.samsa.log.RecordBatchHeader.MIN_BATCH_LENGTH;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,20 +27,20 @@ final class LogSegment {
 
     private final long baseOffset;
     private final Path logFile;
-    private final FileChannel channel;
-    private final OffsetIndex offsetIndex;
-    private final TimeIndex timeIndex;
-    private final int indexIntervalBytes;
+    final FileChannel channel;
+    final OffsetIndex offsetIndex;
+    final TimeIndex timeIndex;
+    final int indexIntervalBytes;
     private final int maxIndexBytes;
 
-    private volatile int size;
-    private volatile long nextOffset;
-    private volatile long maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+    volatile int size;
+    volatile long nextOffset;
+    volatile long maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
     /** Last offset of the batch holding {@link #maxTimestamp} (Kafka's shallow offset of max timestamp). */
-    private volatile long offsetOfMaxTimestamp = -1;
-    private volatile long firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+    volatile long offsetOfMaxTimestamp = -1;
+    volatile long firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
     private final long createdMs;
-    private int bytesSinceLastIndexEntry;
+    int bytesSinceLastIndexEntry;
     private volatile boolean staleTail;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean mutable,
@@ -336,137 +334,14 @@ final class LogSegment {
         return buf;
     }
 
-    /**
-     * Trusts the indexes (clean shutdown): checks them, then scans batch headers from the last index entry
-     * to find the next offset. Returns false when anything looks wrong, so that the caller recovers.
-     */
+    /** See {@link SegmentLoading#loadTrusted}. */
     boolean loadTrusted() throws IOException {
-        if (!offsetIndex.isSane(size) || !timeIndex.isSane()) {
-            return false;
-        }
-        long lastTs = timeIndex.lastTimestamp();
-        if (lastTs != Long.MIN_VALUE) {
-            maxTimestamp = lastTs;
-            offsetOfMaxTimestamp = timeIndex.lookup(lastTs + 1);
-        }
-        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-        int pos = offsetIndex.entries() == 0 ? 0 : offsetIndex.lookup(Long.MAX_VALUE - baseOffset);
-        long next = baseOffset;
-        if (pos > 0) {
-            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
-                return false;
-            }
-            next = RecordBatchHeader.baseOffset(header, 0);
-        }
-        bytesSinceLastIndexEntry = 0;
-        while (pos < size) {
-            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE
-                    || RecordBatchHeader.magic(header, 0) != MAGIC_V2
-                    || RecordBatchHeader.batchLength(header, 0) < MIN_BATCH_LENGTH) {
-                return false;
-            }
-            int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
-            if (pos + (long) batchSize > size) {
-                return false;
-            }
-            noteBatch(header, pos);
-            next = RecordBatchHeader.lastOffset(header, 0) + 1;
-            pos += batchSize;
-            bytesSinceLastIndexEntry += batchSize;
-        }
-        nextOffset = next;
-        if (size > 0) {
-            ByteBuffer first = ByteBuffer.allocate(HEADER_SIZE);
-            if (readHeader(0, first) && first.remaining() >= HEADER_SIZE) {
-                firstBatchTimestamp = RecordBatchHeader.maxTimestamp(first, 0);
-            }
-        }
-        return true;
+        return SegmentLoading.loadTrusted(this);
     }
 
-    private void noteBatch(ByteBuffer header, int pos) {
-        long ts = RecordBatchHeader.maxTimestamp(header, 0);
-        if (ts > maxTimestamp) {
-            maxTimestamp = ts;
-            offsetOfMaxTimestamp = RecordBatchHeader.lastOffset(header, 0);
-        }
-        if (pos == 0) {
-            firstBatchTimestamp = ts;
-        }
-    }
-
-    /**
-     * Re-validates every batch (length, magic, CRC-32C, offsets increasing and not below the base), rebuilds
-     * both indexes from the valid ones and truncates the file at the first invalid batch.
-     */
+    /** See {@link SegmentLoading#recover}. */
     RecoveryResult recover() throws IOException {
-        offsetIndex.reset(); // re-grows the mapping: a missing or short index file has room for the rebuild
-        timeIndex.reset();
-        maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
-        offsetOfMaxTimestamp = -1;
-        firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
-        bytesSinceLastIndexEntry = 0;
-        long fileSize = channel.size();
-        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-        int pos = 0;
-        int batches = 0;
-        long expectedNext = baseOffset;
-        String reason = null;
-        while (pos < fileSize) {
-            if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
-                reason = "torn batch header";
-                break;
-            }
-            int length = RecordBatchHeader.batchLength(header, 0);
-            if (length < MIN_BATCH_LENGTH) {
-                reason = "invalid batch length " + length;
-                break;
-            }
-            if (RecordBatchHeader.magic(header, 0) != MAGIC_V2) {
-                reason = "invalid magic " + RecordBatchHeader.magic(header, 0);
-                break;
-            }
-            long batchSize = (long) length + LOG_OVERHEAD;
-            if (pos + batchSize > fileSize) {
-                reason = "torn batch body (" + batchSize + " bytes declared, " + (fileSize - pos) + " present)";
-                break;
-            }
-            long base = RecordBatchHeader.baseOffset(header, 0);
-            long last = RecordBatchHeader.lastOffset(header, 0);
-            if (base < expectedNext || last < base || last - baseOffset > Integer.MAX_VALUE) {
-                reason = "non-monotonic offsets (base " + base + ", expected ≥ " + expectedNext + ")";
-                break;
-            }
-            ByteBuffer batch = readFully(pos, (int) batchSize);
-            if (!RecordBatchHeader.isCrcValid(batch, 0)) {
-                reason = "CRC mismatch at offset " + base;
-                break;
-            }
-            long ts = RecordBatchHeader.maxTimestamp(header, 0);
-            if (ts > maxTimestamp) {
-                maxTimestamp = ts;
-                offsetOfMaxTimestamp = last;
-            }
-            if (pos == 0) {
-                firstBatchTimestamp = ts;
-            }
-            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-                offsetIndex.append(last, pos);
-                timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
-                bytesSinceLastIndexEntry = 0;
-            }
-            bytesSinceLastIndexEntry += (int) batchSize;
-            pos += (int) batchSize;
-            batches++;
-            expectedNext = last + 1;
-        }
-        long truncated = fileSize - pos;
-        if (truncated > 0) {
-            channel.truncate(pos);
-        }
-        size = pos;
-        nextOffset = expectedNext;
-        return new RecoveryResult(pos, truncated, batches, reason);
+        return SegmentLoading.recover(this);
     }
 
     /** Iterates batch headers from {@code fromOffset} (by lastOffset) below {@code maxPosition}. */
