@@ -7,5 +7,16 @@
  * so that idempotent retries are answered with their original offsets, rolls, retains and flushes
  * segments by Kafka's settings, and after an unclean stop re-validates its tail and truncates whatever
  * was torn. It knows nothing of the network or the wire protocol beyond the batch format.
+ *
+ * <p>Durability and faults: every rolled segment is fsynced in the background ({@link io.samsa.log.LogFlusher}),
+ * so the checkpointed recovery point trails the active segment and an unclean restart re-checks only the tail;
+ * a failed fsync takes the log offline (KAFKA_STORAGE_ERROR) instead of moving the recovery point past lost
+ * data; a failed write (disk full) is undone and answered KAFKA_STORAGE_ERROR while the log stays online; a
+ * missing or damaged index of any segment is rebuilt on start. Index mappings are released explicitly and
+ * only under their index's write lock, so no reader can touch an unmapped buffer.
+ *
+ * <p>Threads: appends, rolls and retention run under each log's lock (caller threads and the log manager's
+ * background thread); reads are lock-free; one shared thread flushes rolled segments; a daemon thread closes
+ * deleted segments' channels after {@code file.delete.delay.ms}.
  */
 package io.samsa.log;

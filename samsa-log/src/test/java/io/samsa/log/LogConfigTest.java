@@ -39,4 +39,16 @@ class LogConfigTest {
         assertThatThrownBy(() -> LogConfig.fromTopicConfigs(Map.of("no.such.config", "1"), LogConfig.DEFAULTS))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no.such.config");
     }
+
+    @Test
+    void segmentBytesHasKafka4sMinimumAndATestOnlyOverride() {
+        assertThatThrownBy(() -> LogConfig.fromTopicConfigs(Map.of("segment.bytes", "1048575"), LogConfig.DEFAULTS))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least 1048576");
+        assertThat(LogConfig.fromTopicConfigs(Map.of("segment.bytes", "1048576"), LogConfig.DEFAULTS).segmentBytes())
+                .isEqualTo(1048576);
+        LogConfig small = LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "1000",
+                "segment.bytes", "2097152"), LogConfig.DEFAULTS);
+        assertThat(small.segmentBytes()).isEqualTo(1000);
+        assertThat(small.toTopicConfigs()).doesNotContainKey("internal.segment.bytes");
+    }
 }

@@ -41,6 +41,16 @@ class BrokerConfigTest {
     }
 
     @Test
+    void logSegmentBytesHasKafka4sMinimumAndATestOnlyOverride() {
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.segment.bytes", "65536")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.segment.bytes");
+        assertThat(BrokerConfig.from(Map.of("internal.log.segment.bytes", "65536")).logDefaults().segmentBytes())
+                .isEqualTo(65536);
+        assertThat(BrokerConfig.from(Map.of("log.flush.offset.checkpoint.interval.ms", "500"))
+                .logManagerSettings().checkpointIntervalMs()).isEqualTo(500);
+    }
+
+    @Test
     void invalidValuesAreRejectedNamingTheKey() {
         assertThatThrownBy(() -> BrokerConfig.from(Map.of("num.partitions", "zero")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
