@@ -1,9 +1,5 @@
 package io.samsa.log;
 
-import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
-import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
-import static io.samsa.log.RecordBatchHeader.MIN_BATCH_LENGTH;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,12 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
-import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,22 +89,17 @@ public final class Log implements Closeable {
 
     /**
      * Validates and appends the record batches in {@code records} (a Produce request's partition data:
-     * one or more v2 batches) as leader, assigning offsets from the log end offset.
+     * exactly one v2 batch, as Kafka requires) as leader, assigning offsets from the log end offset.
      *
-     * <p>Validation, each failing with the kafka-clients exception whose error code Kafka returns:
-     * magic != 2 → UnsupportedForMessageFormatException; bad length or CRC, record count != lastOffsetDelta+1,
-     * or trailing bytes → CorruptRecordException; a batch larger than max.message.bytes →
-     * RecordTooLargeException; total over segment.bytes → RecordBatchTooLargeException; timestamps outside
-     * before/after max (CreateTime) → InvalidTimestampException; unknown compression codec →
-     * UnsupportedCompressionTypeException; idempotence: duplicate of one of the producer's last 5 batches →
+     * <p>Validation ({@link RecordValidator}, Kafka's LogValidator) walks every record of the request's one batch
+     * and fails with the kafka-clients exception whose error code Kafka returns; total over segment.bytes →
+     * RecordBatchTooLargeException; idempotence: duplicate of one of the producer's last 5 batches →
      * returns its original offsets with {@code duplicate=true}; sequence gap → OutOfOrderSequenceException;
-     * older epoch → InvalidProducerEpochException. Nothing is written unless every batch passes.
+     * older epoch → InvalidProducerEpochException. Nothing is written unless everything passes.
      *
      * <p>Each batch's baseOffset and partitionLeaderEpoch are rewritten in place (outside the CRC); with
-     * LogAppendTime the maxTimestamp and timestamp-type bit are set and the CRC recomputed.
-     *
-     * <p>CreateTime bounds are checked on each batch's base and max timestamps (the records are not
-     * decompressed on append; the CRC covers them).
+     * LogAppendTime the maxTimestamp and timestamp-type bit are set and the CRC recomputed; with CreateTime the
+     * maxTimestamp is set to the records' largest, as Kafka does.
      */
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         lock.lock();
@@ -218,61 +205,9 @@ public final class Log implements Closeable {
         }
     }
 
-    /** Checks one batch's framing, CRC, codec, size and timestamps; returns its size in bytes. */
+    /** Checks the request's one batch and every record in it (see {@link RecordValidator}); returns its size. */
     private int validateBatch(ByteBuffer b, int p, int remaining, LogConfig cfg, long now) {
-        if (remaining < HEADER_SIZE) {
-            throw new CorruptRecordException("Trailing " + remaining + " bytes do not hold a record batch header");
-        }
-        if (RecordBatchHeader.magic(b, p) != RecordBatchHeader.MAGIC_V2) {
-            throw new UnsupportedForMessageFormatException("Record batch magic " + RecordBatchHeader.magic(b, p)
-                    + " is not supported; only magic 2 is");
-        }
-        int length = RecordBatchHeader.batchLength(b, p);
-        if (length < MIN_BATCH_LENGTH || length > remaining - LOG_OVERHEAD) {
-            throw new CorruptRecordException("Record batch length " + length + " is invalid (" + remaining
-                    + " bytes remain)");
-        }
-        int size = length + LOG_OVERHEAD;
-        if (size > cfg.maxMessageBytes()) {
-            throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
-                    + cfg.maxMessageBytes());
-        }
-        if (!RecordBatchHeader.isCrcValid(b, p)) {
-            throw new CorruptRecordException("Record batch CRC mismatch (stored " + RecordBatchHeader.storedCrc(b, p)
-                    + ", computed " + RecordBatchHeader.computeCrc(b, p) + ")");
-        }
-        int count = RecordBatchHeader.recordCount(b, p);
-        int lastOffsetDelta = RecordBatchHeader.lastOffsetDelta(b, p);
-        if (count <= 0 || lastOffsetDelta != count - 1) {
-            throw new CorruptRecordException("Record count " + count + " does not match lastOffsetDelta "
-                    + lastOffsetDelta);
-        }
-        if (RecordBatchHeader.isControl(b, p)) {
-            throw new CorruptRecordException("Clients may not write control batches");
-        }
-        int codec = RecordBatchHeader.compressionCodec(b, p);
-        if (codec > RecordBatchHeader.MAX_COMPRESSION_CODEC) {
-            throw new UnsupportedCompressionTypeException("Unknown compression codec id " + codec);
-        }
-        if (!cfg.logAppendTime()) {
-            checkTimestamp(RecordBatchHeader.baseTimestamp(b, p), now, cfg);
-            checkTimestamp(RecordBatchHeader.maxTimestamp(b, p), now, cfg);
-        }
-        return size;
-    }
-
-    private static void checkTimestamp(long ts, long now, LogConfig cfg) {
-        if (ts == RecordBatchHeader.NO_TIMESTAMP) {
-            return;
-        }
-        if (ts < now && now - ts > cfg.timestampBeforeMaxMs() && now - ts > 0) {
-            throw new InvalidTimestampException("Timestamp " + ts + " is more than message.timestamp.before.max.ms "
-                    + cfg.timestampBeforeMaxMs() + " ms before the broker time " + now);
-        }
-        if (ts > now && ts - now > cfg.timestampAfterMaxMs()) {
-            throw new InvalidTimestampException("Timestamp " + ts + " is more than message.timestamp.after.max.ms "
-                    + cfg.timestampAfterMaxMs() + " ms after the broker time " + now);
-        }
+        return RecordValidator.validateBatch(b, p, remaining, cfg, now);
     }
 
     /**

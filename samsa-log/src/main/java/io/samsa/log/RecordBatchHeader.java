@@ -2,6 +2,7 @@ package io.samsa.log;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import org.apache.kafka.common.errors.ApiException;
 
 /**
  * Field access to a v2 record batch header at an absolute position of a {@link ByteBuffer}, without
@@ -126,8 +127,13 @@ final class RecordBatchHeader {
 
     /**
      * Scans an uncompressed batch's records for the first whose timestamp is ≥ {@code target}
-     * (or, with {@code exact}, equal to it). Returns {offset, timestamp}, or null if none / compressed.
-     * Records: length varint, attributes i8, timestampDelta varlong, offsetDelta varint, ...
+     * (or, with {@code exact}, equal to it). Returns {offset, timestamp}, or null if none / compressed / the
+     * records do not parse. Records: length varint, attributes i8, timestampDelta varlong, offsetDelta varint, ...
+     *
+     * <p>The batch may have been written before records were validated on append, so it is read defensively:
+     * every step consumes at least one byte, at most recordCount records are read, and a malformed record (a
+     * length ≤ 0, a bad varint, a field past the batch end) stops the scan with null, which callers answer at
+     * batch level.
      */
     static long[] findRecordByTimestamp(ByteBuffer b, int p, long target, boolean exact) {
         if (compressionCodec(b, p) != 0) {
@@ -139,41 +145,34 @@ final class RecordBatchHeader {
             return (exact ? ts == target : ts >= target) ? new long[] {baseOffset, ts} : null;
         }
         long baseTs = baseTimestamp(b, p);
-        int end = p + sizeInBytes(b, p);
-        int pos = p + HEADER_SIZE;
-        int[] cursor = new int[1];
-        while (pos < end) {
-            cursor[0] = pos;
-            int length = (int) readVarlong(b, cursor);
-            int recordEnd = cursor[0] + length;
-            cursor[0]++; // attributes
-            long ts = baseTs + readVarlong(b, cursor);
-            long offset = baseOffset + readVarlong(b, cursor);
-            if (exact ? ts == target : ts >= target) {
-                return new long[] {offset, ts};
+        int count = recordCount(b, p);
+        int end = (int) Math.min(b.limit(), (long) p + sizeInBytes(b, p));
+        if (p + HEADER_SIZE > end) {
+            return null;
+        }
+        RecordBytes in = RecordBytes.inPlace(b, p + HEADER_SIZE, end);
+        try {
+            for (int i = 0; i < count && !in.atEnd(); i++) {
+                int length = in.readVarint();
+                if (length <= 0) {
+                    return null;
+                }
+                long recordEnd = in.position() + length;
+                in.readByte(); // attributes
+                long ts = baseTs + in.readVarlong();
+                long offset = baseOffset + in.readVarint();
+                if (exact ? ts == target : ts >= target) {
+                    return new long[] {offset, ts};
+                }
+                long rest = recordEnd - in.position();
+                if (rest < 0) {
+                    return null;
+                }
+                in.skip((int) rest);
             }
-            pos = recordEnd;
+        } catch (ApiException e) {
+            return null; // a malformed record (InvalidRecordException): answer at batch level
         }
         return null;
-    }
-
-    /** Reads a zig-zag varint/varlong at cursor[0] and advances it. */
-    private static long readVarlong(ByteBuffer b, int[] cursor) {
-        long raw = 0;
-        int shift = 0;
-        int pos = cursor[0];
-        while (true) {
-            byte x = b.get(pos++);
-            raw |= (long) (x & 0x7f) << shift;
-            if ((x & 0x80) == 0) {
-                break;
-            }
-            shift += 7;
-            if (shift > 63) {
-                throw new IllegalStateException("varlong too long");
-            }
-        }
-        cursor[0] = pos;
-        return (raw >>> 1) ^ -(raw & 1);
     }
 }

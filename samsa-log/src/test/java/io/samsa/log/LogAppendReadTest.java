@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -206,7 +207,7 @@ class LogAppendReadTest {
         ByteBuffer count = batch(2, NOW);
         count.putInt(57, 3);
         count.putInt(17, (int) RecordBatchHeader.computeCrc(count, 0));
-        assertThatThrownBy(() -> log.appendAsLeader(count, 0)).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> log.appendAsLeader(count, 0)).isInstanceOf(InvalidRecordException.class);
 
         assertThatThrownBy(() -> log.appendAsLeader(batch(1, NOW + 3_600_001), 0))
                 .isInstanceOf(InvalidTimestampException.class);
@@ -220,8 +221,9 @@ class LogAppendReadTest {
         log.updateConfig(LogConfig.DEFAULTS.withSegmentBytes(2000).withMaxMessageBytes(1000));
         assertThatThrownBy(() -> log.appendAsLeader(batch(1, NOW, 1200), 0))
                 .isInstanceOf(RecordTooLargeException.class);
-        ByteBuffer three = TestBatches.concat(batch(1, NOW, 700), batch(1, NOW, 700), batch(1, NOW, 700));
-        assertThatThrownBy(() -> log.appendAsLeader(three, 0)).isInstanceOf(RecordBatchTooLargeException.class);
+        log.updateConfig(LogConfig.DEFAULTS.withSegmentBytes(2000).withMaxMessageBytes(3000));
+        assertThatThrownBy(() -> log.appendAsLeader(batch(1, NOW, 2100), 0))
+                .isInstanceOf(RecordBatchTooLargeException.class);
         assertThat(log.logEndOffset()).isZero();
     }
 
