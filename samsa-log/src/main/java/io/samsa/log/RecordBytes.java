@@ -26,6 +26,9 @@ final class RecordBytes {
     static final int CHUNK_BYTES = 16 * 1024;
 
     private final ByteBuffer buffer;
+    /** The buffer's backing array when it has one (heap request buffers, the chunk): the hot path reads it directly. */
+    private final byte[] array;
+    private final int arrayOffset;
     private final InputStream stream;
     private final long maxBytes;
     private final int origin;
@@ -36,6 +39,8 @@ final class RecordBytes {
 
     private RecordBytes(ByteBuffer buffer, int from, int to, InputStream stream, long maxBytes) {
         this.buffer = buffer;
+        this.array = buffer.hasArray() ? buffer.array() : null;
+        this.arrayOffset = buffer.hasArray() ? buffer.arrayOffset() : 0;
         this.origin = from;
         this.position = from;
         this.limit = to;
@@ -67,7 +72,7 @@ final class RecordBytes {
         if (position == limit && !refill()) {
             throw new InvalidRecordException("Incorrect declared batch size, premature EOF reached");
         }
-        return buffer.get(position++);
+        return array != null ? array[arrayOffset + position++] : buffer.get(position++);
     }
 
     /** Skips {@code n ≥ 0} bytes. */
@@ -85,6 +90,13 @@ final class RecordBytes {
 
     /** A zig-zag varint of at most 5 bytes (Kafka's ByteUtils.readVarint). */
     int readVarint() {
+        if (position < limit) { // fast path: a one-byte varint (small lengths, deltas, counts)
+            byte first = array != null ? array[arrayOffset + position] : buffer.get(position);
+            if (first >= 0) {
+                position++;
+                return (first >>> 1) ^ -(first & 1);
+            }
+        }
         int value = 0;
         int shift = 0;
         byte b;
@@ -101,6 +113,13 @@ final class RecordBytes {
 
     /** A zig-zag varlong of at most 10 bytes (Kafka's ByteUtils.readVarlong). */
     long readVarlong() {
+        if (position < limit) { // fast path: a one-byte varlong (e.g. a timestamp delta of 0)
+            byte first = array != null ? array[arrayOffset + position] : buffer.get(position);
+            if (first >= 0) {
+                position++;
+                return (first >>> 1) ^ -(first & 1);
+            }
+        }
         long value = 0L;
         int shift = 0;
         byte b;

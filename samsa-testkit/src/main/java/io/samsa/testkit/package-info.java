@@ -2,7 +2,9 @@
  * Test support shared by Samsa's modules: {@link io.samsa.testkit.ApacheKafkaBroker} runs a real single-node
  * KRaft Apache Kafka (jars from Maven Central, copied by module {@code samsa-kafka-dist}) in a child JVM, so
  * clients can be checked against the reference implementation; {@link io.samsa.testkit.FaultyProxy} is a
- * loopback TCP proxy that drops responses, cuts connections mid-request or stalls, for fault tests.
+ * loopback TCP proxy that drops responses, cuts connections mid-request or stalls, for fault tests;
+ * {@link io.samsa.testkit.CraftedBatch} and {@link io.samsa.testkit.ZstdFrame} build record batches and zstd
+ * frames byte by byte (malformed records, decompression bombs) for hostile-input tests.
  * Depends on kafka-clients only.
  */
 package io.samsa.testkit;

@@ -98,11 +98,11 @@ public final class BrokerConfig {
                 r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE));
         logManagerSettings = new LogManager.Settings(
                 retentionCheckIntervalMs,
-                r.longValue("log.flush.scheduler.interval.ms", LogManager.Settings.DEFAULTS.flushCheckIntervalMs(),
-                        1, Long.MAX_VALUE),
+                // Samsa's own roll/flush check period (Kafka has no background time roll), not a Kafka key.
+                LogManager.Settings.DEFAULTS.flushCheckIntervalMs(),
                 r.longValue("log.flush.offset.checkpoint.interval.ms",
                         LogManager.Settings.DEFAULTS.checkpointIntervalMs(), 1, Integer.MAX_VALUE),
-                r.longValue("file.delete.delay.ms", LogManager.Settings.DEFAULTS.fileDeleteDelayMs(), 0,
+                r.longValue("log.segment.delete.delay.ms", LogManager.Settings.DEFAULTS.fileDeleteDelayMs(), 0,
                         Long.MAX_VALUE));
         GroupCoordinatorConfig g = GroupCoordinatorConfig.DEFAULTS;
         int minSession = r.intValue("group.min.session.timeout.ms", g.minSessionTimeoutMs(), 0, Integer.MAX_VALUE);
