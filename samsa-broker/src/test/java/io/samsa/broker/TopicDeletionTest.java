@@ -51,29 +51,36 @@ class TopicDeletionTest {
     void aDeletedDotTopicComesBackEmpty() throws Exception {
         int metricsPort = BrokerProcess.freePort();
         try (BrokerProcess broker = start(Files.createDirectories(tmp.resolve("data")), BrokerProcess.freePort(),
-                metricsPort); Admin admin = Clients.admin(broker.bootstrapServers())) {
-            String bootstrap = broker.bootstrapServers();
-            TopicPartition tp = new TopicPartition(".hidden", 0);
-            admin.createTopics(List.of(new NewTopic(".hidden", 1, (short) 1))).all().get();
-            produce(bootstrap, ".hidden", 10);
-            assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).isEqualTo(10L);
-
-            admin.deleteTopics(List.of(".hidden")).all().get();
-            admin.createTopics(List.of(new NewTopic(".hidden", 1, (short) 1))).all().get();
-
-            assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).as("end offset of the re-created topic")
-                    .isEqualTo(0L);
-            assertThat(readFromStart(bootstrap, tp)).as("records of the re-created topic").isEmpty();
+                metricsPort)) {
+            try (Admin admin = Clients.admin(broker.bootstrapServers())) {
+                deleteAndRecreateHidden(broker.bootstrapServers(), admin);
+            }
             broker.health(NETWORK_THREADS, metricsPort).assertHealthy("delete and re-create of .hidden", 0);
         }
+    }
+
+    private static void deleteAndRecreateHidden(String bootstrap, Admin admin) throws Exception {
+        TopicPartition tp = new TopicPartition(".hidden", 0);
+        admin.createTopics(List.of(new NewTopic(".hidden", 1, (short) 1))).all().get();
+        produce(bootstrap, ".hidden", 10);
+        assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).isEqualTo(10L);
+
+        admin.deleteTopics(List.of(".hidden")).all().get();
+        admin.createTopics(List.of(new NewTopic(".hidden", 1, (short) 1))).all().get();
+
+        assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).as("end offset of the re-created topic")
+                .isEqualTo(0L);
+        assertThat(readFromStart(bootstrap, tp)).as("records of the re-created topic").isEmpty();
     }
 
     @Test
     void committedOffsetsAreDeletedWithTheirTopic() throws Exception {
         int metricsPort = BrokerProcess.freePort();
         try (BrokerProcess broker = start(Files.createDirectories(tmp.resolve("data")), BrokerProcess.freePort(),
-                metricsPort); Admin admin = Clients.admin(broker.bootstrapServers())) {
-            deleteRecreateAndConsume(broker.bootstrapServers(), admin, "t", null);
+                metricsPort)) {
+            try (Admin admin = Clients.admin(broker.bootstrapServers())) {
+                deleteRecreateAndConsume(broker.bootstrapServers(), admin, "t", null);
+            }
             broker.health(NETWORK_THREADS, metricsPort).assertHealthy("group offsets of a deleted topic", 0);
         }
     }
@@ -98,7 +105,10 @@ class TopicDeletionTest {
         }
     }
 
-    /** A directory {@code s-0} whose partition.metadata names another topic id is stray: not served, not lost. */
+    /**
+     * A directory {@code s-0} whose partition.metadata names another topic id is stray: not served, not lost. A
+     * directory whose topic does not exist at all (a creation cut short) is removed.
+     */
     @Test
     void aDirectoryOfAnotherTopicIdIsNotAdopted() throws Exception {
         Path other = Files.createDirectories(tmp.resolve("other"));
@@ -120,6 +130,8 @@ class TopicDeletionTest {
         // Swap in the other broker's s-0: same name, another topic's data (and id, where the broker writes one).
         deleteTree(data.resolve("s-0"));
         copyTree(other.resolve("s-0"), data.resolve("s-0"));
+        // And a directory of a topic that does not exist here, as a creation cut short by a crash leaves it.
+        copyTree(other.resolve("s-0"), data.resolve("ghost-0"));
         try (BrokerProcess broker = start(data, port, metricsPort)) {
             String bootstrap = broker.bootstrapServers();
             assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).as("end offset of s after the swap")
@@ -130,6 +142,7 @@ class TopicDeletionTest {
                         .as("the stray directory is kept aside for the operator").anyMatch(n -> n.startsWith("s-0.")
                                 && n.endsWith("-stray"));
             }
+            assertThat(data.resolve("ghost-0")).as("directory of a topic that does not exist").doesNotExist();
             produce(bootstrap, "s", 3);
             assertThat(Clients.endOffsets(bootstrap, Set.of(tp)).get(tp)).isEqualTo(3L);
             broker.health(NETWORK_THREADS, metricsPort).assertHealthy("stray directory", 0);

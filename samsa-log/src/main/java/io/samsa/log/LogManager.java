@@ -48,6 +48,8 @@ public final class LogManager implements Closeable {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
+    /** Directory name → the topic id in its partition.metadata (absent for directories written before ids). */
+    private final Map<String, String> topicIds = new ConcurrentHashMap<>();
     private final OffsetCheckpointFile recoveryPoints;
     private final OffsetCheckpointFile logStartOffsets;
     private final ScheduledExecutorService scheduler;
@@ -86,10 +88,13 @@ public final class LogManager implements Closeable {
         return m;
     }
 
-    /** Parses "topic-partition" (splitting on the last '-'); null when the name is not one. */
+    /**
+     * Parses "topic-partition" (splitting on the last '-'); null when the name is not one. Topic names may start
+     * with '.' ({@code .hidden-0}); {@code -delete} and {@code -stray} directories end in letters, so never parse.
+     */
     static String[] parseDirName(String name) {
         int dash = name.lastIndexOf('-');
-        if (dash <= 0 || dash == name.length() - 1 || name.startsWith(".")) {
+        if (dash <= 0 || dash == name.length() - 1) {
             return null;
         }
         String partition = name.substring(dash + 1);
@@ -131,6 +136,10 @@ public final class LogManager implements Closeable {
                 Long startOffset = lso.get(name);
                 if (startOffset != null) {
                     log.maybeIncrementLogStartOffset(startOffset);
+                }
+                String topicId = PartitionMetadataFile.read(p);
+                if (topicId != null) {
+                    topicIds.put(name, topicId);
                 }
                 logs.put(name, log);
             }
@@ -184,6 +193,15 @@ public final class LogManager implements Closeable {
         return deleted;
     }
 
+    /** Removes idle producer ids from every log (Kafka's producer.id.expiration.ms); returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        int removed = 0;
+        for (Log log : logs.values()) {
+            removed += log.removeExpiredProducers(expirationMs);
+        }
+        return removed;
+    }
+
     /** Rolls by segment.ms and flushes by flush.ms in every log. */
     public void runRollAndFlush() {
         for (Log log : logs.values()) {
@@ -214,60 +232,149 @@ public final class LogManager implements Closeable {
 
     public Log log(String topic, int partition) { return logs.get(topic + "-" + partition); }
 
+    /** The existing log, or a new one without a topic id (tests and tools; the broker uses {@link #create}). */
     public Log getOrCreate(String topic, int partition) throws IOException {
+        Log existing = logs.get(topic + "-" + partition);
+        return existing != null ? existing : create(topic, partition, null);
+    }
+
+    /**
+     * Creates the partition's directory, tied to {@code topicId} by its partition.metadata (when not null), and
+     * opens its log. Fails if a log of that name is open: a directory is never silently adopted by another topic.
+     * A failure leaves no directory behind.
+     */
+    public Log create(String topic, int partition, String topicId) throws IOException {
         String name = topic + "-" + partition;
-        Log existing = logs.get(name);
-        if (existing != null) {
-            return existing;
-        }
         synchronized (createLock) {
             if (closed) {
                 throw new IllegalStateException("LogManager for " + dataDir + " is closed");
             }
-            existing = logs.get(name);
+            Log existing = logs.get(name);
             if (existing != null) {
-                return existing;
+                throw new IllegalStateException("A log " + name + " exists already");
             }
-            Log log = Log.open(dataDir.resolve(name), configFor.apply(topic), clock, 0L, true);
-            log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
-            logs.put(name, log);
+            Path dir = dataDir.resolve(name);
+            try {
+                Files.createDirectories(dir);
+                if (topicId != null) {
+                    PartitionMetadataFile.write(dir, topicId);
+                }
+                Log log = Log.open(dir, configFor.apply(topic), clock, 0L, true);
+                log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
+                if (topicId != null) {
+                    topicIds.put(name, topicId);
+                }
+                logs.put(name, log);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    LogFiles.deleteRecursively(dir);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             LogFiles.fsyncDir(dataDir);
-            return log;
+            return logs.get(name);
         }
     }
 
-    /** Closes and removes every partition directory of the topic. */
+    /** The topic id a partition directory is tied to, or null when it has none (or there is no such log). */
+    public String topicId(String dirName) {
+        return topicIds.get(dirName);
+    }
+
+    /** Ties a directory written before topic ids to its topic (Kafka writes partition.metadata when missing). */
+    public void assignTopicId(String dirName, String topicId) throws IOException {
+        synchronized (createLock) {
+            Log log = logs.get(dirName);
+            if (log == null) {
+                throw new IllegalStateException("No log " + dirName);
+            }
+            PartitionMetadataFile.write(log.dir(), topicId);
+            topicIds.put(dirName, topicId);
+        }
+    }
+
+    /**
+     * Deletes every partition directory of the topic, as Kafka does: the log stops taking appends, its directory
+     * is renamed to {@code <name>.<uuid>-delete} at once (so a new topic of the same name starts clean), and is
+     * removed after {@code file.delete.delay.ms}; until then a fetch still sending from its files completes.
+     * Leftover {@code -delete} directories are removed on the next start.
+     */
     public void deleteTopic(String topic) throws IOException {
+        IOException failure = null;
         synchronized (createLock) {
             for (String name : new java.util.ArrayList<>(logs.keySet())) {
                 String[] tp = parseDirName(name);
                 if (tp == null || !tp[0].equals(topic)) {
                     continue;
                 }
-                Log log = logs.remove(name);
-                log.close();
-                Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-delete");
-                Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                scheduleDirDeletion(renamed);
+                try {
+                    Path renamed = moveAside(name, "delete");
+                    scheduleDirDeletion(renamed, settings.fileDeleteDelayMs());
+                } catch (IOException e) {
+                    failure = e; // the directory stays; at the next start it is stray (no topic) and removed
+                }
             }
+            LogFiles.fsyncDir(dataDir);
+        }
+        checkpoint();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Takes a directory that belongs to no current topic out of service without deleting its data (Kafka renames
+     * stray logs to {@code -stray} and leaves them to the operator). Returns the new path.
+     */
+    public Path quarantineStray(String dirName) throws IOException {
+        Path moved;
+        synchronized (createLock) {
+            moved = moveAside(dirName, "stray");
+            LogFiles.fsyncDir(dataDir);
+        }
+        checkpoint();
+        return moved;
+    }
+
+    /** Removes a directory that belongs to no topic at all (a half-created or half-deleted topic), after the delay. */
+    public void deleteStray(String dirName) throws IOException {
+        synchronized (createLock) {
+            scheduleDirDeletion(moveAside(dirName, "delete"), settings.fileDeleteDelayMs());
             LogFiles.fsyncDir(dataDir);
         }
         checkpoint();
     }
 
-    private void scheduleDirDeletion(Path dir) {
-        Runnable delete = () -> {
-            try {
-                LogFiles.deleteRecursively(dir);
-            } catch (IOException e) {
-                LOG.warn("Failed to delete {}", dir, e);
-            }
-        };
-        if (closed || scheduler.isShutdown()) {
-            delete.run();
-        } else {
-            scheduler.execute(delete);
+    /** Under createLock: stops the log and renames its directory to {@code <name>.<uuid>-<suffix>}. */
+    private Path moveAside(String name, String suffix) throws IOException {
+        Log log = logs.get(name);
+        if (log == null) {
+            throw new IllegalStateException("No log " + name);
         }
+        log.closeForDeletion();
+        logs.remove(name);
+        topicIds.remove(name);
+        Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-" + suffix);
+        Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("Renamed {} to {}", name, renamed.getFileName());
+        return renamed;
+    }
+
+    private void scheduleDirDeletion(Path dir) {
+        scheduleDirDeletion(dir, 0);
+    }
+
+    /**
+     * Removes a renamed directory after {@code delayMs} on the deferred-close thread, which (unlike the background
+     * scheduler) is not waited for on close: a pending deletion is simply redone by the next start's sweep.
+     */
+    private void scheduleDirDeletion(Path dir, long delayMs) {
+        DeferredCloser.closeOnThisThread(() -> {
+            LogFiles.deleteRecursively(dir);
+            LOG.info("Deleted {}", dir.getFileName());
+        }, delayMs);
     }
 
     public Path dataDir() { return dataDir; }
