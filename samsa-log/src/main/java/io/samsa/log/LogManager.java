@@ -254,6 +254,9 @@ public final class LogManager implements Closeable {
                 throw new IllegalStateException("A log " + name + " exists already");
             }
             Path dir = dataDir.resolve(name);
+            if (Files.exists(dir)) {
+                throw new IllegalStateException("A directory " + name + " exists already");
+            }
             try {
                 Files.createDirectories(dir);
                 if (topicId != null) {
@@ -354,21 +357,35 @@ public final class LogManager implements Closeable {
             throw new IllegalStateException("No log " + name);
         }
         log.closeForDeletion();
+        Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-" + suffix);
+        // Renamed before it leaves the map: if the rename fails, the closed log keeps its name taken, so that no
+        // create() can open the old data for a new topic.
+        Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         logs.remove(name);
         topicIds.remove(name);
-        Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-" + suffix);
-        Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Renamed {} to {}", name, renamed.getFileName());
         return renamed;
     }
 
+    /** Removes a {@code -delete} directory found at start, on the background thread (close waits for it). */
     private void scheduleDirDeletion(Path dir) {
-        scheduleDirDeletion(dir, 0);
+        Runnable delete = () -> {
+            try {
+                LogFiles.deleteRecursively(dir);
+            } catch (IOException e) {
+                LOG.warn("Failed to delete {}", dir, e);
+            }
+        };
+        if (closed || scheduler.isShutdown()) {
+            delete.run();
+        } else {
+            scheduler.execute(delete);
+        }
     }
 
     /**
-     * Removes a renamed directory after {@code delayMs} on the deferred-close thread, which (unlike the background
-     * scheduler) is not waited for on close: a pending deletion is simply redone by the next start's sweep.
+     * Removes a directory renamed by a deletion after {@code delayMs}, on the deferred-close thread, which (unlike
+     * the background scheduler) is not waited for on close: a pending deletion is redone by the next start's sweep.
      */
     private void scheduleDirDeletion(Path dir, long delayMs) {
         DeferredCloser.closeOnThisThread(() -> {

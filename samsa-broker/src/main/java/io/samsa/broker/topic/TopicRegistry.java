@@ -243,7 +243,13 @@ public final class TopicRegistry {
         byName.remove(name);
         byId.remove(info.id());
         totalPartitions -= info.partitions();
-        logs.deleteTopic(name);
+        try {
+            logs.deleteTopic(name);
+        } catch (IOException | RuntimeException e) {
+            // The topic is deleted (its file is gone); a directory that could not be renamed has no topic, so
+            // the next start removes it, and so does a re-creation of the name before that.
+            log.error("Topic {} is deleted but renaming its directories failed", name, e);
+        }
         log.info("Deleted topic {} (id {})", name, info.id());
     }
 
