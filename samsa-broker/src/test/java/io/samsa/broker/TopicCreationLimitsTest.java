@@ -29,7 +29,8 @@ import io.samsa.broker.testing.Clients;
  * <li>CreateTopics with 2,000,000 partitions is refused with an error code (not a timeout), leaves nothing on
  * disk or in Metadata, and the broker restarts; CreatePartitions to a huge count likewise;
  * <li>{@code min.insync.replicas=2} on this single node refuses acks=all with NOT_ENOUGH_REPLICAS, as Kafka does,
- * while acks=1 still works.
+ * while acks=1 still works; the broker's {@code min.insync.replicas} likewise;
+ * <li>a topic is visible in Metadata only once all its logs exist.
  * </ul>
  */
 class TopicCreationLimitsTest {
@@ -98,6 +99,58 @@ class TopicCreationLimitsTest {
                         .isEqualTo(0L);
             }
             broker.health(NETWORK_THREADS, metricsPort).assertHealthy("acks=all with min.insync.replicas=2", 0);
+        }
+    }
+
+    /** The broker's min.insync.replicas applies to topics without their own; a topic's own value wins. */
+    @Test
+    void theBrokerDefaultMinInsyncReplicasAppliesToo() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(Files.createDirectories(tmp.resolve("data")),
+                BrokerProcess.freePort(), Map.of("min.insync.replicas", "2"))) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Clients.admin(bootstrap)) {
+                admin.createTopics(List.of(new NewTopic("default-isr", 1, (short) 1),
+                        new NewTopic("own-isr", 1, (short) 1).configs(Map.of("min.insync.replicas", "1"))))
+                        .all().get();
+            }
+            try (KafkaProducer<byte[], byte[]> all = Clients.producer(bootstrap, Map.of("acks", "all",
+                    "enable.idempotence", "false", "retries", 0))) {
+                assertThat(errorOf(() -> all.send(new ProducerRecord<>("default-isr", 0, null, "x".getBytes())).get()))
+                        .isInstanceOf(NotEnoughReplicasException.class);
+                assertThat(all.send(new ProducerRecord<>("own-isr", 0, null, "x".getBytes())).get().offset())
+                        .isEqualTo(0L);
+            }
+        }
+    }
+
+    /**
+     * A producer waiting for a topic that is being created with many partitions sends to its last partition as
+     * soon as Metadata shows it: every log must exist by then (no UNKNOWN_SERVER_ERROR from a missing log).
+     */
+    @Test
+    void aTopicIsVisibleOnlyOnceAllItsLogsExist() throws Exception {
+        int partitions = Integer.getInteger("samsa.test.racePartitions", 500);
+        try (BrokerProcess broker = BrokerProcess.start(Files.createDirectories(tmp.resolve("data")),
+                BrokerProcess.freePort(), Map.of("auto.create.topics.enable", "false"))) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Clients.admin(bootstrap);
+                    KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, Map.of("acks", "1",
+                            "enable.idempotence", "false", "retries", 0, "retry.backoff.ms", 20,
+                            "retry.backoff.max.ms", 20, "max.block.ms", 120_000))) {
+                var sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return producer.send(new ProducerRecord<>("race", partitions - 1, null, "x".getBytes())).get();
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                long start = System.nanoTime();
+                admin.createTopics(List.of(new NewTopic("race", partitions, (short) 1))).all().get();
+                System.out.printf("CreateTopics(%d partitions) took %d ms%n", partitions,
+                        (System.nanoTime() - start) / 1_000_000);
+                assertThat(sent.handle((md, e) -> e == null ? md.offset() : e.getCause()).get())
+                        .as("produce to the last partition of a topic being created").isEqualTo(0L);
+            }
         }
     }
 

@@ -244,6 +244,26 @@ public final class LogManager implements Closeable {
      * A failure leaves no directory behind.
      */
     public Log create(String topic, int partition, String topicId) throws IOException {
+        Log log = createWithoutDirSync(topic, partition, topicId);
+        LogFiles.fsyncDir(dataDir);
+        return log;
+    }
+
+    /**
+     * As {@link #create} for partitions {@code [from, to)}, with one fsync of the data directory for all of them.
+     * On failure the partitions created so far stay: the caller rolls back (they carry the new topic id).
+     */
+    public void createAll(String topic, int from, int to, String topicId) throws IOException {
+        try {
+            for (int p = from; p < to; p++) {
+                createWithoutDirSync(topic, p, topicId);
+            }
+        } finally {
+            LogFiles.fsyncDir(dataDir);
+        }
+    }
+
+    private Log createWithoutDirSync(String topic, int partition, String topicId) throws IOException {
         String name = topic + "-" + partition;
         synchronized (createLock) {
             if (closed) {
@@ -276,7 +296,6 @@ public final class LogManager implements Closeable {
                 }
                 throw e;
             }
-            LogFiles.fsyncDir(dataDir);
             return logs.get(name);
         }
     }

@@ -214,9 +214,7 @@ public final class TopicRegistry {
         LogConfig config = validateNew(name, partitions, configs);
         TopicInfo info = new TopicInfo(name, Uuid.randomUuid(), partitions, Map.copyOf(configs), config);
         try {
-            for (int p = 0; p < partitions; p++) {
-                logs.create(name, p, info.id().toString());
-            }
+            logs.createAll(name, 0, partitions, info.id().toString());
             write(info);
         } catch (IOException | RuntimeException e) {
             log.warn("Creating topic {} failed, deleting its logs again", name, e);
@@ -267,17 +265,16 @@ public final class TopicRegistry {
             return info;
         }
         TopicInfo grown = new TopicInfo(name, info.id(), newCount, info.configOverrides(), info.logConfig());
-        int created = info.partitions();
         try {
-            for (; created < newCount; created++) {
-                logs.create(name, created, info.id().toString());
-            }
+            logs.createAll(name, info.partitions(), newCount, info.id().toString());
             write(grown);
         } catch (IOException | RuntimeException e) {
             log.warn("Adding partitions to {} failed, deleting the new logs again", name, e);
-            for (int p = info.partitions(); p < created; p++) {
+            for (int p = info.partitions(); p < newCount; p++) {
                 try {
-                    logs.deleteStray(name + "-" + p);
+                    if (logs.log(name, p) != null) {
+                        logs.deleteStray(name + "-" + p);
+                    }
                 } catch (IOException | RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
