@@ -44,7 +44,7 @@ class TopicDeletionTest {
 
     private BrokerProcess start(Path dataDir, int port, int metricsPort) throws Exception {
         return BrokerProcess.start(dataDir, port, Map.of("num.network.threads", Integer.toString(NETWORK_THREADS),
-                "metrics.port", Integer.toString(metricsPort)));
+                "metrics.port", Integer.toString(metricsPort), "group.initial.rebalance.delay.ms", "0"));
     }
 
     @Test

@@ -687,12 +687,17 @@ public final class Log implements Closeable {
      * sending from them finishes. Waits for an in-flight append. The caller renames and later deletes the files.
      */
     public void closeForDeletion() {
+        closeForDeletion(fileDeleteDelayMs);
+    }
+
+    /** As {@link #closeForDeletion()} with another delay (0 for a log no reader has seen). */
+    public void closeForDeletion(long closeDelayMs) {
         lock.lock();
         try {
             if (!closed) {
                 closed = true;
                 for (LogSegment s : segments.values()) {
-                    DeferredCloser.closeLater(s.channel(), fileDeleteDelayMs);
+                    DeferredCloser.closeLater(s.channel(), closeDelayMs);
                 }
             }
         } finally {

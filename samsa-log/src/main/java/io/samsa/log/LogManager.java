@@ -324,6 +324,18 @@ public final class LogManager implements Closeable {
      * Leftover {@code -delete} directories are removed on the next start.
      */
     public void deleteTopic(String topic) throws IOException {
+        deleteTopic(topic, settings.fileDeleteDelayMs());
+    }
+
+    /**
+     * Deletes the logs of a topic whose creation failed: no reader ever saw them, so their files close at once
+     * (a creation that failed on "too many open files" must give its descriptors back now, not in a minute).
+     */
+    public void discardTopic(String topic) throws IOException {
+        deleteTopic(topic, 0);
+    }
+
+    private void deleteTopic(String topic, long delayMs) throws IOException {
         IOException failure = null;
         synchronized (createLock) {
             for (String name : new java.util.ArrayList<>(logs.keySet())) {
@@ -332,8 +344,8 @@ public final class LogManager implements Closeable {
                     continue;
                 }
                 try {
-                    Path renamed = moveAside(name, "delete");
-                    scheduleDirDeletion(renamed, settings.fileDeleteDelayMs());
+                    Path renamed = moveAside(name, "delete", delayMs);
+                    scheduleDirDeletion(renamed, delayMs);
                 } catch (IOException e) {
                     failure = e; // the directory stays; at the next start it is stray (no topic) and removed
                 }
@@ -348,34 +360,39 @@ public final class LogManager implements Closeable {
 
     /**
      * Takes a directory that belongs to no current topic out of service without deleting its data (Kafka renames
-     * stray logs to {@code -stray} and leaves them to the operator). Returns the new path.
+     * stray logs to {@code -stray} and leaves them to the operator). Returns the new path. The caller writes the
+     * checkpoints afterwards ({@link #checkpoint}), so that no later log of that name inherits its recovery point.
      */
     public Path quarantineStray(String dirName) throws IOException {
-        Path moved;
         synchronized (createLock) {
-            moved = moveAside(dirName, "stray");
+            Path moved = moveAside(dirName, "stray", 0);
             LogFiles.fsyncDir(dataDir);
+            return moved;
         }
-        checkpoint();
-        return moved;
     }
 
-    /** Removes a directory that belongs to no topic at all (a half-created or half-deleted topic), after the delay. */
+    /**
+     * Removes a directory that belongs to no topic (a creation or deletion cut short, found at start, or a
+     * partition whose creation is rolled back): no reader has it, so it goes without delay. The caller writes the
+     * checkpoints afterwards, as for {@link #quarantineStray}.
+     */
     public void deleteStray(String dirName) throws IOException {
         synchronized (createLock) {
-            scheduleDirDeletion(moveAside(dirName, "delete"), settings.fileDeleteDelayMs());
+            scheduleDirDeletion(moveAside(dirName, "delete", 0), 0);
             LogFiles.fsyncDir(dataDir);
         }
-        checkpoint();
     }
 
-    /** Under createLock: stops the log and renames its directory to {@code <name>.<uuid>-<suffix>}. */
-    private Path moveAside(String name, String suffix) throws IOException {
+    /**
+     * Under createLock: stops the log (its files close after {@code closeDelayMs}) and renames its directory to
+     * {@code <name>.<uuid>-<suffix>}.
+     */
+    private Path moveAside(String name, String suffix, long closeDelayMs) throws IOException {
         Log log = logs.get(name);
         if (log == null) {
             throw new IllegalStateException("No log " + name);
         }
-        log.closeForDeletion();
+        log.closeForDeletion(closeDelayMs);
         Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-" + suffix);
         // Renamed before it leaves the map: if the rename fails, the closed log keeps its name taken, so that no
         // create() can open the old data for a new topic.

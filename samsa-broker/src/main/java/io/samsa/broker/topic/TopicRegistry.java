@@ -138,6 +138,7 @@ public final class TopicRegistry {
             logs.create(missing.getValue().name(), Integer.parseInt(dir.substring(dir.lastIndexOf('-') + 1)),
                     missing.getValue().id().toString());
         }
+        logs.checkpoint(); // forgets the recovery points of the directories put aside
     }
 
     public Optional<TopicInfo> get(String name) {
@@ -219,7 +220,7 @@ public final class TopicRegistry {
         } catch (IOException | RuntimeException e) {
             log.warn("Creating topic {} failed, deleting its logs again", name, e);
             try {
-                logs.deleteTopic(name);
+                logs.discardTopic(name);
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -270,14 +271,15 @@ public final class TopicRegistry {
             write(grown);
         } catch (IOException | RuntimeException e) {
             log.warn("Adding partitions to {} failed, deleting the new logs again", name, e);
-            for (int p = info.partitions(); p < newCount; p++) {
-                try {
+            try {
+                for (int p = info.partitions(); p < newCount; p++) {
                     if (logs.log(name, p) != null) {
                         logs.deleteStray(name + "-" + p);
                     }
-                } catch (IOException | RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
                 }
+                logs.checkpoint();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
             }
             throw e;
         }
