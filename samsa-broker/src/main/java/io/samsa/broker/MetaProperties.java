@@ -2,12 +2,15 @@ package io.samsa.broker;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
 import org.apache.kafka.common.Uuid;
+
+import io.samsa.log.LogFiles;
 
 /**
  * The data directory's identity, in Kafka's {@code meta.properties} format: the cluster id (made once, on
@@ -34,11 +37,9 @@ record MetaProperties(String clusterId, int nodeId) {
         p.setProperty("version", "1");
         p.setProperty("cluster.id", meta.clusterId());
         p.setProperty("node.id", Integer.toString(nodeId));
-        Path tmp = dataDir.resolve("meta.properties.tmp");
-        try (Writer w = Files.newBufferedWriter(tmp)) {
-            p.store(w, "Samsa data directory identity");
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StringWriter w = new StringWriter();
+        p.store(w, "Samsa data directory identity");
+        LogFiles.writeAtomically(file, w.toString().getBytes(StandardCharsets.UTF_8));
         return meta;
     }
 }

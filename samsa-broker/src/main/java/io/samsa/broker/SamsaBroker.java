@@ -85,6 +85,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final LogManager logManager;
     private final TopicRegistry topics;
     private final GroupCoordinator groupCoordinator;
+    private final ProducerIdExpiration producerIdExpiration;
     private final FetchWaiters fetchWaiters = new FetchWaiters();
     private final BrokerStats stats = new BrokerStats();
     private final RequestMetrics requestMetrics = new RequestMetrics();
@@ -112,14 +113,19 @@ public final class SamsaBroker implements AutoCloseable {
         try {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
-            topics = new TopicRegistry(metaDir, config.logDefaults());
+            topics = new TopicRegistry(metaDir, config.logDefaults(), config.maxPartitions(),
+                    config.minInsyncReplicas());
             logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
                     config.logManagerSettings());
             opened.push(logManager);
             topics.attach(logManager);
+            producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
+                    config.producerIdExpirationCheckIntervalMs());
+            opened.push(producerIdExpiration);
             ProducerIdManager producerIds = new ProducerIdManager(metaDir);
             groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
             opened.push(groupCoordinator);
+            removeOffsetsOfMissingTopics();
             opened.push(fetchWaiters);
 
             Dispatch dispatch = new Dispatch();
@@ -218,6 +224,7 @@ public final class SamsaBroker implements AutoCloseable {
         }
         socketServer.close();
         groupCoordinator.close();
+        producerIdExpiration.close();
         fetchWaiters.close();
         logManager.close();
         releaseLock();
@@ -225,6 +232,22 @@ public final class SamsaBroker implements AutoCloseable {
             deleteRecursively(config.dataDir());
         }
         log.info("Samsa broker {} stopped", config.nodeId());
+    }
+
+    /** Offsets of a topic whose deletion was cut short before its offsets were removed go now. */
+    private void removeOffsetsOfMissingTopics() {
+        try {
+            int removed = groupCoordinator.removeOffsetsOfMissingTopics(name -> topics.get(name).isPresent()).get();
+            if (removed > 0) {
+                log.info("Removed {} committed offsets of topics that no longer exist", removed);
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // Not fatal: a re-created topic of the same name would still be guarded by the next start.
+            log.error("Could not remove the committed offsets of deleted topics", e);
+        }
     }
 
     private List<ApiRegistration> registrations(ProducerIdManager producerIds, Dispatch dispatch) {
@@ -239,7 +262,7 @@ public final class SamsaBroker implements AutoCloseable {
         r.add(reg(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(() -> dispatch.target.registrations())));
         r.add(reg(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
                 config.defaultReplicationFactor())));
-        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics)));
+        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics, groupCoordinator)));
         r.add(reg(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds)));
         r.add(reg(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(topics, config)));
         r.add(reg(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(topics)));

@@ -36,6 +36,11 @@ final class DeferredCloser {
         EXECUTOR.schedule(() -> closeQuietly(c), delayMs, TimeUnit.MILLISECONDS);
     }
 
+    /** As {@link #closeLater}, but always on this thread, never on the caller's (a delay of 0 runs it soon). */
+    static void closeOnThisThread(Closeable c, long delayMs) {
+        EXECUTOR.schedule(() -> closeQuietly(c), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+    }
+
     private static void closeQuietly(Closeable c) {
         try {
             c.close();

@@ -463,13 +463,42 @@ public final class Log implements Closeable {
     public void delete() throws IOException {
         lock.lock();
         try {
+            closeForDeletion();
+            LogFiles.deleteRecursively(dir);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops the log for a topic deletion without flushing anything: later appends fail (KAFKA_STORAGE_ERROR,
+     * retriable), and the segment channels close only after {@code file.delete.delay.ms}, so a fetch that is
+     * sending from them finishes. Waits for an in-flight append. The caller renames and later deletes the files.
+     */
+    public void closeForDeletion() {
+        closeForDeletion(fileDeleteDelayMs);
+    }
+
+    /** As {@link #closeForDeletion()} with another delay (0 for a log no reader has seen). */
+    public void closeForDeletion(long closeDelayMs) {
+        lock.lock();
+        try {
             if (!closed) {
                 closed = true;
                 for (LogSegment s : segments.values()) {
-                    s.deleteFiles(fileDeleteDelayMs); // unmaps the indexes now, closes the channel later
+                    s.releaseForDeletion(closeDelayMs); // unmaps the indexes now, closes the channel later
                 }
             }
-            LogFiles.deleteRecursively(dir);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes producer ids idle for {@code expirationMs} or longer (see ProducerStateManager#removeExpired). */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpired(clock.millis(), expirationMs);
         } finally {
             lock.unlock();
         }

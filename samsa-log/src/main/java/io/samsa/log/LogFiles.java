@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Kafka's file naming and the small file-system helpers the log needs. */
-final class LogFiles {
+/**
+ * Kafka's file naming and the small file-system helpers the log needs. {@link #writeAtomically} and
+ * {@link #fsyncDir} are public: they are THE way any Samsa module replaces a small file durably (meta.properties,
+ * topic files, the producer-id block, checkpoints, snapshots) — no module keeps its own copy.
+ */
+public final class LogFiles {
 
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
@@ -36,7 +40,7 @@ final class LogFiles {
     }
 
     /** fsyncs a directory so that a rename or a new file in it is durable (no-op where unsupported). */
-    static void fsyncDir(Path dir) {
+    public static void fsyncDir(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {
@@ -45,7 +49,7 @@ final class LogFiles {
     }
 
     /** Writes {@code content} to {@code target} atomically: temp file, fsync, rename, fsync of the directory. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -58,6 +62,13 @@ final class LogFiles {
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         fsyncDir(target.getParent());
+    }
+
+    /** Deletes a file if it exists and makes the unlink durable (fsync of its directory). */
+    public static void deleteDurably(Path file) throws IOException {
+        if (Files.deleteIfExists(file)) {
+            fsyncDir(file.getParent());
+        }
     }
 
     /** Deletes a directory tree, ignoring files that vanish meanwhile. */

@@ -48,6 +48,8 @@ public final class LogManager implements Closeable {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
+    /** Directory name → the topic id in its partition.metadata (absent for directories written before ids). */
+    private final Map<String, String> topicIds = new ConcurrentHashMap<>();
     private final OffsetCheckpointFile recoveryPoints;
     private final OffsetCheckpointFile logStartOffsets;
     private final ScheduledExecutorService scheduler;
@@ -86,10 +88,13 @@ public final class LogManager implements Closeable {
         return m;
     }
 
-    /** Parses "topic-partition" (splitting on the last '-'); null when the name is not one. */
+    /**
+     * Parses "topic-partition" (splitting on the last '-'); null when the name is not one. Topic names may start
+     * with '.' ({@code .hidden-0}); {@code -delete} and {@code -stray} directories end in letters, so never parse.
+     */
     static String[] parseDirName(String name) {
         int dash = name.lastIndexOf('-');
-        if (dash <= 0 || dash == name.length() - 1 || name.startsWith(".")) {
+        if (dash <= 0 || dash == name.length() - 1) {
             return null;
         }
         String partition = name.substring(dash + 1);
@@ -131,6 +136,10 @@ public final class LogManager implements Closeable {
                 Long startOffset = lso.get(name);
                 if (startOffset != null) {
                     log.maybeIncrementLogStartOffset(startOffset);
+                }
+                String topicId = PartitionMetadataFile.read(p);
+                if (topicId != null) {
+                    topicIds.put(name, topicId);
                 }
                 logs.put(name, log);
             }
@@ -198,6 +207,15 @@ public final class LogManager implements Closeable {
         return deleted;
     }
 
+    /** Removes idle producer ids from every log (Kafka's producer.id.expiration.ms); returns how many. */
+    public int removeExpiredProducers(long expirationMs) {
+        int removed = 0;
+        for (Log log : logs.values()) {
+            removed += log.removeExpiredProducers(expirationMs);
+        }
+        return removed;
+    }
+
     /** Rolls by segment.ms and flushes by flush.ms in every log. */
     public void runRollAndFlush() {
         forEachLog("roll/flush", Log::maybeRollAndFlush);
@@ -226,47 +244,178 @@ public final class LogManager implements Closeable {
 
     public Log log(String topic, int partition) { return logs.get(topic + "-" + partition); }
 
+    /** The existing log, or a new one without a topic id (tests and tools; the broker uses {@link #create}). */
     public Log getOrCreate(String topic, int partition) throws IOException {
-        String name = topic + "-" + partition;
-        Log existing = logs.get(name);
-        if (existing != null) {
-            return existing;
+        Log existing = logs.get(topic + "-" + partition);
+        return existing != null ? existing : create(topic, partition, null);
+    }
+
+    /**
+     * Creates the partition's directory, tied to {@code topicId} by its partition.metadata (when not null), and
+     * opens its log. Fails if a log of that name is open: a directory is never silently adopted by another topic.
+     * A failure leaves no directory behind.
+     */
+    public Log create(String topic, int partition, String topicId) throws IOException {
+        Log log = createWithoutDirSync(topic, partition, topicId);
+        LogFiles.fsyncDir(dataDir);
+        return log;
+    }
+
+    /**
+     * As {@link #create} for partitions {@code [from, to)}, with one fsync of the data directory for all of them.
+     * On failure the partitions created so far stay: the caller rolls back (they carry the new topic id).
+     */
+    public void createAll(String topic, int from, int to, String topicId) throws IOException {
+        try {
+            for (int p = from; p < to; p++) {
+                createWithoutDirSync(topic, p, topicId);
+            }
+        } finally {
+            LogFiles.fsyncDir(dataDir);
         }
+    }
+
+    private Log createWithoutDirSync(String topic, int partition, String topicId) throws IOException {
+        String name = topic + "-" + partition;
         synchronized (createLock) {
             if (closed) {
                 throw new IllegalStateException("LogManager for " + dataDir + " is closed");
             }
-            existing = logs.get(name);
+            Log existing = logs.get(name);
             if (existing != null) {
-                return existing;
+                throw new IllegalStateException("A log " + name + " exists already");
             }
-            Log log = Log.open(dataDir.resolve(name), configFor.apply(topic), clock, 0L, true);
-            log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
-            logs.put(name, log);
-            LogFiles.fsyncDir(dataDir);
-            return log;
+            Path dir = dataDir.resolve(name);
+            if (Files.exists(dir)) {
+                throw new IllegalStateException("A directory " + name + " exists already");
+            }
+            try {
+                Files.createDirectories(dir);
+                if (topicId != null) {
+                    PartitionMetadataFile.write(dir, topicId);
+                }
+                Log log = Log.open(dir, configFor.apply(topic), clock, 0L, true);
+                log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
+                if (topicId != null) {
+                    topicIds.put(name, topicId);
+                }
+                logs.put(name, log);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    LogFiles.deleteRecursively(dir);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            return logs.get(name);
         }
     }
 
-    /** Closes and removes every partition directory of the topic. */
+    /** The topic id a partition directory is tied to, or null when it has none (or there is no such log). */
+    public String topicId(String dirName) {
+        return topicIds.get(dirName);
+    }
+
+    /** Ties a directory written before topic ids to its topic (Kafka writes partition.metadata when missing). */
+    public void assignTopicId(String dirName, String topicId) throws IOException {
+        synchronized (createLock) {
+            Log log = logs.get(dirName);
+            if (log == null) {
+                throw new IllegalStateException("No log " + dirName);
+            }
+            PartitionMetadataFile.write(log.dir(), topicId);
+            topicIds.put(dirName, topicId);
+        }
+    }
+
+    /**
+     * Deletes every partition directory of the topic, as Kafka does: the log stops taking appends, its directory
+     * is renamed to {@code <name>.<uuid>-delete} at once (so a new topic of the same name starts clean), and is
+     * removed after {@code file.delete.delay.ms}; until then a fetch still sending from its files completes.
+     * Leftover {@code -delete} directories are removed on the next start.
+     */
     public void deleteTopic(String topic) throws IOException {
+        deleteTopic(topic, settings.fileDeleteDelayMs());
+    }
+
+    /**
+     * Deletes the logs of a topic whose creation failed: no reader ever saw them, so their files close at once
+     * (a creation that failed on "too many open files" must give its descriptors back now, not in a minute).
+     */
+    public void discardTopic(String topic) throws IOException {
+        deleteTopic(topic, 0);
+    }
+
+    private void deleteTopic(String topic, long delayMs) throws IOException {
+        IOException failure = null;
         synchronized (createLock) {
             for (String name : new java.util.ArrayList<>(logs.keySet())) {
                 String[] tp = parseDirName(name);
                 if (tp == null || !tp[0].equals(topic)) {
                     continue;
                 }
-                Log log = logs.remove(name);
-                log.close();
-                Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-delete");
-                Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                scheduleDirDeletion(renamed);
+                try {
+                    Path renamed = moveAside(name, "delete", delayMs);
+                    scheduleDirDeletion(renamed, delayMs);
+                } catch (IOException e) {
+                    failure = e; // the directory stays; at the next start it is stray (no topic) and removed
+                }
             }
             LogFiles.fsyncDir(dataDir);
         }
         checkpoint();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
+    /**
+     * Takes a directory that belongs to no current topic out of service without deleting its data (Kafka renames
+     * stray logs to {@code -stray} and leaves them to the operator). Returns the new path. The caller writes the
+     * checkpoints afterwards ({@link #checkpoint}), so that no later log of that name inherits its recovery point.
+     */
+    public Path quarantineStray(String dirName) throws IOException {
+        synchronized (createLock) {
+            Path moved = moveAside(dirName, "stray", 0);
+            LogFiles.fsyncDir(dataDir);
+            return moved;
+        }
+    }
+
+    /**
+     * Removes a directory that belongs to no topic (a creation or deletion cut short, found at start, or a
+     * partition whose creation is rolled back): no reader has it, so it goes without delay. The caller writes the
+     * checkpoints afterwards, as for {@link #quarantineStray}.
+     */
+    public void deleteStray(String dirName) throws IOException {
+        synchronized (createLock) {
+            scheduleDirDeletion(moveAside(dirName, "delete", 0), 0);
+            LogFiles.fsyncDir(dataDir);
+        }
+    }
+
+    /**
+     * Under createLock: stops the log (its files close after {@code closeDelayMs}) and renames its directory to
+     * {@code <name>.<uuid>-<suffix>}.
+     */
+    private Path moveAside(String name, String suffix, long closeDelayMs) throws IOException {
+        Log log = logs.get(name);
+        if (log == null) {
+            throw new IllegalStateException("No log " + name);
+        }
+        log.closeForDeletion(closeDelayMs);
+        Path renamed = dataDir.resolve(name + "." + UUID.randomUUID().toString().replace("-", "") + "-" + suffix);
+        // Renamed before it leaves the map: if the rename fails, the closed log keeps its name taken, so that no
+        // create() can open the old data for a new topic.
+        Files.move(log.dir(), renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        logs.remove(name);
+        topicIds.remove(name);
+        LOG.info("Renamed {} to {}", name, renamed.getFileName());
+        return renamed;
+    }
+
+    /** Removes a {@code -delete} directory found at start, on the background thread (close waits for it). */
     private void scheduleDirDeletion(Path dir) {
         Runnable delete = () -> {
             try {
@@ -280,6 +429,17 @@ public final class LogManager implements Closeable {
         } else {
             scheduler.execute(delete);
         }
+    }
+
+    /**
+     * Removes a directory renamed by a deletion after {@code delayMs}, on the deferred-close thread, which (unlike
+     * the background scheduler) is not waited for on close: a pending deletion is redone by the next start's sweep.
+     */
+    private void scheduleDirDeletion(Path dir, long delayMs) {
+        DeferredCloser.closeOnThisThread(() -> {
+            LogFiles.deleteRecursively(dir);
+            LOG.info("Deleted {}", dir.getFileName());
+        }, delayMs);
     }
 
     public Path dataDir() { return dataDir; }

@@ -420,6 +420,16 @@ final class LogSegment {
         DeferredCloser.closeLater(channel, closeDelayMs);
     }
 
+    /**
+     * Releases the segment of a deleted topic whose files the caller renames and deletes later: the index
+     * mappings are released at once, the channel only after {@code closeDelayMs} (an in-flight read finishes).
+     */
+    void releaseForDeletion(long closeDelayMs) {
+        offsetIndex.close();
+        timeIndex.close();
+        DeferredCloser.closeLater(channel, closeDelayMs);
+    }
+
     @Override
     public String toString() {
         return "LogSegment(base=" + baseOffset + ", size=" + size + ")";

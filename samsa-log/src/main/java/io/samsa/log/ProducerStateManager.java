@@ -151,6 +151,17 @@ final class ProducerStateManager {
         mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
     }
 
+    /**
+     * Forgets producers idle for at least {@code expirationMs} ({@code producer.id.expiration.ms}, KIP-854): idle
+     * means no batch whose max timestamp is newer, as Kafka measures it. Later snapshots no longer hold them; a
+     * producer that comes back is treated as new. Returns how many were removed.
+     */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> nowMs - e.lastTimestamp >= expirationMs);
+        return before - producers.size();
+    }
+
     /** Replays one batch header read back from the log (recovery). */
     void replay(ByteBuffer header) {
         long producerId = RecordBatchHeader.producerId(header, 0);

@@ -1,7 +1,8 @@
 /**
  * Durable storage for Samsa: one append-only, segmented log per topic-partition, laid out on disk as
  * Apache Kafka lays it out ({@code <topic>-<partition>/} holding {@code 00000000000000000000.log},
- * {@code .index}, {@code .timeindex} and producer-state {@code .snapshot} files). The log stores record
+ * {@code .index}, {@code .timeindex} and producer-state {@code .snapshot} files, and {@code partition.metadata}
+ * naming the topic ID the directory belongs to). The log stores record
  * batches (magic v2) byte-for-byte as validated and offset-assigned (every record of a client's batch is
  * checked first, as Kafka's LogValidator does; compressed ones through a bounded decompressing stream),
  * finds batches by offset through a sparse memory-mapped index and by timestamp through a time index, keeps per-producer sequence state

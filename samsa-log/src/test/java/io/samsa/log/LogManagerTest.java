@@ -3,6 +3,7 @@ package io.samsa.log;
 import static io.samsa.log.TestBatches.NOW;
 import static io.samsa.log.TestBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,5 +111,59 @@ class LogManagerTest {
         assertThat(LogManager.parseDirName("__samsa_meta")).isNull();
         assertThat(LogManager.parseDirName("x-0.abc-delete")).isNull();
         assertThat(LogManager.parseDirName("topic-")).isNull();
+        assertThat(LogManager.parseDirName(".hidden-0")).containsExactly(".hidden", "0");
+        assertThat(LogManager.parseDirName(".hidden-0.0123456789abcdef0123456789abcdef-stray")).isNull();
+    }
+
+    @Test
+    void aDeletedDotTopicIsGoneAndComesBackEmpty() throws IOException {
+        try (LogManager m = open()) {
+            m.create(".x", 0, "id-1").appendAsLeader(batch(10, NOW), 0);
+            m.deleteTopic(".x");
+            assertThat(m.logs()).isEmpty();
+            assertThat(tmp.resolve(".x-0")).doesNotExist();
+            assertThat(m.create(".x", 0, "id-2").logEndOffset()).isZero();
+        }
+        try (LogManager m = open()) {
+            assertThat(m.log(".x", 0).logEndOffset()).isZero();
+            assertThat(m.topicId(".x-0")).isEqualTo("id-2");
+        }
+    }
+
+    @Test
+    void directoriesAreTiedToTheirTopicIdAndNeverAdopted() throws IOException {
+        try (LogManager m = open()) {
+            m.create("t", 0, "id-1").appendAsLeader(batch(3, NOW), 0);
+            assertThatThrownBy(() -> m.create("t", 0, "id-2")).isInstanceOf(IllegalStateException.class);
+            assertThat(m.log("t", 0).logEndOffset()).isEqualTo(3);
+        }
+        assertThat(Files.readString(tmp.resolve("t-0").resolve("partition.metadata")))
+                .isEqualTo("version: 0\ntopic_id: id-1\n");
+        try (LogManager m = open()) {
+            assertThat(m.topicId("t-0")).isEqualTo("id-1");
+            Path stray = m.quarantineStray("t-0");
+            assertThat(stray.getFileName().toString()).startsWith("t-0.").endsWith("-stray");
+            assertThat(m.logs()).isEmpty();
+        }
+        try (LogManager m = open()) {
+            assertThat(m.logs()).as("a -stray directory is not loaded").isEmpty();
+        }
+    }
+
+    /** A fetch that read from a log just before its topic was deleted can still send its bytes. */
+    @Test
+    void deletionRenamesAtOnceAndClosesFilesOnlyAfterTheDelay() throws IOException {
+        try (LogManager m = LogManager.open(tmp, topic -> LogConfig.DEFAULTS, clock,
+                new LogManager.Settings(300_000L, 1_000L, 60_000L, 60_000L))) {
+            m.create("d", 0, "id").appendAsLeader(batch(5, NOW), 0);
+            ReadResult inFlight = m.log("d", 0).read(0, 1 << 20, true);
+            m.deleteTopic("d");
+            assertThat(tmp.resolve("d-0")).doesNotExist();
+            try (var dirs = Files.list(tmp)) {
+                assertThat(dirs.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("d-0.")
+                        && n.endsWith("-delete"));
+            }
+            assertThat(TestBatches.bytes(inFlight)).isNotEmpty();
+        }
     }
 }

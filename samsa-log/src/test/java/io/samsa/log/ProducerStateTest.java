@@ -166,4 +166,27 @@ class ProducerStateTest {
                     .isEqualTo(ProducerStateManager.SNAPSHOTS_TO_KEEP);
         }
     }
+
+    /** producer.id.expiration.ms (Kafka default 1 day): an idle producer id is forgotten, also in the snapshot. */
+    @Test
+    void idleProducersExpire() throws IOException {
+        long day = 86_400_000L;
+        log.appendAsLeader(idempotent(1, (short) 0, 0, 1, NOW), 0);
+        log.appendAsLeader(idempotent(2, (short) 0, 0, 1, NOW + 3_600_000L), 0);
+        clock.advance(day - 1);
+        assertThat(log.removeExpiredProducers(day)).isZero();
+        assertThat(log.producerCount()).isEqualTo(2);
+
+        clock.advance(1);
+        assertThat(log.removeExpiredProducers(day)).isEqualTo(1);
+        assertThat(log.producerCount()).isEqualTo(1);
+        // Producer 1 is unknown now: any sequence is taken as a new producer's start, none is a duplicate.
+        assertThat(log.appendAsLeader(idempotent(1, (short) 0, 0, 1, NOW), 0).duplicate()).isFalse();
+        clock.advance(day);
+        assertThat(log.removeExpiredProducers(day)).isEqualTo(2);
+
+        log.close();
+        log = Log.open(tmp.resolve("t-0"), LogConfig.DEFAULTS, clock, log.logEndOffset(), true);
+        assertThat(log.producerCount()).as("producers in the snapshot written on close").isZero();
+    }
 }

@@ -42,6 +42,10 @@ public final class BrokerConfig {
     private final long connectionsMaxIdleMs;
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
+    private final int maxPartitions;
+    private final int minInsyncReplicas;
+    private final long producerIdExpirationMs;
+    private final long producerIdExpirationCheckIntervalMs;
     private final LogConfig logDefaults;
     private final LogManager.Settings logManagerSettings;
     private final GroupCoordinatorConfig groupCoordinator;
@@ -69,6 +73,13 @@ public final class BrokerConfig {
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
         retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
         metricsPort = r.intValue("metrics.port", -1, -1, 65535);
+        // Samsa's own bound (Kafka has none per broker): every partition keeps at least one open file and two
+        // index mmaps, so 20,000 partitions already take 40,000 of Linux's default 65,530 vm.max_map_count.
+        maxPartitions = r.intValue("max.partitions", 20_000, 1, Integer.MAX_VALUE);
+        minInsyncReplicas = r.intValue("min.insync.replicas", 1, 1, Integer.MAX_VALUE);
+        producerIdExpirationMs = r.longValue("producer.id.expiration.ms", 86_400_000L, 1, Long.MAX_VALUE);
+        producerIdExpirationCheckIntervalMs = r.longValue("producer.id.expiration.check.interval.ms", 600_000L, 1,
+                Long.MAX_VALUE);
 
         long hour = 3600_000L;
         long rollMs = r.longValue("log.roll.ms", r.intValue("log.roll.hours", 168, 1, Integer.MAX_VALUE) * hour,
@@ -121,7 +132,7 @@ public final class BrokerConfig {
                 "inter.broker.listener.name", "listener.security.protocol.map", "num.io.threads",
                 "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
                 "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-                "transaction.state.log.min.isr", "min.insync.replicas",
+                "transaction.state.log.min.isr",
                 "controller.quorum.bootstrap.servers", "log.cleaner.enable", "delete.topic.enable")) {
             r.accept(ignored);
         }
@@ -199,6 +210,18 @@ public final class BrokerConfig {
 
     /** group.* and offsets.* settings of the group coordinator. */
     public GroupCoordinatorConfig groupCoordinator() { return groupCoordinator; }
+
+    /** Partitions this broker holds at most, over all topics ({@code max.partitions}, Samsa's own key). */
+    public int maxPartitions() { return maxPartitions; }
+
+    /** Broker default of the topic config {@code min.insync.replicas}. */
+    public int minInsyncReplicas() { return minInsyncReplicas; }
+
+    /** {@code producer.id.expiration.ms}: idle producer ids are forgotten after this long (Kafka: 1 day). */
+    public long producerIdExpirationMs() { return producerIdExpirationMs; }
+
+    /** {@code producer.id.expiration.check.interval.ms} (Kafka: 10 minutes). */
+    public long producerIdExpirationCheckIntervalMs() { return producerIdExpirationCheckIntervalMs; }
 
     /** Port of the Prometheus endpoint on the listener's host; -1 (default) turns it off, 0 picks one. */
     public int metricsPort() { return metricsPort; }

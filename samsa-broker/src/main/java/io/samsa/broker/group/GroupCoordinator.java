@@ -11,12 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
@@ -187,6 +189,25 @@ public final class GroupCoordinator implements Closeable {
             }
             return out;
         });
+    }
+
+    /**
+     * Removes the committed offsets of deleted topics from every group, as Kafka's coordinator does when
+     * partitions are deleted: tombstones go through the group log first, so the removal survives a restart, and
+     * a group reading a re-created topic of the same name starts from {@code auto.offset.reset}. An Empty group
+     * left without offsets is deleted. Completes with the number of offsets removed once they are written.
+     */
+    public CompletableFuture<Integer> onTopicsDeleted(Collection<String> topics) {
+        Set<String> deleted = Set.copyOf(topics);
+        return call(() -> removeOffsetsOfTopics(deleted::contains));
+    }
+
+    /**
+     * At start: removes offsets of topics that do not exist (a deletion cut short between the topic and its
+     * offsets; commits are only accepted for existing topics, so no other offsets can name a missing topic).
+     */
+    public CompletableFuture<Integer> removeOffsetsOfMissingTopics(Predicate<String> topicExists) {
+        return call(() -> removeOffsetsOfTopics(topicExists.negate()));
     }
 
     /** Runs one offset-retention pass now (normally every offsets.retention.check.interval.ms). */
@@ -888,6 +909,29 @@ public final class GroupCoordinator implements Closeable {
         }
         maybeCompact();
         return expiredCount;
+    }
+
+    private int removeOffsetsOfTopics(Predicate<String> deleted) {
+        int removed = 0;
+        for (ClassicGroup group : new ArrayList<>(groups.values())) {
+            List<GroupMetadataRecord.Offset> tombstones = new ArrayList<>();
+            for (TopicPartition tp : group.offsets.keySet()) {
+                if (deleted.test(tp.topic())) {
+                    tombstones.add(new GroupMetadataRecord.Offset(group.groupId, tp, null));
+                }
+            }
+            if (tombstones.isEmpty()) {
+                continue;
+            }
+            store.append(tombstones);
+            tombstones.forEach(t -> group.offsets.remove(t.partition()));
+            removed += tombstones.size();
+            log.info("Removed {} offsets of deleted topics from group {}", tombstones.size(), group.groupId);
+            if (group.is(GroupState.EMPTY) && group.offsets.isEmpty() && group.pendingMembers.isEmpty()) {
+                deleteGroup(group);
+            }
+        }
+        return removed;
     }
 
     private void deleteGroup(ClassicGroup group) {

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
@@ -52,9 +53,14 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         Map<String, Integer> seen = new HashMap<>();
         request.topics().forEach(t -> seen.merge(t.name(), 1, Integer::sum));
+        long requested = partitionsRequested(request);
         for (CreatableTopic topic : request.topics()) {
             CreatableTopicResult result = new CreatableTopicResult().setName(topic.name());
             try {
+                if (requested > TopicRegistry.MAX_PARTITIONS_PER_REQUEST) {
+                    // Kafka's controller refuses the whole request before allocating anything.
+                    throw new PolicyViolationException("Excessively large number of partitions per request.");
+                }
                 if (seen.get(topic.name()) > 1) {
                     throw new InvalidRequestException("Create topics request from client contains a duplicate topic: "
                             + topic.name());
@@ -72,6 +78,21 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             response.topics().add(result);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** Upper bound of the partitions a request adds, counted as Kafka's controller counts them. */
+    private long partitionsRequested(CreateTopicsRequestData request) {
+        long total = 0;
+        for (CreatableTopic t : request.topics()) {
+            if (!t.assignments().isEmpty()) {
+                total += t.assignments().size();
+            } else if (t.numPartitions() == -1) {
+                total += defaultPartitions;
+            } else if (t.numPartitions() > 0) {
+                total += t.numPartitions();
+            }
+        }
+        return total;
     }
 
     private void create(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result, short version)

@@ -1,5 +1,6 @@
 package io.samsa.broker.handler;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +65,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             return;
         }
         Map<String, String> overrides = topic.get().configOverrides();
-        add(result, resource.configurationKeys(), topic.get().logConfig().toTopicConfigs(),
+        Map<String, String> values = new LinkedHashMap<>(topic.get().logConfig().toTopicConfigs());
+        values.put("min.insync.replicas", Integer.toString(topics.minInsyncReplicas(topic.get())));
+        add(result, resource.configurationKeys(), values,
                 name -> overrides.containsKey(name) ? SOURCE_TOPIC_OVERRIDE : SOURCE_DEFAULT);
     }
 

@@ -31,13 +31,16 @@ import io.samsa.protocol.WireCodec;
 /**
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are the
  * log's) and answers per partition with the base offset or Kafka's error code. On a single node an
- * append is acknowledged by the only replica, so acks=1 and acks=all answer alike; acks=0 gets no
- * response, and a failure then closes the connection so that the client notices.
+ * append is acknowledged by the only replica, so acks=1 and acks=all answer alike — unless the topic's
+ * {@code min.insync.replicas} exceeds that one replica: then acks=all is refused with NOT_ENOUGH_REPLICAS, as
+ * Kafka refuses it. acks=0 gets no response, and a failure then closes the connection so that the client notices.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int ATTRIBUTES_OFFSET = 21;
+    /** A single node is the only replica of every partition. */
+    private static final int IN_SYNC_REPLICAS = 1;
 
     private final TopicRegistry topics;
     private final FetchWaiters fetchWaiters;
@@ -67,6 +70,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topic.isEmpty()) {
                     pr.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                } else if (acks == -1 && topics.minInsyncReplicas(topic.get()) > IN_SYNC_REPLICAS) {
+                    // As Kafka's leader with an ISR smaller than min.insync.replicas: refuse before appending.
+                    pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code()).setErrorMessage("The size of the current ISR "
+                            + IN_SYNC_REPLICAS + " is insufficient to satisfy the min.isr requirement of "
+                            + topics.minInsyncReplicas(topic.get()) + " for partition " + topic.get().name() + "-"
+                            + partitionData.index());
                 } else {
                     append(topic.get(), partitionData, pr);
                 }

@@ -1,12 +1,11 @@
 package io.samsa.broker.handler;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+
+import io.samsa.log.LogFiles;
 
 /**
  * Hands out producer ids that are never reused, even across crashes: ids come from blocks, and the end
@@ -29,12 +28,8 @@ public final class ProducerIdManager {
     public synchronized long next() throws IOException {
         if (next >= blockEnd) {
             long end = next + BLOCK_SIZE;
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, Long.toString(end), StandardCharsets.US_ASCII);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // tmp + fsync + rename + directory fsync: a lost rename would hand out this block's ids again.
+            LogFiles.writeAtomically(file, Long.toString(end).getBytes(StandardCharsets.US_ASCII));
             blockEnd = end;
         }
         return next++;
