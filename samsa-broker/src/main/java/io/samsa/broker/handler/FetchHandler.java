@@ -31,6 +31,7 @@ import io.samsa.protocol.WireCodec;
  * first batch found is always returned whole, KIP-74), and sends them straight from the
  * segment files. With less than {@code minBytes} available it waits up to {@code maxWaitMs} for appends.
  * No fetch sessions are created (session id 0), so every fetch is a full fetch (KIP-227 allows this).
+ * The first read runs on a request handler thread; the re-reads of a waiting fetch on the fetch-waiter thread.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final TopicRegistry topics;

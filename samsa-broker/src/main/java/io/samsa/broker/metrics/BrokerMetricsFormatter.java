@@ -10,7 +10,7 @@ import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;
 
-/** Renders the broker's counters and gauges as Prometheus text. */
+/** Renders the broker's counters and gauges as Prometheus text; called on the metrics endpoint's thread. */
 public final class BrokerMetricsFormatter {
     private final BrokerStats stats;
     private final RequestMetrics requests;

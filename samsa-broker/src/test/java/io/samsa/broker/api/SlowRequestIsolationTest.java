@@ -81,7 +81,15 @@ class SlowRequestIsolationTest {
                                 + " to tell, raise -Dsamsa.test.slowCreatePartitions", slowMs)
                         .isGreaterThanOrEqualTo(3);
             }
-            broker.health(1, metricsPort).assertHealthy("a slow CreateTopics beside another connection", 0);
+            BrokerHealth health = broker.health(1, metricsPort);
+            double dequeued = health.metric("samsa_broker_request_queue_dequeued_total");
+            double queuedSeconds = health.metric("samsa_broker_request_queue_seconds_total");
+            System.out.printf("request queue: %.0f requests taken by handler threads, mean wait %.1f us, "
+                            + "handler threads busy %.2f s in all, %.0f waiting now%n", dequeued,
+                    queuedSeconds / dequeued * 1e6, health.metric("samsa_broker_request_handler_busy_seconds_total"),
+                    health.metric("samsa_broker_request_queue_size"));
+            assertThat(dequeued).as("requests that went through the request queue").isGreaterThan(3);
+            health.assertHealthy("a slow CreateTopics beside another connection", 0);
         }
     }
 
