@@ -74,7 +74,8 @@ import io.samsa.log.LogManager;
  * }
  * }</pre>
  * {@link #startEmbedded()} binds an ephemeral loopback port and a temporary data directory that is removed
- * on close; {@link #start(BrokerConfig)} runs with a full configuration.
+ * on close; {@link #start(BrokerConfig)} runs with a full configuration. Start and {@link #close()} run on the
+ * caller's thread; the broker's own threads are described in {@link io.samsa.broker the package documentation}.
  */
 public final class SamsaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SamsaBroker.class);
