@@ -28,6 +28,7 @@ import io.samsa.broker.api.ApiDispatcher;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiRegistration;
 import io.samsa.broker.api.ApiVersionsHandler;
+import io.samsa.broker.api.RequestHandlerPool;
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.Listener;
@@ -73,7 +74,8 @@ import io.samsa.log.LogManager;
  * }
  * }</pre>
  * {@link #startEmbedded()} binds an ephemeral loopback port and a temporary data directory that is removed
- * on close; {@link #start(BrokerConfig)} runs with a full configuration.
+ * on close; {@link #start(BrokerConfig)} runs with a full configuration. Start and {@link #close()} run on the
+ * caller's thread; the broker's own threads are described in {@link io.samsa.broker the package documentation}.
  */
 public final class SamsaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SamsaBroker.class);
@@ -89,6 +91,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final FetchWaiters fetchWaiters = new FetchWaiters();
     private final BrokerStats stats = new BrokerStats();
     private final RequestMetrics requestMetrics = new RequestMetrics();
+    private final RequestHandlerPool requestHandlers;
     private final SocketServer socketServer;
     private final BrokerIdentity identity;
     private final PrometheusEndpoint metricsEndpoint;
@@ -129,9 +132,12 @@ public final class SamsaBroker implements AutoCloseable {
             opened.push(fetchWaiters);
 
             Dispatch dispatch = new Dispatch();
+            requestHandlers = new RequestHandlerPool(dispatch, config.numIoThreads(), config.queuedMaxRequests(),
+                    requestMetrics);
+            opened.push(requestHandlers);
             Listener l = config.listener();
             socketServer = new SocketServer(l.host(), l.port(), config.numNetworkThreads(),
-                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), dispatch);
+                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), requestHandlers);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
@@ -223,6 +229,7 @@ public final class SamsaBroker implements AutoCloseable {
             metricsEndpoint.close();
         }
         socketServer.close();
+        requestHandlers.close();
         groupCoordinator.close();
         producerIdExpiration.close();
         fetchWaiters.close();
@@ -255,7 +262,7 @@ public final class SamsaBroker implements AutoCloseable {
         // Produce is advertised from v0 although v3 is the oldest that parses (KAFKA-18659: librdkafka only
         // enables gzip/snappy/lz4 when v0 is in range); older requests are refused by the parser.
         r.add(reg(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(topics, fetchWaiters, stats)));
-        r.add(reg(ApiKeys.FETCH, 4, 18, new FetchHandler(topics, fetchWaiters, stats)));
+        r.add(reg(ApiKeys.FETCH, 4, 18, new FetchHandler(topics, fetchWaiters, stats, config.fetchMaxBytes())));
         r.add(reg(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(topics)));
         r.add(reg(ApiKeys.METADATA, 0, 13, new MetadataHandler(identity, topics, config.autoCreateTopics(),
                 config.numPartitions())));

@@ -3,5 +3,46 @@
  * generated message classes at the network edge, and answers each API through its own handler class,
  * backed by the topic registry and the partition logs of {@code samsa-log}. It also holds the broker's
  * configuration ({@code server.properties} with Kafka's key names) and the embeddable {@code SamsaBroker}.
+ *
+ * <h2>Threading model</h2>
+ * Kafka's model: network threads only move bytes; request handler threads do the work. Who owns what, and
+ * what may block where:
+ * <ul>
+ *   <li><b>Acceptor</b> ({@code samsa-acceptor}, {@code network.SocketServer}): accepts sockets and hands them
+ *       round-robin to the processors. Blocks only in {@code accept}.</li>
+ *   <li><b>Network processors</b> ({@code samsa-network-N}, {@code num.network.threads}, {@code network.Processor}):
+ *       each owns a selector and its connections ({@code network.Connection} state is touched by its processor
+ *       only). It reads a whole request frame, passes it to the {@link io.samsa.broker.api.RequestHandlerPool},
+ *       and writes the response when the request's stage completes (through its completion queue). One request
+ *       per connection is in flight, so responses leave in request order. A processor never touches a log, a
+ *       file or a lock held across I/O; the one place it blocks is the request queue when it is full
+ *       ({@code queued.max.requests}), which is deliberate back-pressure, as in Kafka.</li>
+ *   <li><b>Request handlers</b> ({@code samsa-request-handler-N}, {@code num.io.threads},
+ *       {@link io.samsa.broker.api.RequestHandlerPool}): take requests in arrival order and run decode →
+ *       {@link io.samsa.broker.api.ApiHandler} → encode ({@link io.samsa.broker.api.ApiDispatcher}). This is
+ *       where blocking work happens: produce appends (under the partition's {@code Log} lock) and their fsyncs
+ *       ({@code flush.messages}), topic creation and deletion (under the {@code TopicRegistry} monitor, creating
+ *       or renaming files), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
+ *       for another thread's future: it returns a stage and lets that thread complete it.</li>
+ *   <li><b>Fetch waiter</b> ({@code samsa-fetch-waiters}, {@code handler.FetchWaiters}): long-poll fetches that
+ *       wait for data. An append only enqueues a wake-up; the re-read, the expiry read and the response
+ *       encoding happen on this thread.</li>
+ *   <li><b>Group coordinator</b> ({@code samsa-group-coordinator}, {@code group.GroupCoordinator}): owns all
+ *       group state without locks; every group API is a task on this thread, which also runs session and
+ *       rebalance timers, offset-retention cleanup and appends to the group metadata log. JoinGroup and SyncGroup
+ *       responses complete (and are encoded) here when the rebalance completes.</li>
+ *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
+ *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
+ *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>
+ *   <li><b>Deferred closer</b> ({@code samsa-log-deferred-close}, {@code io.samsa.log.DeferredCloser}): closes
+ *       the files of deleted segments after {@code file.delete.delay.ms}, so a fetch's {@code transferTo} that
+ *       started before the deletion still completes.</li>
+ *   <li><b>Metrics</b> ({@code samsa-metrics-http}, {@code metrics.PrometheusEndpoint}): renders counters and
+ *       gauges on each scrape; reads only lock-free state.</li>
+ * </ul>
+ * Start-up and shutdown run on the caller's thread ({@link io.samsa.broker.SamsaBroker}). Shutdown order:
+ * metrics endpoint, socket server (acceptor and processors joined), request handlers (each finishes the request
+ * it is running; queued ones fail), group coordinator, fetch waiter, log manager — so no append is running when
+ * the logs close.
  */
 package io.samsa.broker;

@@ -26,6 +26,9 @@ import io.samsa.protocol.WireCodec;
  * Frame → handler → frame. A frame whose header cannot be read, or whose body does not parse, closes the
  * connection (as Kafka does: there is no safe way to answer it). A known API at a version Samsa does not
  * implement gets UNSUPPORTED_VERSION; an ApiVersions request of any version always gets an answer.
+ *
+ * <p>Called on a request handler thread ({@link RequestHandlerPool}); the response is encoded on the thread that
+ * completes the handler's stage (the same handler thread, or the fetch-waiter or group coordinator thread).
  */
 public final class ApiDispatcher implements FrameHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);

@@ -8,6 +8,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * Handles one Kafka API. Gets the decoded request body and answers with the response body, or with
  * {@code null} for no response at all. Exceptions thrown (or failed stages) become Kafka's whole-request
  * error response for that API.
+ *
+ * <p>Every handler is called on a request handler thread ({@link RequestHandlerPool}), possibly on several at
+ * once for different connections, so it must be thread-safe. It may block on disk I/O and on log or registry
+ * locks, but must not wait for another thread's future: it returns a stage that thread completes (the fetch
+ * waiter, the group coordinator).
  */
 @FunctionalInterface
 public interface ApiHandler<Q extends ApiMessage> {

@@ -1,6 +1,8 @@
 /**
- * Request dispatch: decodes each frame with samsa-protocol's {@code WireCodec}, routes it by API key to its
- * handler if the version is one Samsa implements, and encodes the handler's response. The table of
- * handlers and their version ranges here is exactly what ApiVersions advertises.
+ * Request dispatch: the request handler threads ({@link io.samsa.broker.api.RequestHandlerPool},
+ * {@code num.io.threads} behind {@code queued.max.requests}) take each frame from the network threads, decode it
+ * with samsa-protocol's {@code WireCodec}, route it by API key to its handler if the version is one Samsa
+ * implements, and encode the handler's response. The table of handlers and their version ranges here is exactly
+ * what ApiVersions advertises. The threading model of the whole broker is in {@link io.samsa.broker}.
  */
 package io.samsa.broker.api;

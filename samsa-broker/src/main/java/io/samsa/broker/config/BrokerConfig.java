@@ -39,6 +39,9 @@ public final class BrokerConfig {
     private final boolean autoCreateTopics;
     private final int socketRequestMaxBytes;
     private final int numNetworkThreads;
+    private final int numIoThreads;
+    private final int queuedMaxRequests;
+    private final int fetchMaxBytes;
     private final long connectionsMaxIdleMs;
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
@@ -70,6 +73,9 @@ public final class BrokerConfig {
         autoCreateTopics = r.bool("auto.create.topics.enable", true);
         socketRequestMaxBytes = r.intValue("socket.request.max.bytes", 104857600, 1, Integer.MAX_VALUE);
         numNetworkThreads = r.intValue("num.network.threads", 3, 1, 256);
+        numIoThreads = r.intValue("num.io.threads", 8, 1, 1024);
+        queuedMaxRequests = r.intValue("queued.max.requests", 500, 1, Integer.MAX_VALUE);
+        fetchMaxBytes = r.intValue("fetch.max.bytes", 55 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
         retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
         metricsPort = r.intValue("metrics.port", -1, -1, 65535);
@@ -129,7 +135,7 @@ public final class BrokerConfig {
                 g.newMemberJoinTimeoutMs(), g.compactionMinRecords());
         // Known Kafka keys we accept but that have no effect on a single Samsa node.
         for (String ignored : List.of("process.roles", "controller.quorum.voters", "controller.listener.names",
-                "inter.broker.listener.name", "listener.security.protocol.map", "num.io.threads",
+                "inter.broker.listener.name", "listener.security.protocol.map",
                 "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
                 "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
                 "transaction.state.log.min.isr",
@@ -200,6 +206,15 @@ public final class BrokerConfig {
     public int numNetworkThreads() { return numNetworkThreads; }
 
     public long connectionsMaxIdleMs() { return connectionsMaxIdleMs; }
+
+    /** Request handler threads (Kafka's {@code num.io.threads}, default 8). */
+    public int numIoThreads() { return numIoThreads; }
+
+    /** Requests read but not yet taken by a handler thread before the network threads block (default 500). */
+    public int queuedMaxRequests() { return queuedMaxRequests; }
+
+    /** The broker's cap on one fetch response's record bytes (default 55 MiB), whatever the client asks. */
+    public int fetchMaxBytes() { return fetchMaxBytes; }
 
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 

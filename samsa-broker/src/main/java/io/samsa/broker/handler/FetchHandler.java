@@ -27,19 +27,24 @@ import io.samsa.protocol.WireCodec;
 
 /**
  * Fetch: reads whole batches from each requested partition's log, within the partition and response byte
- * limits (the first batch found is always returned whole, KIP-74), and sends them straight from the
+ * limits — the response limit is the smaller of the client's and the broker's {@code fetch.max.bytes} — (the
+ * first batch found is always returned whole, KIP-74), and sends them straight from the
  * segment files. With less than {@code minBytes} available it waits up to {@code maxWaitMs} for appends.
  * No fetch sessions are created (session id 0), so every fetch is a full fetch (KIP-227 allows this).
+ * The first read runs on a request handler thread; the re-reads of a waiting fetch on the fetch-waiter thread.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final TopicRegistry topics;
     private final FetchWaiters waiters;
     private final BrokerStats stats;
+    private final int brokerMaxBytes;
 
-    public FetchHandler(TopicRegistry topics, FetchWaiters waiters, BrokerStats stats) {
+    /** @param brokerMaxBytes the broker's {@code fetch.max.bytes}: caps every response, whatever the client asks */
+    public FetchHandler(TopicRegistry topics, FetchWaiters waiters, BrokerStats stats, int brokerMaxBytes) {
         this.topics = topics;
         this.waiters = waiters;
         this.stats = stats;
+        this.brokerMaxBytes = brokerMaxBytes;
     }
 
     @Override
@@ -83,6 +88,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
 
     private Read read(FetchRequestData request, boolean byId) {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
+        long maxBytes = Math.min(request.maxBytes(), brokerMaxBytes);
         long total = 0;
         boolean errors = false;
         for (FetchTopic wanted : request.topics()) {
@@ -98,7 +104,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     out.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     int budget = (int) Math.max(0, Math.min(wantedPartition.partitionMaxBytes(),
-                            (long) request.maxBytes() - total));
+                            maxBytes - total));
                     total += readPartition(topic.get().name(), wantedPartition, budget, total == 0, out);
                 }
                 errors |= out.errorCode() != Errors.NONE.code();

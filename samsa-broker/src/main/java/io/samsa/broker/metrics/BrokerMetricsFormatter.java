@@ -10,7 +10,7 @@ import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;
 
-/** Renders the broker's counters and gauges as Prometheus text. */
+/** Renders the broker's counters and gauges as Prometheus text; called on the metrics endpoint's thread. */
 public final class BrokerMetricsFormatter {
     private final BrokerStats stats;
     private final RequestMetrics requests;
@@ -37,9 +37,17 @@ public final class BrokerMetricsFormatter {
         header(out, "samsa_broker_request_errors_total", "counter", "Requests that failed as a whole, by API.");
         forEachApi((api, c) -> sample(out, "samsa_broker_request_errors_total", "api", api, c.errors.sum()));
         header(out, "samsa_broker_request_seconds_total", "counter",
-                "Time from receiving a request to its response being ready, summed, by API.");
+                "Time from a handler thread taking a request to its response being ready, summed, by API.");
         forEachApi((api, c) -> sample(out, "samsa_broker_request_seconds_total", "api", api,
                 c.totalNanos.sum() / 1e9));
+        counter(out, "samsa_broker_request_queue_seconds_total", "Time requests waited in the request queue "
+                + "for a request handler thread (num.io.threads), summed.", requests.queueNanos() / 1e9);
+        counter(out, "samsa_broker_request_queue_dequeued_total", "Requests taken from the request queue by a "
+                + "request handler thread.", requests.dequeued());
+        gauge(out, "samsa_broker_request_queue_size", "Requests waiting for a request handler thread "
+                + "(at most queued.max.requests).", requests.queueSize());
+        counter(out, "samsa_broker_request_handler_busy_seconds_total", "Time request handler threads spent "
+                + "running requests, summed over threads.", requests.handlerBusyNanos() / 1e9);
 
         int partitions = 0;
         for (TopicInfo t : topics.all()) {

@@ -25,6 +25,21 @@ class BrokerConfigTest {
     }
 
     @Test
+    void requestHandlingDefaultsAndBoundsAreKafkas() {
+        BrokerConfig c = BrokerConfig.from(Map.of());
+        assertThat(c.numIoThreads()).isEqualTo(8);
+        assertThat(c.queuedMaxRequests()).isEqualTo(500);
+        assertThat(c.fetchMaxBytes()).isEqualTo(57671680);
+        assertThat(c.effectiveValues()).containsEntry("num.io.threads", "8");
+        for (String key : new String[] {"num.io.threads", "queued.max.requests"}) {
+            assertThatThrownBy(() -> BrokerConfig.from(Map.of(key, "0")))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(key);
+        }
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("fetch.max.bytes", "1023")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("fetch.max.bytes");
+    }
+
+    @Test
     void kafkaKeyNamesAndPrecedence() {
         BrokerConfig c = BrokerConfig.from(Map.of(
                 "listeners", "PLAINTEXT://0.0.0.0:19092",

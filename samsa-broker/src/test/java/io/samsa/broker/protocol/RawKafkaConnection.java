@@ -12,20 +12,25 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import io.samsa.protocol.WireCodec;
 
 /** A blocking one-request-at-a-time Kafka connection for tests that speak the protocol directly. */
-final class RawKafkaConnection implements AutoCloseable {
+public final class RawKafkaConnection implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private int correlationId;
 
     RawKafkaConnection(String host, int port) throws IOException {
+        this(host, port, 10_000);
+    }
+
+    /** @param readTimeoutMs how long {@link #send} waits for a response before it throws */
+    public RawKafkaConnection(String host, int port, int readTimeoutMs) throws IOException {
         socket = new Socket(host, port);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(readTimeoutMs);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
-    ApiMessage send(ApiKeys key, short version, ApiMessage body) throws IOException {
+    public ApiMessage send(ApiKeys key, short version, ApiMessage body) throws IOException {
         int id = ++correlationId;
         ByteBuffer frame = WireCodec.encodeRequest(key, version, "raw-test", id, body);
         out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
