@@ -123,14 +123,13 @@ public final class SamsaBroker implements AutoCloseable {
 
             Dispatch dispatch = new Dispatch();
             Listener l = config.listener();
-            socketServer = new SocketServer(l.host(), l.port(), config.numNetworkThreads(),
-                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), dispatch);
+            socketServer = new SocketServer(config.network(), dispatch, fetchWaiters::connectionClosed);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
-                            stats, requestMetrics, topics, socketServer::connectionCount)::scrape);
+                            stats, requestMetrics, topics, socketServer)::scrape);
             socketServer.start();
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {

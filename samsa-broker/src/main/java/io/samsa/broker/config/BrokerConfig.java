@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
+import io.samsa.broker.network.NetworkConfig;
 import io.samsa.log.LogConfig;
 
 /**
@@ -41,6 +42,9 @@ public final class BrokerConfig {
     private final long connectionsMaxIdleMs;
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
+    private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final long queuedMaxRequestBytes;
     private final LogConfig logDefaults;
     private final GroupCoordinatorConfig groupCoordinator;
     private final Map<String, String> effective = new TreeMap<>();
@@ -67,6 +71,10 @@ public final class BrokerConfig {
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
         retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
         metricsPort = r.intValue("metrics.port", -1, -1, 65535);
+        maxConnections = r.intValue("max.connections", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        maxConnectionsPerIp = r.intValue("max.connections.per.ip", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        queuedMaxRequestBytes = r.longValue("queued.max.request.bytes", defaultQueuedMaxRequestBytes(), -1,
+                Long.MAX_VALUE);
 
         long hour = 3600_000L;
         long rollMs = r.longValue("log.roll.ms", r.intValue("log.roll.hours", 168, 1, Integer.MAX_VALUE) * hour,
@@ -165,6 +173,21 @@ public final class BrokerConfig {
     public int numNetworkThreads() { return numNetworkThreads; }
 
     public long connectionsMaxIdleMs() { return connectionsMaxIdleMs; }
+
+    /** The listener and its connection settings, for the network layer. */
+    public NetworkConfig network() {
+        return new NetworkConfig(listener.host(), listener.port(), numNetworkThreads, socketRequestMaxBytes,
+                connectionsMaxIdleMs, maxConnections, maxConnectionsPerIp, queuedMaxRequestBytes);
+    }
+
+    /**
+     * {@code queued.max.request.bytes} when not set: a quarter of the maximum heap. Kafka's default (-1) is
+     * unbounded, which lets a few sockets announcing 100 MiB frames exhaust the heap; a quarter leaves the rest
+     * for the log's buffers, the group coordinator and responses. -1 still means unbounded, as in Kafka.
+     */
+    private static long defaultQueuedMaxRequestBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
 
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 

@@ -1,0 +1,86 @@
+package io.samsa.broker.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.samsa.broker.testing.BrokerProcess;
+
+/** {@code max.connections.per.ip}: a connection over the limit is closed at once; closing one makes room again. */
+class ConnectionLimitTest {
+    private static final int NETWORK_THREADS = 2;
+    private static final int PER_IP = 5;
+
+    @TempDir
+    static Path dataDir;
+    static BrokerProcess broker;
+    static int metricsPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        metricsPort = BrokerProcess.freePort();
+        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
+                "num.network.threads", Integer.toString(NETWORK_THREADS),
+                "metrics.port", Integer.toString(metricsPort),
+                "max.connections.per.ip", Integer.toString(PER_IP)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void connectionsOverThePerIpLimitAreClosed() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_IP; i++) {
+                held.add(answeredConnection(i));
+            }
+            try (Socket over = new Socket("127.0.0.1", broker.port())) {
+                assertThat(answers(over, 99)).as("connection number " + (PER_IP + 1) + " from one address").isFalse();
+            }
+            held.remove(0).close();
+            // The broker notices the close on its next select; the next connection then fits.
+            broker.health(NETWORK_THREADS, metricsPort).connectionsBackTo(PER_IP - 1, "closing one connection");
+            held.add(answeredConnection(100));
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        broker.health(NETWORK_THREADS, metricsPort).assertHealthy("max.connections.per.ip=" + PER_IP, 0);
+    }
+
+    private static Socket answeredConnection(int correlationId) throws IOException {
+        Socket s = new Socket("127.0.0.1", broker.port());
+        assertThat(answers(s, correlationId)).as("connection " + correlationId + " under the limit").isTrue();
+        return s;
+    }
+
+    /** True if ApiVersions gets its answer, false if the broker closed the connection instead. */
+    private static boolean answers(Socket s, int correlationId) throws IOException {
+        s.setSoTimeout(30_000);
+        try {
+            s.getOutputStream().write(BrokerProbe.apiVersionsV0(correlationId));
+            return BrokerProbe.readResponse(new DataInputStream(s.getInputStream())) == correlationId;
+        } catch (EOFException | SocketException closed) {
+            return false;
+        }
+    }
+}

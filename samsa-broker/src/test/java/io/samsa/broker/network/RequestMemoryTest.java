@@ -1,0 +1,91 @@
+package io.samsa.broker.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.samsa.broker.testing.BrokerProcess;
+
+/**
+ * Sockets that announce huge frames (100 MiB, the default socket.request.max.bytes) and never send them, against
+ * a broker with a 256 MiB heap. Before the bounded request pool, each 4-byte header allocated its whole frame and
+ * three of them killed every network thread with OutOfMemoryError. Now the broker must keep answering everyone
+ * while the sockets are open, with all its network threads alive.
+ */
+class RequestMemoryTest {
+    private static final int NETWORK_THREADS = 3;
+    private static final int SOCKETS = Integer.getInteger("samsa.test.hugeHeaderSockets", 30);
+    private static final byte[] HUNDRED_MIB_HEADER = {0x06, 0x40, 0x00, 0x00};
+
+    @TempDir
+    static Path dataDir;
+    static BrokerProcess broker;
+    static int metricsPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        metricsPort = BrokerProcess.freePort();
+        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
+                "num.network.threads", Integer.toString(NETWORK_THREADS),
+                "metrics.port", Integer.toString(metricsPort)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void hugeSizeHeadersAloneDoNotExhaustTheHeap() throws Exception {
+        hold(new byte[0], "huge size headers alone");
+    }
+
+    @Test
+    void hugeSizeHeadersWithSomeBodyBytesDoNotExhaustTheHeap() throws Exception {
+        // 64 KiB of body each: past any small first buffer, so the full frame is asked for.
+        hold(new byte[64 * 1024], "huge size headers followed by 64 KiB of body");
+    }
+
+    private void hold(byte[] bodyStart, String what) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < SOCKETS; i++) {
+                Socket s = new Socket("127.0.0.1", broker.port());
+                OutputStream out = s.getOutputStream();
+                out.write(HUNDRED_MIB_HEADER);
+                out.write(bodyStart);
+                out.flush();
+                sockets.add(s);
+            }
+            String when = SOCKETS + " sockets holding " + what;
+            broker.health(NETWORK_THREADS, metricsPort).assertHealthy(when, SOCKETS);
+            assertNetworkThreadsAlive(when);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+        broker.health(NETWORK_THREADS, metricsPort).assertHealthy("closing the " + what + " sockets", 0);
+        assertNetworkThreadsAlive("closing the " + what + " sockets");
+        assertThat(broker.output()).doesNotContain("OutOfMemoryError");
+    }
+
+    private static void assertNetworkThreadsAlive(String when) throws Exception {
+        List<String> names = BrokerProbe.threadNames(broker.pid());
+        for (int i = 0; i < NETWORK_THREADS; i++) {
+            assertThat(names).as("threads of the broker after " + when).contains("samsa-network-" + i);
+        }
+    }
+}
