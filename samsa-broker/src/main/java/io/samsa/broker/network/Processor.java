@@ -102,6 +102,11 @@ final class Processor implements Runnable {
         selector.wakeup();
     }
 
+    /** Makes the thread end as if by an unexpected failure (its selector breaks); for tests of the replacement. */
+    void breakSelectorForTest() throws IOException {
+        selector.close();
+    }
+
     @Override
     public void run() {
         try {

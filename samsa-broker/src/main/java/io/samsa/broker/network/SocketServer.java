@@ -109,6 +109,11 @@ public final class SocketServer implements Closeable, NetworkMetrics {
         return pool.reserved();
     }
 
+    /** Breaks network thread {@code index} so that it ends unexpectedly; for tests of the replacement. */
+    void breakNetworkThreadForTest(int index) throws IOException {
+        processors.get(index).breakSelectorForTest();
+    }
+
     private Processor newProcessor(int index) throws IOException {
         return new Processor(index, handler, config, pool, quotas, ids, this::replace);
     }
@@ -125,7 +130,6 @@ public final class SocketServer implements Closeable, NetworkMetrics {
         if (closed) {
             return;
         }
-        restarts.incrementAndGet();
         log.error("Network thread {} ended unexpectedly; its connections were closed; starting a replacement",
                 dead.id);
         try {
@@ -136,6 +140,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
             log.error("Could not replace network thread {}; its share of new connections goes to the others",
                     dead.id, e);
         }
+        restarts.incrementAndGet();
         unregistered.forEach(n -> {
             if (!acceptor.handOver(n)) {
                 quotas.release(n.address());
