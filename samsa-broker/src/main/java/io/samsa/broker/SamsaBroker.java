@@ -202,7 +202,7 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     public int connectionCount() {
-        return socketServer.connectionCount();
+        return socketServer.connections();
     }
 
     @Override

@@ -85,9 +85,19 @@ public final class FetchWaiters implements Closeable {
         }
     }
 
-    /** Waiters not yet answered (for tests and metrics). */
+    /** Waiters not yet answered. */
     public int size() {
         return byConnection.size();
+    }
+
+    /** Partitions some waiter watches; a partition nobody waits on is not kept. */
+    int watchedPartitions() {
+        return byPartition.size();
+    }
+
+    /** Timeouts in the timer queue; a finished waiter's timeout is not kept. */
+    int pendingTimeouts() {
+        return executor.getQueue().size();
     }
 
     @Override

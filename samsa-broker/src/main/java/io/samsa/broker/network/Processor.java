@@ -110,13 +110,18 @@ final class Processor implements Runnable {
     @Override
     public void run() {
         try {
+            int failedInARow = 0;
             while (running && selector.isOpen()) {
                 try {
                     pollOnce();
+                    failedInARow = 0;
                 } catch (ClosedSelectorException e) {
                     throw e;
                 } catch (Throwable t) {
                     log.error("Network thread {}: unexpected error outside any connection; continuing", id, t);
+                    if (++failedInARow > 1) {
+                        pauseAfterRepeatedFailure();
+                    }
                 }
             }
         } finally {
@@ -137,6 +142,15 @@ final class Processor implements Runnable {
             } else {
                 unregistered.forEach(this::reject);
             }
+        }
+    }
+
+    /** A failure that repeats every pass (say, out of file descriptors) must not spin a core and flood the log. */
+    private static void pauseAfterRepeatedFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -192,8 +206,8 @@ final class Processor implements Runnable {
                         System.currentTimeMillis());
                 c.key = socket.register(selector, SelectionKey.OP_READ, c);
                 connections.put(connectionId, c);
-            } catch (IOException | RuntimeException e) {
-                log.debug("Could not register a new connection", e);
+            } catch (Throwable t) {
+                log.warn("Could not register a new connection: {}", t.toString());
                 reject(n);
             }
         }

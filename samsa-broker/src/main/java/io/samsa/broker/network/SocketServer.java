@@ -41,6 +41,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
             throws IOException {
         this.config = config;
         this.handler = handler;
+        preloadClasses();
         this.quotas = new ConnectionQuotas(config.maxConnections(), config.maxConnectionsPerIp());
         this.pool = new RequestMemoryPool(config.queuedMaxRequestBytes());
         AtomicLong nextId = new AtomicLong();
@@ -89,11 +90,6 @@ public final class SocketServer implements Closeable, NetworkMetrics {
         return serverChannel.socket().getLocalPort();
     }
 
-    /** Open client connections. */
-    public int connectionCount() {
-        return quotas.count();
-    }
-
     @Override
     public int connections() {
         return quotas.count();
@@ -107,6 +103,24 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     @Override
     public long queuedRequestBytes() {
         return pool.reserved();
+    }
+
+    /**
+     * Loads the classes a network thread needs now: loaded lazily, the first connection after file descriptors
+     * run out would fail to load them, and a failed class resolution is never retried by the JVM, which would
+     * leave the thread unable to register any connection again.
+     */
+    private static void preloadClasses() {
+        for (Class<?> c : new Class<?>[] {Connection.class, Connection.State.class,
+                Connection.EndOfStreamException.class, Connection.InvalidFrameException.class, FrameReader.class,
+                SocketTransferableChannel.class, FrameHandler.ClientAddress.class, Processor.NewConnection.class,
+                Acceptor.class, ConnectionQuotas.class, RequestMemoryPool.class}) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Breaks network thread {@code index} so that it ends unexpectedly; for tests of the replacement. */

@@ -8,13 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
+import io.samsa.broker.testing.BrokerProcess;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -23,6 +26,29 @@ import io.samsa.protocol.WireCodec;
  */
 final class BrokerProbe {
     private BrokerProbe() {
+    }
+
+    /** A broker child process and the metrics port it serves. */
+    record Started(BrokerProcess broker, int metricsPort) {
+    }
+
+    /**
+     * Starts a broker with {@code metrics.port} set, on ports that were free a moment ago; tries again with fresh
+     * ports if another process took one in between (the machine is shared).
+     */
+    static Started startBroker(Path dataDir, Map<String, String> extra) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            int metricsPort = BrokerProcess.freePort();
+            Map<String, String> props = new HashMap<>(extra);
+            props.put("metrics.port", Integer.toString(metricsPort));
+            try {
+                return new Started(BrokerProcess.start(dataDir, BrokerProcess.freePort(), props), metricsPort);
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Names of the process's threads, as the kernel knows them (truncated to 15 characters). */

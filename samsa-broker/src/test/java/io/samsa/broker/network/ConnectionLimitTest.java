@@ -31,11 +31,11 @@ class ConnectionLimitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        metricsPort = BrokerProcess.freePort();
-        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
+        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
                 "num.network.threads", Integer.toString(NETWORK_THREADS),
-                "metrics.port", Integer.toString(metricsPort),
                 "max.connections.per.ip", Integer.toString(PER_IP)));
+        broker = started.broker();
+        metricsPort = started.metricsPort();
     }
 
     @AfterAll

@@ -54,12 +54,12 @@ class ConnectionReapingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        metricsPort = BrokerProcess.freePort();
-        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
+        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
                 "num.network.threads", Integer.toString(NETWORK_THREADS),
-                "metrics.port", Integer.toString(metricsPort),
                 "connections.max.idle.ms", Long.toString(IDLE_MS),
                 "auto.create.topics.enable", "false"));
+        broker = started.broker();
+        metricsPort = started.metricsPort();
         health = broker.health(NETWORK_THREADS, metricsPort);
         try (Admin admin = Clients.admin(broker.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -39,9 +39,10 @@ class PipelinedFloodTest {
 
     @BeforeAll
     static void start() throws Exception {
-        metricsPort = BrokerProcess.freePort();
-        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
-                "num.network.threads", "1", "metrics.port", Integer.toString(metricsPort)));
+        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+                "num.network.threads", "1"));
+        broker = started.broker();
+        metricsPort = started.metricsPort();
     }
 
     @AfterAll

@@ -34,10 +34,10 @@ class RequestMemoryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        metricsPort = BrokerProcess.freePort();
-        broker = BrokerProcess.start(dataDir, BrokerProcess.freePort(), Map.of(
-                "num.network.threads", Integer.toString(NETWORK_THREADS),
-                "metrics.port", Integer.toString(metricsPort)));
+        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+                "num.network.threads", Integer.toString(NETWORK_THREADS)));
+        broker = started.broker();
+        metricsPort = started.metricsPort();
     }
 
     @AfterAll
@@ -82,10 +82,13 @@ class RequestMemoryTest {
         assertThat(broker.output()).doesNotContain("OutOfMemoryError");
     }
 
+    /** The original threads, not replacements: each is there by name and none was restarted. */
     private static void assertNetworkThreadsAlive(String when) throws Exception {
         List<String> names = BrokerProbe.threadNames(broker.pid());
         for (int i = 0; i < NETWORK_THREADS; i++) {
             assertThat(names).as("threads of the broker after " + when).contains("samsa-network-" + i);
         }
+        assertThat(broker.health(NETWORK_THREADS, metricsPort).metric("samsa_broker_network_thread_restarts_total"))
+                .as("network threads replaced after " + when).isZero();
     }
 }
