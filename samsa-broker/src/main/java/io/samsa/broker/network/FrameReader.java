@@ -10,7 +10,8 @@ import java.nio.channels.SocketChannel;
  * <p>The 4-byte size alone allocates nothing large: the first {@link #UNPOOLED_BYTES} of a frame go into a
  * small buffer that every connection may have. Only once the peer has actually sent that much is the rest of a
  * larger frame reserved from the {@link RequestMemoryPool}, all at once (so frames that hold a reservation can
- * always complete, and partial frames cannot deadlock the pool). Small requests — ApiVersions, Metadata,
+ * always complete, and partial frames cannot deadlock the pool), and allocated when the next byte arrives (so a
+ * peer that left while it waited for memory is found by EOF, not by a huge allocation). Small requests — ApiVersions, Metadata,
  * heartbeats, commits — therefore never wait for the pool. The bytes reserved for a complete frame travel with
  * it ({@link #takeReservation()}) and are released when its request is done.
  *
@@ -26,9 +27,11 @@ final class FrameReader {
     private static final int READ_WINDOW = 256 * 1024;
 
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    private final ByteBuffer oneByte = ByteBuffer.allocate(1);
     private ByteBuffer payload;
     private int frameSize;
     private long reserved;
+    private boolean restReserved;
     private boolean waitingForMemory;
 
     /**
@@ -55,10 +58,11 @@ final class FrameReader {
                 if (payload.capacity() == frameSize) {
                     ByteBuffer frame = payload.flip();
                     payload = null;
+                    restReserved = false;
                     sizeBuffer.clear();
                     return frame;
                 }
-                if (!tryGrow(pool)) {
+                if (!tryReserveRest(pool) || !growOnMoreData(socket)) {
                     return null;
                 }
             }
@@ -70,6 +74,25 @@ final class FrameReader {
                 return null;
             }
         }
+    }
+
+    /**
+     * Allocates the whole frame only once another byte has arrived: a peer that went away (or stalls) while it
+     * waited for memory then costs a reservation but never a huge allocation.
+     */
+    private boolean growOnMoreData(SocketChannel socket) throws IOException {
+        oneByte.clear();
+        int n = socket.read(oneByte);
+        if (n < 0) {
+            throw new Connection.EndOfStreamException();
+        }
+        if (n == 0) {
+            return false;
+        }
+        ByteBuffer full = ByteBuffer.allocate(frameSize);
+        full.put(payload.flip()).put(oneByte.get(0));
+        payload = full;
+        return true;
     }
 
     /**
@@ -90,18 +113,19 @@ final class FrameReader {
         return waitingForMemory;
     }
 
-    /** Retries the reservation the frame is waiting for; true once it holds the memory. */
-    boolean tryGrow(RequestMemoryPool pool) {
+    /** Reserves the rest of the current frame (retried while it waits for memory); true once it holds it. */
+    boolean tryReserveRest(RequestMemoryPool pool) {
+        if (restReserved) {
+            return true;
+        }
         long rest = (long) frameSize - payload.capacity();
         if (!pool.tryReserve(rest)) {
             waitingForMemory = true;
             return false;
         }
         waitingForMemory = false;
+        restReserved = true;
         reserved += rest;
-        ByteBuffer full = ByteBuffer.allocate(frameSize);
-        full.put(payload.flip());
-        payload = full;
         return true;
     }
 
@@ -116,6 +140,7 @@ final class FrameReader {
     void release(RequestMemoryPool pool) {
         pool.release(reserved);
         reserved = 0;
+        restReserved = false;
         payload = null;
     }
 

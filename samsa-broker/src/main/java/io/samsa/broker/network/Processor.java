@@ -241,7 +241,7 @@ final class Processor implements Runnable {
         Iterator<Connection> waiting = waitingForMemory.iterator();
         while (waiting.hasNext()) {
             Connection c = waiting.next();
-            if (!c.reader.tryGrow(pool)) {
+            if (!c.reader.tryReserveRest(pool)) {
                 return; // first come, first served: later frames wait behind this one
             }
             waiting.remove();
