@@ -10,8 +10,8 @@ import java.nio.channels.SocketChannel;
  * <p>The 4-byte size alone allocates nothing large: the first {@link #UNPOOLED_BYTES} of a frame go into a
  * small buffer that every connection may have. Only once the peer has actually sent that much is the rest of a
  * larger frame reserved from the {@link RequestMemoryPool}, all at once (so frames that hold a reservation can
- * always complete, and partial frames cannot deadlock the pool), and allocated when the next byte arrives (so a
- * peer that left while it waited for memory is found by EOF, not by a huge allocation). Small requests — ApiVersions, Metadata,
+ * always complete, and partial frames cannot deadlock the pool), and allocated in steps as the bytes arrive (so a
+ * peer that sent a little and left costs little even after its reservation). Small requests — ApiVersions, Metadata,
  * heartbeats, commits — therefore never wait for the pool. The bytes reserved for a complete frame travel with
  * it ({@link #takeReservation()}) and are released when its request is done.
  *
@@ -27,7 +27,6 @@ final class FrameReader {
     private static final int READ_WINDOW = 256 * 1024;
 
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
-    private final ByteBuffer oneByte = ByteBuffer.allocate(1);
     private ByteBuffer payload;
     private int frameSize;
     private long reserved;
@@ -62,9 +61,10 @@ final class FrameReader {
                     sizeBuffer.clear();
                     return frame;
                 }
-                if (!tryReserveRest(pool) || !growOnMoreData(socket)) {
+                if (!tryReserveRest(pool)) {
                     return null;
                 }
+                grow();
             }
             int n = readWindow(socket, payload);
             if (n < 0) {
@@ -77,22 +77,13 @@ final class FrameReader {
     }
 
     /**
-     * Allocates the whole frame only once another byte has arrived: a peer that went away (or stalls) while it
-     * waited for memory then costs a reservation but never a huge allocation.
+     * Within the reservation, the buffer grows fourfold as bytes arrive rather than to the whole frame at once:
+     * a peer that sent a little and left (or stalls) costs a few times what it sent, not the size it announced.
      */
-    private boolean growOnMoreData(SocketChannel socket) throws IOException {
-        oneByte.clear();
-        int n = socket.read(oneByte);
-        if (n < 0) {
-            throw new Connection.EndOfStreamException();
-        }
-        if (n == 0) {
-            return false;
-        }
-        ByteBuffer full = ByteBuffer.allocate(frameSize);
-        full.put(payload.flip()).put(oneByte.get(0));
-        payload = full;
-        return true;
+    private void grow() {
+        ByteBuffer larger = ByteBuffer.allocate((int) Math.min(frameSize, 4L * payload.capacity()));
+        larger.put(payload.flip());
+        payload = larger;
     }
 
     /**

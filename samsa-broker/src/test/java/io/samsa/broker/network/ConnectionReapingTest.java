@@ -37,7 +37,8 @@ import io.samsa.broker.testing.Clients;
  */
 class ConnectionReapingTest {
     private static final int NETWORK_THREADS = 2;
-    private static final long IDLE_MS = 3000;
+    /** Longer than it takes to see a long-poll parked (a few jcmd runs), so idle reaping does not close it first. */
+    private static final long IDLE_MS = 8000;
     private static final String TOPIC = "long-poll";
     private static final String WAITER_CLASS = "io.samsa.broker.handler.FetchWaiters$Waiter";
     /** The timer entries of fetch waiters (the broker's only scheduled executor besides the log manager's). */
@@ -156,7 +157,7 @@ class ConnectionReapingTest {
         while (BrokerProbe.liveInstances(broker.pid(), WAITER_CLASS) <= waitersBefore) {
             assertThat(System.nanoTime()).as("the long-poll fetch was parked").isLessThan(deadline);
         }
-        assertThat(health.connections()).isEqualTo(1);
+        assertThat(health.connections()).as("the long-poll's connection is open before the client leaves").isEqualTo(1);
         if (reset) {
             s.setSoLinger(true, 0);
         }

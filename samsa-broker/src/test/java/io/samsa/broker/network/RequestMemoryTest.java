@@ -8,13 +8,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.broker.testing.BrokerProcess;
+import io.samsa.broker.testing.Clients;
 
 /**
  * Sockets that announce huge frames (100 MiB, the default socket.request.max.bytes) and never send them, against
@@ -56,6 +65,31 @@ class RequestMemoryTest {
     void hugeSizeHeadersWithSomeBodyBytesDoNotExhaustTheHeap() throws Exception {
         // 64 KiB of body each: past any small first buffer, so the full frame is asked for.
         hold(new byte[64 * 1024], "huge size headers followed by 64 KiB of body");
+    }
+
+    @Test
+    void largeRequestsStillGoThrough() throws Exception {
+        // ~900 KB records: each Produce frame grows past the unpooled first 16 KiB into a pool reservation.
+        String topic = "large-requests";
+        try (Admin admin = Clients.admin(broker.bootstrapServers())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        byte[] value = new byte[900_000];
+        new Random(1).nextBytes(value);
+        long offset;
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(),
+                Map.of("acks", "all", "linger.ms", 0))) {
+            for (int i = 0; i < 4; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, value));
+            }
+            offset = producer.send(new ProducerRecord<>(topic, 0, null, value)).get(60, TimeUnit.SECONDS).offset();
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = Clients.read(broker.bootstrapServers(),
+                new TopicPartition(topic, 0), offset, offset + 1);
+        assertThat(read).hasSize(1);
+        assertThat(read.get(0).value()).isEqualTo(value);
+        assertThat(broker.health(NETWORK_THREADS, metricsPort).metric("samsa_broker_queued_request_bytes"))
+                .as("pool bytes still reserved once the requests are done").isZero();
     }
 
     private void hold(byte[] bodyStart, String what) throws Exception {
