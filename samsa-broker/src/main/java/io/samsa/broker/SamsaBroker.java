@@ -136,14 +136,13 @@ public final class SamsaBroker implements AutoCloseable {
                     requestMetrics);
             opened.push(requestHandlers);
             Listener l = config.listener();
-            socketServer = new SocketServer(l.host(), l.port(), config.numNetworkThreads(),
-                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(), requestHandlers);
+            socketServer = new SocketServer(config.network(), requestHandlers, fetchWaiters::connectionClosed);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
-                            stats, requestMetrics, topics, socketServer::connectionCount)::scrape);
+                            stats, requestMetrics, topics, socketServer)::scrape);
             socketServer.start();
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
@@ -216,7 +215,7 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     public int connectionCount() {
-        return socketServer.connectionCount();
+        return socketServer.connections();
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
+import io.samsa.broker.network.NetworkConfig;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
 
@@ -49,6 +50,9 @@ public final class BrokerConfig {
     private final int minInsyncReplicas;
     private final long producerIdExpirationMs;
     private final long producerIdExpirationCheckIntervalMs;
+    private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final long queuedMaxRequestBytes;
     private final LogConfig logDefaults;
     private final LogManager.Settings logManagerSettings;
     private final GroupCoordinatorConfig groupCoordinator;
@@ -85,6 +89,10 @@ public final class BrokerConfig {
         minInsyncReplicas = r.intValue("min.insync.replicas", 1, 1, Integer.MAX_VALUE);
         producerIdExpirationMs = r.longValue("producer.id.expiration.ms", 86_400_000L, 1, Long.MAX_VALUE);
         producerIdExpirationCheckIntervalMs = r.longValue("producer.id.expiration.check.interval.ms", 600_000L, 1,
+                Long.MAX_VALUE);
+        maxConnections = r.intValue("max.connections", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        maxConnectionsPerIp = r.intValue("max.connections.per.ip", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+        queuedMaxRequestBytes = r.longValue("queued.max.request.bytes", defaultQueuedMaxRequestBytes(), -1,
                 Long.MAX_VALUE);
 
         long hour = 3600_000L;
@@ -215,6 +223,20 @@ public final class BrokerConfig {
 
     /** The broker's cap on one fetch response's record bytes (default 55 MiB), whatever the client asks. */
     public int fetchMaxBytes() { return fetchMaxBytes; }
+    /** The listener and its connection settings, for the network layer. */
+    public NetworkConfig network() {
+        return new NetworkConfig(listener.host(), listener.port(), numNetworkThreads, socketRequestMaxBytes,
+                connectionsMaxIdleMs, maxConnections, maxConnectionsPerIp, queuedMaxRequestBytes);
+    }
+
+    /**
+     * {@code queued.max.request.bytes} when not set: a quarter of the maximum heap. Kafka's default (-1) is
+     * unbounded, which lets a few sockets announcing 100 MiB frames exhaust the heap; a quarter leaves the rest
+     * for the log's buffers, the group coordinator and responses. -1 still means unbounded, as in Kafka.
+     */
+    private static long defaultQueuedMaxRequestBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
 
     public long retentionCheckIntervalMs() { return retentionCheckIntervalMs; }
 

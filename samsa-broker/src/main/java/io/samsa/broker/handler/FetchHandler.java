@@ -66,7 +66,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 keys.add(FetchWaiters.key(name, p.partition()));
             }
         }
-        return waiters.await(keys, request.maxWaitMs(),
+        return waiters.await(context.client().connectionId(), keys, request.maxWaitMs(),
                 () -> {
                     Read r = read(request, byId);
                     return r.bytes >= request.minBytes() || r.hasErrors ? r : null;

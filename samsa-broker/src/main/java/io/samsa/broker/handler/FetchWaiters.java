@@ -6,9 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -18,26 +17,46 @@ import java.util.function.Supplier;
  * an append to one of them makes it re-read on this class's thread, and it answers as soon as the read
  * has enough bytes, or with whatever there is when its max wait expires. Appenders only enqueue work,
  * so a produce never pays for the reads of the fetches it wakes.
+ *
+ * <p>A finished waiter leaves no trace: its timeout is removed from the timer queue at once (a cancelled
+ * timeout would otherwise pin the request and response until the original max wait, up to 24 days), a
+ * partition nobody waits on any more is dropped from the index, and a waiter whose client connection closed
+ * ({@link #connectionClosed}) is dropped without reading or answering.
  */
 public final class FetchWaiters implements Closeable {
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "samsa-fetch-waiters");
         t.setDaemon(true);
         return t;
     });
     private final Map<String, Set<Waiter<?>>> byPartition = new ConcurrentHashMap<>();
+    /** One request in flight per connection, so at most one waiter per connection. */
+    private final Map<Long, Waiter<?>> byConnection = new ConcurrentHashMap<>();
+
+    public FetchWaiters() {
+        executor.setRemoveOnCancelPolicy(true);
+    }
 
     /**
-     * @param enoughRead reads and returns the response if it now has enough bytes, else null
-     * @param finalRead  reads whatever there is, for when the wait expires
+     * @param connectionId the client connection the fetch came on, to drop the waiter if it closes
+     * @param enoughRead   reads and returns the response if it now has enough bytes, else null
+     * @param finalRead    reads whatever there is, for when the wait expires
      */
-    public <T> CompletableFuture<T> await(Collection<String> partitionKeys, long maxWaitMs,
+    public <T> CompletableFuture<T> await(long connectionId, Collection<String> partitionKeys, long maxWaitMs,
                                           Supplier<T> enoughRead, Supplier<T> finalRead) {
-        Waiter<T> waiter = new Waiter<>(partitionKeys, enoughRead, finalRead);
+        Waiter<T> waiter = new Waiter<>(connectionId, partitionKeys, enoughRead, finalRead);
+        byConnection.put(connectionId, waiter);
         for (String key : partitionKeys) {
-            byPartition.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+            byPartition.compute(key, (k, set) -> {
+                Set<Waiter<?>> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(waiter);
+                return s;
+            });
         }
         waiter.timeout = executor.schedule(waiter::expire, maxWaitMs, TimeUnit.MILLISECONDS);
+        if (waiter.done.get()) {
+            waiter.timeout.cancel(false); // an append answered it before its timeout existed
+        }
         // An append may have landed between the caller's first read and the registration above.
         executor.execute(waiter::tryComplete);
         return waiter.future;
@@ -58,12 +77,36 @@ public final class FetchWaiters implements Closeable {
         }
     }
 
+    /** The client connection went away: its waiter, if any, is dropped and never answers. */
+    public void connectionClosed(long connectionId) {
+        Waiter<?> w = byConnection.get(connectionId);
+        if (w != null) {
+            w.finish();
+        }
+    }
+
+    /** Waiters not yet answered. */
+    public int size() {
+        return byConnection.size();
+    }
+
+    /** Partitions some waiter watches; a partition nobody waits on is not kept. */
+    int watchedPartitions() {
+        return byPartition.size();
+    }
+
+    /** Timeouts in the timer queue; a finished waiter's timeout is not kept. */
+    int pendingTimeouts() {
+        return executor.getQueue().size();
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();
     }
 
     private final class Waiter<T> {
+        final long connectionId;
         final Collection<String> keys;
         final Supplier<T> enoughRead;
         final Supplier<T> finalRead;
@@ -71,7 +114,8 @@ public final class FetchWaiters implements Closeable {
         final AtomicBoolean done = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        Waiter(Collection<String> keys, Supplier<T> enoughRead, Supplier<T> finalRead) {
+        Waiter(long connectionId, Collection<String> keys, Supplier<T> enoughRead, Supplier<T> finalRead) {
+            this.connectionId = connectionId;
             this.keys = keys;
             this.enoughRead = enoughRead;
             this.finalRead = finalRead;
@@ -103,15 +147,17 @@ public final class FetchWaiters implements Closeable {
             }
         }
 
-        private boolean finish() {
+        /** Takes the waiter out of every index and the timer queue; true for the one caller that did it. */
+        boolean finish() {
             if (!done.compareAndSet(false, true)) {
                 return false;
             }
+            byConnection.remove(connectionId, this);
             for (String key : keys) {
-                Set<Waiter<?>> set = byPartition.get(key);
-                if (set != null) {
+                byPartition.computeIfPresent(key, (k, set) -> {
                     set.remove(this);
-                }
+                    return set.isEmpty() ? null : set;
+                });
             }
             ScheduledFuture<?> t = timeout;
             if (t != null) {

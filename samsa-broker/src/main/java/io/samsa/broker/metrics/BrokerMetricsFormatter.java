@@ -6,6 +6,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.broker.handler.BrokerStats;
+import io.samsa.broker.network.NetworkMetrics;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;
@@ -15,14 +16,14 @@ public final class BrokerMetricsFormatter {
     private final BrokerStats stats;
     private final RequestMetrics requests;
     private final TopicRegistry topics;
-    private final java.util.function.IntSupplier connections;
+    private final NetworkMetrics network;
 
     public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
-                                  java.util.function.IntSupplier connections) {
+                                  NetworkMetrics network) {
         this.stats = stats;
         this.requests = requests;
         this.topics = topics;
-        this.connections = connections;
+        this.network = network;
     }
 
     public String scrape() {
@@ -30,7 +31,11 @@ public final class BrokerMetricsFormatter {
         counter(out, "samsa_broker_bytes_in_total", "Record bytes appended by producers.", stats.bytesIn.sum());
         counter(out, "samsa_broker_messages_in_total", "Records appended by producers.", stats.messagesIn.sum());
         counter(out, "samsa_broker_bytes_out_total", "Record bytes sent to fetchers.", stats.bytesOut.sum());
-        gauge(out, "samsa_broker_connections", "Open client connections.", connections.getAsInt());
+        gauge(out, "samsa_broker_connections", "Open client connections.", network.connections());
+        counter(out, "samsa_broker_network_thread_restarts_total",
+                "Network threads that ended unexpectedly and were replaced.", network.networkThreadRestarts());
+        gauge(out, "samsa_broker_queued_request_bytes", "Bytes of request frames reserved from the "
+                + "queued.max.request.bytes pool.", network.queuedRequestBytes());
 
         header(out, "samsa_broker_requests_total", "counter", "Requests handled, by API.");
         forEachApi((api, c) -> sample(out, "samsa_broker_requests_total", "api", api, c.requests.sum()));

@@ -1,7 +1,7 @@
 package io.samsa.broker.network;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -9,7 +9,9 @@ import org.apache.kafka.common.network.Send;
 
 /**
  * One client connection and its life cycle:
- * READING (size, then payload) → PROCESSING (reads muted) → SENDING → READING, or CLOSED from any state.
+ * READING (size, then payload) → PROCESSING → SENDING → READING, or CLOSED from any state.
+ * While PROCESSING or SENDING only the next frame's 4-byte size is read, to notice a peer that closes; at most
+ * one request per connection is in flight, so responses leave in request order.
  * Only the owning processor thread touches it.
  */
 final class Connection {
@@ -17,55 +19,26 @@ final class Connection {
 
     final long id;
     final SocketChannel socket;
+    final InetAddress remoteAddress;
     final SocketTransferableChannel transfer;
     final FrameHandler.ClientAddress address;
+    final FrameReader reader = new FrameReader();
     SelectionKey key;
     State state = State.READING;
     long lastActiveMs;
+    /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
+    long requestReservation;
 
-    private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
-    private ByteBuffer payload;
     private Send sending;
 
-    Connection(long id, SocketChannel socket, FrameHandler.ClientAddress address, long nowMs) {
+    Connection(long id, SocketChannel socket, InetAddress remoteAddress, FrameHandler.ClientAddress address,
+               long nowMs) {
         this.id = id;
         this.socket = socket;
+        this.remoteAddress = remoteAddress;
         this.transfer = new SocketTransferableChannel(socket);
         this.address = address;
         this.lastActiveMs = nowMs;
-    }
-
-    /**
-     * Reads as much of the next frame as the socket has.
-     *
-     * @return the complete frame, or null if more bytes are needed
-     * @throws IOException on EOF, a socket error, or a size outside (0, maxBytes]
-     */
-    ByteBuffer readFrame(int maxBytes) throws IOException {
-        if (payload == null) {
-            if (socket.read(sizeBuffer) < 0) {
-                throw new EndOfStreamException();
-            }
-            if (sizeBuffer.hasRemaining()) {
-                return null;
-            }
-            int size = sizeBuffer.getInt(0);
-            if (size <= 0 || size > maxBytes) {
-                throw new InvalidFrameException("Invalid request size " + size + " (socket.request.max.bytes="
-                        + maxBytes + ") from " + address);
-            }
-            payload = ByteBuffer.allocate(size);
-        }
-        if (socket.read(payload) < 0) {
-            throw new EndOfStreamException();
-        }
-        if (payload.hasRemaining()) {
-            return null;
-        }
-        ByteBuffer frame = payload.flip();
-        payload = null;
-        sizeBuffer.clear();
-        return frame;
     }
 
     /** Starts (or continues) writing a response; true once it is all written. */
@@ -81,8 +54,20 @@ final class Connection {
         return false;
     }
 
+    /** The selector interest that goes with the current state. */
+    int interestOps() {
+        boolean watchForClose = !reader.sizeComplete();
+        return switch (state) {
+            case READING -> reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
+            case PROCESSING -> watchForClose ? SelectionKey.OP_READ : 0;
+            case SENDING -> SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
+            case CLOSED -> 0;
+        };
+    }
+
     void close() {
         state = State.CLOSED;
+        sending = null;
         if (key != null) {
             key.cancel();
         }

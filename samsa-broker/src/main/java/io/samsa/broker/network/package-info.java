@@ -1,8 +1,21 @@
 /**
- * The broker's non-blocking network layer (plain NIO, no framework): an acceptor thread and a few
- * processor threads, each with its own selector. A processor reads size-prefixed frames, hands each to a
- * {@link io.samsa.broker.network.FrameHandler}, and writes back the {@code Send} it completes with.
- * One request per connection is processed at a time, so responses leave in request order; an idle
- * connection costs a socket and a few small objects. Kafka-specific decoding happens above this layer.
+ * The broker's non-blocking network layer (plain NIO, no framework): an {@link io.samsa.broker.network.Acceptor}
+ * thread and a few {@link io.samsa.broker.network.Processor} threads ({@code samsa-network-N}), each with its own
+ * selector. A processor reads size-prefixed frames, hands each to a {@link io.samsa.broker.network.FrameHandler},
+ * and writes back the {@code Send} it completes with (on any thread).
+ *
+ * <p>What keeps one client from hurting the others:
+ * <ul>
+ *   <li>one request per connection in flight, and at most one read per connection per select pass, so responses
+ *       leave in request order and a pipelining client gets its turn like everyone else;</li>
+ *   <li>frames larger than 16 KiB are backed by a shared, bounded {@link io.samsa.broker.network.RequestMemoryPool}
+ *       ({@code queued.max.request.bytes}), reserved only once the peer has sent their first 16 KiB; without
+ *       memory the connection stops reading until some is released;</li>
+ *   <li>{@code max.connections} / {@code max.connections.per.ip}, checked at accept; accept failures back off;</li>
+ *   <li>{@code connections.max.idle.ms} in every state, and a closing peer is noticed even while its request is
+ *       being processed (the waiting request is then dropped);</li>
+ *   <li>an error closes only its connection; a processor thread that ends anyway is replaced and counted.</li>
+ * </ul>
+ * Kafka-specific decoding happens above this layer.
  */
 package io.samsa.broker.network;
