@@ -1,0 +1,98 @@
+package io.samsa.broker.fuzz;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import io.samsa.protocol.DecodedRequest;
+import io.samsa.protocol.WireCodec;
+
+/**
+ * Makes a worker's frames: valid requests ({@link RandomRequestBuilder}, encoded with
+ * {@link WireCodec#encodeRequest}), their mutations and random frames ({@link FrameMutator}), and screens each
+ * one the way the broker would read it, so that none deletes the known data ({@link KnownDataGuard}) or hits a
+ * known defect ({@link KnownDefects}). Used by one worker thread.
+ */
+final class FrameFactory {
+    private final Random random;
+    private final RandomRequestBuilder builder;
+    private final FrameMutator mutator;
+    private final KnownDataGuard guard;
+
+    FrameFactory(Random random, KnownDataGuard guard) {
+        this.random = random;
+        this.guard = guard;
+        this.builder = new RandomRequestBuilder(random, new FuzzValues(random, guard));
+        this.mutator = new FrameMutator(random);
+    }
+
+    /** A valid request; a built message that the screen rejects is rebuilt (then replaced by the default one). */
+    FuzzFrame valid(ApiKeys key, short version) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            ApiMessage body;
+            try {
+                body = builder.build(key, version);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (guard.threatens(key, body) || KnownDefects.hit(body) != null) {
+                continue;
+            }
+            return frame(key, version, body, "valid " + key + " v" + version);
+        }
+        return frame(key, version, key.messageType.newRequest(), "valid (all defaults) " + key + " v" + version);
+    }
+
+    FuzzFrame mutated(FuzzFrame valid) {
+        return mutator.mutate(valid);
+    }
+
+    FuzzFrame random(short[] apiKeys) {
+        return mutator.random(apiKeys);
+    }
+
+    /**
+     * Why this frame must not be sent, or null. Decoded as the broker decodes it (same kafka-clients parser);
+     * a frame that does not decode cannot act on anything.
+     */
+    String screen(FuzzFrame frame) {
+        if (!frame.sizeHeaderMatches()) {
+            return null;
+        }
+        ApiMessage body = decode(frame);
+        if (body == null) {
+            return null;
+        }
+        ApiKeys key = ApiKeys.forId(body.apiKey());
+        if (guard.threatens(key, body)) {
+            return "names known data in " + key;
+        }
+        return KnownDefects.hit(body);
+    }
+
+    /** The request body as the broker would decode it, or null if it does not decode. */
+    static ApiMessage decode(FuzzFrame frame) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(frame.bytes(), 4, frame.bytes().length - 4).slice();
+            RequestHeader header = WireCodec.parseHeader(b);
+            if (!WireCodec.canDecode(header)) {
+                return null;
+            }
+            DecodedRequest request = WireCodec.decodeBody(header, b);
+            return request.body();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private FuzzFrame frame(ApiKeys key, short version, ApiMessage body, String origin) {
+        String clientId = random.nextInt(20) == 0 ? null : "fuzz-" + random.nextInt(4);
+        ByteBuffer b = WireCodec.encodeRequest(key, version, clientId, random.nextInt(), body);
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new FuzzFrame(bytes, origin, true);
+    }
+}

@@ -1,0 +1,27 @@
+package io.samsa.broker.fuzz;
+
+import java.util.HexFormat;
+
+/**
+ * One frame as sent on the wire, size header included, and how it was made.
+ *
+ * @param bytes the bytes sent
+ * @param origin how it was made ("valid FETCH v12", "mutated: bit flips at 17, 40 of valid ..."), for the report
+ * @param sizeHeaderMatches whether the size header equals the byte count that follows it; when it does not, the
+ *     broker may legitimately wait for more bytes (or read the next frame's bytes as this one's)
+ */
+record FuzzFrame(byte[] bytes, String origin, boolean sizeHeaderMatches) {
+    /** The API key the frame's header names (the broker answers by it), or -1 if the frame is too short. */
+    short apiKey() {
+        return bytes.length >= 6 ? (short) (((bytes[4] & 0xff) << 8) | (bytes[5] & 0xff)) : -1;
+    }
+
+    String hex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return origin + " (" + bytes.length + " bytes): " + hex();
+    }
+}
