@@ -53,7 +53,7 @@ class FrameFuzzTest {
         String seedText = System.getProperty("samsa.fuzz.seed", Long.toString(DEFAULT_SEED));
         long seed = seedText.equals("random") ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seedText);
         seedText = Long.toString(seed);
-        int frames = Integer.getInteger("samsa.fuzz.frames", 6000);
+        int frames = Integer.getInteger("samsa.fuzz.frames", 5000);
         int workers = Integer.getInteger("samsa.fuzz.workers", 4);
         int livenessMs = Integer.getInteger("samsa.fuzz.livenessMs", 20_000);
         System.out.println("FrameFuzzTest: seed " + seedText + ", " + frames + " frames, " + workers + " workers");
@@ -76,6 +76,7 @@ class FrameFuzzTest {
             System.out.println("FrameFuzzTest: " + frames + " frames in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms (with setup)\n" + stats);
 
+            printErrors(broker.output());
             health.assertHealthy("fuzzing (seed " + seedText + ")", 0);
             known.assertIntact(broker.bootstrapServers(), "fuzzing (seed " + seedText + ")");
             assertNoFatalOutput(broker.output(), seedText);
@@ -107,10 +108,16 @@ class FrameFuzzTest {
         }
         ExecutorService threads = Executors.newFixedThreadPool(workers);
         try {
+            long t0 = System.nanoTime();
             runPhase(threads, pool, w -> pool.get(w).sendValid(keys, versions, mine(w, workers, keys.size()), validEach));
+            long t1 = System.nanoTime();
             assertThat(stats.total("valid")).as("valid frames sent").isGreaterThanOrEqualTo(keys.size());
             runPhase(threads, pool, w -> pool.get(w).sendMutated(mutatedEach));
+            long t2 = System.nanoTime();
             runPhase(threads, pool, w -> pool.get(w).sendRandom(keyIds, randomEach));
+            long t3 = System.nanoTime();
+            System.out.printf("FrameFuzzTest: phase times valid %d ms, mutated %d ms, random %d ms%n",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         } finally {
             threads.shutdownNow();
             for (FuzzWorker w : pool) {
@@ -174,6 +181,28 @@ class FrameFuzzTest {
                 throw (Exception) e.getCause();
             }
         }
+    }
+
+    /**
+     * Prints the broker's ERROR and WARN lines with the exception line after each, counted, so that handler
+     * failures (UNKNOWN_SERVER_ERROR answers) show up in the test output; the whole output goes to a file.
+     */
+    private static void printErrors(String output) throws java.io.IOException {
+        Path file = Path.of("target", "FrameFuzzTest-broker.log");
+        Files.writeString(file, output);
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        String[] lines = output.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(" ERROR ") || lines[i].contains(" WARN ")) {
+                String next = i + 1 < lines.length && !lines[i + 1].startsWith("[") ? " / " + lines[i + 1] : "";
+                String kind = (lines[i].replaceFirst("^\\[[^]]*\\] ", "") + next).replaceAll("\\d+", "N");
+                kinds.merge(kind.length() > 300 ? kind.substring(0, 300) : kind, 1, Integer::sum);
+            }
+        }
+        StringBuilder sb = new StringBuilder("FrameFuzzTest: broker ERROR/WARN lines by kind (all output in "
+                + file.toAbsolutePath() + ")\n");
+        kinds.forEach((k, v) -> sb.append("  ").append(v).append(" x ").append(k).append('\n'));
+        System.out.println(sb);
     }
 
     private static void assertNoFatalOutput(String output, String seedText) {

@@ -15,6 +15,10 @@ final class FuzzStats {
         counts.merge("skipped: " + why, 1, Integer::sum);
     }
 
+    synchronized void validClosed(String origin) {
+        counts.merge("valid closed by " + origin, 1, Integer::sum);
+    }
+
     synchronized void excused() {
         counts.merge("no answer, excused (size header or a wait the request asked for)", 1, Integer::sum);
     }

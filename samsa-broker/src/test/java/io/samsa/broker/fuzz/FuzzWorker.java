@@ -25,7 +25,7 @@ final class FuzzWorker {
      * that makes them huge is given a short bound and excused if the broker still answers everyone else.
      */
     private static final Set<ApiKeys> MAY_WAIT = EnumSet.of(ApiKeys.FETCH, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP);
-    private static final int EXCUSABLE_WAIT_MS = 3000;
+    private static final int EXCUSABLE_WAIT_MS = 500;
 
     private final String seedText;
     private final int index;
@@ -101,6 +101,9 @@ final class FuzzWorker {
             throw failure(phase, i, frame, "the broker's answer was unreadable: " + e, e);
         }
         stats.count(phase, outcome);
+        if (!hostile && outcome == FuzzConnection.Outcome.CLOSED) {
+            stats.validClosed(frame.origin()); // Kafka closes on a failed acks=0 produce; anything else is suspect
+        }
         if (outcome == FuzzConnection.Outcome.ANSWERED) {
             return;
         }

@@ -88,6 +88,11 @@ final class RandomRequestBuilder {
             fill((Message) e, root, key, version, depth + 1);
         }
         if (children instanceof ImplicitLinkedHashCollection<?>) {
+            // An element still linked into a collection is refused by add(); the iterator unlinks without hashing.
+            for (var it = children.iterator(); it.hasNext(); ) {
+                it.next();
+                it.remove();
+            }
             Collection rebuilt = (Collection) children.getClass().getDeclaredConstructor().newInstance();
             rebuilt.addAll(elements);
             setter.invoke(target, rebuilt);
@@ -151,7 +156,8 @@ final class RandomRequestBuilder {
             }
         } else if (element == String.class) {
             for (int i = 0; i < n; i++) {
-                out.add(values.stringFor(field, "", key));
+                String v = values.stringFor(field, "", key);
+                out.add(v == null ? "" : v);
             }
         } else if (element == Uuid.class) {
             for (int i = 0; i < n; i++) {
