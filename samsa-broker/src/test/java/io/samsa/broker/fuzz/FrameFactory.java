@@ -90,7 +90,12 @@ final class FrameFactory {
 
     private FuzzFrame frame(ApiKeys key, short version, ApiMessage body, String origin) {
         String clientId = random.nextInt(20) == 0 ? null : "fuzz-" + random.nextInt(4);
-        ByteBuffer b = WireCodec.encodeRequest(key, version, clientId, random.nextInt(), body);
+        return encode(key, version, clientId, random.nextInt(), body, origin);
+    }
+
+    static FuzzFrame encode(ApiKeys key, short version, String clientId, int correlationId, ApiMessage body,
+            String origin) {
+        ByteBuffer b = WireCodec.encodeRequest(key, version, clientId, correlationId, body);
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return new FuzzFrame(bytes, origin, true);

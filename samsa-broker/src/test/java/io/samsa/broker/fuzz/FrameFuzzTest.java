@@ -45,6 +45,8 @@ class FrameFuzzTest {
     private static final List<String> FATAL_OUTPUT = List.of("OutOfMemoryError", "StackOverflowError",
             "Network processor");
 
+    private static final Path BROKER_LOG = Path.of("target", "FrameFuzzTest-broker.log");
+
     @TempDir
     Path dir;
 
@@ -72,7 +74,11 @@ class FrameFuzzTest {
             known.write(broker.bootstrapServers(), 40);
             known.assertIntact(broker.bootstrapServers(), "writing it");
 
-            fuzz(port, health, known.guard(), stats, seed, seedText, frames, workers, livenessMs);
+            try {
+                fuzz(port, known.guard(), stats, seed, seedText, frames, workers, livenessMs);
+            } finally {
+                Files.writeString(BROKER_LOG, broker.output());
+            }
             System.out.println("FrameFuzzTest: " + frames + " frames in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms (with setup)\n" + stats);
 
@@ -90,7 +96,7 @@ class FrameFuzzTest {
         }
     }
 
-    private static void fuzz(int port, BrokerHealth health, KnownDataGuard guard, FuzzStats stats, long seed,
+    private static void fuzz(int port, KnownDataGuard guard, FuzzStats stats, long seed,
             String seedText, int frames, int workers, int livenessMs) throws Exception {
         List<ApiKeys> keys = new ArrayList<>();
         List<Short> versions = new ArrayList<>();
@@ -104,7 +110,7 @@ class FrameFuzzTest {
         int randomEach = frames / 5 / workers;
         List<FuzzWorker> pool = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            pool.add(new FuzzWorker(seedText, seed, w, port, livenessMs, health, guard, stats));
+            pool.add(new FuzzWorker(seedText, seed, w, port, livenessMs, NETWORK_THREADS, guard, stats));
         }
         ExecutorService threads = Executors.newFixedThreadPool(workers);
         try {
@@ -188,7 +194,7 @@ class FrameFuzzTest {
      * failures (UNKNOWN_SERVER_ERROR answers) show up in the test output; the whole output goes to a file.
      */
     private static void printErrors(String output) throws java.io.IOException {
-        Path file = Path.of("target", "FrameFuzzTest-broker.log");
+        Path file = BROKER_LOG;
         Files.writeString(file, output);
         Map<String, Integer> kinds = new java.util.TreeMap<>();
         String[] lines = output.split("\n");
