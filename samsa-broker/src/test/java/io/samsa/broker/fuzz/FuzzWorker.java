@@ -102,13 +102,16 @@ final class FuzzWorker {
             throw failure(phase, i, frame, "the broker's answer was unreadable: " + e, e);
         }
         stats.count(phase, outcome);
-        if (!hostile && outcome == FuzzConnection.Outcome.CLOSED) {
+        if (outcome == FuzzConnection.Outcome.CLOSED && frame.sizeHeaderMatches()) {
             // Kafka closes a connection on a failed acks=0 produce (the client has no other way to learn of it);
-            // every other well-formed request gets an answer, error codes and all.
-            if (!(FrameFactory.decode(frame) instanceof ProduceRequestData p && p.acks() == 0)) {
-                throw failure(phase, i, frame, "the broker closed the connection on a well-formed request", null);
+            // every other request that decodes gets an answer, error codes and all.
+            ApiMessage body = FrameFactory.decode(frame);
+            if (body != null && !(body instanceof ProduceRequestData p && p.acks() == 0)) {
+                throw failure(phase, i, frame, "the broker closed the connection on a request that decodes", null);
             }
-            stats.validClosed(frame.origin() + " acks=0");
+            if (!hostile) {
+                stats.validClosed(frame.origin() + " acks=0");
+            }
         }
         if (outcome == FuzzConnection.Outcome.ANSWERED) {
             return;
