@@ -3,6 +3,8 @@ package io.samsa.broker.fuzz;
 import java.nio.ByteBuffer;
 import java.util.Random;
 
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -19,13 +21,15 @@ import io.samsa.protocol.WireCodec;
 final class FrameFactory {
     private final Random random;
     private final RandomRequestBuilder builder;
+    private final FuzzValues values;
     private final FrameMutator mutator;
     private final KnownDataGuard guard;
 
     FrameFactory(Random random, KnownDataGuard guard) {
         this.random = random;
         this.guard = guard;
-        this.builder = new RandomRequestBuilder(random, new FuzzValues(random, guard));
+        this.values = new FuzzValues(random, guard);
+        this.builder = new RandomRequestBuilder(random, values);
         this.mutator = new FrameMutator(random);
     }
 
@@ -44,6 +48,23 @@ final class FrameFactory {
             return frame(key, version, body, "valid " + key + " v" + version);
         }
         return frame(key, version, key.messageType.newRequest(), "valid (all defaults) " + key + " v" + version);
+    }
+
+    /** Learns the member id and generation from a JoinGroup answer, for later group requests. */
+    void learn(FuzzFrame frame, byte[] answer) {
+        if (answer == null || frame.apiKey() != ApiKeys.JOIN_GROUP.id
+                || !(decode(frame) instanceof JoinGroupRequestData request)) {
+            return;
+        }
+        try {
+            short version = ByteBuffer.wrap(frame.bytes()).getShort(6);
+            int correlationId = ByteBuffer.wrap(frame.bytes()).getInt(8);
+            JoinGroupResponseData r = (JoinGroupResponseData) WireCodec.decodeResponse(ByteBuffer.wrap(answer),
+                    ApiKeys.JOIN_GROUP, version, correlationId);
+            values.remember(new FuzzValues.Member(request.groupId(), r.memberId(), r.generationId()));
+        } catch (RuntimeException e) {
+            throw new AssertionError("the broker's JoinGroup answer does not decode: " + e, e);
+        }
     }
 
     FuzzFrame mutated(FuzzFrame valid) {

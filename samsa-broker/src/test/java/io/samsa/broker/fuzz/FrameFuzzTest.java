@@ -55,7 +55,7 @@ class FrameFuzzTest {
         String seedText = System.getProperty("samsa.fuzz.seed", Long.toString(DEFAULT_SEED));
         long seed = seedText.equals("random") ? ThreadLocalRandom.current().nextLong() : Long.parseLong(seedText);
         seedText = Long.toString(seed);
-        int frames = Integer.getInteger("samsa.fuzz.frames", 5000);
+        int frames = Integer.getInteger("samsa.fuzz.frames", 4000);
         int workers = Integer.getInteger("samsa.fuzz.workers", 4);
         int livenessMs = Integer.getInteger("samsa.fuzz.livenessMs", 20_000);
         System.out.println("FrameFuzzTest: seed " + seedText + ", " + frames + " frames, " + workers + " workers");

@@ -34,6 +34,7 @@ final class FuzzConnection implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private int probes;
+    private byte[] answer;
 
     FuzzConnection(int port, int connectTimeoutMs) throws IOException {
         socket = new Socket();
@@ -47,6 +48,7 @@ final class FuzzConnection implements AutoCloseable {
     Outcome exchange(FuzzFrame frame, int timeoutMs) throws IOException {
         socket.setSoTimeout(timeoutMs);
         int probeId = PROBE_CORRELATION_BASE + probes++;
+        answer = null;
         try {
             out.write(frame.bytes());
             out.write(probe(probeId));
@@ -65,12 +67,18 @@ final class FuzzConnection implements AutoCloseable {
                 if (ByteBuffer.wrap(body).getInt() == probeId) {
                     return Outcome.ANSWERED;
                 }
+                answer = answer == null ? body : answer;
             }
         } catch (SocketTimeoutException e) {
             return Outcome.NO_ANSWER;
         } catch (EOFException | SocketException e) {
             return Outcome.CLOSED;
         }
+    }
+
+    /** The last exchange's answer to the fuzz frame itself (size prefix removed), or null if it had none. */
+    byte[] answer() {
+        return answer;
     }
 
     private static byte[] probe(int correlationId) {

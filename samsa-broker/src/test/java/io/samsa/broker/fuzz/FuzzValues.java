@@ -30,14 +30,40 @@ final class FuzzValues {
 
     private final Random random;
     private final KnownDataGuard known;
+    /** Members the broker handed out in JoinGroup answers, so that Sync/Heartbeat/Leave/Commit reach real ones. */
+    private final List<Member> members = new ArrayList<>();
+    /** The member this message speaks for (group, member id, generation picked together), or null. */
+    private Member focus;
+
+    record Member(String groupId, String memberId, int generationId) {
+    }
 
     FuzzValues(Random random, KnownDataGuard known) {
         this.random = random;
         this.known = known;
     }
 
+    /** Called before each message: picks the member it speaks for, if any. */
+    void newMessage() {
+        focus = !members.isEmpty() && chance(0.6) ? pick(members) : null;
+    }
+
+    /** A member id (and generation) from a JoinGroup answer. Keeps the latest few. */
+    void remember(Member m) {
+        if (m.memberId() == null || m.memberId().isEmpty()) {
+            return;
+        }
+        members.add(m);
+        if (members.size() > 16) {
+            members.remove(0);
+        }
+    }
+
     int intFor(String field, String context) {
         String f = field.toLowerCase(Locale.ROOT);
+        if (focus != null && f.contains("generation") && chance(0.8)) {
+            return focus.generationId();
+        }
         if (f.contains("sessiontimeout")) {
             return chance(0.9) ? 6000 + random.nextInt(4000) : pick(INT_EDGES);
         } else if (f.contains("timeout") || f.contains("maxwait")) {
@@ -79,6 +105,10 @@ final class FuzzValues {
         boolean mayNameKnown = !KnownDataGuard.DESTRUCTIVE.contains(key);
         if (chance(0.03)) {
             return null;
+        }
+        if (focus != null && (f.equals("groupid") || f.equals("memberid")) && chance(0.8)
+                && (mayNameKnown || !focus.groupId().startsWith(KnownData.NAME_PREFIX))) {
+            return f.equals("groupid") ? focus.groupId() : focus.memberId();
         }
         if (f.contains("group") && !f.contains("instance")) {
             return mayNameKnown && chance(0.3) ? pick(known.groups()) : pick(FUZZ_GROUPS);

@@ -114,6 +114,13 @@ final class FuzzWorker {
             }
         }
         if (outcome == FuzzConnection.Outcome.ANSWERED) {
+            if (!hostile) {
+                try {
+                    factory.learn(frame, connection.answer());
+                } catch (AssertionError e) {
+                    throw failure(phase, i, frame, e.getMessage(), e);
+                }
+            }
             return;
         }
         close();

@@ -44,6 +44,7 @@ final class RandomRequestBuilder {
     /** A request body for {@code key} that encodes at {@code version}, with random plausible field values. */
     ApiMessage build(ApiKeys key, short version) {
         ApiMessage root = key.messageType.newRequest();
+        values.newMessage();
         fill(root, root, key, version, 0);
         WireCodec.encodeRequest(key, version, "fuzz", 1, root); // proves it encodes
         return root;
