@@ -42,8 +42,8 @@ final class KnownDataGuard {
     }
 
     /**
-     * Whether this request could delete or rewrite known data. Conservative: any mention of a known name (or a
-     * prefix of one, as a shortened string would read) or topic id in the message's text counts.
+     * Whether this request could delete or rewrite known data. Conservative: any mention of the known names'
+     * prefix or of a known topic id anywhere in the message's text counts.
      */
     boolean threatens(ApiKeys key, ApiMessage body) {
         if (!DESTRUCTIVE.contains(key)) {
