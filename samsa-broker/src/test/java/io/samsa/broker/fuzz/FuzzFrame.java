@@ -16,6 +16,16 @@ record FuzzFrame(byte[] bytes, String origin, boolean sizeHeaderMatches) {
         return bytes.length >= 6 ? (short) (((bytes[4] & 0xff) << 8) | (bytes[5] & 0xff)) : -1;
     }
 
+    /** The header's API key and version as one int ({@link #apiKeyAndVersion(short, short)}), -1 if too short. */
+    int apiKeyAndVersion() {
+        return bytes.length >= 8
+                ? apiKeyAndVersion(apiKey(), (short) (((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff))) : -1;
+    }
+
+    static int apiKeyAndVersion(short key, short version) {
+        return (key << 16) | (version & 0xffff);
+    }
+
     String hex() {
         return HexFormat.of().formatHex(bytes);
     }

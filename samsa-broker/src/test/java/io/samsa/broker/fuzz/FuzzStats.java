@@ -20,7 +20,7 @@ final class FuzzStats {
     }
 
     synchronized void excused() {
-        counts.merge("no answer, excused (size header or a wait the request asked for)", 1, Integer::sum);
+        counts.merge("no answer, excused (size header beyond the bytes sent)", 1, Integer::sum);
     }
 
     synchronized int total(String phase) {
