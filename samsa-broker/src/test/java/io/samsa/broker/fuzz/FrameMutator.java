@@ -1,13 +1,15 @@
 package io.samsa.broker.fuzz;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
  * Turns a valid frame into a hostile one: bit flips, boundary bytes (0x00, 0x7f, 0x80, 0xff, varint continuation
- * runs), length-like fields rewritten at random positions (-1, huge, off by one, as int16, int32 or unsigned
- * varint), truncation, garbage appended, and size headers that disagree with the body. Apart from the last kind,
+ * runs), string length prefixes found in the frame rewritten (null, huge, off by one), length-like fields
+ * rewritten at random positions (-1, huge, off by one, as int16, int32 or unsigned varint), truncation, garbage appended, and size headers that disagree with the body. Apart from the last kind,
  * the size header is recomputed so the broker reads exactly the mutated body. Also makes pure random frames.
  * Used by one worker thread (its Random).
  */
@@ -30,7 +32,8 @@ final class FrameMutator {
             case 0 -> what = bitFlips(body);
             case 1 -> what = boundaryBytes(body);
             case 2 -> what = varintRun(body);
-            case 3, 4 -> what = lengthField(body);
+            case 3 -> what = lengthField(body);
+            case 4 -> what = stringLength(body);
             case 5 -> {
                 int keep = random.nextInt(body.length + 1);
                 what = "truncated to " + keep;
@@ -175,6 +178,50 @@ final class FrameMutator {
                 return "huge varint at " + pos;
             }
         }
+    }
+
+    /**
+     * Finds the strings in the body (runs of name characters whose length prefix, int16 or compact varint, matches
+     * the run) and rewrites one prefix: null (-1 / 0), huge, or off by one either way.
+     */
+    private String stringLength(byte[] body) {
+        List<int[]> strings = new ArrayList<>(); // {prefix position, prefix width, string length}
+        for (int i = 2; i < body.length; ) {
+            int end = i;
+            while (end < body.length && isNameChar(body[end])) {
+                end++;
+            }
+            int len = end - i;
+            if (len >= 2) {
+                if (len < 127 && body[i - 1] == (byte) (len + 1)) {
+                    strings.add(new int[] {i - 1, 1, len});
+                } else if (((body[i - 2] & 0xff) << 8 | (body[i - 1] & 0xff)) == len) {
+                    strings.add(new int[] {i - 2, 2, len});
+                }
+            }
+            i = end + 1;
+        }
+        if (strings.isEmpty()) {
+            return lengthField(body);
+        }
+        int[] s = strings.get(random.nextInt(strings.size()));
+        int pos = s[0];
+        int len = s[2];
+        int claim = new int[] {-1, len + 1, len - 1, 0x7fff, 0}[random.nextInt(5)];
+        if (s[1] == 2) {
+            body[pos] = (byte) (claim >> 8);
+            body[pos + 1] = (byte) claim;
+            return "int16 string length at " + pos + " " + len + "->" + claim;
+        }
+        // compact: length + 1 in one varint byte; 0 is null, 0x7f the most one byte can claim
+        int compact = claim == -1 ? 0 : Math.min(claim + 1, 0x7f);
+        body[pos] = (byte) compact;
+        return "compact string length at " + pos + " " + len + "->" + (compact - 1);
+    }
+
+    private static boolean isNameChar(byte b) {
+        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.'
+                || b == '_';
     }
 
     private void fillRandom(byte[] b, int from, int n) {
