@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -68,6 +69,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 create(topic, request.validateOnly(), result, context.apiVersion());
             } catch (ApiException e) {
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            } catch (ConfigException e) {
+                // An unknown config name or an unparsable value: INVALID_CONFIG, as Kafka's controller answers.
+                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
             } catch (Exception e) {
                 log.error("Creating topic {} failed", topic.name(), e);
                 result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());

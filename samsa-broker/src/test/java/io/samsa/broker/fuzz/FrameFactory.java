@@ -1,0 +1,124 @@
+package io.samsa.broker.fuzz;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import io.samsa.protocol.DecodedRequest;
+import io.samsa.protocol.WireCodec;
+
+/**
+ * Makes a worker's frames: valid requests ({@link RandomRequestBuilder}, encoded with
+ * {@link WireCodec#encodeRequest}), their mutations and random frames ({@link FrameMutator}), and screens each
+ * one the way the broker would read it, so that none deletes the known data ({@link KnownDataGuard}) or hits a
+ * known defect ({@link KnownDefects}). Used by one worker thread.
+ */
+final class FrameFactory {
+    private final Random random;
+    private final RandomRequestBuilder builder;
+    private final FuzzValues values;
+    private final FrameMutator mutator;
+    private final KnownDataGuard guard;
+
+    FrameFactory(Random random, KnownDataGuard guard) {
+        this.random = random;
+        this.guard = guard;
+        this.values = new FuzzValues(random, guard);
+        this.builder = new RandomRequestBuilder(random, values);
+        this.mutator = new FrameMutator(random);
+    }
+
+    /** A valid request; a built message that the screen rejects is rebuilt (then replaced by the default one). */
+    FuzzFrame valid(ApiKeys key, short version) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            ApiMessage body;
+            try {
+                body = builder.build(key, version);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (guard.threatens(key, body) || KnownDefects.hit(body) != null) {
+                continue;
+            }
+            return frame(key, version, body, "valid " + key + " v" + version);
+        }
+        return frame(key, version, key.messageType.newRequest(), "valid (all defaults) " + key + " v" + version);
+    }
+
+    /** Learns the member id and generation from a JoinGroup answer, for later group requests. */
+    void learn(FuzzFrame frame, byte[] answer) {
+        if (answer == null || frame.apiKey() != ApiKeys.JOIN_GROUP.id
+                || !(decode(frame) instanceof JoinGroupRequestData request)) {
+            return;
+        }
+        try {
+            short version = ByteBuffer.wrap(frame.bytes()).getShort(6);
+            int correlationId = ByteBuffer.wrap(frame.bytes()).getInt(8);
+            JoinGroupResponseData r = (JoinGroupResponseData) WireCodec.decodeResponse(ByteBuffer.wrap(answer),
+                    ApiKeys.JOIN_GROUP, version, correlationId);
+            values.remember(new FuzzValues.Member(request.groupId(), r.memberId(), r.generationId()));
+        } catch (RuntimeException e) {
+            throw new AssertionError("the broker's JoinGroup answer does not decode: " + e, e);
+        }
+    }
+
+    FuzzFrame mutated(FuzzFrame valid) {
+        return mutator.mutate(valid);
+    }
+
+    FuzzFrame random(short[] apiKeys) {
+        return mutator.random(apiKeys);
+    }
+
+    /**
+     * Why this frame must not be sent, or null. Decoded as the broker decodes it (same kafka-clients parser);
+     * a frame that does not decode cannot act on anything.
+     */
+    String screen(FuzzFrame frame) {
+        if (!frame.sizeHeaderMatches()) {
+            return null;
+        }
+        ApiMessage body = decode(frame);
+        if (body == null) {
+            return null;
+        }
+        ApiKeys key = ApiKeys.forId(body.apiKey());
+        if (guard.threatens(key, body)) {
+            return "names known data in " + key;
+        }
+        return KnownDefects.hit(body);
+    }
+
+    /** The request body as the broker would decode it, or null if it does not decode. */
+    static ApiMessage decode(FuzzFrame frame) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(frame.bytes(), 4, frame.bytes().length - 4).slice();
+            RequestHeader header = WireCodec.parseHeader(b);
+            if (!WireCodec.canDecode(header)) {
+                return null;
+            }
+            DecodedRequest request = WireCodec.decodeBody(header, b);
+            return request.body();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private FuzzFrame frame(ApiKeys key, short version, ApiMessage body, String origin) {
+        String clientId = random.nextInt(20) == 0 ? null : "fuzz-" + random.nextInt(4);
+        return encode(key, version, clientId, random.nextInt(), body, origin);
+    }
+
+    static FuzzFrame encode(ApiKeys key, short version, String clientId, int correlationId, ApiMessage body,
+            String origin) {
+        ByteBuffer b = WireCodec.encodeRequest(key, version, clientId, correlationId, body);
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new FuzzFrame(bytes, origin, true);
+    }
+}
