@@ -3,7 +3,7 @@ package io.samsa.log;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
@@ -27,7 +27,7 @@ final class BatchDecompressor {
 
     /**
      * A stream of the decompressed records in {@code batch[from, to)} under {@code codec} (1..4); the caller
-     * closes it (zstd holds native memory). A payload whose header already fails → CorruptRecordException.
+     * closes it (zstd holds native memory). A payload whose header already fails → InvalidRecordException.
      */
     static InputStream open(int codec, ByteBuffer batch, int from, int to, long maxBytes) {
         ByteBuffer payload = batch.duplicate();
@@ -52,7 +52,7 @@ final class BatchDecompressor {
         } catch (UnsupportedCompressionTypeException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CorruptRecordException("Record batch payload does not decompress: " + e);
+            throw new InvalidRecordException("Record batch payload does not decompress: " + e);
         }
     }
 }

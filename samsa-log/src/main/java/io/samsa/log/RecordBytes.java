@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
@@ -17,7 +16,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
  * <p>Every read either consumes at least one byte or throws, so a parser built on it cannot loop without
  * progress: reading past the end → {@link InvalidRecordException} (Kafka's "premature EOF"), a varint longer than
  * its type → InvalidRecordException, more decompressed bytes than the limit → {@link RecordTooLargeException},
- * a stream that fails to decompress → {@link CorruptRecordException}.
+ * a stream that fails to decompress → {@link InvalidRecordException} (INVALID_RECORD).
  *
  * <p>Not thread-safe: one instance per batch walk, on the calling thread.
  */
@@ -149,13 +148,13 @@ final class RecordBytes {
         } catch (ApiException e) {
             throw e; // already says what is wrong (e.g. the decompressed-size limit)
         } catch (IOException | RuntimeException e) {
-            throw new CorruptRecordException("Record batch payload does not decompress: " + e);
+            throw new InvalidRecordException("Record batch payload does not decompress: " + e);
         }
         if (n < 0) {
             return false;
         }
         if (n == 0) {
-            throw new CorruptRecordException("Record batch payload stream makes no progress");
+            throw new InvalidRecordException("Record batch payload stream makes no progress");
         }
         consumedBefore += limit - origin;
         position = 0;

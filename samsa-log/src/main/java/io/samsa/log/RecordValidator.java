@@ -108,7 +108,7 @@ final class RecordValidator {
             try (InputStream in = BatchDecompressor.open(codec, b, p + HEADER_SIZE, p + size, limit)) {
                 maxTimestamp = walkRecords(RecordBytes.stream(in, limit), b, p, count, cfg, now);
             } catch (IOException e) {
-                throw new CorruptRecordException("Record batch payload does not decompress: " + e);
+                throw new InvalidRecordException("Record batch payload does not decompress: " + e);
             }
         }
         if (!cfg.logAppendTime()) {
@@ -211,14 +211,14 @@ final class RecordValidator {
 
     /** Kafka 4's LogValidator.validateTimestamp. */
     private static void checkTimestamp(long ts, boolean batchLogAppendTime, int i, LogConfig cfg, long now) {
-        if (!cfg.logAppendTime() && ts != RecordBatchHeader.NO_TIMESTAMP) {
-            long diff = now - ts;
-            if (diff > cfg.timestampBeforeMaxMs() || -diff > cfg.timestampAfterMaxMs()) {
-                throw new InvalidTimestampException("Timestamp " + ts + " of record " + i + " is out of range. "
-                        + "The timestamp should be within [" + (now - cfg.timestampBeforeMaxMs()) + ", "
-                        + (now + cfg.timestampAfterMaxMs()) + "] (message.timestamp.before.max.ms / after.max.ms)");
-            }
-        } else if (batchLogAppendTime) {
+        long diff = now - ts;
+        boolean outOfRange = diff > cfg.timestampBeforeMaxMs() || -diff > cfg.timestampAfterMaxMs();
+        if (!cfg.logAppendTime() && ts != RecordBatchHeader.NO_TIMESTAMP && outOfRange) {
+            throw new InvalidTimestampException("Timestamp " + ts + " of record " + i + " is out of range. "
+                    + "The timestamp should be within [" + (now - cfg.timestampBeforeMaxMs()) + ", "
+                    + (now + cfg.timestampAfterMaxMs()) + "] (message.timestamp.before.max.ms / after.max.ms)");
+        }
+        if (batchLogAppendTime) {
             throw new InvalidTimestampException("Invalid timestamp type in record " + i
                     + ". Producer should not set timestamp type to LogAppendTime.");
         }

@@ -2,7 +2,7 @@ package io.samsa.log;
 
 import java.io.IOException;
 import java.io.InputStream;
-import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.xerial.snappy.Snappy;
 
@@ -89,7 +89,7 @@ final class SnappyChunks extends InputStream {
                     return false;
                 }
                 if (end - next < 4) {
-                    throw new CorruptRecordException("Truncated snappy chunk header");
+                    throw new InvalidRecordException("Truncated snappy chunk header");
                 }
                 int length = readInt(in, next);
                 if (length == MAGIC_HEAD && end - next >= HEADER_BYTES && hasMagic(in, next)) {
@@ -97,7 +97,7 @@ final class SnappyChunks extends InputStream {
                     continue;
                 }
                 if (length < 0 || length > end - next - 4) {
-                    throw new CorruptRecordException("Snappy chunk length " + length + " exceeds the "
+                    throw new InvalidRecordException("Snappy chunk length " + length + " exceeds the "
                             + (end - next - 4) + " bytes left");
                 }
                 decode(next + 4, length);
@@ -112,7 +112,7 @@ final class SnappyChunks extends InputStream {
     private void decode(int from, int length) throws IOException {
         int declared = Snappy.uncompressedLength(in, from, length);
         if (declared < 0 || declared > (long) length * MAX_EXPANSION) {
-            throw new CorruptRecordException("Snappy block of " + length + " bytes declares " + declared
+            throw new InvalidRecordException("Snappy block of " + length + " bytes declares " + declared
                     + " bytes, more than the format can encode");
         }
         if (produced + declared > maxBytes) {

@@ -11,7 +11,7 @@ import io.samsa.testkit.ApacheKafkaBroker;
  * The reference for {@link CraftedBatchTest}: Apache Kafka 4.4 (in a child JVM) answers the same crafted Produce
  * frames with the codes that Samsa gives, except where Samsa deliberately differs: a payload that does not
  * decompress gets UNKNOWN_SERVER_ERROR from Kafka (its stream error escapes as a plain KafkaException) and
- * CORRUPT_MESSAGE from Samsa. The well-formed 10 GiB bomb is not sent to Kafka, which would walk all of it.
+ * INVALID_RECORD from Samsa (equally non-retriable, but naming the cause and logging no server error). The well-formed 10 GiB bomb is not sent to Kafka, which would walk all of it.
  */
 class CraftedBatchKafkaReferenceTest {
     @Test
