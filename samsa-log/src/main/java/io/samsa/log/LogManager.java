@@ -256,26 +256,28 @@ public final class LogManager implements Closeable {
      * A failure leaves no directory behind.
      */
     public Log create(String topic, int partition, String topicId) throws IOException {
-        Log log = createWithoutDirSync(topic, partition, topicId);
+        Log log = createWithoutDirSync(topic, partition, topicId, configFor.apply(topic));
         LogFiles.fsyncDir(dataDir);
         return log;
     }
 
     /**
      * As {@link #create} for partitions {@code [from, to)}, with one fsync of the data directory for all of them.
+     * The config is given, not looked up: a new topic is not visible to {@code configFor} until its logs exist.
      * On failure the partitions created so far stay: the caller rolls back (they carry the new topic id).
      */
-    public void createAll(String topic, int from, int to, String topicId) throws IOException {
+    public void createAll(String topic, int from, int to, String topicId, LogConfig config) throws IOException {
         try {
             for (int p = from; p < to; p++) {
-                createWithoutDirSync(topic, p, topicId);
+                createWithoutDirSync(topic, p, topicId, config);
             }
         } finally {
             LogFiles.fsyncDir(dataDir);
         }
     }
 
-    private Log createWithoutDirSync(String topic, int partition, String topicId) throws IOException {
+    private Log createWithoutDirSync(String topic, int partition, String topicId, LogConfig config)
+            throws IOException {
         String name = topic + "-" + partition;
         synchronized (createLock) {
             if (closed) {
@@ -294,7 +296,7 @@ public final class LogManager implements Closeable {
                 if (topicId != null) {
                     PartitionMetadataFile.write(dir, topicId);
                 }
-                Log log = Log.open(dir, configFor.apply(topic), clock, 0L, true);
+                Log log = Log.open(dir, config, clock, 0L, true);
                 log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
                 if (topicId != null) {
                     topicIds.put(name, topicId);

@@ -215,7 +215,7 @@ public final class TopicRegistry {
         LogConfig config = validateNew(name, partitions, configs);
         TopicInfo info = new TopicInfo(name, Uuid.randomUuid(), partitions, Map.copyOf(configs), config);
         try {
-            logs.createAll(name, 0, partitions, info.id().toString());
+            logs.createAll(name, 0, partitions, info.id().toString(), config);
             write(info);
         } catch (IOException | RuntimeException e) {
             log.warn("Creating topic {} failed, deleting its logs again", name, e);
@@ -267,7 +267,7 @@ public final class TopicRegistry {
         }
         TopicInfo grown = new TopicInfo(name, info.id(), newCount, info.configOverrides(), info.logConfig());
         try {
-            logs.createAll(name, info.partitions(), newCount, info.id().toString());
+            logs.createAll(name, info.partitions(), newCount, info.id().toString(), info.logConfig());
             write(grown);
         } catch (IOException | RuntimeException e) {
             log.warn("Adding partitions to {} failed, deleting the new logs again", name, e);

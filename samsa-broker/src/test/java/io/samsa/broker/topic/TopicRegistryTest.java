@@ -48,4 +48,16 @@ class TopicRegistryTest {
             assertThat(registry.minInsyncReplicas(registry.get("y").orElseThrow())).isEqualTo(1);
         }
     }
+
+    @Test
+    void newPartitionsAreOpenedWithTheTopicsOwnConfigs() throws Exception {
+        TopicRegistry registry = new TopicRegistry(data.resolve("__samsa_meta"), LogConfig.DEFAULTS, 100, 1);
+        try (LogManager logs = LogManager.open(data, registry::logConfig, Clock.systemUTC())) {
+            registry.attach(logs);
+            registry.create("small", 1, Map.of("max.message.bytes", "4000"));
+            registry.addPartitions("small", 2, false);
+            assertThat(logs.log("small", 0).config().maxMessageBytes()).isEqualTo(4000);
+            assertThat(logs.log("small", 1).config().maxMessageBytes()).isEqualTo(4000);
+        }
+    }
 }
