@@ -32,6 +32,13 @@ public final class FetchWaiters implements Closeable {
     private final Map<String, Set<Waiter<?>>> byPartition = new ConcurrentHashMap<>();
     /** One request in flight per connection, so at most one waiter per connection. */
     private final Map<Long, Waiter<?>> byConnection = new ConcurrentHashMap<>();
+    /**
+     * Connections that closed while their request was in flight but before it became a waiter (it may still be
+     * queued for a request handler thread), with when they closed: a fetch arriving for one is dropped at once
+     * instead of living until its max wait. Entries are forgotten after {@link #ABANDONED_MEMORY_NANOS}.
+     */
+    private final Map<Long, Long> abandoned = new ConcurrentHashMap<>();
+    private static final long ABANDONED_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     public FetchWaiters() {
         executor.setRemoveOnCancelPolicy(true);
@@ -46,6 +53,11 @@ public final class FetchWaiters implements Closeable {
                                           Supplier<T> enoughRead, Supplier<T> finalRead) {
         Waiter<T> waiter = new Waiter<>(connectionId, partitionKeys, enoughRead, finalRead);
         byConnection.put(connectionId, waiter);
+        // Registered first, then checked (connectionClosed does the opposite), so one of the two sees the other.
+        if (abandoned.remove(connectionId) != null) {
+            waiter.finish();
+            return waiter.future;
+        }
         for (String key : partitionKeys) {
             byPartition.compute(key, (k, set) -> {
                 Set<Waiter<?>> s = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -55,7 +67,7 @@ public final class FetchWaiters implements Closeable {
         }
         waiter.timeout = executor.schedule(waiter::expire, maxWaitMs, TimeUnit.MILLISECONDS);
         if (waiter.done.get()) {
-            waiter.timeout.cancel(false); // an append answered it before its timeout existed
+            waiter.unregister(); // answered or dropped while it was being registered
         }
         // An append may have landed between the caller's first read and the registration above.
         executor.execute(waiter::tryComplete);
@@ -77,10 +89,17 @@ public final class FetchWaiters implements Closeable {
         }
     }
 
-    /** The client connection went away: its waiter, if any, is dropped and never answers. */
+    /**
+     * The client connection went away while a request was in flight: its waiter, if any, is dropped and never
+     * answers; if the request has not become a waiter yet, it is dropped when it does.
+     */
     public void connectionClosed(long connectionId) {
+        long now = System.nanoTime();
+        abandoned.values().removeIf(closedAt -> now - closedAt > ABANDONED_MEMORY_NANOS);
+        abandoned.put(connectionId, now);
         Waiter<?> w = byConnection.get(connectionId);
         if (w != null) {
+            abandoned.remove(connectionId);
             w.finish();
         }
     }
@@ -152,6 +171,12 @@ public final class FetchWaiters implements Closeable {
             if (!done.compareAndSet(false, true)) {
                 return false;
             }
+            unregister();
+            return true;
+        }
+
+        /** Idempotent; run again by {@link #await} if the waiter finished before it was fully registered. */
+        void unregister() {
             byConnection.remove(connectionId, this);
             for (String key : keys) {
                 byPartition.computeIfPresent(key, (k, set) -> {
@@ -163,7 +188,6 @@ public final class FetchWaiters implements Closeable {
             if (t != null) {
                 t.cancel(false);
             }
-            return true;
         }
     }
 }

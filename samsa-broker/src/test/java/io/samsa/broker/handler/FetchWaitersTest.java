@@ -43,6 +43,21 @@ class FetchWaitersTest {
         assertNoTimeoutsLeft();
     }
 
+    @Test
+    void aFetchThatBecomesAWaiterAfterItsConnectionClosedIsDropped() {
+        // With request handler threads, the close can be seen before the queued fetch reaches await.
+        waiters.connectionClosed(9);
+        CompletableFuture<String> answer = waiters.await(9, List.of(FetchWaiters.key("t", 0)), Integer.MAX_VALUE,
+                () -> null, () -> "expired");
+        assertThat(answer).isNotDone();
+        assertThat(waiters.size()).isZero();
+        assertThat(waiters.watchedPartitions()).isZero();
+        assertNoTimeoutsLeft();
+        // The close is remembered for that one request only: a later connection with another id is unaffected.
+        waiters.await(10, List.of(FetchWaiters.key("t", 0)), Integer.MAX_VALUE, () -> null, () -> "expired");
+        assertThat(waiters.size()).isOne();
+    }
+
     /** Waits for the re-read queued at registration to run; then only timeouts could be left in the queue. */
     private void assertNoTimeoutsLeft() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
