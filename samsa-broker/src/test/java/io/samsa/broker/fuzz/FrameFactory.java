@@ -14,15 +14,16 @@ import io.samsa.protocol.WireCodec;
 
 /**
  * Makes a worker's frames: valid requests ({@link RandomRequestBuilder}, encoded with
- * {@link WireCodec#encodeRequest}), their mutations and random frames ({@link FrameMutator}), and screens each
- * one the way the broker would read it, so that none deletes the known data ({@link KnownDataGuard}) or hits a
- * known defect ({@link KnownDefects}). Used by one worker thread.
+ * {@link WireCodec#encodeRequest}), their mutations ({@link FrameMutator}, and {@link RecordBatchMutator} inside
+ * Produce record batches) and random frames, and screens each one the way the broker would read it, so that
+ * none deletes the known data ({@link KnownDataGuard}). Used by one worker thread.
  */
 final class FrameFactory {
     private final Random random;
     private final RandomRequestBuilder builder;
     private final FuzzValues values;
     private final FrameMutator mutator;
+    private final RecordBatchMutator batchMutator;
     private final KnownDataGuard guard;
 
     FrameFactory(Random random, KnownDataGuard guard) {
@@ -31,6 +32,7 @@ final class FrameFactory {
         this.values = new FuzzValues(random, guard);
         this.builder = new RandomRequestBuilder(random, values);
         this.mutator = new FrameMutator(random);
+        this.batchMutator = new RecordBatchMutator(random);
     }
 
     /** A valid request; a built message that the screen rejects is rebuilt (then replaced by the default one). */
@@ -42,7 +44,7 @@ final class FrameFactory {
             } catch (RuntimeException e) {
                 continue;
             }
-            if (guard.threatens(key, body) || KnownDefects.hit(body) != null) {
+            if (guard.threatens(key, body)) {
                 continue;
             }
             return frame(key, version, body, "valid " + key + " v" + version);
@@ -67,7 +69,14 @@ final class FrameFactory {
         }
     }
 
+    /** A mutation of {@code valid}; half of the Produce frames get theirs inside a record batch. */
     FuzzFrame mutated(FuzzFrame valid) {
+        if (valid.apiKey() == ApiKeys.PRODUCE.id && random.nextBoolean()) {
+            FuzzFrame batchMutated = batchMutator.mutate(valid);
+            if (batchMutated != null) {
+                return batchMutated;
+            }
+        }
         return mutator.mutate(valid);
     }
 
@@ -91,7 +100,7 @@ final class FrameFactory {
         if (guard.threatens(key, body)) {
             return "names known data in " + key;
         }
-        return KnownDefects.hit(body);
+        return null;
     }
 
     /** The request body as the broker would decode it, or null if it does not decode. */

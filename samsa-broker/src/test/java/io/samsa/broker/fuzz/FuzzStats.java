@@ -19,8 +19,8 @@ final class FuzzStats {
         counts.merge("valid closed by " + origin, 1, Integer::sum);
     }
 
-    synchronized void excused() {
-        counts.merge("no answer, excused (size header beyond the bytes sent)", 1, Integer::sum);
+    synchronized void excused(String why) {
+        counts.merge("no answer, excused (" + why + ")", 1, Integer::sum);
     }
 
     synchronized int total(String phase) {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 final class FuzzValues {
     private static final int[] INT_EDGES = {0, 1, -1, 2, 127, 128, 255, 65535, Integer.MAX_VALUE, Integer.MIN_VALUE};
     private static final long[] LONG_EDGES = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE};
+    private static final int[] HUGE_PARTITION_COUNTS = {10_001, 65_535, 2_000_000, Integer.MAX_VALUE};
     private static final List<String> FUZZ_TOPICS = List.of("fz-a", "fz-b", "fz-c", "fz-doomed-1", "fz-doomed-2",
             "", "bad/name", "..", "__consumer_offsets", "x".repeat(250));
     private static final List<String> FUZZ_GROUPS = List.of("fzg-1", "fzg-2", "fzg-3", "fzg-4", "");
@@ -69,8 +70,8 @@ final class FuzzValues {
         } else if (f.contains("timeout") || f.contains("maxwait")) {
             return chance(0.9) ? random.nextInt(1000) : pick(new int[] {0, -1});
         } else if (f.contains("numpartitions") || f.equals("count")) {
-            // TODO(issue 9 defect 5, partition counts bounded before a topic is published): allow huge counts
-            return random.nextInt(6) - 1;
+            // now and then beyond the broker's per-request limit (10,000): refused before any log is made
+            return chance(0.9) ? random.nextInt(6) - 1 : pick(HUGE_PARTITION_COUNTS);
         } else if (f.contains("replicationfactor")) {
             return pick(new int[] {-1, 1, 1, 2, 3});
         } else if (f.contains("partition") || f.contains("index") || f.equals("brokerid") || f.equals("nodeid")) {

@@ -20,7 +20,10 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * phases in turn when the test calls it; owned by one thread of the test's pool.
  */
 final class FuzzWorker {
-    /** A frame whose size header disagrees with its bytes may leave the broker waiting for more: a short bound. */
+    /**
+     * A frame whose size header disagrees with its bytes may leave the broker waiting for more, a long poll
+     * waits as long as it asks: a short bound for those.
+     */
     private static final int EXCUSABLE_WAIT_MS = 500;
 
     private final String seedText;
@@ -90,7 +93,11 @@ final class FuzzWorker {
                 return;
             }
         }
-        boolean excusable = hostile && !frame.sizeHeaderMatches();
+        // A size header claiming more than was sent leaves the broker waiting for the rest (it reserves the claim
+        // from queued.max.request.bytes); a long poll waits as asked. Both are abandoned by closing the socket.
+        ApiMessage decoded = hostile && frame.sizeHeaderMatches() ? FrameFactory.decode(frame) : null;
+        String longWait = decoded == null ? null : LongWaits.requested(decoded, livenessMs);
+        boolean excusable = hostile && (!frame.sizeHeaderMatches() || longWait != null);
         if (connection == null) {
             connection = new FuzzConnection(port, livenessMs);
         }
@@ -133,7 +140,7 @@ final class FuzzWorker {
             if (!excusable) {
                 throw failure(phase, i, frame, "no answer and no close within " + livenessMs + " ms", null);
             }
-            stats.excused();
+            stats.excused(longWait != null ? "long wait asked for, abandoned" : "size header beyond the bytes sent");
         }
     }
 
