@@ -32,7 +32,7 @@ final class FrameFactory {
         this.values = new FuzzValues(random, guard);
         this.builder = new RandomRequestBuilder(random, values);
         this.mutator = new FrameMutator(random);
-        this.batchMutator = new RecordBatchMutator(random);
+        this.batchMutator = new RecordBatchMutator(random, guard);
     }
 
     /** A valid request; a built message that the screen rejects is rebuilt (then replaced by the default one). */
@@ -78,6 +78,12 @@ final class FrameFactory {
             }
         }
         return mutator.mutate(valid);
+    }
+
+    /** A mutation inside a record batch of {@code validProduce}, or a frame-level one if it carries none. */
+    FuzzFrame batchMutated(FuzzFrame validProduce) {
+        FuzzFrame batchMutated = batchMutator.mutate(validProduce);
+        return batchMutated != null ? batchMutated : mutator.mutate(validProduce);
     }
 
     FuzzFrame random(short[] apiKeys) {

@@ -34,6 +34,7 @@ final class FuzzWorker {
     private final Set<Integer> advertised = new HashSet<>();
     private final FrameFactory factory;
     private final List<FuzzFrame> validSent = new ArrayList<>();
+    private final List<FuzzFrame> validProduce = new ArrayList<>();
     private final FuzzStats stats;
     private FuzzConnection connection;
     private Random random;
@@ -59,15 +60,21 @@ final class FuzzWorker {
             int pair = i < mine.length ? mine[i] : random.nextInt(keys.size());
             FuzzFrame frame = factory.valid(keys.get(pair), versions.get(pair));
             validSent.add(frame);
+            if (frame.apiKey() == ApiKeys.PRODUCE.id) {
+                validProduce.add(frame);
+            }
             send("valid", i, frame, false);
         }
     }
 
-    /** Phase (b): mutations of this worker's valid frames. */
+    /** Phase (b): mutations of this worker's valid frames (of its Produce frames' record batches, a fifth). */
     void sendMutated(int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            FuzzFrame frame = factory.mutated(validSent.get(random.nextInt(validSent.size())));
-            send("mutated", i, frame, true);
+            // Produce is one API among many: a fifth of the mutations go inside its record batches
+            FuzzFrame frame = !validProduce.isEmpty() && random.nextInt(5) == 0
+                    ? factory.batchMutated(validProduce.get(random.nextInt(validProduce.size())))
+                    : factory.mutated(validSent.get(random.nextInt(validSent.size())));
+            send(frame.origin().startsWith(RecordBatchMutator.ORIGIN) ? "mutated batch" : "mutated", i, frame, true);
         }
     }
 
@@ -122,6 +129,9 @@ final class FuzzWorker {
             }
         }
         if (outcome == FuzzConnection.Outcome.ANSWERED) {
+            if (phase.equals("mutated batch")) {
+                stats.produceErrors(frame, connection.answer());
+            }
             if (!hostile) {
                 try {
                     factory.learn(frame, connection.answer());

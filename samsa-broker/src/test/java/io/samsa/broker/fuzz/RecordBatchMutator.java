@@ -38,10 +38,16 @@ final class RecordBatchMutator {
     private static final byte[][] CODEC_PREFIX = {{}, {0x1f, (byte) 0x8b, 8, 0},
             {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0}, {0x04, 0x22, 0x4d, 0x18}, {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}};
 
-    private final Random random;
+    /** How the origin of every frame this makes begins. */
+    static final String ORIGIN = "batch mutated behind a recomputed CRC";
 
-    RecordBatchMutator(Random random) {
+    private final Random random;
+    private final KnownDataGuard known;
+
+    /** {@code known}: topics that exist, so that the mutated batch reaches validation (appending is harmless). */
+    RecordBatchMutator(Random random, KnownDataGuard known) {
         this.random = random;
+        this.known = known;
     }
 
     /** A mutated copy of {@code valid} (a Produce frame), or null if it carries no batch to mutate. */
@@ -60,6 +66,7 @@ final class RecordBatchMutator {
             return null;
         }
         ProduceRequestData.PartitionProduceData target = withBatch.get(random.nextInt(withBatch.size()));
+        aimAtKnownTopic(produce, target);
         ByteBuffer records = ((MemoryRecords) target.records()).buffer();
         byte[] all = new byte[records.remaining()];
         records.duplicate().get(all);
@@ -87,8 +94,27 @@ final class RecordBatchMutator {
                 header.correlationId(), produce);
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
-        return new FuzzFrame(bytes, "batch mutated behind a recomputed CRC (" + m.what
+        return new FuzzFrame(bytes, ORIGIN + " (" + m.what
                 + (staleLength ? ", batch length left stale" : "") + ") " + valid.origin(), true);
+    }
+
+    /**
+     * Mostly: acks that are valid, and the target partition in a known topic (by name, and by id for the
+     * versions that use ids), so that the batch is not refused before validation for want of a topic.
+     */
+    private void aimAtKnownTopic(ProduceRequestData produce, ProduceRequestData.PartitionProduceData target) {
+        produce.setAcks(new short[] {-1, 1, 1, -1, 0, 2}[random.nextInt(6)]);
+        if (random.nextInt(5) == 0) {
+            return;
+        }
+        int t = random.nextInt(known.topics().size());
+        for (ProduceRequestData.TopicProduceData topic : produce.topicData()) {
+            if (topic.partitionData().contains(target)) {
+                topic.setName(known.topics().get(t));
+                topic.setTopicId(known.topicIds().get(t));
+                target.setIndex(random.nextInt(2));
+            }
+        }
     }
 
     private record Mutated(byte[] batch, String what) {
