@@ -69,12 +69,26 @@ final class FrameFactory {
         }
     }
 
-    /** A mutation of {@code valid}; half of the Produce frames get theirs inside a record batch. */
+    /**
+     * A mutation of {@code valid}; half of the Produce frames get theirs inside a record batch, a quarter of the
+     * Fetch and JoinGroup frames are made to ask for a long wait ({@link LongWaits#stretch}).
+     */
     FuzzFrame mutated(FuzzFrame valid) {
         if (valid.apiKey() == ApiKeys.PRODUCE.id && random.nextBoolean()) {
             FuzzFrame batchMutated = batchMutator.mutate(valid);
             if (batchMutated != null) {
                 return batchMutated;
+            }
+        }
+        if ((valid.apiKey() == ApiKeys.FETCH.id || valid.apiKey() == ApiKeys.JOIN_GROUP.id) && random.nextInt(4) == 0) {
+            ApiMessage body = decode(valid);
+            String what = body == null ? null : LongWaits.stretch(body, random);
+            try {
+                if (what != null) {
+                    return reencode(valid, body, "long wait (" + what + ") " + valid.origin());
+                }
+            } catch (RuntimeException e) {
+                // JoinGroup v0 has no rebalance timeout: a frame-level mutation instead
             }
         }
         return mutator.mutate(valid);
@@ -122,6 +136,14 @@ final class FrameFactory {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** {@code body} encoded behind {@code original}'s header (key, version, client id, correlation id). */
+    static FuzzFrame reencode(FuzzFrame original, ApiMessage body, String origin) {
+        RequestHeader header = WireCodec.parseHeader(
+                ByteBuffer.wrap(original.bytes(), 4, original.bytes().length - 4).slice());
+        return encode(header.apiKey(), header.apiVersion(), header.clientId(), header.correlationId(),
+                body, origin);
     }
 
     private FuzzFrame frame(ApiKeys key, short version, ApiMessage body, String origin) {

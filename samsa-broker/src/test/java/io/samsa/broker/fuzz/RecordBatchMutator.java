@@ -8,12 +8,8 @@ import java.util.Random;
 import java.util.zip.CRC32C;
 
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.utils.internals.ByteUtils;
-
-import io.samsa.protocol.WireCodec;
 
 /**
  * Mutates the first record batch of one partition of a valid Produce frame behind its CRC: record count, last
@@ -88,14 +84,8 @@ final class RecordBatchMutator {
         System.arraycopy(rest, 0, joined, mutated.length, rest.length);
         target.setRecords(MemoryRecords.readableRecords(ByteBuffer.wrap(joined)));
 
-        ByteBuffer frame = ByteBuffer.wrap(valid.bytes(), 4, valid.bytes().length - 4).slice();
-        RequestHeader header = WireCodec.parseHeader(frame);
-        ByteBuffer encoded = WireCodec.encodeRequest(ApiKeys.PRODUCE, header.apiVersion(), header.clientId(),
-                header.correlationId(), produce);
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        return new FuzzFrame(bytes, ORIGIN + " (" + m.what
-                + (staleLength ? ", batch length left stale" : "") + ") " + valid.origin(), true);
+        return FrameFactory.reencode(valid, produce, ORIGIN + " (" + m.what
+                + (staleLength ? ", batch length left stale" : "") + ") " + valid.origin());
     }
 
     /**
