@@ -10,8 +10,9 @@ import org.apache.kafka.common.network.Send;
 /**
  * One client connection and its life cycle:
  * READING (size, then payload) → PROCESSING → SENDING → READING, or CLOSED from any state.
- * While PROCESSING or SENDING only the next frame's 4-byte size is read, to notice a peer that closes; at most
- * one request per connection is in flight, so responses leave in request order.
+ * While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that closes
+ * ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
+ * request order.
  * Only the owning processor thread touches it.
  */
 final class Connection {
@@ -56,7 +57,7 @@ final class Connection {
 
     /** The selector interest that goes with the current state. */
     int interestOps() {
-        boolean watchForClose = !reader.sizeComplete();
+        boolean watchForClose = reader.canReadAhead();
         return switch (state) {
             case READING -> reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
             case PROCESSING -> watchForClose ? SelectionKey.OP_READ : 0;

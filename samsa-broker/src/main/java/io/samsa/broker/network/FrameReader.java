@@ -25,6 +25,8 @@ final class FrameReader {
      * buffer of the same size, cached per thread, which must not grow to the frame size.
      */
     private static final int READ_WINDOW = 256 * 1024;
+    /** Most bytes read ahead while a request is in flight (allocated then, dropped once read). */
+    static final int LOOKAHEAD_BYTES = 4096;
 
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     private ByteBuffer payload;
@@ -32,6 +34,8 @@ final class FrameReader {
     private long reserved;
     private boolean restReserved;
     private boolean waitingForMemory;
+    /** Bytes read ahead while a request was in flight, not yet taken by {@link #read} (write mode), or null. */
+    private ByteBuffer lookahead;
 
     /**
      * Reads as much of the current frame as the socket has, reserving memory as needed.
@@ -87,16 +91,34 @@ final class FrameReader {
     }
 
     /**
-     * While a request is being processed: reads at most the next frame's 4-byte size, only so that a peer that
-     * closes is noticed (EOF throws). Returns true once the size is complete (then there is nothing to watch).
+     * While a request is being processed: reads what the peer sent next into a small look-ahead buffer (at most
+     * {@link #LOOKAHEAD_BYTES}), only so that a peer that closes is noticed (EOF throws) even when it had sent its
+     * next requests already, as pipelining clients do. {@link #read} takes its bytes from there first.
      */
-    boolean readAhead(SocketChannel socket) throws IOException {
-        return readSize(socket);
+    void readAhead(SocketChannel socket) throws IOException {
+        if (lookahead == null) {
+            lookahead = ByteBuffer.allocate(LOOKAHEAD_BYTES);
+        }
+        if (lookahead.hasRemaining() && socket.read(lookahead) < 0) {
+            throw new Connection.EndOfStreamException();
+        }
+        if (lookahead.position() == 0) {
+            lookahead = null;
+        }
     }
 
-    /** True when the next frame's size has been read completely (nothing more is read until it is processed). */
-    boolean sizeComplete() {
-        return !sizeBuffer.hasRemaining();
+    /**
+     * Whether {@link #readAhead} may read more. False once the look-ahead buffer is full: from then on a peer that
+     * closes is noticed only when the request in flight is done (or the connection idles out), as in Kafka, which
+     * reads nothing while a request is in flight.
+     */
+    boolean canReadAhead() {
+        return lookahead == null || lookahead.hasRemaining();
+    }
+
+    /** True when bytes were read ahead: {@link #read} must be called even if the peer sends nothing more. */
+    boolean holdsBytes() {
+        return lookahead != null && lookahead.position() > 0;
     }
 
     /** True when the frame's first bytes are in and the pool had no room for the rest. */
@@ -133,22 +155,41 @@ final class FrameReader {
         reserved = 0;
         restReserved = false;
         payload = null;
+        lookahead = null;
     }
 
     private boolean readSize(SocketChannel socket) throws IOException {
-        if (sizeBuffer.hasRemaining() && socket.read(sizeBuffer) < 0) {
+        if (sizeBuffer.hasRemaining() && fill(socket, sizeBuffer) < 0) {
             throw new Connection.EndOfStreamException();
         }
         return !sizeBuffer.hasRemaining();
     }
 
-    private static int readWindow(SocketChannel socket, ByteBuffer buffer) throws IOException {
+    private int readWindow(SocketChannel socket, ByteBuffer buffer) throws IOException {
         int limit = buffer.limit();
         buffer.limit(Math.min(limit, buffer.position() + READ_WINDOW));
         try {
-            return socket.read(buffer);
+            return fill(socket, buffer);
         } finally {
             buffer.limit(limit);
         }
+    }
+
+    /** Reads into {@code dst} from the look-ahead bytes if there are any, else from the socket. */
+    private int fill(SocketChannel socket, ByteBuffer dst) throws IOException {
+        if (lookahead == null || lookahead.position() == 0) {
+            return socket.read(dst);
+        }
+        lookahead.flip();
+        int n = Math.min(lookahead.remaining(), dst.remaining());
+        ByteBuffer part = lookahead.slice();
+        part.limit(n);
+        dst.put(part);
+        lookahead.position(lookahead.position() + n);
+        lookahead.compact();
+        if (lookahead.position() == 0) {
+            lookahead = null;
+        }
+        return n;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -63,6 +64,11 @@ final class Processor implements Runnable {
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<Long, Connection> connections = new HashMap<>();
     private final Set<Connection> waitingForMemory = new LinkedHashSet<>();
+    /**
+     * Connections back in READING with (part of) their next request read ahead: read without waiting for the
+     * socket to be readable, as the client may have sent all of it already.
+     */
+    private final ArrayDeque<Connection> readAheadPending = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private long lastIdleScanMs;
@@ -158,7 +164,11 @@ final class Processor implements Runnable {
         registerNewConnections();
         drainCompletions();
         retryWaitingForMemory();
-        selector.select(waitingForMemory.isEmpty() ? 500 : 50);
+        if (readAheadPending.isEmpty()) {
+            selector.select(waitingForMemory.isEmpty() ? 500 : 50);
+        } else {
+            selector.selectNow();
+        }
         long now = System.currentTimeMillis();
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
@@ -172,7 +182,32 @@ final class Processor implements Runnable {
                 close(c);
             }
         }
+        readAheadRequests();
         closeIdle(now);
+    }
+
+    /** One turn each for the connections queued in {@link #readAheadPending} before this pass. */
+    private void readAheadRequests() {
+        for (int n = readAheadPending.size(); n > 0; n--) {
+            Connection c = readAheadPending.poll();
+            if (c.state != Connection.State.READING) {
+                continue; // closed, or its readiness came first this pass
+            }
+            try {
+                readRequest(c);
+            } catch (Throwable t) {
+                log.warn("Closing connection from {} after an unexpected error", c.address, t);
+                close(c);
+            }
+        }
+    }
+
+    /** Back to reading requests; one read ahead during the last one gets its turn in this or the next pass. */
+    private void readingAgain(Connection c) {
+        c.state = Connection.State.READING;
+        if (c.reader.holdsBytes()) {
+            readAheadPending.add(c);
+        }
     }
 
     private void onReady(Connection c, SelectionKey key, long now) {
@@ -316,7 +351,7 @@ final class Processor implements Runnable {
             return;
         }
         if (response == null) {
-            c.state = Connection.State.READING;
+            readingAgain(c);
             updateInterest(c);
             return;
         }
@@ -328,7 +363,7 @@ final class Processor implements Runnable {
     private void write(Connection c, Send response) {
         try {
             if (c.write(response)) {
-                c.state = Connection.State.READING;
+                readingAgain(c);
             }
         } catch (IOException e) {
             close(c);

@@ -13,7 +13,8 @@
  *       memory the connection stops reading until some is released;</li>
  *   <li>{@code max.connections} / {@code max.connections.per.ip}, checked at accept; accept failures back off;</li>
  *   <li>{@code connections.max.idle.ms} in every state, and a closing peer is noticed even while its request is
- *       being processed (the waiting request is then dropped);</li>
+ *       being processed, also behind up to 4 KiB of requests it pipelined (read ahead); the waiting request is
+ *       then dropped;</li>
  *   <li>an error closes only its connection; a processor thread that ends anyway is replaced and counted.</li>
  * </ul>
  * Kafka-specific decoding happens above this layer.

@@ -14,15 +14,16 @@ import io.samsa.protocol.WireCodec;
 
 /**
  * Makes a worker's frames: valid requests ({@link RandomRequestBuilder}, encoded with
- * {@link WireCodec#encodeRequest}), their mutations and random frames ({@link FrameMutator}), and screens each
- * one the way the broker would read it, so that none deletes the known data ({@link KnownDataGuard}) or hits a
- * known defect ({@link KnownDefects}). Used by one worker thread.
+ * {@link WireCodec#encodeRequest}), their mutations ({@link FrameMutator}, and {@link RecordBatchMutator} inside
+ * Produce record batches) and random frames, and screens each one the way the broker would read it, so that
+ * none deletes the known data ({@link KnownDataGuard}). Used by one worker thread.
  */
 final class FrameFactory {
     private final Random random;
     private final RandomRequestBuilder builder;
     private final FuzzValues values;
     private final FrameMutator mutator;
+    private final RecordBatchMutator batchMutator;
     private final KnownDataGuard guard;
 
     FrameFactory(Random random, KnownDataGuard guard) {
@@ -31,6 +32,7 @@ final class FrameFactory {
         this.values = new FuzzValues(random, guard);
         this.builder = new RandomRequestBuilder(random, values);
         this.mutator = new FrameMutator(random);
+        this.batchMutator = new RecordBatchMutator(random, guard);
     }
 
     /** A valid request; a built message that the screen rejects is rebuilt (then replaced by the default one). */
@@ -42,7 +44,7 @@ final class FrameFactory {
             } catch (RuntimeException e) {
                 continue;
             }
-            if (guard.threatens(key, body) || KnownDefects.hit(body) != null) {
+            if (guard.threatens(key, body)) {
                 continue;
             }
             return frame(key, version, body, "valid " + key + " v" + version);
@@ -67,8 +69,35 @@ final class FrameFactory {
         }
     }
 
+    /**
+     * A mutation of {@code valid}; half of the Produce frames get theirs inside a record batch, a quarter of the
+     * Fetch and JoinGroup frames are made to ask for a long wait ({@link LongWaits#stretch}).
+     */
     FuzzFrame mutated(FuzzFrame valid) {
+        if (valid.apiKey() == ApiKeys.PRODUCE.id && random.nextBoolean()) {
+            FuzzFrame batchMutated = batchMutator.mutate(valid);
+            if (batchMutated != null) {
+                return batchMutated;
+            }
+        }
+        if ((valid.apiKey() == ApiKeys.FETCH.id || valid.apiKey() == ApiKeys.JOIN_GROUP.id) && random.nextInt(4) == 0) {
+            ApiMessage body = decode(valid);
+            String what = body == null ? null : LongWaits.stretch(body, random);
+            try {
+                if (what != null) {
+                    return reencode(valid, body, "long wait (" + what + ") " + valid.origin());
+                }
+            } catch (RuntimeException e) {
+                // JoinGroup v0 has no rebalance timeout: a frame-level mutation instead
+            }
+        }
         return mutator.mutate(valid);
+    }
+
+    /** A mutation inside a record batch of {@code validProduce}, or a frame-level one if it carries none. */
+    FuzzFrame batchMutated(FuzzFrame validProduce) {
+        FuzzFrame batchMutated = batchMutator.mutate(validProduce);
+        return batchMutated != null ? batchMutated : mutator.mutate(validProduce);
     }
 
     FuzzFrame random(short[] apiKeys) {
@@ -91,7 +120,7 @@ final class FrameFactory {
         if (guard.threatens(key, body)) {
             return "names known data in " + key;
         }
-        return KnownDefects.hit(body);
+        return null;
     }
 
     /** The request body as the broker would decode it, or null if it does not decode. */
@@ -107,6 +136,14 @@ final class FrameFactory {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** {@code body} encoded behind {@code original}'s header (key, version, client id, correlation id). */
+    static FuzzFrame reencode(FuzzFrame original, ApiMessage body, String origin) {
+        RequestHeader header = WireCodec.parseHeader(
+                ByteBuffer.wrap(original.bytes(), 4, original.bytes().length - 4).slice());
+        return encode(header.apiKey(), header.apiVersion(), header.clientId(), header.correlationId(),
+                body, origin);
     }
 
     private FuzzFrame frame(ApiKeys key, short version, ApiMessage body, String origin) {

@@ -9,13 +9,15 @@ import java.util.Random;
 /**
  * Turns a valid frame into a hostile one: bit flips, boundary bytes (0x00, 0x7f, 0x80, 0xff, varint continuation
  * runs), string length prefixes found in the frame rewritten (null, huge, off by one), length-like fields
- * rewritten at random positions (-1, huge, off by one, as int16, int32 or unsigned varint), truncation, garbage appended, and size headers that disagree with the body. Apart from the last kind,
+ * rewritten at random positions (-1, huge, off by one, as int16, int32 or unsigned varint), truncation, garbage
+ * appended, and size headers that disagree with the body (short of it, beyond it up to socket.request.max.bytes
+ * and above, negative, zero). Apart from the last kind,
  * the size header is recomputed so the broker reads exactly the mutated body. Also makes pure random frames.
  * Used by one worker thread (its Random).
  */
 final class FrameMutator {
-    /** Larger claims than this, up to socket.request.max.bytes, are excluded (see {@link #wrongSizeHeader}). */
-    private static final int MAX_UNBACKED_CLAIM = 64 * 1024;
+    /** Claims up to this are "small"; larger ones, up to socket.request.max.bytes, make the broker reserve memory. */
+    private static final int SMALL_UNBACKED_CLAIM = 64 * 1024;
     private static final int SOCKET_REQUEST_MAX_BYTES = 104_857_600;
     private static final byte[] BOUNDARY = {0x00, 0x7f, (byte) 0x80, (byte) 0xff, (byte) 0x81, 0x01};
 
@@ -82,15 +84,15 @@ final class FrameMutator {
                 what = "size header " + claim + " short of " + body.length;
             }
             case 1 -> {
-                claim = body.length + 1 + random.nextInt(MAX_UNBACKED_CLAIM - body.length);
+                int limit = random.nextBoolean() ? SMALL_UNBACKED_CLAIM : SOCKET_REQUEST_MAX_BYTES;
+                claim = body.length + 1 + random.nextInt(limit - body.length);
                 what = "size header " + claim + " beyond the " + body.length + " bytes sent";
             }
             case 2 -> {
-                // TODO(issue 9 defect 2, frames allocated from a bounded pool): claims between 64 KiB and
-                // socket.request.max.bytes are left out: each makes the broker allocate the claimed size at once,
-                // and a few in parallel kill network threads with OutOfMemoryError (a known defect).
-                claim = SOCKET_REQUEST_MAX_BYTES + 1 + random.nextInt(Integer.MAX_VALUE - SOCKET_REQUEST_MAX_BYTES - 1);
-                what = "size header " + claim + " above socket.request.max.bytes";
+                claim = random.nextInt(4) == 0 ? SOCKET_REQUEST_MAX_BYTES
+                        : SOCKET_REQUEST_MAX_BYTES + 1 + random.nextInt(Integer.MAX_VALUE - SOCKET_REQUEST_MAX_BYTES - 1);
+                what = "size header " + claim + (claim == SOCKET_REQUEST_MAX_BYTES ? " = " : " above ")
+                        + "socket.request.max.bytes";
             }
             case 3 -> {
                 claim = random.nextBoolean() ? -1 : Integer.MIN_VALUE + random.nextInt(1000);

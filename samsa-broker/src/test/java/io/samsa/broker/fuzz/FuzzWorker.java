@@ -20,7 +20,10 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * phases in turn when the test calls it; owned by one thread of the test's pool.
  */
 final class FuzzWorker {
-    /** A frame whose size header disagrees with its bytes may leave the broker waiting for more: a short bound. */
+    /**
+     * A frame whose size header disagrees with its bytes may leave the broker waiting for more, a long poll
+     * waits as long as it asks: a short bound for those.
+     */
     private static final int EXCUSABLE_WAIT_MS = 500;
 
     private final String seedText;
@@ -31,6 +34,7 @@ final class FuzzWorker {
     private final Set<Integer> advertised = new HashSet<>();
     private final FrameFactory factory;
     private final List<FuzzFrame> validSent = new ArrayList<>();
+    private final List<FuzzFrame> validProduce = new ArrayList<>();
     private final FuzzStats stats;
     private FuzzConnection connection;
     private Random random;
@@ -56,15 +60,21 @@ final class FuzzWorker {
             int pair = i < mine.length ? mine[i] : random.nextInt(keys.size());
             FuzzFrame frame = factory.valid(keys.get(pair), versions.get(pair));
             validSent.add(frame);
+            if (frame.apiKey() == ApiKeys.PRODUCE.id) {
+                validProduce.add(frame);
+            }
             send("valid", i, frame, false);
         }
     }
 
-    /** Phase (b): mutations of this worker's valid frames. */
+    /** Phase (b): mutations of this worker's valid frames (of its Produce frames' record batches, a fifth). */
     void sendMutated(int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            FuzzFrame frame = factory.mutated(validSent.get(random.nextInt(validSent.size())));
-            send("mutated", i, frame, true);
+            // Produce is one API among many: a fifth of the mutations go inside its record batches
+            FuzzFrame frame = !validProduce.isEmpty() && random.nextInt(5) == 0
+                    ? factory.batchMutated(validProduce.get(random.nextInt(validProduce.size())))
+                    : factory.mutated(validSent.get(random.nextInt(validSent.size())));
+            send(frame.origin().startsWith(RecordBatchMutator.ORIGIN) ? "mutated batch" : "mutated", i, frame, true);
         }
     }
 
@@ -90,7 +100,11 @@ final class FuzzWorker {
                 return;
             }
         }
-        boolean excusable = hostile && !frame.sizeHeaderMatches();
+        // A size header claiming more than was sent leaves the broker waiting for the rest (it reserves the claim
+        // from queued.max.request.bytes); a long poll waits as asked. Both are abandoned by closing the socket.
+        ApiMessage decoded = hostile && frame.sizeHeaderMatches() ? FrameFactory.decode(frame) : null;
+        String longWait = decoded == null ? null : LongWaits.requested(decoded, livenessMs);
+        boolean excusable = hostile && (!frame.sizeHeaderMatches() || longWait != null);
         if (connection == null) {
             connection = new FuzzConnection(port, livenessMs);
         }
@@ -115,6 +129,9 @@ final class FuzzWorker {
             }
         }
         if (outcome == FuzzConnection.Outcome.ANSWERED) {
+            if (phase.equals("mutated batch")) {
+                stats.produceErrors(frame, connection.answer());
+            }
             if (!hostile) {
                 try {
                     factory.learn(frame, connection.answer());
@@ -133,7 +150,7 @@ final class FuzzWorker {
             if (!excusable) {
                 throw failure(phase, i, frame, "no answer and no close within " + livenessMs + " ms", null);
             }
-            stats.excused();
+            stats.excused(longWait != null ? "long wait asked for, abandoned" : "size header beyond the bytes sent");
         }
     }
 

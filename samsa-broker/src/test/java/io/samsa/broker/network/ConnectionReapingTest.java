@@ -76,14 +76,44 @@ class ConnectionReapingTest {
 
     @Test
     void clientClosingDuringLongPollFreesItsSocket() throws Exception {
-        abandonLongPoll(false);
+        abandonLongPoll(false, false);
         health.assertHealthy("a client closed (FIN) during a long-poll fetch", 0);
     }
 
     @Test
     void clientResettingDuringLongPollFreesItsSocket() throws Exception {
-        abandonLongPoll(true);
+        abandonLongPoll(true, false);
         health.assertHealthy("a client reset (RST) during a long-poll fetch", 0);
+    }
+
+    /**
+     * Found by FrameFuzzTest: a client that had already sent its next request behind the long poll (as clients
+     * that pipeline do) and then closed kept its socket until the wait ended, because the broker stopped watching
+     * the socket once it had read the next request's size.
+     */
+    @Test
+    void clientClosingDuringLongPollWithAPipelinedRequestFreesItsSocket() throws Exception {
+        abandonLongPoll(false, true);
+        health.assertHealthy("a client closed (FIN) during a long-poll fetch with a request pipelined behind it", 0);
+    }
+
+    /** The request read ahead during a long poll is answered after it, with no further bytes from the client. */
+    @Test
+    void requestPipelinedBehindALongPollIsAnsweredAfterIt() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", broker.port())) {
+            s.setSoTimeout(30_000);
+            FetchRequestData shortPoll = longPoll(0, Integer.MAX_VALUE).setMaxWaitMs(300);
+            byte[] fetch = BrokerProbe.request(ApiKeys.FETCH, (short) 4, 1, shortPoll);
+            byte[] next = BrokerProbe.apiVersionsV0(2);
+            byte[] both = java.util.Arrays.copyOf(fetch, fetch.length + next.length);
+            System.arraycopy(next, 0, both, fetch.length, next.length);
+            s.getOutputStream().write(both);
+            s.getOutputStream().flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            assertThat(BrokerProbe.readResponse(in)).as("the long poll's answer comes first").isEqualTo(1);
+            assertThat(BrokerProbe.readResponse(in)).as("then the pipelined request's").isEqualTo(2);
+        }
+        health.assertHealthy("a request pipelined behind a long poll", 0);
     }
 
     @Test
@@ -147,11 +177,17 @@ class ConnectionReapingTest {
         health.assertHealthy("a loop of completed long-polls", 0);
     }
 
-    /** Parks a fetch that can never be satisfied (maxWait and minBytes INT_MAX), then drops the socket. */
-    private static void abandonLongPoll(boolean reset) throws Exception {
+    /**
+     * Parks a fetch that can never be satisfied (maxWait and minBytes INT_MAX), with or without a request sent
+     * behind it, then drops the socket.
+     */
+    private static void abandonLongPoll(boolean reset, boolean pipelined) throws Exception {
         long waitersBefore = BrokerProbe.liveInstances(broker.pid(), WAITER_CLASS);
         Socket s = new Socket("127.0.0.1", broker.port());
         s.getOutputStream().write(BrokerProbe.request(ApiKeys.FETCH, (short) 4, 1, longPoll(0, Integer.MAX_VALUE)));
+        if (pipelined) {
+            s.getOutputStream().write(BrokerProbe.apiVersionsV0(2));
+        }
         s.getOutputStream().flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (BrokerProbe.liveInstances(broker.pid(), WAITER_CLASS) <= waitersBefore) {

@@ -4,8 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,19 +17,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Samsa broker in a child JVM ({@link BrokerMain}) on a fixed port and data directory, so that it can be
- * SIGKILLed ({@link #kill()}) and started again at the same address.
+ * SIGKILLed ({@link #kill()}) and started again at the same address. Its output is kept in memory (the first
+ * ~1 MB, {@link #output()}) and in full in a temporary file ({@link #outputFile()}, deleted by {@link #close()}).
  */
 public final class BrokerProcess implements AutoCloseable {
     /** Upper bound for start-up and shutdown; a liveness bound only, nothing asserts on how fast it is. */
     private static final long START_LIMIT_SECONDS = 120;
 
+    /** How much of the child's output {@link #output()} keeps; the file keeps all of it. */
+    public static final int OUTPUT_KEPT_IN_MEMORY = 1_000_000;
+
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final int port;
+    private final Path outputFile;
+    private Thread outputReader;
 
-    private BrokerProcess(Process process, int port) {
+    private BrokerProcess(Process process, int port, Path outputFile) {
         this.process = process;
         this.port = port;
+        this.outputFile = outputFile;
     }
 
     /** A TCP port that was free a moment ago (bind to 0, read it, release it). */
@@ -52,17 +61,22 @@ public final class BrokerProcess implements AutoCloseable {
         cmd.add("listeners=PLAINTEXT://127.0.0.1:" + port);
         cmd.add("log.dirs=" + dataDir.toAbsolutePath());
         extra.forEach((k, v) -> cmd.add(k + "=" + v));
+        Path outputFile = Files.createTempFile("samsa-broker-" + port + "-", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BrokerProcess bp = new BrokerProcess(p, port);
+        BrokerProcess bp = new BrokerProcess(p, port, outputFile);
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+                    StandardCharsets.UTF_8));
+                    Writer file = Files.newBufferedWriter(outputFile, StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (bp.output.length() < 1_000_000) {
+                    if (bp.output.length() < OUTPUT_KEPT_IN_MEMORY) {
                         bp.output.append(line).append('\n');
                     }
+                    file.write(line);
+                    file.write('\n');
+                    file.flush(); // readers of the file see each line at once
                     if (line.startsWith(BrokerMain.READY)) {
                         ready.complete(Integer.parseInt(line.substring(BrokerMain.READY.length()).trim()));
                     }
@@ -73,6 +87,7 @@ public final class BrokerProcess implements AutoCloseable {
             ready.completeExceptionally(new IllegalStateException("broker process ended before it was ready"));
         }, "broker-process-output");
         reader.setDaemon(true);
+        bp.outputReader = reader;
         reader.start();
         try {
             int actual = ready.get(START_LIMIT_SECONDS, TimeUnit.SECONDS);
@@ -81,6 +96,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
         } catch (Exception e) {
             p.destroyForcibly();
+            Files.deleteIfExists(outputFile);
             throw new IllegalStateException("broker process did not start: " + e + "\n--- its output ---\n"
                     + bp.output, e);
         }
@@ -95,8 +111,17 @@ public final class BrokerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The first {@link #OUTPUT_KEPT_IN_MEMORY} characters or so of the child's output. */
     public String output() {
         return output.toString();
+    }
+
+    /**
+     * The file that receives all of the child's output, line by line as it comes (complete once the process has
+     * ended); deleted by {@link #close()}.
+     */
+    public Path outputFile() {
+        return outputFile;
     }
 
     /** SIGKILL (destroyForcibly is SIGKILL on Linux): no shutdown hook, no flush, no clean-shutdown marker. */
@@ -105,6 +130,7 @@ public final class BrokerProcess implements AutoCloseable {
         if (!process.waitFor(START_LIMIT_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("killed broker process did not exit");
         }
+        outputReader.join(TimeUnit.SECONDS.toMillis(START_LIMIT_SECONDS)); // the output is complete
     }
 
     /** Clean stop: closes the child's stdin, which makes BrokerMain close the broker. */
@@ -114,6 +140,7 @@ public final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("broker process did not stop cleanly\n" + output);
         }
+        outputReader.join(TimeUnit.SECONDS.toMillis(START_LIMIT_SECONDS)); // the output is complete
     }
 
     /** The child's process id, for jcmd or /proc inspection. */
@@ -137,6 +164,11 @@ public final class BrokerProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Files.deleteIfExists(outputFile);
+        } catch (IOException ignored) {
+            // a temporary file left behind
         }
     }
 }
