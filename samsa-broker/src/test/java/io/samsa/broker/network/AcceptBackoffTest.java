@@ -12,12 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.samsa.broker.testing.BrokerProcess;
 
 /**
  * The broker runs out of file descriptors (its soft limit lowered from outside with {@code prlimit}) while
@@ -30,29 +27,13 @@ class AcceptBackoffTest {
     /** How long accept keeps failing while the log is watched. */
     private static final long WINDOW_MS = 3000;
 
-    @TempDir
-    static Path dataDir;
-    static BrokerProcess broker;
-    static int metricsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+    @RegisterExtension
+    static final BrokerPerClass started = new BrokerPerClass(Map.of(
                 "num.network.threads", "1"));
-        broker = started.broker();
-        metricsPort = started.metricsPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void acceptBacksOffWhenFileDescriptorsRunOut() throws Exception {
-        String pid = Long.toString(broker.pid());
+        String pid = Long.toString(started.process().pid());
         long openNow;
         try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
             openNow = fds.count();
@@ -64,12 +45,12 @@ class AcceptBackoffTest {
         int failuresLogged;
         try {
             prlimit(pid, Long.toString(openNow + 3));
-            int before = count(broker.output(), ACCEPT_FAILED);
+            int before = count(started.process().output(), ACCEPT_FAILED);
             for (int i = 0; i < 20; i++) {
-                clients.add(new Socket("127.0.0.1", broker.port())); // completes in the kernel's backlog
+                clients.add(new Socket("127.0.0.1", started.process().port())); // completes in the kernel's backlog
             }
             Thread.sleep(WINDOW_MS); // a measurement window: how often accept is retried meanwhile
-            failuresLogged = count(broker.output(), ACCEPT_FAILED) - before;
+            failuresLogged = count(started.process().output(), ACCEPT_FAILED) - before;
         } finally {
             prlimit(pid, softLimit);
             for (Socket s : clients) {
@@ -83,7 +64,7 @@ class AcceptBackoffTest {
         // logs thousands.
         assertThat(failuresLogged).as("accept retries in " + WINDOW_MS + " ms").isLessThanOrEqualTo(
                 (int) (WINDOW_MS / 100));
-        broker.health(1, metricsPort).assertHealthy("accept failing for lack of file descriptors", 0);
+        started.process().health(1, started.metricsPort()).assertHealthy("accept failing for lack of file descriptors", 0);
     }
 
     private static void prlimit(String pid, String soft) throws IOException, InterruptedException {

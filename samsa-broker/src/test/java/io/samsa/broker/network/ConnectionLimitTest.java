@@ -7,17 +7,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.samsa.broker.testing.BrokerProcess;
 
 /**
  * {@code max.connections.per.ip} and {@code max.connections}: a connection over a limit is closed at once; closing
@@ -28,27 +24,11 @@ class ConnectionLimitTest {
     private static final int PER_IP = 5;
     private static final int MAX = 8;
 
-    @TempDir
-    static Path dataDir;
-    static BrokerProcess broker;
-    static int metricsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+    @RegisterExtension
+    static final BrokerPerClass started = new BrokerPerClass(Map.of(
                 "num.network.threads", Integer.toString(NETWORK_THREADS),
                 "max.connections.per.ip", Integer.toString(PER_IP),
                 "max.connections", Integer.toString(MAX)));
-        broker = started.broker();
-        metricsPort = started.metricsPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void connectionsOverThePerIpLimitAreClosed() throws Exception {
@@ -57,19 +37,19 @@ class ConnectionLimitTest {
             for (int i = 0; i < PER_IP; i++) {
                 held.add(answeredConnection(i));
             }
-            try (Socket over = new Socket("127.0.0.1", broker.port())) {
+            try (Socket over = new Socket("127.0.0.1", started.process().port())) {
                 assertThat(answers(over, 99)).as("connection number " + (PER_IP + 1) + " from one address").isFalse();
             }
             held.remove(0).close();
             // The broker notices the close on its next select; the next connection then fits.
-            broker.health(NETWORK_THREADS, metricsPort).connectionsBackTo(PER_IP - 1, "closing one connection");
+            started.process().health(NETWORK_THREADS, started.metricsPort()).connectionsBackTo(PER_IP - 1, "closing one connection");
             held.add(answeredConnection(100));
         } finally {
             for (Socket s : held) {
                 s.close();
             }
         }
-        broker.health(NETWORK_THREADS, metricsPort).assertHealthy("max.connections.per.ip=" + PER_IP, 0);
+        started.process().health(NETWORK_THREADS, started.metricsPort()).assertHealthy("max.connections.per.ip=" + PER_IP, 0);
     }
 
     @Test
@@ -86,14 +66,14 @@ class ConnectionLimitTest {
                 assertThat(answers(over, 99)).as("connection number " + (MAX + 1) + " to the broker").isFalse();
             }
             held.remove(held.size() - 1).close();
-            broker.health(NETWORK_THREADS, metricsPort).connectionsBackTo(MAX - 1, "closing one connection");
+            started.process().health(NETWORK_THREADS, started.metricsPort()).connectionsBackTo(MAX - 1, "closing one connection");
             held.add(answeredConnection(100, "127.0.0.2"));
         } finally {
             for (Socket s : held) {
                 s.close();
             }
         }
-        broker.health(NETWORK_THREADS, metricsPort).assertHealthy("max.connections=" + MAX, 0);
+        started.process().health(NETWORK_THREADS, started.metricsPort()).assertHealthy("max.connections=" + MAX, 0);
     }
 
     private static Socket answeredConnection(int correlationId) throws IOException {
@@ -103,7 +83,7 @@ class ConnectionLimitTest {
     private static Socket connect(String fromAddress) throws IOException {
         Socket s = new Socket();
         s.bind(new java.net.InetSocketAddress(fromAddress, 0));
-        s.connect(new java.net.InetSocketAddress("127.0.0.1", broker.port()));
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", started.process().port()));
         return s;
     }
 

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.samsa.broker.testing.BrokerProcess;
 
 /**
  * Slow HTTP clients on the metrics port (request headers that never end) must not block scrapes. Before the fix
@@ -23,32 +19,16 @@ import io.samsa.broker.testing.BrokerProcess;
 class MetricsEndpointTimeoutTest {
     private static final int SLOW_CLIENTS = 8;
 
-    @TempDir
-    static Path dataDir;
-    static BrokerProcess broker;
-    static int metricsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+    @RegisterExtension
+    static final BrokerPerClass started = new BrokerPerClass(Map.of(
                 "num.network.threads", "1"));
-        broker = started.broker();
-        metricsPort = started.metricsPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void slowClientsDoNotBlockScrapes() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
-                Socket s = new Socket("127.0.0.1", metricsPort);
+                Socket s = new Socket("127.0.0.1", started.metricsPort());
                 s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 slow.add(s);
@@ -57,7 +37,7 @@ class MetricsEndpointTimeoutTest {
             double connections = -1;
             for (int attempt = 0; attempt < 3 && connections < 0; attempt++) {
                 try {
-                    connections = broker.health(1, metricsPort).connections();
+                    connections = started.process().health(1, started.metricsPort()).connections();
                 } catch (java.net.http.HttpTimeoutException blocked) {
                     // the endpoint may still be busy with the slow clients; their timeouts end that
                 }
@@ -69,6 +49,6 @@ class MetricsEndpointTimeoutTest {
                 s.close();
             }
         }
-        broker.health(1, metricsPort).assertHealthy("slow clients on the metrics port", 0);
+        started.process().health(1, started.metricsPort()).assertHealthy("slow clients on the metrics port", 0);
     }
 }

@@ -6,19 +6,15 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.samsa.broker.testing.BrokerProcess;
 
 /**
  * One socket pipelines 200,000 ApiVersions requests without waiting for answers; every one must be answered, in
@@ -32,30 +28,14 @@ class PipelinedFloodTest {
     /** Liveness bound for the whole flood to be answered. */
     private static final long FLOOD_LIMIT_SECONDS = 120;
 
-    @TempDir
-    static Path dataDir;
-    static BrokerProcess broker;
-    static int metricsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+    @RegisterExtension
+    static final BrokerPerClass started = new BrokerPerClass(Map.of(
                 "num.network.threads", "1"));
-        broker = started.broker();
-        metricsPort = started.metricsPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void everyPipelinedRequestIsAnsweredWhileOthersAreServed() throws Exception {
-        try (Socket flood = new Socket("127.0.0.1", broker.port());
-             Socket probe = new Socket("127.0.0.1", broker.port())) {
+        try (Socket flood = new Socket("127.0.0.1", started.process().port());
+             Socket probe = new Socket("127.0.0.1", started.process().port())) {
             flood.setSoTimeout(30_000);
             probe.setSoTimeout(30_000);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -90,7 +70,7 @@ class PipelinedFloodTest {
                     micros.length == 0 ? 0 : micros[micros.length - 1] / 1000.0);
             assertThat(micros.length).as("probe requests answered during the flood").isPositive();
         }
-        broker.health(1, metricsPort).assertHealthy("200,000 pipelined requests", 0);
+        started.process().health(1, started.metricsPort()).assertHealthy("200,000 pipelined requests", 0);
     }
 
     private static long[] measure(Socket probe, AtomicBoolean flooding) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +16,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.samsa.broker.testing.BrokerProcess;
 import io.samsa.broker.testing.Clients;
 
 /**
@@ -36,25 +32,9 @@ class RequestMemoryTest {
     private static final int SOCKETS = Integer.getInteger("samsa.test.hugeHeaderSockets", 30);
     private static final byte[] HUNDRED_MIB_HEADER = {0x06, 0x40, 0x00, 0x00};
 
-    @TempDir
-    static Path dataDir;
-    static BrokerProcess broker;
-    static int metricsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        BrokerProbe.Started started = BrokerProbe.startBroker(dataDir, Map.of(
+    @RegisterExtension
+    static final BrokerPerClass started = new BrokerPerClass(Map.of(
                 "num.network.threads", Integer.toString(NETWORK_THREADS)));
-        broker = started.broker();
-        metricsPort = started.metricsPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void hugeSizeHeadersAloneDoNotExhaustTheHeap() throws Exception {
@@ -71,24 +51,24 @@ class RequestMemoryTest {
     void largeRequestsStillGoThrough() throws Exception {
         // ~900 KB records: each Produce frame grows past the unpooled first 16 KiB into a pool reservation.
         String topic = "large-requests";
-        try (Admin admin = Clients.admin(broker.bootstrapServers())) {
+        try (Admin admin = Clients.admin(started.process().bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         byte[] value = new byte[900_000];
         new Random(1).nextBytes(value);
         long offset;
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(),
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(started.process().bootstrapServers(),
                 Map.of("acks", "all", "linger.ms", 0))) {
             for (int i = 0; i < 4; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, value));
             }
             offset = producer.send(new ProducerRecord<>(topic, 0, null, value)).get(60, TimeUnit.SECONDS).offset();
         }
-        List<ConsumerRecord<byte[], byte[]>> read = Clients.read(broker.bootstrapServers(),
+        List<ConsumerRecord<byte[], byte[]>> read = Clients.read(started.process().bootstrapServers(),
                 new TopicPartition(topic, 0), offset, offset + 1);
         assertThat(read).hasSize(1);
         assertThat(read.get(0).value()).isEqualTo(value);
-        assertThat(broker.health(NETWORK_THREADS, metricsPort).metric("samsa_broker_queued_request_bytes"))
+        assertThat(started.process().health(NETWORK_THREADS, started.metricsPort()).metric("samsa_broker_queued_request_bytes"))
                 .as("pool bytes still reserved once the requests are done").isZero();
     }
 
@@ -96,7 +76,7 @@ class RequestMemoryTest {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < SOCKETS; i++) {
-                Socket s = new Socket("127.0.0.1", broker.port());
+                Socket s = new Socket("127.0.0.1", started.process().port());
                 OutputStream out = s.getOutputStream();
                 out.write(HUNDRED_MIB_HEADER);
                 out.write(bodyStart);
@@ -104,25 +84,25 @@ class RequestMemoryTest {
                 sockets.add(s);
             }
             String when = SOCKETS + " sockets holding " + what;
-            broker.health(NETWORK_THREADS, metricsPort).assertHealthy(when, SOCKETS);
+            started.process().health(NETWORK_THREADS, started.metricsPort()).assertHealthy(when, SOCKETS);
             assertNetworkThreadsAlive(when);
         } finally {
             for (Socket s : sockets) {
                 s.close();
             }
         }
-        broker.health(NETWORK_THREADS, metricsPort).assertHealthy("closing the " + what + " sockets", 0);
+        started.process().health(NETWORK_THREADS, started.metricsPort()).assertHealthy("closing the " + what + " sockets", 0);
         assertNetworkThreadsAlive("closing the " + what + " sockets");
-        assertThat(broker.output()).doesNotContain("OutOfMemoryError");
+        assertThat(started.process().output()).doesNotContain("OutOfMemoryError");
     }
 
     /** The original threads, not replacements: each is there by name and none was restarted. */
     private static void assertNetworkThreadsAlive(String when) throws Exception {
-        List<String> names = BrokerProbe.threadNames(broker.pid());
+        List<String> names = BrokerProbe.threadNames(started.process().pid());
         for (int i = 0; i < NETWORK_THREADS; i++) {
             assertThat(names).as("threads of the broker after " + when).contains("samsa-network-" + i);
         }
-        assertThat(broker.health(NETWORK_THREADS, metricsPort).metric("samsa_broker_network_thread_restarts_total"))
+        assertThat(started.process().health(NETWORK_THREADS, started.metricsPort()).metric("samsa_broker_network_thread_restarts_total"))
                 .as("network threads replaced after " + when).isZero();
     }
 }
