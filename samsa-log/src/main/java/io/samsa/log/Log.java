@@ -20,13 +20,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One topic-partition's log: a directory of segments. Thread-safe: appends are serialised under the
- * log's lock; reads run concurrently and see only whole, fully written batches.
+ * One topic-partition's log: a directory of segments, with its high watermark and leader-epoch cache.
  *
- * <p>Readers capture the published log end ({@link EndOffset}: next offset plus the active segment's byte
- * size at that offset) before they scan, and never read past it, so a batch being written is invisible until
- * the append publishes the new end. Segments deleted by retention are unlinked at once but their channels
- * stay open for a grace delay so that an in-flight transferTo completes.
+ * <p>Threads: thread-safe. Every mutation (leader and follower appends, rolls, retention, log-start moves,
+ * truncation, config and high-watermark updates, close) runs under the log's one {@link ReentrantLock}, so
+ * mutations are serialised whichever thread calls them (request handlers, the log manager's background thread,
+ * later the replica fetcher). Reads ({@link #read}, timestamp lookups, the accessors) take no lock and run
+ * concurrently with them: readers capture the published log end ({@link EndOffset}: next offset plus the active
+ * segment's byte size at that offset) before they scan, and never read past it, so a batch being written is
+ * invisible until the append publishes the new end. Segments deleted by retention are unlinked at once but their
+ * channels stay open for a grace delay (on {@link LogBackground}'s deferred-close thread) so that an in-flight
+ * transferTo completes. (A read racing a {@link #truncateTo} may still see the cut bytes vanish under it, as in
+ * Kafka: the replica fetcher truncates only a follower, which serves no consumer.)
+ *
+ * <p>Offsets: log start ≤ high watermark ≤ log end. The high watermark is the offset below which every record
+ * is committed (replicated to the ISR): consumers read up to it ({@link FetchIsolation#HIGH_WATERMARK}), followers
+ * and internal readers up to the log end ({@link FetchIsolation#LOG_END}). On a single node the log is its own only
+ * in-sync replica, so by default every leader append advances the high watermark to the new log end, as Kafka's
+ * Partition does for an ISR of one; a replica manager that tracks followers turns that off
+ * ({@link #setHighWatermarkFollowsLogEnd}) and calls {@link #updateHighWatermark} itself.
  */
 public final class Log implements Closeable {
 
@@ -36,24 +48,49 @@ public final class Log implements Closeable {
     record EndOffset(long offset, long segmentBaseOffset, int position) {
     }
 
-    private final Path dir;
-    private final Clock clock;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final ProducerStateManager producerState;
-    private final LogFlusher flusher;
-    private volatile LogConfig config;
-    private volatile EndOffset end;
-    private volatile long logStartOffset;
-    private volatile boolean closed;
-    private volatile long fileDeleteDelayMs = DeferredCloser.DEFAULT_DELAY_MS;
+    final Path dir;
+    final Clock clock;
+    final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    final ReentrantLock lock = new ReentrantLock();
+    final ProducerStateManager producerState;
+    final LogFlusher flusher;
+    final LogBackground background;
+    private final boolean ownsBackground;
+    final LeaderEpochCache epochCache;
+    volatile LogConfig config;
+    volatile EndOffset end;
+    volatile long logStartOffset;
+    volatile long highWatermark;
+    volatile boolean highWatermarkFollowsLogEnd = true;
+    volatile boolean closed;
+    volatile long fileDeleteDelayMs = LogBackground.DEFAULT_DELETE_DELAY_MS;
 
-    private Log(Path dir, LogConfig config, Clock clock) {
+    private Log(Path dir, LogConfig config, Clock clock, LogBackground background, boolean ownsBackground) {
         this.dir = dir;
         this.config = config;
         this.clock = clock;
+        this.background = background;
+        this.ownsBackground = ownsBackground;
         this.producerState = new ProducerStateManager(dir);
+        this.epochCache = LeaderEpochCache.load(dir);
         this.flusher = new LogFlusher(dir, clock, segments, lock, () -> end.offset(), () -> closed);
+    }
+
+    /**
+     * Opens a standalone log (tools, the group coordinator's own log, benchmarks) with background threads of its
+     * own, shut down when it closes. Logs of a {@link LogManager} share the manager's instead.
+     *
+     * @see #open(Path, LogConfig, Clock, long, boolean, LogBackground)
+     */
+    public static Log open(Path dir, LogConfig config, Clock clock, long recoveryPoint, boolean cleanShutdown)
+            throws IOException {
+        LogBackground own = LogBackground.create(String.valueOf(dir.getFileName()));
+        try {
+            return open(dir, config, clock, recoveryPoint, cleanShutdown, own, true);
+        } catch (IOException | RuntimeException e) {
+            own.close();
+            throw e;
+        }
     }
 
     /**
@@ -61,12 +98,19 @@ public final class Log implements Closeable {
      * {@code cleanShutdown} is false, every segment from {@code recoveryPoint} on is re-validated
      * (lengths, magic, CRC-32C), the first invalid batch and everything after it is truncated (and what was
      * cut is logged), indexes are rebuilt, and producer state is rebuilt from the last snapshot plus the
-     * log tail.
+     * log tail. The leader-epoch cache is loaded (rebuilt from the batches if missing or corrupt) and cut to
+     * the recovered log end; the high watermark starts at the recovered log end offset (the cluster issue
+     * loads it from Kafka's {@code replication-offset-checkpoint} instead).
      */
-    public static Log open(Path dir, LogConfig config, Clock clock, long recoveryPoint, boolean cleanShutdown)
-            throws IOException {
+    public static Log open(Path dir, LogConfig config, Clock clock, long recoveryPoint, boolean cleanShutdown,
+                           LogBackground background) throws IOException {
+        return open(dir, config, clock, recoveryPoint, cleanShutdown, background, false);
+    }
+
+    private static Log open(Path dir, LogConfig config, Clock clock, long recoveryPoint, boolean cleanShutdown,
+                            LogBackground background, boolean ownsBackground) throws IOException {
         Files.createDirectories(dir);
-        Log log = new Log(dir, config, clock);
+        Log log = new Log(dir, config, clock, background, ownsBackground);
         log.load(recoveryPoint, cleanShutdown);
         return log;
     }
@@ -78,6 +122,7 @@ public final class Log implements Closeable {
         LogSegment active = segments.lastEntry().getValue();
         this.logStartOffset = segments.firstKey();
         this.end = new EndOffset(active.nextOffset(), active.baseOffset(), active.size());
+        this.highWatermark = end.offset();
         if (loaded.recoveredFrom() != null && !loaded.brandNew()) {
             for (LogSegment s : segments.tailMap(loaded.recoveredFrom(), true).values()) {
                 s.flush();
@@ -85,97 +130,18 @@ public final class Log implements Closeable {
         }
         flusher.start(end.offset(), now);
         LogLoader.loadProducerState(dir, producerState, segments, logStartOffset, end.offset());
+        LogLoader.loadLeaderEpochs(dir, epochCache, segments, loaded.recoveredFrom(), end.offset());
     }
 
     /**
-     * Validates and appends the record batches in {@code records} (a Produce request's partition data:
-     * exactly one v2 batch, as Kafka requires) as leader, assigning offsets from the log end offset.
-     *
-     * <p>Validation ({@link RecordValidator}, Kafka's LogValidator) walks every record of the request's one batch
-     * and fails with the kafka-clients exception whose error code Kafka returns; total over segment.bytes →
-     * RecordBatchTooLargeException; idempotence: duplicate of one of the producer's last 5 batches →
-     * returns its original offsets with {@code duplicate=true}; sequence gap → OutOfOrderSequenceException;
-     * older epoch → InvalidProducerEpochException. Nothing is written unless everything passes.
-     *
-     * <p>Each batch's baseOffset and partitionLeaderEpoch are rewritten in place (outside the CRC); with
-     * LogAppendTime the maxTimestamp and timestamp-type bit are set and the CRC recomputed; with CreateTime the
-     * maxTimestamp is set to the records' largest, as Kafka does.
+     * Validates and appends a Produce request's partition data as leader, assigning offsets from the log end
+     * offset and stamping {@code leaderEpoch} on its batches: see {@link LogAppends#asLeader}.
      */
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         lock.lock();
         try {
             ensureOpen();
-            LogConfig cfg = config;
-            long now = clock.millis();
-            int start = records.position();
-            int limit = records.limit();
-            Map<Long, ProducerStateManager.Staged> staged = null;
-            int batches = 0;
-            long recordCount = 0;
-            long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
-            for (int p = start; p < limit; ) {
-                int batchSize = validateBatch(records, p, limit - p, cfg, now);
-                maxTimestampInBatches = Math.max(maxTimestampInBatches,
-                        cfg.logAppendTime() ? now : RecordBatchHeader.maxTimestamp(records, p));
-                long producerId = RecordBatchHeader.producerId(records, p);
-                if (producerId >= 0) {
-                    short epoch = RecordBatchHeader.producerEpoch(records, p);
-                    int firstSeq = RecordBatchHeader.baseSequence(records, p);
-                    int lastSeq = RecordBatchHeader.lastSequence(records, p);
-                    ProducerStateManager.BatchMetadata dup =
-                            producerState.findDuplicate(producerId, epoch, firstSeq, lastSeq);
-                    if (dup != null) {
-                        return new AppendResult(dup.firstOffset(), dup.lastOffset(),
-                                cfg.logAppendTime() ? dup.timestamp() : -1L, logStartOffset, 0, true);
-                    }
-                    if (staged == null) {
-                        staged = new HashMap<>(4);
-                    }
-                    producerState.checkAndStage(producerId, epoch, firstSeq, lastSeq, staged);
-                }
-                recordCount += RecordBatchHeader.recordCount(records, p);
-                batches++;
-                p += batchSize;
-            }
-            if (batches == 0) {
-                throw new CorruptRecordException("Produce request for " + dir.getFileName() + " holds no record batch");
-            }
-            int totalBytes = limit - start;
-            if (totalBytes > cfg.segmentBytes()) {
-                throw new RecordBatchTooLargeException("Request of " + totalBytes + " bytes exceeds segment.bytes "
-                        + cfg.segmentBytes() + " of " + dir.getFileName());
-            }
-            long firstOffset = end.offset();
-            maybeRoll(totalBytes, firstOffset + recordCount, maxTimestampInBatches, now, cfg);
-            // Assign offsets in place; offsets and leader epoch lie outside the CRC.
-            long next = firstOffset;
-            for (int p = start; p < limit; ) {
-                RecordBatchHeader.setBaseOffset(records, p, next);
-                RecordBatchHeader.setPartitionLeaderEpoch(records, p, leaderEpoch);
-                if (cfg.logAppendTime()) {
-                    RecordBatchHeader.setLogAppendTime(records, p, now);
-                }
-                next += RecordBatchHeader.lastOffsetDelta(records, p) + 1L;
-                p += RecordBatchHeader.sizeInBytes(records, p);
-            }
-            LogSegment active = segments.lastEntry().getValue();
-            appendToSegment(active, records);
-            for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
-                long producerId = RecordBatchHeader.producerId(records, p);
-                if (producerId >= 0) {
-                    producerState.update(producerId, RecordBatchHeader.producerEpoch(records, p),
-                            RecordBatchHeader.baseSequence(records, p), RecordBatchHeader.lastSequence(records, p),
-                            RecordBatchHeader.baseOffset(records, p), RecordBatchHeader.lastOffset(records, p),
-                            RecordBatchHeader.maxTimestamp(records, p));
-                }
-            }
-            producerState.setMapEndOffset(next);
-            end = new EndOffset(next, active.baseOffset(), active.size());
-            if (next - flusher.recoveryPoint() >= cfg.flushIntervalMessages()) {
-                flusher.flushAllLocked();
-            }
-            return new AppendResult(firstOffset, next - 1, cfg.logAppendTime() ? now : -1L, logStartOffset,
-                    (int) Math.min(Integer.MAX_VALUE, recordCount), false);
+            return LogAppends.asLeader(this, records, leaderEpoch);
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error appending to " + dir, e);
         } finally {
@@ -184,78 +150,28 @@ public final class Log implements Closeable {
     }
 
     /**
-     * Writes to the active segment. A failed write (ENOSPC, EIO) leaves the segment as it was and is answered
-     * KAFKA_STORAGE_ERROR, and the log stays online: the next append retries, so writing resumes once space
-     * is freed. Kafka instead takes the whole log directory offline on any IOException; on a single node
-     * that would stop every partition for a full disk, which freeing space fixes. A fault on a mapped index
-     * page (InternalError, e.g. SIGBUS on a full tmpfs) is treated the same way. Only when the segment cannot
-     * even cut the failed bytes off again does the log go offline, so that no stale tail is ever served.
+     * Appends batches fetched from the leader as they are (offsets, timestamps, epochs untouched): see
+     * {@link LogAppends#asFollower}.
      */
-    private void appendToSegment(LogSegment active, ByteBuffer records) throws IOException {
+    public AppendResult appendAsFollower(ByteBuffer records) {
+        lock.lock();
         try {
-            active.append(records);
-        } catch (IOException | RuntimeException | InternalError e) {
-            if (active.hasStaleTail()) {
-                flusher.goOffline("append left bytes it could not truncate", e);
-            }
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            throw new KafkaStorageException("Append to " + dir + " failed", e);
+            ensureOpen();
+            return LogAppends.asFollower(this, records);
+        } catch (IOException e) {
+            throw new KafkaStorageException("I/O error appending to " + dir, e);
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Checks the request's one batch and every record in it (see {@link RecordValidator}); returns its size. */
-    private int validateBatch(ByteBuffer b, int p, int remaining, LogConfig cfg, long now) {
-        return RecordValidator.validateBatch(b, p, remaining, cfg, now);
-    }
-
-    /**
-     * Kafka's {@code LogSegment.shouldRoll}: rolls before an append when the active segment would exceed
-     * segment.bytes, when the incoming batches' max timestamp lies segment.ms past the segment's first batch
-     * (not the wall clock: backfilling old records fills whole segments), when an index is full, or when the
-     * offsets would not fit relative to the base.
-     */
-    private void maybeRoll(int incomingBytes, long nextEndOffset, long maxTimestampInBatches, long now,
-                           LogConfig cfg) throws IOException {
-        LogSegment active = segments.lastEntry().getValue();
-        if (active.size() == 0) {
-            return;
-        }
-        boolean full = active.size() > cfg.segmentBytes() - incomingBytes;
-        boolean old = active.timeWaitedForRoll(now, maxTimestampInBatches) > cfg.segmentMs();
-        boolean offsetOverflow = nextEndOffset - 1 - active.baseOffset() > Integer.MAX_VALUE;
-        if (full || old || active.indexesFull() || offsetOverflow) {
-            roll(now);
-        }
-    }
-
-    /**
-     * Starts a new active segment and schedules an asynchronous flush of everything below it (Kafka's
-     * {@code flushUptoOffsetExclusive(newSegment.baseOffset)}), so the recovery point trails the active
-     * segment and an unclean restart re-checks only the tail.
-     */
-    private void roll(long now) throws IOException {
-        LogSegment active = segments.lastEntry().getValue();
-        long newBase = end.offset();
-        if (active.baseOffset() == newBase) {
-            return; // empty: nothing to roll
-        }
-        active.onBecomeInactive();
-        producerState.takeSnapshot(newBase);
-        LogSegment next = LogSegment.open(dir, newBase, config, true, now);
-        segments.put(newBase, next);
-        end = new EndOffset(newBase, newBase, 0);
-        LOG.debug("{}: rolled new segment at {}", dir.getFileName(), newBase);
-        RolledSegmentFlusher.schedule(() -> flusher.flushUpTo(newBase));
-    }
 
     /** Forces a roll (tests, admin); no-op when the active segment is empty. */
     public void roll() {
         lock.lock();
         try {
             ensureOpen();
-            roll(clock.millis());
+            LogAppends.roll(this, clock.millis());
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error rolling " + dir, e);
         } finally {
@@ -264,14 +180,28 @@ public final class Log implements Closeable {
     }
 
     /**
-     * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes};
-     * if {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74).
-     * An offset below the log start or above the log end → OffsetOutOfRangeException; at the log end
-     * → an empty slice.
+     * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes}, as far as
+     * the log end ({@link FetchIsolation#LOG_END}): see {@link #read(long, int, boolean, FetchIsolation)}.
      */
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch) {
+        return read(offset, maxBytes, minOneBatch, FetchIsolation.LOG_END);
+    }
+
+    /**
+     * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes};
+     * if {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74). With
+     * {@link FetchIsolation#HIGH_WATERMARK} only batches wholly below the high watermark are returned. An offset
+     * below the log start or above the log end → OffsetOutOfRangeException; at the log end, or at or above the
+     * high watermark for a consumer read → an empty slice.
+     */
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
         flusher.ensureOnline();
-        return LogReads.read(dir, segments, end, logStartOffset, offset, maxBytes, minOneBatch);
+        EndOffset e = end;
+        long lso = logStartOffset;
+        long hw = Math.min(highWatermark, e.offset());
+        EndOffset bound = isolation == FetchIsolation.LOG_END || hw >= e.offset() ? e
+                : LogReads.boundAt(dir, segments, e, hw);
+        return LogReads.read(dir, segments, e, bound, lso, hw, offset, maxBytes, minOneBatch);
     }
 
     /** The first offset whose batch max timestamp is ≥ {@code timestamp} (ListOffsets by time), or empty. */
@@ -289,6 +219,70 @@ public final class Log implements Closeable {
     public long logStartOffset() { return logStartOffset; }
 
     public long logEndOffset() { return end.offset(); }
+
+    /** The offset below which every record is committed; between the log start and the log end offsets. */
+    public long highWatermark() { return highWatermark; }
+
+    /**
+     * Advances the high watermark to {@code offset}, clamped to [log start, log end] (Kafka's
+     * {@code maybeIncrementHighWatermark}: it never moves back here; only truncation lowers it). Returns the high
+     * watermark after the call, so the caller can tell whether it moved (and wake delayed fetches/produces).
+     */
+    public long updateHighWatermark(long offset) {
+        lock.lock();
+        try {
+            long clamped = Math.max(logStartOffset, Math.min(offset, end.offset()));
+            if (clamped > highWatermark) {
+                highWatermark = clamped;
+            }
+            return highWatermark;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether each leader append moves the high watermark to the new log end (true by default: a single node is
+     * its partition's only in-sync replica). A replica manager that waits for followers sets it to false.
+     */
+    public void setHighWatermarkFollowsLogEnd(boolean follows) { this.highWatermarkFollowsLogEnd = follows; }
+
+    /** The latest leader epoch in the log's epoch cache, or {@link EpochEndOffset#UNDEFINED_EPOCH}. */
+    public int latestEpoch() { return epochCache.latestEpoch(); }
+
+    /** What OffsetForLeaderEpoch answers for {@code epoch}: see {@link EpochEndOffset}. */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochCache.endOffsetFor(epoch, end.offset());
+    }
+
+    /**
+     * Drops every record at or after {@code offset} (a follower truncating to the leader's log after a leader
+     * change; see {@link LogTruncation}). Returns false when there was nothing to drop.
+     */
+    public boolean truncateTo(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return LogTruncation.truncateTo(this, offset);
+        } catch (IOException e) {
+            throw new KafkaStorageException("I/O error truncating " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Empties the log and restarts it at {@code offset}: start, end and high watermark all become it. */
+    public void truncateFullyAndStartAt(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogTruncation.truncateFullyAndStartAt(this, offset);
+        } catch (IOException e) {
+            throw new KafkaStorageException("I/O error truncating " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Offset up to which everything is known to be on disk (fsynced). */
     public long recoveryPoint() { return flusher.recoveryPoint(); }
@@ -319,7 +313,7 @@ public final class Log implements Closeable {
             // Wall-clock age since the segment was created (or loaded): at most one roll per segment.ms,
             // whatever the records' timestamps.
             if (active.size() > 0 && active.ageMs(now) > cfg.segmentMs()) {
-                roll(now);
+                LogAppends.roll(this, now);
             }
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error rolling " + dir, e);
@@ -333,37 +327,11 @@ public final class Log implements Closeable {
         }
     }
 
-    /** Deletes whole segments past retention.ms / retention.bytes (never the active one); returns how many. */
+    /** Deletes whole segments past retention.ms / retention.bytes (see {@link LogRetention}); returns how many. */
     public int deleteRetainedSegments() {
         lock.lock();
         try {
-            if (closed) {
-                return 0;
-            }
-            LogConfig cfg = config;
-            long now = clock.millis();
-            List<LogSegment> candidates = new ArrayList<>(segments.values());
-            candidates.remove(candidates.size() - 1); // never the active segment
-            long excess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
-            int deleted = 0;
-            for (LogSegment seg : candidates) {
-                boolean byTime = cfg.retentionMs() >= 0 && now - seg.largestTimestamp() > cfg.retentionMs();
-                boolean bySize = excess != Long.MIN_VALUE && excess - seg.size() >= 0;
-                if (!byTime && !bySize) {
-                    break;
-                }
-                if (excess != Long.MIN_VALUE) {
-                    excess -= seg.size();
-                }
-                segments.remove(seg.baseOffset());
-                logStartOffset = Math.max(logStartOffset, segments.firstKey());
-                seg.deleteFiles(fileDeleteDelayMs);
-                deleted++;
-                LOG.info("{}: deleted segment {} by retention ({}), log start offset now {}", dir.getFileName(),
-                        seg.baseOffset(), byTime ? "retention.ms" : "retention.bytes", logStartOffset);
-            }
-            flusher.raiseRecoveryPointTo(logStartOffset);
-            return deleted;
+            return closed ? 0 : LogRetention.deleteRetainedSegments(this);
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error deleting segments of " + dir, e);
         } finally {
@@ -372,24 +340,14 @@ public final class Log implements Closeable {
     }
 
     /**
-     * Raises the log start offset (e.g. restored from log-start-offset-checkpoint, or DeleteRecords);
-     * segments wholly below it are deleted. Has no effect past the log end or below the current start.
+     * Raises the log start offset (e.g. restored from log-start-offset-checkpoint, or DeleteRecords); segments
+     * wholly below it are deleted. Has no effect past the high watermark or below the current start.
      */
     public void maybeIncrementLogStartOffset(long newLogStartOffset) {
         lock.lock();
         try {
-            if (closed || newLogStartOffset <= logStartOffset || newLogStartOffset > end.offset()) {
-                return;
-            }
-            logStartOffset = newLogStartOffset;
-            while (segments.size() > 1) {
-                Map.Entry<Long, LogSegment> first = segments.firstEntry();
-                Long nextBase = segments.higherKey(first.getKey());
-                if (nextBase == null || nextBase > newLogStartOffset) {
-                    break;
-                }
-                segments.remove(first.getKey());
-                first.getValue().deleteFiles(fileDeleteDelayMs);
+            if (!closed) {
+                LogRetention.maybeIncrementLogStartOffset(this, newLogStartOffset);
             }
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error deleting segments of " + dir, e);
@@ -423,9 +381,24 @@ public final class Log implements Closeable {
         flusher.ensureOnline();
     }
 
-    /** Flushes, writes a producer-state snapshot, and closes files. */
+    /** Flushes, writes a producer-state snapshot, and closes files (and a standalone log's background threads). */
     @Override
     public void close() throws IOException {
+        try {
+            closeFiles();
+        } finally {
+            shutDownOwnBackground();
+        }
+    }
+
+    /** Outside the lock: a queued rolled-segment flush takes it, and closing waits for that flush. */
+    private void shutDownOwnBackground() {
+        if (ownsBackground) {
+            background.close();
+        }
+    }
+
+    private void closeFiles() throws IOException {
         lock.lock();
         try {
             if (closed) {
@@ -467,6 +440,7 @@ public final class Log implements Closeable {
             LogFiles.deleteRecursively(dir);
         } finally {
             lock.unlock();
+            shutDownOwnBackground();
         }
     }
 
@@ -486,7 +460,8 @@ public final class Log implements Closeable {
             if (!closed) {
                 closed = true;
                 for (LogSegment s : segments.values()) {
-                    s.releaseForDeletion(closeDelayMs); // unmaps the indexes now, closes the channel later
+                    // unmaps the indexes now, closes the channel later
+                    s.releaseForDeletion(closeDelayMs, background);
                 }
             }
         } finally {
@@ -516,6 +491,7 @@ public final class Log implements Closeable {
 
     @Override
     public String toString() {
-        return "Log(" + dir.getFileName() + ", start=" + logStartOffset + ", end=" + end.offset() + ")";
+        return "Log(" + dir.getFileName() + ", start=" + logStartOffset + ", hw=" + highWatermark + ", end="
+                + end.offset() + ")";
     }
 }

@@ -6,52 +6,195 @@ import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Per-log settings, named and defaulted as Kafka's topic configs (broker-level names in brackets).
+ * Per-log settings, named and defaulted as Kafka's topic configs (broker-level names in brackets). Immutable and
+ * thread-safe; built with {@link #builder()} (Kafka's defaults) or {@link #toBuilder()}, never positionally.
  *
- * @param segmentBytes          segment.bytes (log.segment.bytes), default 1 GiB, at least 1 MiB (Kafka 4, KIP-1030);
- *                              tests may go lower with the unadvertised {@code internal.segment.bytes}
- * @param segmentMs             segment.ms (log.roll.ms), default 7 days
- * @param retentionMs           retention.ms (log.retention.ms), default 7 days; -1 = unlimited
- * @param retentionBytes        retention.bytes (log.retention.bytes), default -1 = unlimited
- * @param flushIntervalMessages flush.messages (log.flush.interval.messages), default Long.MAX_VALUE
- * @param flushIntervalMs       flush.ms (log.flush.interval.ms), default Long.MAX_VALUE
- * @param indexIntervalBytes    index.interval.bytes (log.index.interval.bytes), default 4096
- * @param maxIndexBytes         segment.index.bytes (log.index.size.max.bytes), default 10 MiB
- * @param maxMessageBytes       max.message.bytes (message.max.bytes), default 1048588
- * @param logAppendTime         message.timestamp.type = LogAppendTime (default CreateTime)
- * @param timestampBeforeMaxMs  message.timestamp.before.max.ms, default Long.MAX_VALUE
- * @param timestampAfterMaxMs   message.timestamp.after.max.ms, default 3600000 (Kafka 4.x)
+ * <ul>
+ *   <li>segmentBytes: segment.bytes (log.segment.bytes), default 1 GiB, at least 1 MiB (Kafka 4, KIP-1030);
+ *       tests may go lower with the unadvertised {@code internal.segment.bytes}</li>
+ *   <li>segmentMs: segment.ms (log.roll.ms), default 7 days</li>
+ *   <li>retentionMs: retention.ms (log.retention.ms), default 7 days; -1 = unlimited</li>
+ *   <li>retentionBytes: retention.bytes (log.retention.bytes), default -1 = unlimited</li>
+ *   <li>flushIntervalMessages: flush.messages (log.flush.interval.messages), default Long.MAX_VALUE</li>
+ *   <li>flushIntervalMs: flush.ms (log.flush.interval.ms), default Long.MAX_VALUE</li>
+ *   <li>indexIntervalBytes: index.interval.bytes (log.index.interval.bytes), default 4096</li>
+ *   <li>maxIndexBytes: segment.index.bytes (log.index.size.max.bytes), default 10 MiB</li>
+ *   <li>maxMessageBytes: max.message.bytes (message.max.bytes), default 1048588</li>
+ *   <li>logAppendTime: message.timestamp.type = LogAppendTime (default CreateTime)</li>
+ *   <li>timestampBeforeMaxMs: message.timestamp.before.max.ms, default Long.MAX_VALUE</li>
+ *   <li>timestampAfterMaxMs: message.timestamp.after.max.ms, default 3600000 (Kafka 4.x)</li>
+ * </ul>
  */
-public record LogConfig(
-        int segmentBytes,
-        long segmentMs,
-        long retentionMs,
-        long retentionBytes,
-        long flushIntervalMessages,
-        long flushIntervalMs,
-        int indexIntervalBytes,
-        int maxIndexBytes,
-        int maxMessageBytes,
-        boolean logAppendTime,
-        long timestampBeforeMaxMs,
-        long timestampAfterMaxMs) {
+public final class LogConfig {
 
-    public static final LogConfig DEFAULTS = new LogConfig(
-            1024 * 1024 * 1024, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1L,
-            Long.MAX_VALUE, Long.MAX_VALUE, 4096, 10 * 1024 * 1024, 1048588, false,
-            Long.MAX_VALUE, 3600_000L);
+    private final int segmentBytes;
+    private final long segmentMs;
+    private final long retentionMs;
+    private final long retentionBytes;
+    private final long flushIntervalMessages;
+    private final long flushIntervalMs;
+    private final int indexIntervalBytes;
+    private final int maxIndexBytes;
+    private final int maxMessageBytes;
+    private final boolean logAppendTime;
+    private final long timestampBeforeMaxMs;
+    private final long timestampAfterMaxMs;
 
-    public LogConfig withSegmentBytes(int v) {
-        return new LogConfig(v, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    /** Kafka's defaults. */
+    public static final LogConfig DEFAULTS = builder().build();
+
+    private LogConfig(Builder b) {
+        this.segmentBytes = b.segmentBytes;
+        this.segmentMs = b.segmentMs;
+        this.retentionMs = b.retentionMs;
+        this.retentionBytes = b.retentionBytes;
+        this.flushIntervalMessages = b.flushIntervalMessages;
+        this.flushIntervalMs = b.flushIntervalMs;
+        this.indexIntervalBytes = b.indexIntervalBytes;
+        this.maxIndexBytes = b.maxIndexBytes;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.logAppendTime = b.logAppendTime;
+        this.timestampBeforeMaxMs = b.timestampBeforeMaxMs;
+        this.timestampAfterMaxMs = b.timestampAfterMaxMs;
     }
 
-    public LogConfig withRetention(long ms, long bytes) {
-        return new LogConfig(segmentBytes, segmentMs, ms, bytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
+    /** A builder holding Kafka's defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Kafka topic config names this record models. */
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.segmentBytes = segmentBytes;
+        b.segmentMs = segmentMs;
+        b.retentionMs = retentionMs;
+        b.retentionBytes = retentionBytes;
+        b.flushIntervalMessages = flushIntervalMessages;
+        b.flushIntervalMs = flushIntervalMs;
+        b.indexIntervalBytes = indexIntervalBytes;
+        b.maxIndexBytes = maxIndexBytes;
+        b.maxMessageBytes = maxMessageBytes;
+        b.logAppendTime = logAppendTime;
+        b.timestampBeforeMaxMs = timestampBeforeMaxMs;
+        b.timestampAfterMaxMs = timestampAfterMaxMs;
+        return b;
+    }
+
+    /** Named setters over Kafka's defaults; not thread-safe (a local of one thread). */
+    public static final class Builder {
+        private int segmentBytes = 1024 * 1024 * 1024;
+        private long segmentMs = 7L * 24 * 3600 * 1000;
+        private long retentionMs = 7L * 24 * 3600 * 1000;
+        private long retentionBytes = -1L;
+        private long flushIntervalMessages = Long.MAX_VALUE;
+        private long flushIntervalMs = Long.MAX_VALUE;
+        private int indexIntervalBytes = 4096;
+        private int maxIndexBytes = 10 * 1024 * 1024;
+        private int maxMessageBytes = 1048588;
+        private boolean logAppendTime;
+        private long timestampBeforeMaxMs = Long.MAX_VALUE;
+        private long timestampAfterMaxMs = 3600_000L;
+
+        private Builder() {
+        }
+
+        public Builder segmentBytes(int v) { segmentBytes = v; return this; }
+
+        public Builder segmentMs(long v) { segmentMs = v; return this; }
+
+        public Builder retentionMs(long v) { retentionMs = v; return this; }
+
+        public Builder retentionBytes(long v) { retentionBytes = v; return this; }
+
+        public Builder flushIntervalMessages(long v) { flushIntervalMessages = v; return this; }
+
+        public Builder flushIntervalMs(long v) { flushIntervalMs = v; return this; }
+
+        public Builder indexIntervalBytes(int v) { indexIntervalBytes = v; return this; }
+
+        public Builder maxIndexBytes(int v) { maxIndexBytes = v; return this; }
+
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+
+        public Builder logAppendTime(boolean v) { logAppendTime = v; return this; }
+
+        public Builder timestampBeforeMaxMs(long v) { timestampBeforeMaxMs = v; return this; }
+
+        public Builder timestampAfterMaxMs(long v) { timestampAfterMaxMs = v; return this; }
+
+        public LogConfig build() { return new LogConfig(this); }
+    }
+
+    public int segmentBytes() { return segmentBytes; }
+
+    public long segmentMs() { return segmentMs; }
+
+    public long retentionMs() { return retentionMs; }
+
+    public long retentionBytes() { return retentionBytes; }
+
+    public long flushIntervalMessages() { return flushIntervalMessages; }
+
+    public long flushIntervalMs() { return flushIntervalMs; }
+
+    public int indexIntervalBytes() { return indexIntervalBytes; }
+
+    public int maxIndexBytes() { return maxIndexBytes; }
+
+    public int maxMessageBytes() { return maxMessageBytes; }
+
+    public boolean logAppendTime() { return logAppendTime; }
+
+    public long timestampBeforeMaxMs() { return timestampBeforeMaxMs; }
+
+    public long timestampAfterMaxMs() { return timestampAfterMaxMs; }
+
+    public LogConfig withSegmentBytes(int v) { return toBuilder().segmentBytes(v).build(); }
+
+    public LogConfig withSegmentMs(long v) { return toBuilder().segmentMs(v).build(); }
+
+    public LogConfig withRetention(long ms, long bytes) { return toBuilder().retentionMs(ms).retentionBytes(bytes).build(); }
+
+    public LogConfig withFlushIntervalMessages(long v) { return toBuilder().flushIntervalMessages(v).build(); }
+
+    public LogConfig withFlushIntervalMs(long v) { return toBuilder().flushIntervalMs(v).build(); }
+
+    public LogConfig withIndexIntervalBytes(int v) { return toBuilder().indexIntervalBytes(v).build(); }
+
+    public LogConfig withMaxIndexBytes(int v) { return toBuilder().maxIndexBytes(v).build(); }
+
+    public LogConfig withMaxMessageBytes(int v) { return toBuilder().maxMessageBytes(v).build(); }
+
+    public LogConfig withLogAppendTime(boolean v) { return toBuilder().logAppendTime(v).build(); }
+
+    public LogConfig withTimestampBounds(long beforeMaxMs, long afterMaxMs) {
+        return toBuilder().timestampBeforeMaxMs(beforeMaxMs).timestampAfterMaxMs(afterMaxMs).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogConfig c && segmentBytes == c.segmentBytes && segmentMs == c.segmentMs
+                && retentionMs == c.retentionMs && retentionBytes == c.retentionBytes
+                && flushIntervalMessages == c.flushIntervalMessages && flushIntervalMs == c.flushIntervalMs
+                && indexIntervalBytes == c.indexIntervalBytes && maxIndexBytes == c.maxIndexBytes
+                && maxMessageBytes == c.maxMessageBytes && logAppendTime == c.logAppendTime
+                && timestampBeforeMaxMs == c.timestampBeforeMaxMs && timestampAfterMaxMs == c.timestampAfterMaxMs;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages,
+                flushIntervalMs, indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime,
+                timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    @Override
+    public String toString() {
+        return "LogConfig" + toTopicConfigs().entrySet().stream().limit(12).toList();
+    }
+
+    /** Kafka topic config names this class models. */
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
     public static final String RETENTION_MS = "retention.ms";
@@ -224,45 +367,5 @@ public record LogConfig(
         m.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, Long.toString(timestampAfterMaxMs));
         m.putAll(UNMODELED_DEFAULTS);
         return m;
-    }
-
-    public LogConfig withSegmentMs(long v) {
-        return new LogConfig(segmentBytes, v, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withFlushIntervalMessages(long v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, v, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withFlushIntervalMs(long v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, v,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withIndexIntervalBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                v, maxIndexBytes, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withMaxIndexBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, v, maxMessageBytes, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withMaxMessageBytes(int v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, v, logAppendTime, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withLogAppendTime(boolean v) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, v, timestampBeforeMaxMs, timestampAfterMaxMs);
-    }
-
-    public LogConfig withTimestampBounds(long beforeMaxMs, long afterMaxMs) {
-        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages, flushIntervalMs,
-                indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime, beforeMaxMs, afterMaxMs);
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * whose write-back failed may be marked clean, so a later "successful" fsync would otherwise move the recovery
  * point past data never written ("fsyncgate"). A restart recovers the tail from the last good recovery point.
  *
- * <p>Threads: {@link #flushUpTo} runs on the segment-flusher thread after a roll, on the log manager's
+ * <p>Threads: {@link #flushUpTo} runs on the segment-flusher thread ({@link LogBackground}) after a roll, on the log manager's
  * background thread (flush.ms) or on a caller's; it takes the log lock only to pick the segments and to
  * publish, and fsyncs without it. {@link #flushAllLocked} and {@link #raiseRecoveryPointTo} need the lock held.
  */
@@ -79,6 +79,13 @@ final class LogFlusher {
         }
     }
 
+    /** A truncation cut the log below the recovery point (log lock held): the next unclean start re-checks it. */
+    void lowerRecoveryPointTo(long offset) {
+        if (recoveryPoint > offset) {
+            recoveryPoint = offset;
+        }
+    }
+
     /**
      * fsyncs the segments holding offsets below {@code offsetExclusive} (all of them for Long.MAX_VALUE) and the
      * directory, then advances the recovery point to there (at most the log end). Kafka schedules this as
@@ -118,7 +125,8 @@ final class LogFlusher {
         lock.lock();
         try {
             if (offlineCause == null) {
-                recoveryPoint = Math.max(recoveryPoint, target);
+                // min: a truncation while the fsync ran may have moved the log end below the target.
+                recoveryPoint = Math.max(recoveryPoint, Math.min(target, logEnd.getAsLong()));
                 lastFlushMs = clock.millis();
             }
         } finally {

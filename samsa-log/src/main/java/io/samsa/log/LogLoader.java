@@ -1,6 +1,8 @@
 package io.samsa.log;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,17 +102,67 @@ final class LogLoader {
         if (replayFrom < leo) {
             Long fromBase = segments.floorKey(replayFrom);
             for (LogSegment seg : segments.tailMap(fromBase == null ? segments.firstKey() : fromBase).values()) {
-                int[] count = new int[1];
-                seg.forEachBatchFrom(replayFrom, seg.size(), header -> {
-                    producerState.replay(header);
-                    count[0]++;
-                });
-                replayed += count[0];
+                replayed += seg.forEachBatchFrom(replayFrom, seg.size(), producerState::replay);
             }
         }
         producerState.setMapEndOffset(leo);
         LOG.debug("{}: producer state loaded from snapshot {} plus {} batches: {} producers",
                 dir.getFileName(), snapshotOffset, replayed, producerState.producerCount());
+    }
+
+    /**
+     * Brings the leader-epoch cache in line with the loaded log: entries at or past the log end are dropped; a
+     * cache whose file was missing or corrupt is rebuilt from the batches' partitionLeaderEpoch, and after an
+     * unclean stop the recovered tail is replayed (a crash may have come between an append in a new epoch and its
+     * checkpoint). Epochs never decrease along the log, so a segment whose first batch has the same epoch as the
+     * next segment's first batch holds no change and is not scanned.
+     */
+    static void loadLeaderEpochs(Path dir, LeaderEpochCache cache, NavigableMap<Long, LogSegment> segments,
+                                 Long recoveredFrom, long leo) throws IOException {
+        cache.truncateFromEnd(leo);
+        Long scanFrom = !cache.loadedFromFile() ? segments.firstKey() : recoveredFrom;
+        if (scanFrom == null) {
+            return;
+        }
+        Long fromBase = segments.floorKey(scanFrom);
+        try {
+            for (LogSegment seg : segments.tailMap(fromBase == null ? segments.firstKey() : fromBase).values()) {
+                Long nextBase = segments.higherKey(seg.baseOffset());
+                ByteBuffer first = firstHeader(seg);
+                if (first == null) {
+                    continue;
+                }
+                int epoch = RecordBatchHeader.partitionLeaderEpoch(first, 0);
+                ByteBuffer next = nextBase == null ? null : firstHeader(segments.get(nextBase));
+                if (next != null && RecordBatchHeader.partitionLeaderEpoch(next, 0) == epoch) {
+                    assignIfNew(cache, first);
+                    continue;
+                }
+                seg.forEachBatchFrom(seg.baseOffset(), seg.size(), header -> assignIfNew(cache, header));
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (!cache.loadedFromFile()) {
+            LOG.info("{}: rebuilt {} from the log: {}", dir.getFileName(), LeaderEpochCache.FILE_NAME, cache.entries());
+        }
+    }
+
+    private static void assignIfNew(LeaderEpochCache cache, ByteBuffer header) {
+        int epoch = RecordBatchHeader.partitionLeaderEpoch(header, 0);
+        if (epoch > cache.latestEpoch()) {
+            try {
+                cache.assign(epoch, RecordBatchHeader.baseOffset(header, 0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static ByteBuffer firstHeader(LogSegment seg) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
+        return seg.size() >= RecordBatchHeader.HEADER_SIZE && seg.readHeader(0, header)
+                && header.remaining() >= RecordBatchHeader.HEADER_SIZE ? header : null;
     }
 
     private static TreeSet<Long> segmentBases(Path dir) throws IOException {

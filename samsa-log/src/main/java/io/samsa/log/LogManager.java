@@ -53,6 +53,8 @@ public final class LogManager implements Closeable {
     private final OffsetCheckpointFile recoveryPoints;
     private final OffsetCheckpointFile logStartOffsets;
     private final ScheduledExecutorService scheduler;
+    /** The logs' segment-flusher and deferred-close threads: created with the manager, shut down on close. */
+    private final LogBackground background;
     private final Object createLock = new Object();
     private volatile boolean closed;
 
@@ -63,6 +65,7 @@ public final class LogManager implements Closeable {
         this.settings = settings;
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStartOffsets = new OffsetCheckpointFile(dataDir.resolve(LOG_START_OFFSET_CHECKPOINT));
+        this.background = LogBackground.create(String.valueOf(dataDir.getFileName()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "samsa-log-manager-" + dataDir.getFileName());
             t.setDaemon(true);
@@ -131,7 +134,7 @@ public final class LogManager implements Closeable {
                 if (tp == null) {
                     continue; // e.g. the broker's own __samsa_meta directory
                 }
-                Log log = Log.open(p, configFor.apply(tp[0]), clock, rp.getOrDefault(name, 0L), clean);
+                Log log = Log.open(p, configFor.apply(tp[0]), clock, rp.getOrDefault(name, 0L), clean, background);
                 log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
                 Long startOffset = lso.get(name);
                 if (startOffset != null) {
@@ -181,22 +184,25 @@ public final class LogManager implements Closeable {
         };
     }
 
-    /** Runs {@code action} on every log; one failing log is logged and does not stop the pass for the others. */
-    private void forEachLog(String what, java.util.function.Consumer<Log> action) {
+    /**
+     * Runs {@code action} on every log and sums what it returns; one failing log is logged and does not stop the
+     * pass for the others.
+     */
+    private int sumOverLogs(String what, java.util.function.ToIntFunction<Log> action) {
+        int sum = 0;
         for (Log log : logs.values()) {
             try {
-                action.accept(log);
+                sum += action.applyAsInt(log);
             } catch (Throwable t) {
                 LOG.error("Background {} failed for {}", what, log, t);
             }
         }
+        return sum;
     }
 
     /** Deletes segments past retention in every log; returns how many. */
     public int runRetention() {
-        int[] count = new int[1];
-        forEachLog("retention", log -> count[0] += log.deleteRetainedSegments());
-        int deleted = count[0];
+        int deleted = sumOverLogs("retention", Log::deleteRetainedSegments);
         if (deleted > 0) {
             try {
                 writeLogStartOffsets();
@@ -218,7 +224,10 @@ public final class LogManager implements Closeable {
 
     /** Rolls by segment.ms and flushes by flush.ms in every log. */
     public void runRollAndFlush() {
-        forEachLog("roll/flush", Log::maybeRollAndFlush);
+        sumOverLogs("roll/flush", log -> {
+            log.maybeRollAndFlush();
+            return 0;
+        });
     }
 
     /** Writes both checkpoint files from the open logs. */
@@ -296,7 +305,7 @@ public final class LogManager implements Closeable {
                 if (topicId != null) {
                     PartitionMetadataFile.write(dir, topicId);
                 }
-                Log log = Log.open(dir, config, clock, 0L, true);
+                Log log = Log.open(dir, config, clock, 0L, true, background);
                 log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
                 if (topicId != null) {
                     topicIds.put(name, topicId);
@@ -438,7 +447,7 @@ public final class LogManager implements Closeable {
      * the background scheduler) is not waited for on close: a pending deletion is redone by the next start's sweep.
      */
     private void scheduleDirDeletion(Path dir, long delayMs) {
-        DeferredCloser.closeOnThisThread(() -> {
+        background.runLaterOnThisThread(() -> {
             LogFiles.deleteRecursively(dir);
             LOG.info("Deleted {}", dir.getFileName());
         }, delayMs);
@@ -463,15 +472,19 @@ public final class LogManager implements Closeable {
             Thread.currentThread().interrupt();
         }
         IOException failure = null;
-        for (Log log : logs.values()) {
-            try {
-                log.close();
-            } catch (IOException e) {
-                LOG.error("Failed to close {}", log, e);
-                failure = e;
+        try {
+            for (Log log : logs.values()) {
+                try {
+                    log.close();
+                } catch (IOException e) {
+                    LOG.error("Failed to close {}", log, e);
+                    failure = e;
+                }
             }
+            checkpoint();
+        } finally {
+            background.close(); // after the logs: a queued rolled-segment flush finds its log closed and returns
         }
-        checkpoint();
         if (failure == null) {
             Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
             LogFiles.fsyncDir(dataDir);

@@ -10,7 +10,7 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 /**
  * The read side of a {@link Log}: fetch reads and timestamp lookups over its segments, bounded by the log end
- * the caller captured ({@link Log.EndOffset}), so they never see a batch still being written. Stateless and
+ * (or high watermark) the caller captured ({@link Log.EndOffset}), so they never see a batch still being written. Stateless and
  * lock-free; called from any reader thread.
  */
 final class LogReads {
@@ -19,38 +19,58 @@ final class LogReads {
     }
 
     /**
-     * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes};
-     * if {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74).
-     * An offset below the log start or above the log end → OffsetOutOfRangeException; at the log end
-     * → an empty slice.
+     * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes}, never past
+     * {@code bound} (the log end, or the high watermark's place for a consumer read); if {@code minOneBatch} the
+     * first batch is returned even when larger than maxBytes (KIP-74). An offset below the log start or above the
+     * log end → OffsetOutOfRangeException; at or past the bound (but not past the log end) → an empty slice.
      */
-    static ReadResult read(Path dir, NavigableMap<Long, LogSegment> segments, Log.EndOffset e, long lso, long offset,
-                           int maxBytes, boolean minOneBatch) {
+    static ReadResult read(Path dir, NavigableMap<Long, LogSegment> segments, Log.EndOffset e, Log.EndOffset bound,
+                           long lso, long hw, long offset, int maxBytes, boolean minOneBatch) {
         if (offset < lso || offset > e.offset()) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + dir.getFileName()
                     + ": log start " + lso + ", log end " + e.offset());
         }
         try {
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-            if (offset == e.offset() || entry == null) {
+            if (offset >= bound.offset() || entry == null) {
                 LogSegment seg = entry != null ? entry.getValue() : segments.lastEntry().getValue();
-                return new ReadResult(seg.channel(), e.segmentBaseOffset() == seg.baseOffset() ? e.position()
-                        : seg.size(), 0, lso, e.offset());
+                return new ReadResult(seg.channel(), bound.segmentBaseOffset() == seg.baseOffset() ? bound.position()
+                        : seg.size(), 0, lso, hw, e.offset());
             }
             while (entry != null) {
                 LogSegment seg = entry.getValue();
-                int maxPosition = seg.baseOffset() == e.segmentBaseOffset() ? e.position() : seg.size();
+                int maxPosition = seg.baseOffset() == bound.segmentBaseOffset() ? bound.position() : seg.size();
                 LogSegment.Slice slice = seg.read(offset, Math.max(maxBytes, 0), maxPosition, minOneBatch);
                 if (slice != null) {
-                    return new ReadResult(seg.channel(), slice.position(), slice.size(), lso, e.offset());
+                    return new ReadResult(seg.channel(), slice.position(), slice.size(), lso, hw, e.offset());
                 }
-                if (seg.baseOffset() >= e.segmentBaseOffset()) {
+                if (seg.baseOffset() >= bound.segmentBaseOffset()) {
                     break;
                 }
                 entry = segments.higherEntry(seg.baseOffset());
             }
             LogSegment last = segments.lastEntry().getValue();
-            return new ReadResult(last.channel(), 0, 0, lso, e.offset());
+            return new ReadResult(last.channel(), 0, 0, lso, hw, e.offset());
+        } catch (IOException ex) {
+            throw new KafkaStorageException("I/O error reading " + dir, ex);
+        }
+    }
+
+    /**
+     * Where {@code maxOffset} (below the log end {@code e}) lies: the start of the batch that holds it, so that a
+     * read bounded there returns only batches wholly below it.
+     */
+    static Log.EndOffset boundAt(Path dir, NavigableMap<Long, LogSegment> segments, Log.EndOffset e, long maxOffset) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(maxOffset);
+        if (entry == null) {
+            return new Log.EndOffset(maxOffset, segments.firstKey(), 0);
+        }
+        LogSegment seg = entry.getValue();
+        int limit = seg.baseOffset() == e.segmentBaseOffset() ? e.position() : seg.size();
+        try {
+            LogSegment.Slice at = seg.translateOffset(maxOffset, limit,
+                    java.nio.ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE));
+            return new Log.EndOffset(maxOffset, seg.baseOffset(), at == null ? limit : at.position());
         } catch (IOException ex) {
             throw new KafkaStorageException("I/O error reading " + dir, ex);
         }
@@ -65,9 +85,10 @@ final class LogReads {
                     continue;
                 }
                 int maxPosition = seg.baseOffset() == e.segmentBaseOffset() ? e.position() : seg.size();
-                long[] r = seg.findOffsetByTimestamp(timestamp, lso, maxPosition);
+                TimestampAndOffset r = seg.findOffsetByTimestamp(timestamp, lso, maxPosition);
                 if (r != null) {
-                    return Optional.of(new TimestampAndOffset(r[0], Math.max(r[1], lso), (int) r[2]));
+                    return Optional.of(new TimestampAndOffset(r.timestamp(), Math.max(r.offset(), lso),
+                            r.leaderEpoch()));
                 }
             }
             return Optional.empty();
@@ -92,8 +113,7 @@ final class LogReads {
         }
         try {
             int maxPosition = best.baseOffset() == e.segmentBaseOffset() ? e.position() : best.size();
-            long[] r = best.findMaxTimestampRecord(maxPosition);
-            return r == null ? Optional.empty() : Optional.of(new TimestampAndOffset(r[0], r[1], (int) r[2]));
+            return Optional.ofNullable(best.findMaxTimestampRecord(maxPosition));
         } catch (IOException ex) {
             throw new KafkaStorageException("I/O error searching " + dir, ex);
         }

@@ -261,9 +261,9 @@ final class LogSegment {
 
     /**
      * First record (batch-level for compressed batches) whose timestamp is ≥ {@code timestamp}, searching
-     * below {@code maxPosition}: {timestamp, offset, leaderEpoch}, or null.
+     * below {@code maxPosition}, or null.
      */
-    long[] findOffsetByTimestamp(long timestamp, long startingOffset, int maxPosition) throws IOException {
+    TimestampAndOffset findOffsetByTimestamp(long timestamp, long startingOffset, int maxPosition) throws IOException {
         long from = Math.max(timeIndex.lookup(timestamp), startingOffset);
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         int pos = offsetIndex.lookup(from);
@@ -284,8 +284,8 @@ final class LogSegment {
         return null;
     }
 
-    /** The record holding this segment's max timestamp: {timestamp, offset, leaderEpoch}, or null. */
-    long[] findMaxTimestampRecord(int maxPosition) throws IOException {
+    /** The record holding this segment's max timestamp, or null. */
+    TimestampAndOffset findMaxTimestampRecord(int maxPosition) throws IOException {
         if (maxTimestamp < 0) {
             return null;
         }
@@ -298,26 +298,26 @@ final class LogSegment {
         return locateRecord(s.position(), s.size(), header, maxTimestamp, true);
     }
 
-    private long[] locateRecord(int pos, int batchSize, ByteBuffer header, long timestamp, boolean exact)
+    private TimestampAndOffset locateRecord(int pos, int batchSize, ByteBuffer header, long timestamp, boolean exact)
             throws IOException {
         int epoch = RecordBatchHeader.partitionLeaderEpoch(header, 0);
         long batchMax = RecordBatchHeader.maxTimestamp(header, 0);
         if (RecordBatchHeader.compressionCodec(header, 0) == 0 && !RecordBatchHeader.isLogAppendTime(header, 0)) {
             ByteBuffer batch = readFully(pos, batchSize);
-            long[] r = RecordBatchHeader.findRecordByTimestamp(batch, 0, timestamp, exact);
+            TimestampAndOffset r = RecordBatchHeader.findRecordByTimestamp(batch, 0, timestamp, exact);
             if (r != null) {
-                return new long[] {r[1], r[0], epoch};
+                return r;
             }
         }
         // Compressed (records not decompressed on this path) or LogAppendTime: answer at batch level.
         long base = RecordBatchHeader.baseOffset(header, 0);
         if (exact) {
-            return new long[] {batchMax, RecordBatchHeader.isLogAppendTime(header, 0) ? base
-                    : RecordBatchHeader.lastOffset(header, 0), epoch};
+            return new TimestampAndOffset(batchMax, RecordBatchHeader.isLogAppendTime(header, 0) ? base
+                    : RecordBatchHeader.lastOffset(header, 0), epoch);
         }
         long baseTs = RecordBatchHeader.baseTimestamp(header, 0);
         long ts = RecordBatchHeader.isLogAppendTime(header, 0) ? batchMax : (baseTs >= timestamp ? baseTs : batchMax);
-        return new long[] {ts, base, epoch};
+        return new TimestampAndOffset(ts, base, epoch);
     }
 
     ByteBuffer readFully(long position, int length) throws IOException {
@@ -334,6 +334,44 @@ final class LogSegment {
         return buf;
     }
 
+    /**
+     * Drops the batch holding {@code offset} and everything after it (Kafka's {@code LogSegment.truncateTo}: a
+     * batch is never split, so the segment may end below {@code offset}), both indexes' entries for them, and
+     * fsyncs the file so the cut survives a crash. Recomputes the in-memory timestamps from the batches kept.
+     * Called under the owning log's lock. Returns the bytes cut.
+     */
+    int truncateTo(long offset) throws IOException {
+        LogSegment.Slice from = translateOffset(offset, size, ByteBuffer.allocate(HEADER_SIZE));
+        if (from == null) {
+            return 0;
+        }
+        int cut = size - from.position();
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        channel.truncate(from.position());
+        channel.force(true);
+        size = from.position();
+        maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = -1;
+        firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+        bytesSinceLastIndexEntry = 0;
+        nextOffset = baseOffset;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        for (int pos = 0; pos + HEADER_SIZE <= size && readHeader(pos, header) && header.remaining() >= HEADER_SIZE;
+                pos += RecordBatchHeader.sizeInBytes(header, 0)) {
+            long ts = RecordBatchHeader.maxTimestamp(header, 0);
+            if (pos == 0) {
+                firstBatchTimestamp = ts;
+            }
+            if (ts > maxTimestamp) {
+                maxTimestamp = ts;
+                offsetOfMaxTimestamp = RecordBatchHeader.lastOffset(header, 0);
+            }
+            nextOffset = RecordBatchHeader.lastOffset(header, 0) + 1;
+        }
+        return cut;
+    }
+
     /** See {@link SegmentLoading#loadTrusted}. */
     boolean loadTrusted() throws IOException {
         return SegmentLoading.loadTrusted(this);
@@ -344,19 +382,25 @@ final class LogSegment {
         return SegmentLoading.recover(this);
     }
 
-    /** Iterates batch headers from {@code fromOffset} (by lastOffset) below {@code maxPosition}. */
-    void forEachBatchFrom(long fromOffset, int maxPosition, HeaderVisitor visitor) throws IOException {
+    /**
+     * Iterates batch headers from {@code fromOffset} (by lastOffset) below {@code maxPosition}; returns how many
+     * were visited.
+     */
+    int forEachBatchFrom(long fromOffset, int maxPosition, HeaderVisitor visitor) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         int pos = offsetIndex.lookup(fromOffset);
+        int visited = 0;
         while (pos + HEADER_SIZE <= maxPosition) {
             if (!readHeader(pos, header) || header.remaining() < HEADER_SIZE) {
-                return;
+                break;
             }
             if (RecordBatchHeader.lastOffset(header, 0) >= fromOffset) {
                 visitor.visit(header);
+                visited++;
             }
             pos += RecordBatchHeader.sizeInBytes(header, 0);
         }
+        return visited;
     }
 
     interface HeaderVisitor {
@@ -413,21 +457,21 @@ final class LogSegment {
      * (transferTo of a ReadResult) does not fail on a closed channel. The index mappings are released at once
      * (after in-flight lookups finish); a late reader of this segment scans it from its start instead.
      */
-    void deleteFiles(long closeDelayMs) throws IOException {
+    void deleteFiles(long closeDelayMs, LogBackground background) throws IOException {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteFile();
         timeIndex.deleteFile();
-        DeferredCloser.closeLater(channel, closeDelayMs);
+        background.closeLater(channel, closeDelayMs);
     }
 
     /**
      * Releases the segment of a deleted topic whose files the caller renames and deletes later: the index
      * mappings are released at once, the channel only after {@code closeDelayMs} (an in-flight read finishes).
      */
-    void releaseForDeletion(long closeDelayMs) {
+    void releaseForDeletion(long closeDelayMs, LogBackground background) {
         offsetIndex.close();
         timeIndex.close();
-        DeferredCloser.closeLater(channel, closeDelayMs);
+        background.closeLater(channel, closeDelayMs);
     }
 
     @Override

@@ -268,6 +268,14 @@ final class ProducerStateManager {
         }
     }
 
+    /** Forgets every producer and deletes every snapshot (the log was emptied and restarted elsewhere). */
+    void deleteAllSnapshots() throws IOException {
+        producers.clear();
+        for (Path p : snapshotFiles().values()) {
+            Files.deleteIfExists(p);
+        }
+    }
+
     void setMapEndOffset(long offset) {
         mapEndOffset = offset;
     }

@@ -10,8 +10,10 @@ import java.nio.channels.FileChannel;
  * @param position       byte position of the first batch
  * @param sizeInBytes    bytes of whole batches from position
  * @param logStartOffset log start offset at the time of the read
- * @param logEndOffset   log end offset (= high watermark on a single node) at the time of the read
+ * @param highWatermark  high watermark at the time of the read: what a Fetch response reports as such (a
+ *                       consumer read stops there; see {@link FetchIsolation})
+ * @param logEndOffset   log end offset at the time of the read (what a follower read may reach)
  */
 public record ReadResult(FileChannel channel, long position, int sizeInBytes, long logStartOffset,
-                         long logEndOffset) {
+                         long highWatermark, long logEndOffset) {
 }

@@ -127,7 +127,7 @@ final class RecordBatchHeader {
 
     /**
      * Scans an uncompressed batch's records for the first whose timestamp is ≥ {@code target}
-     * (or, with {@code exact}, equal to it). Returns {offset, timestamp}, or null if none / compressed / the
+     * (or, with {@code exact}, equal to it). Returns it with the batch's leader epoch, or null if none / compressed / the
      * records do not parse. Records: length varint, attributes i8, timestampDelta varlong, offsetDelta varint, ...
      *
      * <p>The batch may have been written before records were validated on append, so it is read defensively:
@@ -135,14 +135,15 @@ final class RecordBatchHeader {
      * length ≤ 0, a bad varint, a field past the batch end) stops the scan with null, which callers answer at
      * batch level.
      */
-    static long[] findRecordByTimestamp(ByteBuffer b, int p, long target, boolean exact) {
+    static TimestampAndOffset findRecordByTimestamp(ByteBuffer b, int p, long target, boolean exact) {
         if (compressionCodec(b, p) != 0) {
             return null;
         }
         long baseOffset = baseOffset(b, p);
         if (isLogAppendTime(b, p)) {
             long ts = maxTimestamp(b, p);
-            return (exact ? ts == target : ts >= target) ? new long[] {baseOffset, ts} : null;
+            return (exact ? ts == target : ts >= target)
+                    ? new TimestampAndOffset(ts, baseOffset, partitionLeaderEpoch(b, p)) : null;
         }
         long baseTs = baseTimestamp(b, p);
         int count = recordCount(b, p);
@@ -162,7 +163,7 @@ final class RecordBatchHeader {
                 long ts = baseTs + in.readVarlong();
                 long offset = baseOffset + in.readVarint();
                 if (exact ? ts == target : ts >= target) {
-                    return new long[] {offset, ts};
+                    return new TimestampAndOffset(ts, offset, partitionLeaderEpoch(b, p));
                 }
                 long rest = recordEnd - in.position();
                 if (rest < 0) {

@@ -72,11 +72,11 @@ final class RecordValidator {
      * from p) and returns its size in bytes. May rewrite the batch's maxTimestamp (and CRC) in place.
      */
     static int validateBatch(ByteBuffer b, int p, int remaining, LogConfig cfg, long now) {
-        int size = validateFraming(b, p, remaining, cfg);
+        int size = validateFraming(b, p, remaining, cfg.maxMessageBytes());
         if (size < remaining) {
             // As Kafka: every batch's framing and CRC first (CORRUPT_MESSAGE wins), then the one-batch rule.
             for (int q = p + size; q < p + remaining; ) {
-                q += validateFraming(b, q, p + remaining - q, cfg);
+                q += validateFraming(b, q, p + remaining - q, cfg.maxMessageBytes());
             }
             throw new InvalidRecordException("Compressed outer record has more than one batch");
         }
@@ -117,8 +117,30 @@ final class RecordValidator {
         return size;
     }
 
+    /**
+     * Checks a batch fetched from the leader before a follower appends it as it is (Kafka validates follower
+     * appends only for framing: the leader validated the records). Framing and CRC as for a produce, without the
+     * max.message.bytes limit; offsets must lie at or after {@code minBaseOffset} (the log end offset, then the
+     * previous batch's last offset + 1), else {@link UnexpectedAppendOffsetException}. Returns its size.
+     */
+    static int validateFollowerBatch(ByteBuffer b, int p, int remaining, long minBaseOffset) {
+        int size = validateFraming(b, p, remaining, Integer.MAX_VALUE);
+        long base = RecordBatchHeader.baseOffset(b, p);
+        int lastOffsetDelta = RecordBatchHeader.lastOffsetDelta(b, p);
+        if (lastOffsetDelta < 0) {
+            throw new CorruptRecordException("Record batch at offset " + base + " has a negative last offset delta "
+                    + lastOffsetDelta);
+        }
+        if (base < minBaseOffset) {
+            throw new UnexpectedAppendOffsetException("Batch at offset " + base + " (last "
+                    + RecordBatchHeader.lastOffset(b, p) + ") lies below the next expected offset " + minBaseOffset,
+                    base, RecordBatchHeader.lastOffset(b, p));
+        }
+        return size;
+    }
+
     /** Length, magic, size limit and CRC of the batch at p; returns its size. */
-    private static int validateFraming(ByteBuffer b, int p, int remaining, LogConfig cfg) {
+    private static int validateFraming(ByteBuffer b, int p, int remaining, int maxSize) {
         if (remaining < HEADER_SIZE) {
             throw new CorruptRecordException("Trailing " + remaining + " bytes do not hold a record batch header");
         }
@@ -132,9 +154,9 @@ final class RecordValidator {
                     + " bytes remain)");
         }
         int size = length + LOG_OVERHEAD;
-        if (size > cfg.maxMessageBytes()) {
+        if (size > maxSize) {
             throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
-                    + cfg.maxMessageBytes());
+                    + maxSize);
         }
         if (!RecordBatchHeader.isCrcValid(b, p)) {
             throw new CorruptRecordException("Record batch CRC mismatch (stored " + RecordBatchHeader.storedCrc(b, p)

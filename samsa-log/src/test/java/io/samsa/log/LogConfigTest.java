@@ -20,7 +20,10 @@ class LogConfigTest {
                 Map.entry("message.timestamp.before.max.ms", "100"), Map.entry("message.timestamp.after.max.ms", "200"),
                 Map.entry("cleanup.policy", "delete"), Map.entry("min.insync.replicas", "2"),
                 Map.entry("compression.type", "zstd")), LogConfig.DEFAULTS);
-        assertThat(c).isEqualTo(new LogConfig(1048576, 1000, -1, 5000000, 10, 500, 1024, 4096, 2000000, true, 100, 200));
+        assertThat(c).isEqualTo(LogConfig.builder().segmentBytes(1048576).segmentMs(1000)
+                .retentionMs(-1).retentionBytes(5000000).flushIntervalMessages(10).flushIntervalMs(500)
+                .indexIntervalBytes(1024).maxIndexBytes(4096).maxMessageBytes(2000000).logAppendTime(true)
+                .timestampBeforeMaxMs(100).timestampAfterMaxMs(200).build());
         assertThat(c.toTopicConfigs()).containsEntry("message.timestamp.type", "LogAppendTime")
                 .containsEntry("segment.bytes", "1048576").containsEntry("cleanup.policy", "delete");
         assertThat(LogConfig.fromTopicConfigs(

@@ -108,19 +108,21 @@ public final class BrokerConfig {
         if (!tsType.equals("CreateTime") && !tsType.equals("LogAppendTime")) {
             throw new ConfigException("log.message.timestamp.type", tsType, "must be CreateTime or LogAppendTime");
         }
-        logDefaults = new LogConfig(
-                segmentBytes(r),
-                rollMs,
-                retentionMs,
-                r.longValue("log.retention.bytes", -1L, -1, Long.MAX_VALUE),
-                r.longValue("log.flush.interval.messages", Long.MAX_VALUE, 1, Long.MAX_VALUE),
-                r.longValue("log.flush.interval.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
-                r.intValue("log.index.interval.bytes", 4096, 0, Integer.MAX_VALUE),
-                r.intValue("log.index.size.max.bytes", 10 * 1024 * 1024, 4, Integer.MAX_VALUE),
-                r.intValue("message.max.bytes", 1048588, 0, Integer.MAX_VALUE),
-                tsType.equals("LogAppendTime"),
-                r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE),
-                r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE));
+        logDefaults = LogConfig.builder()
+                .segmentBytes(segmentBytes(r))
+                .segmentMs(rollMs)
+                .retentionMs(retentionMs)
+                .retentionBytes(r.longValue("log.retention.bytes", -1L, -1, Long.MAX_VALUE))
+                .flushIntervalMessages(r.longValue("log.flush.interval.messages", Long.MAX_VALUE, 1, Long.MAX_VALUE))
+                .flushIntervalMs(r.longValue("log.flush.interval.ms", Long.MAX_VALUE, 0, Long.MAX_VALUE))
+                .indexIntervalBytes(r.intValue("log.index.interval.bytes", 4096, 0, Integer.MAX_VALUE))
+                .maxIndexBytes(r.intValue("log.index.size.max.bytes", 10 * 1024 * 1024, 4, Integer.MAX_VALUE))
+                .maxMessageBytes(r.intValue("message.max.bytes", 1048588, 0, Integer.MAX_VALUE))
+                .logAppendTime(tsType.equals("LogAppendTime"))
+                .timestampBeforeMaxMs(r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0,
+                        Long.MAX_VALUE))
+                .timestampAfterMaxMs(r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE))
+                .build();
         logManagerSettings = new LogManager.Settings(
                 retentionCheckIntervalMs,
                 // Samsa's own roll/flush check period (Kafka has no background time roll), not a Kafka key.

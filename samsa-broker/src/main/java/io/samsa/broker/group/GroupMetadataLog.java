@@ -36,9 +36,9 @@ final class GroupMetadataLog implements Closeable {
 
     static final String DIR_NAME = "__consumer_offsets-0";
     private static final int RECORDS_PER_BATCH = 500;
-    private static final LogConfig CONFIG = new LogConfig(64 * 1024 * 1024, Long.MAX_VALUE, -1L, -1L,
-            Long.MAX_VALUE, Long.MAX_VALUE, 4096, 10 * 1024 * 1024, 16 * 1024 * 1024, false,
-            Long.MAX_VALUE, Long.MAX_VALUE);
+    private static final LogConfig CONFIG = LogConfig.builder().segmentBytes(64 * 1024 * 1024)
+            .segmentMs(Long.MAX_VALUE).retentionMs(-1L).maxMessageBytes(16 * 1024 * 1024)
+            .timestampAfterMaxMs(Long.MAX_VALUE).build();
 
     private final Log recordLog;
     private final Clock clock;

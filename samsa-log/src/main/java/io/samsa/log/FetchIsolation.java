@@ -1,0 +1,13 @@
+package io.samsa.log;
+
+/**
+ * How far a read may see (Kafka's {@code FetchIsolation}): a follower replicating the leader reads up to the log
+ * end offset; a consumer reads up to the high watermark, so it never sees a record a leader change could still
+ * truncate. (Kafka's TXN_COMMITTED, up to the last stable offset, comes with transactions.)
+ */
+public enum FetchIsolation {
+    /** Up to the log end offset: follower fetches, and the log's own internal readers. */
+    LOG_END,
+    /** Up to the high watermark: consumer fetches. */
+    HIGH_WATERMARK
+}

@@ -1,0 +1,232 @@
+package io.samsa.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path of a {@link Log}: leader and follower appends and segment rolls. Stateless; every method runs
+ * with the log's lock held (the calling {@link Log} method takes it), on whichever thread appends.
+ */
+final class LogAppends {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogAppends.class);
+
+    private LogAppends() {
+    }
+
+    /**
+     * Validates and appends the record batches in {@code records} (a Produce request's partition data:
+     * exactly one v2 batch, as Kafka requires) as leader, assigning offsets from the log end offset.
+     *
+     * <p>Validation ({@link RecordValidator}, Kafka's LogValidator) walks every record of the request's one batch
+     * and fails with the kafka-clients exception whose error code Kafka returns; total over segment.bytes →
+     * RecordBatchTooLargeException; idempotence: duplicate of one of the producer's last 5 batches →
+     * returns its original offsets with {@code duplicate=true}; sequence gap → OutOfOrderSequenceException;
+     * older epoch → InvalidProducerEpochException. Nothing is written unless everything passes.
+     *
+     * <p>Each batch's baseOffset and partitionLeaderEpoch (= {@code leaderEpoch}) are rewritten in place (outside the
+     * CRC), and a new epoch is recorded in the leader-epoch cache at the batch's offset; with
+     * LogAppendTime the maxTimestamp and timestamp-type bit are set and the CRC recomputed; with CreateTime the
+     * maxTimestamp is set to the records' largest, as Kafka does.
+     */
+    static AppendResult asLeader(Log log, ByteBuffer records, int leaderEpoch) throws IOException {
+        LogConfig cfg = log.config;
+        long now = log.clock.millis();
+        int start = records.position();
+        int limit = records.limit();
+        Map<Long, ProducerStateManager.Staged> staged = null;
+        int batches = 0;
+        long recordCount = 0;
+        long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
+        for (int p = start; p < limit; ) {
+            int batchSize = RecordValidator.validateBatch(records, p, limit - p, cfg, now);
+            maxTimestampInBatches = Math.max(maxTimestampInBatches,
+                    cfg.logAppendTime() ? now : RecordBatchHeader.maxTimestamp(records, p));
+            long producerId = RecordBatchHeader.producerId(records, p);
+            if (producerId >= 0) {
+                short epoch = RecordBatchHeader.producerEpoch(records, p);
+                int firstSeq = RecordBatchHeader.baseSequence(records, p);
+                int lastSeq = RecordBatchHeader.lastSequence(records, p);
+                ProducerStateManager.BatchMetadata dup =
+                        log.producerState.findDuplicate(producerId, epoch, firstSeq, lastSeq);
+                if (dup != null) {
+                    return new AppendResult(dup.firstOffset(), dup.lastOffset(),
+                            cfg.logAppendTime() ? dup.timestamp() : -1L, log.logStartOffset, 0, true);
+                }
+                if (staged == null) {
+                    staged = new HashMap<>(4);
+                }
+                log.producerState.checkAndStage(producerId, epoch, firstSeq, lastSeq, staged);
+            }
+            recordCount += RecordBatchHeader.recordCount(records, p);
+            batches++;
+            p += batchSize;
+        }
+        if (batches == 0) {
+            throw new CorruptRecordException("Produce request for " + log.dir.getFileName()
+                    + " holds no record batch");
+        }
+        int totalBytes = limit - start;
+        if (totalBytes > cfg.segmentBytes()) {
+            throw new RecordBatchTooLargeException("Request of " + totalBytes + " bytes exceeds segment.bytes "
+                    + cfg.segmentBytes() + " of " + log.dir.getFileName());
+        }
+        long firstOffset = log.end.offset();
+        maybeRoll(log, totalBytes, firstOffset + recordCount, maxTimestampInBatches, now, cfg);
+        // Assign offsets in place; offsets and leader epoch lie outside the CRC.
+        long next = firstOffset;
+        for (int p = start; p < limit; ) {
+            RecordBatchHeader.setBaseOffset(records, p, next);
+            RecordBatchHeader.setPartitionLeaderEpoch(records, p, leaderEpoch);
+            if (cfg.logAppendTime()) {
+                RecordBatchHeader.setLogAppendTime(records, p, now);
+            }
+            next += RecordBatchHeader.lastOffsetDelta(records, p) + 1L;
+            p += RecordBatchHeader.sizeInBytes(records, p);
+        }
+        finishAppend(log, records, start, limit, next, cfg);
+        if (log.highWatermarkFollowsLogEnd) {
+            log.highWatermark = next;
+        }
+        return new AppendResult(firstOffset, next - 1, cfg.logAppendTime() ? now : -1L, log.logStartOffset,
+                (int) Math.min(Integer.MAX_VALUE, recordCount), false);
+    }
+
+    /**
+     * Appends batches fetched from the leader as they are: offsets, timestamps and leader epochs are the leader's
+     * and are not touched, so a read returns the leader's bytes. Each batch is checked for framing and CRC and
+     * must start at or after the log end offset and after the previous batch (offsets strictly increase; a gap
+     * is allowed, as after compaction on the leader) — else {@link UnexpectedAppendOffsetException}. Producer
+     * state and the leader-epoch cache are updated from the batches; the high watermark is not (a follower
+     * learns it from the leader's fetch response: {@link Log#updateHighWatermark}).
+     */
+    static AppendResult asFollower(Log log, ByteBuffer records) throws IOException {
+        LogConfig cfg = log.config;
+        int start = records.position();
+        int limit = records.limit();
+        long firstOffset = -1;
+        long next = log.end.offset();
+        long recordCount = 0;
+        long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
+        for (int p = start; p < limit; ) {
+            int size = RecordValidator.validateFollowerBatch(records, p, limit - p, next);
+            if (firstOffset < 0) {
+                firstOffset = RecordBatchHeader.baseOffset(records, p);
+            }
+            maxTimestampInBatches = Math.max(maxTimestampInBatches, RecordBatchHeader.maxTimestamp(records, p));
+            recordCount += RecordBatchHeader.recordCount(records, p);
+            next = RecordBatchHeader.lastOffset(records, p) + 1;
+            p += size;
+        }
+        if (firstOffset < 0) {
+            return new AppendResult(log.end.offset(), log.end.offset() - 1, -1L, log.logStartOffset, 0, false);
+        }
+        int totalBytes = limit - start;
+        if (totalBytes > cfg.segmentBytes()) {
+            throw new RecordBatchTooLargeException("Fetched data of " + totalBytes + " bytes exceeds "
+                    + "segment.bytes " + cfg.segmentBytes() + " of " + log.dir.getFileName());
+        }
+        maybeRoll(log, totalBytes, next, maxTimestampInBatches, log.clock.millis(), cfg);
+        finishAppend(log, records, start, limit, next, cfg);
+        return new AppendResult(firstOffset, next - 1, -1L, log.logStartOffset,
+                (int) Math.min(Integer.MAX_VALUE, recordCount), false);
+    }
+
+    /**
+     * The common tail of both appends (lock held; batches validated and offset-stamped): writes them to the
+     * active segment, records them in producer state and the leader-epoch cache, publishes the new log log.end and
+     * flushes per flush.messages.
+     */
+    private static void finishAppend(Log log, ByteBuffer records, int start, int limit, long next, LogConfig cfg) throws IOException {
+        LogSegment active = log.segments.lastEntry().getValue();
+        appendToSegment(log, active, records);
+        for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
+            long producerId = RecordBatchHeader.producerId(records, p);
+            if (producerId >= 0 && !RecordBatchHeader.isControl(records, p)) {
+                log.producerState.update(producerId, RecordBatchHeader.producerEpoch(records, p),
+                        RecordBatchHeader.baseSequence(records, p), RecordBatchHeader.lastSequence(records, p),
+                        RecordBatchHeader.baseOffset(records, p), RecordBatchHeader.lastOffset(records, p),
+                        RecordBatchHeader.maxTimestamp(records, p));
+            }
+        }
+        log.producerState.setMapEndOffset(next);
+        log.end = new Log.EndOffset(next, active.baseOffset(), active.size());
+        for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
+            int epoch = RecordBatchHeader.partitionLeaderEpoch(records, p);
+            if (epoch > log.epochCache.latestEpoch()) {
+                log.epochCache.assign(epoch, RecordBatchHeader.baseOffset(records, p));
+            }
+        }
+        if (next - log.flusher.recoveryPoint() >= cfg.flushIntervalMessages()) {
+            log.flusher.flushAllLocked();
+        }
+    }
+
+    /**
+     * Writes to the active segment. A failed write (ENOSPC, EIO) leaves the segment as it was and is answered
+     * KAFKA_STORAGE_ERROR, and the log stays online: the next append retries, so writing resumes once space
+     * is freed. Kafka instead takes the whole log directory offline on any IOException; on a single node
+     * that would stop every partition for a full disk, which freeing space fixes. A fault on a mapped index
+     * page (InternalError, e.g. SIGBUS on a full tmpfs) is treated the same way. Only when the segment cannot
+     * even cut the failed bytes off again does the log go offline, so that no stale tail is ever served.
+     */
+    private static void appendToSegment(Log log, LogSegment active, ByteBuffer records) throws IOException {
+        try {
+            active.append(records);
+        } catch (IOException | RuntimeException | InternalError e) {
+            if (active.hasStaleTail()) {
+                log.flusher.goOffline("append left bytes it could not truncate", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new KafkaStorageException("Append to " + log.dir + " failed", e);
+        }
+    }
+
+    /**
+     * Kafka's {@code LogSegment.shouldRoll}: rolls before an append when the active segment would exceed
+     * segment.bytes, when the incoming batches' max timestamp lies segment.ms past the segment's first batch
+     * (not the wall clock: backfilling old records fills whole log.segments), when an index is full, or when the
+     * offsets would not fit relative to the base.
+     */
+    private static void maybeRoll(Log log, int incomingBytes, long nextEndOffset, long maxTimestampInBatches, long now,
+                           LogConfig cfg) throws IOException {
+        LogSegment active = log.segments.lastEntry().getValue();
+        if (active.size() == 0) {
+            return;
+        }
+        boolean full = active.size() > cfg.segmentBytes() - incomingBytes;
+        boolean old = active.timeWaitedForRoll(now, maxTimestampInBatches) > cfg.segmentMs();
+        boolean offsetOverflow = nextEndOffset - 1 - active.baseOffset() > Integer.MAX_VALUE;
+        if (full || old || active.indexesFull() || offsetOverflow) {
+            roll(log, now);
+        }
+    }
+
+    /**
+     * Starts a new active segment and schedules an asynchronous flush of everything below it (Kafka's
+     * {@code flushUptoOffsetExclusive(newSegment.baseOffset)}), so the recovery point trails the active
+     * segment and an unclean restart re-checks only the tail.
+     */
+    static void roll(Log log, long now) throws IOException {
+        LogSegment active = log.segments.lastEntry().getValue();
+        long newBase = log.end.offset();
+        if (active.baseOffset() == newBase) {
+            return; // empty: nothing to roll
+        }
+        active.onBecomeInactive();
+        log.producerState.takeSnapshot(newBase);
+        LogSegment next = LogSegment.open(log.dir, newBase, log.config, true, now);
+        log.segments.put(newBase, next);
+        log.end = new Log.EndOffset(newBase, newBase, 0);
+        LOG.debug("{}: rolled new segment at {}", log.dir.getFileName(), newBase);
+        log.background.flushLater(() -> log.flusher.flushUpTo(newBase));
+    }}
