@@ -111,30 +111,37 @@ final class LogAppends {
         LogConfig cfg = log.config;
         int start = records.position();
         int limit = records.limit();
-        long firstOffset = -1;
         long next = log.end.offset();
         long recordCount = 0;
-        long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
         for (int p = start; p < limit; ) {
             int size = RecordValidator.validateFollowerBatch(records, p, limit - p, next);
-            if (firstOffset < 0) {
-                firstOffset = RecordBatchHeader.baseOffset(records, p);
+            if (size > cfg.segmentBytes()) {
+                throw new RecordBatchTooLargeException("Fetched batch of " + size + " bytes exceeds segment.bytes "
+                        + cfg.segmentBytes() + " of " + log.dir.getFileName());
             }
-            maxTimestampInBatches = Math.max(maxTimestampInBatches, RecordBatchHeader.maxTimestamp(records, p));
             recordCount += RecordBatchHeader.recordCount(records, p);
             next = RecordBatchHeader.lastOffset(records, p) + 1;
             p += size;
         }
-        if (firstOffset < 0) {
-            return new AppendResult(log.end.offset(), log.end.offset() - 1, -1L, log.logStartOffset, 0, false);
+        if (start == limit) {
+            return new AppendResult(next, next - 1, -1L, log.logStartOffset, 0, false);
         }
-        int totalBytes = limit - start;
-        if (totalBytes > cfg.segmentBytes()) {
-            throw new RecordBatchTooLargeException("Fetched data of " + totalBytes + " bytes exceeds "
-                    + "segment.bytes " + cfg.segmentBytes() + " of " + log.dir.getFileName());
+        long firstOffset = RecordBatchHeader.baseOffset(records, start);
+        // A fetch may bring more than a segment holds: append in runs of whole batches that fit one segment.
+        for (int runStart = start; runStart < limit; ) {
+            int runEnd = runStart;
+            long runNext = -1;
+            long runMaxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
+            while (runEnd < limit && (runEnd == runStart
+                    || runEnd - runStart + RecordBatchHeader.sizeInBytes(records, runEnd) <= cfg.segmentBytes())) {
+                runMaxTimestamp = Math.max(runMaxTimestamp, RecordBatchHeader.maxTimestamp(records, runEnd));
+                runNext = RecordBatchHeader.lastOffset(records, runEnd) + 1;
+                runEnd += RecordBatchHeader.sizeInBytes(records, runEnd);
+            }
+            maybeRoll(log, runEnd - runStart, runNext, runMaxTimestamp, log.clock.millis(), cfg);
+            finishAppend(log, records.duplicate().limit(runEnd).position(runStart), runStart, runEnd, runNext, cfg);
+            runStart = runEnd;
         }
-        maybeRoll(log, totalBytes, next, maxTimestampInBatches, log.clock.millis(), cfg);
-        finishAppend(log, records, start, limit, next, cfg);
         return new AppendResult(firstOffset, next - 1, -1L, log.logStartOffset,
                 (int) Math.min(Integer.MAX_VALUE, recordCount), false);
     }
@@ -144,7 +151,8 @@ final class LogAppends {
      * active segment, records them in producer state and the leader-epoch cache, publishes the new log log.end and
      * flushes per flush.messages.
      */
-    private static void finishAppend(Log log, ByteBuffer records, int start, int limit, long next, LogConfig cfg) throws IOException {
+    private static void finishAppend(Log log, ByteBuffer records, int start, int limit, long next, LogConfig cfg)
+            throws IOException {
         LogSegment active = log.segments.lastEntry().getValue();
         appendToSegment(log, active, records);
         for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
