@@ -34,11 +34,11 @@
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>
- *   <li><b>Segment flusher</b> ({@code samsa-log-segment-flusher}, {@code io.samsa.log.RolledSegmentFlusher}):
+ *   <li><b>Segment flusher</b> ({@code samsa-log-segment-flusher-<dir>}, {@code io.samsa.log.LogBackground}):
  *       fsyncs each rolled segment and then advances its log's recovery point, so appends never wait for it.</li>
  *   <li><b>Producer-id expiration</b> ({@code samsa-producer-id-expiration}, {@link io.samsa.broker.ProducerIdExpiration}):
  *       every {@code producer.id.expiration.check.interval.ms}, drops idle producer ids under each log's lock.</li>
- *   <li><b>Deferred closer</b> ({@code samsa-log-deferred-close}, {@code io.samsa.log.DeferredCloser}): closes
+ *   <li><b>Deferred closer</b> ({@code samsa-log-deferred-close-<dir>}, {@code io.samsa.log.LogBackground}): closes
  *       the files of deleted segments after {@code file.delete.delay.ms}, so a fetch's {@code transferTo} that
  *       started before the deletion still completes.</li>
  *   <li><b>Metrics</b> ({@code samsa-metrics-http}, {@code metrics.PrometheusEndpoint}): renders counters and

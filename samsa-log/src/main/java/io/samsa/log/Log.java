@@ -7,17 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.RecordBatchTooLargeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One topic-partition's log: a directory of segments, with its high watermark and leader-epoch cache.
@@ -41,8 +35,6 @@ import org.slf4j.LoggerFactory;
  * ({@link #setHighWatermarkFollowsLogEnd}) and calls {@link #updateHighWatermark} itself.
  */
 public final class Log implements Closeable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
 
     /** The published log end: next offset, and where it lies in the active segment. */
     record EndOffset(long offset, long segmentBaseOffset, int position) {

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,17 +20,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * All logs under one data directory ({@code log.dirs}): opens them on start (recovering those left by an
- * unclean stop, detected by the absence of Kafka's {@code .kafka_cleanshutdown} marker), keeps the
- * {@code recovery-point-offset-checkpoint} and {@code log-start-offset-checkpoint} files, runs the periodic
- * retention / roll / flush work on its own background thread, and writes the clean-shutdown marker on close.
+ * unclean stop, detected by the absence of Kafka's {@code .kafka_cleanshutdown} marker), keeps the checkpoint
+ * files ({@link LogCheckpoints}), runs the periodic retention / roll / flush / checkpoint work on its own
+ * background thread ({@code samsa-log-manager-<dir>}), owns the logs' {@link LogBackground} threads (segment
+ * flusher, deferred closer), and writes the clean-shutdown marker on close.
+ *
+ * <p>Threads: thread-safe. Creation, deletion and renaming of logs are serialised on an internal lock (request
+ * handler threads, the topic catalogue); the periodic work runs on the manager's thread and takes each log's own
+ * lock like an appender; {@link #close} (the broker's shutdown thread) stops the background thread first, then
+ * closes the logs, then the {@link LogBackground}.
  */
 public final class LogManager implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
-    static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
-    static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
     private static final Pattern DELETE_DIR = Pattern.compile(".*\\.[0-9a-f]{32}-delete");
 
     /**
@@ -50,8 +53,7 @@ public final class LogManager implements Closeable {
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
     /** Directory name → the topic id in its partition.metadata (absent for directories written before ids). */
     private final Map<String, String> topicIds = new ConcurrentHashMap<>();
-    private final OffsetCheckpointFile recoveryPoints;
-    private final OffsetCheckpointFile logStartOffsets;
+    private final LogCheckpoints checkpoints;
     private final ScheduledExecutorService scheduler;
     /** The logs' segment-flusher and deferred-close threads: created with the manager, shut down on close. */
     private final LogBackground background;
@@ -63,8 +65,7 @@ public final class LogManager implements Closeable {
         this.configFor = configFor;
         this.clock = clock;
         this.settings = settings;
-        this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
-        this.logStartOffsets = new OffsetCheckpointFile(dataDir.resolve(LOG_START_OFFSET_CHECKPOINT));
+        this.checkpoints = new LogCheckpoints(dataDir);
         this.background = LogBackground.create(String.valueOf(dataDir.getFileName()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "samsa-log-manager-" + dataDir.getFileName());
@@ -91,34 +92,11 @@ public final class LogManager implements Closeable {
         return m;
     }
 
-    /**
-     * Parses "topic-partition" (splitting on the last '-'); null when the name is not one. Topic names may start
-     * with '.' ({@code .hidden-0}); {@code -delete} and {@code -stray} directories end in letters, so never parse.
-     */
-    static String[] parseDirName(String name) {
-        int dash = name.lastIndexOf('-');
-        if (dash <= 0 || dash == name.length() - 1) {
-            return null;
-        }
-        String partition = name.substring(dash + 1);
-        for (int i = 0; i < partition.length(); i++) {
-            if (!Character.isDigit(partition.charAt(i))) {
-                return null;
-            }
-        }
-        try {
-            Integer.parseInt(partition);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        return new String[] {name.substring(0, dash), partition};
-    }
-
     private void loadLogs() throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
         boolean clean = Files.exists(marker);
-        Map<String, Long> rp = recoveryPoints.read();
-        Map<String, Long> lso = logStartOffsets.read();
+        Map<String, Long> rp = checkpoints.readRecoveryPoints();
+        Map<String, Long> lso = checkpoints.readLogStartOffsets();
         long start = System.nanoTime();
         try (var stream = Files.list(dataDir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
@@ -130,11 +108,11 @@ public final class LogManager implements Closeable {
                     scheduleDirDeletion(p);
                     continue;
                 }
-                String[] tp = parseDirName(name);
+                LogDirName tp = LogDirName.parse(name);
                 if (tp == null) {
                     continue; // e.g. the broker's own __samsa_meta directory
                 }
-                Log log = Log.open(p, configFor.apply(tp[0]), clock, rp.getOrDefault(name, 0L), clean, background);
+                Log log = Log.open(p, configFor.apply(tp.topic()), clock, rp.getOrDefault(name, 0L), clean, background);
                 log.setFileDeleteDelayMs(settings.fileDeleteDelayMs());
                 Long startOffset = lso.get(name);
                 if (startOffset != null) {
@@ -207,7 +185,7 @@ public final class LogManager implements Closeable {
             try {
                 writeLogStartOffsets();
             } catch (IOException e) {
-                LOG.warn("Failed to write {}", LOG_START_OFFSET_CHECKPOINT, e);
+                LOG.warn("Failed to write {}", LogCheckpoints.LOG_START_OFFSET_CHECKPOINT, e);
             }
         }
         return deleted;
@@ -231,21 +209,12 @@ public final class LogManager implements Closeable {
     }
 
     /** Writes both checkpoint files from the open logs. */
-    public synchronized void checkpoint() throws IOException {
-        Map<String, Long> rp = new TreeMap<>();
-        for (Map.Entry<String, Log> e : logs.entrySet()) {
-            rp.put(e.getKey(), e.getValue().recoveryPoint());
-        }
-        recoveryPoints.write(rp);
-        writeLogStartOffsets();
+    public void checkpoint() throws IOException {
+        checkpoints.writeAll(logs);
     }
 
-    private synchronized void writeLogStartOffsets() throws IOException {
-        Map<String, Long> lso = new TreeMap<>();
-        for (Map.Entry<String, Log> e : logs.entrySet()) {
-            lso.put(e.getKey(), e.getValue().logStartOffset());
-        }
-        logStartOffsets.write(lso);
+    private void writeLogStartOffsets() throws IOException {
+        checkpoints.writeLogStartOffsets(logs);
     }
 
     /** Logs found on disk or created since, keyed by "topic-partition" directory name. */
@@ -362,8 +331,8 @@ public final class LogManager implements Closeable {
         IOException failure = null;
         synchronized (createLock) {
             for (String name : new java.util.ArrayList<>(logs.keySet())) {
-                String[] tp = parseDirName(name);
-                if (tp == null || !tp[0].equals(topic)) {
+                LogDirName tp = LogDirName.parse(name);
+                if (tp == null || !tp.topic().equals(topic)) {
                     continue;
                 }
                 try {

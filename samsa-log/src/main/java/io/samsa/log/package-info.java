@@ -17,8 +17,23 @@
  * missing or damaged index of any segment is rebuilt on start. Index mappings are released explicitly and
  * only under their index's write lock, so no reader can touch an unmapped buffer.
  *
- * <p>Threads: appends, rolls and retention run under each log's lock (caller threads and the log manager's
- * background thread); reads are lock-free; one shared thread flushes rolled segments; a daemon thread closes
- * deleted segments' channels after {@code file.delete.delay.ms}.
+ * <p>Replication seams (used by one node today, by followers in the cluster issue): a leader appends with
+ * {@link io.samsa.log.Log#appendAsLeader} (offsets assigned, its leader epoch stamped on every batch and recorded
+ * in the {@code leader-epoch-checkpoint} cache); a follower appends the leader's batches unchanged with
+ * {@link io.samsa.log.Log#appendAsFollower} and, after a leader change, cuts its tail with
+ * {@link io.samsa.log.Log#truncateTo} (or {@link io.samsa.log.Log#truncateFullyAndStartAt}) at the offset
+ * {@link io.samsa.log.Log#endOffsetForEpoch} (OffsetForLeaderEpoch) gives. The high watermark lies between the log
+ * start and end offsets: consumers read up to it ({@link io.samsa.log.FetchIsolation#HIGH_WATERMARK}), followers
+ * up to the log end; retention never deletes past it. It only moves forward ({@code updateHighWatermark}), except
+ * that truncation clamps it; on a single node each leader append moves it to the log end, and on load it starts
+ * at the recovered log end (the cluster issue restores it from {@code replication-offset-checkpoint}).
+ *
+ * <p>Threads: every {@link io.samsa.log.Log} mutation (appends, rolls, retention, truncation, high-watermark moves)
+ * runs under that log's lock on the caller's thread (request handlers, the log manager's
+ * {@code samsa-log-manager-<dir>} thread, later the replica fetcher); reads are lock-free. Each
+ * {@link io.samsa.log.LogManager} owns one {@link io.samsa.log.LogBackground}: a {@code samsa-log-segment-flusher-<dir>}
+ * thread fsyncs rolled segments and a {@code samsa-log-deferred-close-<dir>} thread closes deleted segments' channels
+ * after {@code file.delete.delay.ms}; both are created with the manager and shut down by its close (a standalone
+ * log owns its own). No thread in this module outlives its owner.
  */
 package io.samsa.log;

@@ -107,12 +107,12 @@ class LogManagerTest {
 
     @Test
     void directoryNamesSplitOnTheLastDash() {
-        assertThat(LogManager.parseDirName("my-topic-12")).containsExactly("my-topic", "12");
-        assertThat(LogManager.parseDirName("__samsa_meta")).isNull();
-        assertThat(LogManager.parseDirName("x-0.abc-delete")).isNull();
-        assertThat(LogManager.parseDirName("topic-")).isNull();
-        assertThat(LogManager.parseDirName(".hidden-0")).containsExactly(".hidden", "0");
-        assertThat(LogManager.parseDirName(".hidden-0.0123456789abcdef0123456789abcdef-stray")).isNull();
+        assertThat(LogDirName.parse("my-topic-12")).isEqualTo(new LogDirName("my-topic", 12));
+        assertThat(LogDirName.parse("__samsa_meta")).isNull();
+        assertThat(LogDirName.parse("x-0.abc-delete")).isNull();
+        assertThat(LogDirName.parse("topic-")).isNull();
+        assertThat(LogDirName.parse(".hidden-0")).isEqualTo(new LogDirName(".hidden", 0));
+        assertThat(LogDirName.parse(".hidden-0.0123456789abcdef0123456789abcdef-stray")).isNull();
     }
 
     @Test
