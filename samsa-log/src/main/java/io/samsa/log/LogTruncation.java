@@ -51,6 +51,11 @@ final class LogTruncation {
         last.makeActive(log.config.maxIndexBytes());
         long newEnd = last.nextOffset();
         log.end = new Log.EndOffset(newEnd, last.baseOffset(), last.size());
+        if (newEnd < log.logStartOffset) {
+            // The target lay inside the batch that holds the log start: nothing at or above the start is left.
+            truncateFullyAndStartAt(log, offset);
+            return true;
+        }
         afterTailCut(log, newEnd);
         LOG.info("{}: truncated to offset {} ({} segments deleted, {} bytes cut from segment {}); log end now {}",
                 log.dir.getFileName(), offset, above.size(), cut, last.baseOffset(), newEnd);
@@ -88,6 +93,7 @@ final class LogTruncation {
 
     /** The log end moved back to {@code newEnd}: clamp the high watermark, reload producer state, cut the epochs. */
     private static void afterTailCut(Log log, long newEnd) throws IOException {
+        log.flusher.lowerRecoveryPointTo(newEnd);
         if (log.highWatermark > newEnd) {
             log.highWatermark = newEnd;
         }

@@ -140,4 +140,16 @@ class TruncationTest {
             assertThat(log.logEndOffset()).isEqualTo(4);
         }
     }
+
+    @Test
+    void aTargetInsideTheBatchHoldingTheLogStartLeavesAnEmptyLogAtTheTarget() throws IOException {
+        try (Log log = twentyBatches()) {
+            log.maybeIncrementLogStartOffset(5); // inside batch 4-5
+            assertThat(log.truncateTo(5)).isTrue();
+            assertThat(log.logStartOffset()).isEqualTo(5);
+            assertThat(log.logEndOffset()).as("never below the log start").isEqualTo(5);
+            assertThat(log.highWatermark()).isEqualTo(5);
+            assertThat(log.appendAsLeader(batch(1, NOW, 10), 0).firstOffset()).isEqualTo(5);
+        }
+    }
 }
