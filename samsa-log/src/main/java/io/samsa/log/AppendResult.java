@@ -2,6 +2,7 @@ package io.samsa.log;
 
 /**
  * Outcome of an append.
+ * Immutable.
  *
  * @param firstOffset   offset of the first record appended (or of the original, for a duplicate)
  * @param lastOffset    offset of the last record appended

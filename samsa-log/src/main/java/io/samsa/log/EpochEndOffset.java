@@ -5,6 +5,7 @@ package io.samsa.log;
  * {@code LeaderEpochFileCache.endOffsetFor}): the largest epoch at or below the requested one that this log knows,
  * and the offset where that epoch ended (the start offset of the next higher epoch, or the log end offset for the
  * latest epoch). Both are {@link #UNDEFINED_EPOCH}/{@link #UNDEFINED_EPOCH_OFFSET} when the epoch is unknown.
+ * Immutable.
  */
 public record EpochEndOffset(int leaderEpoch, long endOffset) {
 

@@ -133,6 +133,11 @@ public final class LogBackground implements Closeable {
             Thread.currentThread().interrupt();
         }
         deferredCloser.shutdownNow();
+        try {
+            deferredCloser.awaitTermination(30, TimeUnit.SECONDS); // a close or directory removal in progress
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (DeferredClose d : List.copyOf(pending)) {
             if (d.onShutdown) {
                 d.run();

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
  * Kafka's file naming and the small file-system helpers the log needs. {@link #writeAtomically} and
  * {@link #fsyncDir} are public: they are THE way any Samsa module replaces a small file durably (meta.properties,
  * topic files, the producer-id block, checkpoints, snapshots) — no module keeps its own copy.
+ * Stateless; any thread may call it.
  */
 public final class LogFiles {
 
@@ -71,8 +72,8 @@ public final class LogFiles {
         }
     }
 
-    /** Deletes a directory tree, ignoring files that vanish meanwhile. */
-    static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a directory tree, ignoring files that vanish meanwhile (the one recursive delete of Samsa). */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * shared). After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or
  * corrupt index of <em>any</em> segment is rebuilt from its log file. After an unclean stop every segment from
  * the recovery point on is re-validated, and the first invalid batch and everything after it is cut off.
+ * Runs on the thread that opens the log (the log manager's caller at start-up, or a creating request thread).
  */
 final class LogLoader {
 

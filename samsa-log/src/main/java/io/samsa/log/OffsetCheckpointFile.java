@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * Kafka's offset checkpoint text format ({@code recovery-point-offset-checkpoint},
  * {@code log-start-offset-checkpoint}): a version line ({@code 0}), a count line, then one
  * {@code topic partition offset} line per partition. Written to a temp file, fsynced and renamed atomically.
+ * Not thread-safe on its own: {@link LogCheckpoints} serialises its writes.
  */
 final class OffsetCheckpointFile {
 

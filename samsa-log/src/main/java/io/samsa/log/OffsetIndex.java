@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * Sparse map from offset to file position ({@code .index}): 8-byte entries of relative offset (i32) and
  * position (i32). As in Kafka, the key of an entry is the last offset of the batch that starts at the position,
  * so that {@link #lookup} returns a position at or before the batch containing the target offset.
+ * Threads: as {@link MappedIndex} (appends and truncation under the owning log's lock, lookups from any reader).
  */
 final class OffsetIndex extends MappedIndex {
 

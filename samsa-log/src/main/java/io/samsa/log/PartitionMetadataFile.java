@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * version: 0
  * topic_id: &lt;topic id&gt;
  * </pre>
+ * Stateless; called by {@link LogManager} under its creation lock.
  */
 public final class PartitionMetadataFile {
     static final String FILE_NAME = "partition.metadata";

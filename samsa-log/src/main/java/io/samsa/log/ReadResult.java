@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 /**
  * A slice of one segment file holding whole batches, to be sent with {@code transferTo} without copying
  * through the heap. {@code sizeInBytes == 0} means nothing to read at this offset yet.
+ * Immutable; the channel may be used from any thread (positional reads and transferTo only).
  *
  * @param channel        the segment's file channel (owned by the log; do not close)
  * @param position       byte position of the first batch

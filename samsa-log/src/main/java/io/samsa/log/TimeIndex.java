@@ -7,6 +7,7 @@ import java.nio.file.Path;
 /**
  * Sparse map from timestamp to offset ({@code .timeindex}): 12-byte entries of timestamp (i64) and relative
  * offset (i32), appended only when the timestamp grows, as in Kafka.
+ * Threads: as {@link MappedIndex} (appends and truncation under the owning log's lock, lookups from any reader).
  */
 final class TimeIndex extends MappedIndex {
 
