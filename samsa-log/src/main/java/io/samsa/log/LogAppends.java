@@ -148,7 +148,7 @@ final class LogAppends {
 
     /**
      * The common tail of both appends (lock held; batches validated and offset-stamped): writes them to the
-     * active segment, records them in producer state and the leader-epoch cache, publishes the new log log.end and
+     * active segment, records them in producer state and the leader-epoch cache, publishes the new log end and
      * flushes per flush.messages.
      */
     private static void finishAppend(Log log, ByteBuffer records, int start, int limit, long next, LogConfig cfg)
@@ -202,7 +202,7 @@ final class LogAppends {
     /**
      * Kafka's {@code LogSegment.shouldRoll}: rolls before an append when the active segment would exceed
      * segment.bytes, when the incoming batches' max timestamp lies segment.ms past the segment's first batch
-     * (not the wall clock: backfilling old records fills whole log.segments), when an index is full, or when the
+     * (not the wall clock: backfilling old records fills whole segments), when an index is full, or when the
      * offsets would not fit relative to the base.
      */
     private static void maybeRoll(Log log, int incomingBytes, long nextEndOffset, long maxTimestampInBatches, long now,
