@@ -102,9 +102,11 @@ class DelayedProduceTest {
         Partition lagging = replicatedPartition(1);
         long requiredA = caughtUp.appendAsLeader(Batches.of(1)).lastOffset() + 1;
         long requiredB = lagging.appendAsLeader(Batches.of(1)).lastOffset() + 1;
-        CompletableFuture<List<Errors>> acked = purgatory.await(new DelayedProduce(List.of(
-                new PartitionAck(caughtUp, requiredA), new PartitionAck(lagging, requiredB))), 50);
-        CompletableFuture<String> completedOn = acked.thenApply(r -> Thread.currentThread().getName());
+        DelayedProduce produce = new DelayedProduce(List.of(
+                new PartitionAck(caughtUp, requiredA), new PartitionAck(lagging, requiredB)));
+        // Attached before it can complete, so it runs on the completing thread.
+        CompletableFuture<String> completedOn = produce.result().thenApply(r -> Thread.currentThread().getName());
+        CompletableFuture<List<Errors>> acked = purgatory.await(produce, 50);
         caughtUp.updateFollowerFetchState(FOLLOWER, 1);
 
         assertThat(acked.get(10, TimeUnit.SECONDS)).containsExactly(Errors.NONE, Errors.REQUEST_TIMED_OUT);
