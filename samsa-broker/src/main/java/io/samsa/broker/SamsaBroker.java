@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.network.Send;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +30,9 @@ import io.samsa.broker.api.RequestHandlerPool;
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.Listener;
+import io.samsa.broker.cluster.BrokerIdentity;
+import io.samsa.broker.cluster.ClusterView;
 import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.handler.BrokerIdentity;
-import io.samsa.broker.handler.BrokerStats;
 import io.samsa.broker.handler.CreatePartitionsHandler;
 import io.samsa.broker.handler.CreateTopicsHandler;
 import io.samsa.broker.handler.DeleteGroupsHandler;
@@ -43,7 +41,6 @@ import io.samsa.broker.handler.DescribeGroupsHandler;
 import io.samsa.broker.handler.DescribeClusterHandler;
 import io.samsa.broker.handler.DescribeConfigsHandler;
 import io.samsa.broker.handler.FetchHandler;
-import io.samsa.broker.handler.FetchWaiters;
 import io.samsa.broker.handler.FindCoordinatorHandler;
 import io.samsa.broker.handler.HeartbeatHandler;
 import io.samsa.broker.handler.InitProducerIdHandler;
@@ -59,9 +56,14 @@ import io.samsa.broker.handler.ProduceHandler;
 import io.samsa.broker.handler.ProducerIdManager;
 import io.samsa.broker.handler.SyncGroupHandler;
 import io.samsa.broker.metrics.BrokerMetricsFormatter;
+import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.network.FrameHandler;
 import io.samsa.broker.network.SocketServer;
+import io.samsa.broker.purgatory.FetchPurgatory;
+import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.replica.PartitionListener;
+import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.LogManager;
 
@@ -88,7 +90,9 @@ public final class SamsaBroker implements AutoCloseable {
     private final TopicRegistry topics;
     private final GroupCoordinator groupCoordinator;
     private final ProducerIdExpiration producerIdExpiration;
-    private final FetchWaiters fetchWaiters = new FetchWaiters();
+    private final FetchPurgatory fetchPurgatory = new FetchPurgatory();
+    private final ProducePurgatory producePurgatory = new ProducePurgatory();
+    private final ReplicaManager replicaManager;
     private final BrokerStats stats = new BrokerStats();
     private final RequestMetrics requestMetrics = new RequestMetrics();
     private final RequestHandlerPool requestHandlers;
@@ -129,14 +133,17 @@ public final class SamsaBroker implements AutoCloseable {
             groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
             opened.push(groupCoordinator);
             removeOffsetsOfMissingTopics();
-            opened.push(fetchWaiters);
+            opened.push(fetchPurgatory);
+            opened.push(producePurgatory);
+            replicaManager = new ReplicaManager(config.nodeId(), topics,
+                    PartitionListener.both(fetchPurgatory, producePurgatory));
 
             Dispatch dispatch = new Dispatch();
             requestHandlers = new RequestHandlerPool(dispatch, config.numIoThreads(), config.queuedMaxRequests(),
                     requestMetrics);
             opened.push(requestHandlers);
             Listener l = config.listener();
-            socketServer = new SocketServer(config.network(), requestHandlers, fetchWaiters::connectionClosed);
+            socketServer = new SocketServer(config.network(), requestHandlers, fetchPurgatory::connectionClosed);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
@@ -231,7 +238,8 @@ public final class SamsaBroker implements AutoCloseable {
         requestHandlers.close();
         groupCoordinator.close();
         producerIdExpiration.close();
-        fetchWaiters.close();
+        fetchPurgatory.close();
+        producePurgatory.close();
         logManager.close();
         releaseLock();
         if (deleteDataOnClose) {
@@ -257,40 +265,34 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     private List<ApiRegistration> registrations(ProducerIdManager producerIds, Dispatch dispatch) {
-        List<ApiRegistration> r = new ArrayList<>();
-        // Produce is advertised from v0 although v3 is the oldest that parses (KAFKA-18659: librdkafka only
-        // enables gzip/snappy/lz4 when v0 is in range); older requests are refused by the parser.
-        r.add(reg(ApiKeys.PRODUCE, 0, 13, new ProduceHandler(topics, fetchWaiters, stats)));
-        r.add(reg(ApiKeys.FETCH, 4, 18, new FetchHandler(topics, fetchWaiters, stats, config.fetchMaxBytes())));
-        r.add(reg(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(topics)));
-        r.add(reg(ApiKeys.METADATA, 0, 13, new MetadataHandler(identity, topics, config.autoCreateTopics(),
-                config.numPartitions())));
-        r.add(reg(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(() -> dispatch.target.registrations())));
-        r.add(reg(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
-                config.defaultReplicationFactor())));
-        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics, groupCoordinator)));
-        r.add(reg(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds)));
-        r.add(reg(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(topics, config)));
-        r.add(reg(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(topics)));
-        r.add(reg(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(identity)));
-        // Classic consumer groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the
-        // oldest kafka-clients parses) up to the newest kafka-clients 4.4 knows.
-        r.add(reg(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(identity)));
-        r.add(reg(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(groupCoordinator, topics, Clock.systemUTC())));
-        r.add(reg(ApiKeys.OFFSET_FETCH, 1, 10, new OffsetFetchHandler(groupCoordinator, topics)));
-        r.add(reg(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.DELETE_GROUPS, 0, 3, new DeleteGroupsHandler(groupCoordinator)));
-        r.add(reg(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(groupCoordinator, topics)));
-        return r;
-    }
-
-    private static ApiRegistration reg(ApiKeys key, int min, int max, ApiHandler<?> handler) {
-        return new ApiRegistration(key, (short) min, (short) max, handler);
+        ClusterView cluster = new ClusterView(identity);
+        Clock clock = Clock.systemUTC();
+        // Each handler declares its API key and version range (ApiHandler.versions()).
+        List<ApiHandler<?>> handlers = List.of(
+                new ProduceHandler(topics, replicaManager, producePurgatory, stats),
+                new FetchHandler(topics, replicaManager, fetchPurgatory, stats, config.fetchMaxBytes()),
+                new ListOffsetsHandler(topics, replicaManager),
+                new MetadataHandler(cluster, topics, replicaManager, config.autoCreateTopics(), config.numPartitions()),
+                new ApiVersionsHandler(() -> dispatch.target.registrations()),
+                new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
+                        config.defaultReplicationFactor()),
+                new DeleteTopicsHandler(topics, groupCoordinator),
+                new InitProducerIdHandler(producerIds),
+                new DescribeConfigsHandler(topics, config),
+                new CreatePartitionsHandler(topics),
+                new DescribeClusterHandler(cluster),
+                new FindCoordinatorHandler(cluster),
+                new JoinGroupHandler(groupCoordinator),
+                new SyncGroupHandler(groupCoordinator),
+                new HeartbeatHandler(groupCoordinator),
+                new LeaveGroupHandler(groupCoordinator),
+                new OffsetCommitHandler(groupCoordinator, topics, clock),
+                new OffsetFetchHandler(groupCoordinator, topics),
+                new ListGroupsHandler(groupCoordinator),
+                new DescribeGroupsHandler(groupCoordinator),
+                new DeleteGroupsHandler(groupCoordinator),
+                new OffsetDeleteHandler(groupCoordinator, topics));
+        return handlers.stream().map(ApiRegistration::of).toList();
     }
 
     private String advertisedHost() throws IOException {

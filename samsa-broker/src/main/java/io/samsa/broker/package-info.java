@@ -24,9 +24,14 @@
  *       ({@code flush.messages}), topic creation and deletion (under the {@code TopicRegistry} monitor, creating
  *       or renaming files), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
  *       for another thread's future: it returns a stage and lets that thread complete it.</li>
- *   <li><b>Fetch waiter</b> ({@code samsa-fetch-waiters}, {@code handler.FetchWaiters}): long-poll fetches that
- *       wait for data. An append only enqueues a wake-up; the re-read, the expiry read and the response
- *       encoding happen on this thread.</li>
+ *   <li><b>Fetch purgatory</b> ({@code samsa-fetch-purgatory}, {@code purgatory.FetchPurgatory}): long-poll
+ *       fetches that wait for data — consumers for the high watermark, follower replicas for the log end. An
+ *       advance only enqueues a wake-up; the re-read, the expiry read and the response encoding happen on this
+ *       thread.</li>
+ *   <li><b>Produce purgatory</b> ({@code samsa-produce-purgatory}, {@code purgatory.ProducePurgatory}): acks=all
+ *       produces waiting for the high watermark. One completes on the thread that advanced the high watermark
+ *       past it (a request handler: on one node the producer's own, within its append, so it never waits); this
+ *       thread only expires those whose request timeout passes first (REQUEST_TIMED_OUT).</li>
  *   <li><b>Group coordinator</b> ({@code samsa-group-coordinator}, {@code group.GroupCoordinator}): owns all
  *       group state without locks; every group API is a task on this thread, which also runs session and
  *       rebalance timers, offset-retention cleanup and appends to the group metadata log. JoinGroup and SyncGroup
@@ -46,7 +51,7 @@
  * </ul>
  * Start-up and shutdown run on the caller's thread ({@link io.samsa.broker.SamsaBroker}). Shutdown order:
  * metrics endpoint, socket server (acceptor and processors joined), request handlers (each finishes the request
- * it is running; queued ones fail), group coordinator, fetch waiter, log manager — so no append is running when
+ * it is running; queued ones fail), group coordinator, fetch and produce purgatories, log manager — so no append is running when
  * the logs close.
  */
 package io.samsa.broker;

@@ -11,10 +11,15 @@ import org.apache.kafka.common.protocol.ApiMessage;
  *
  * <p>Every handler is called on a request handler thread ({@link RequestHandlerPool}), possibly on several at
  * once for different connections, so it must be thread-safe. It may block on disk I/O and on log or registry
- * locks, but must not wait for another thread's future: it returns a stage that thread completes (the fetch
- * waiter, the group coordinator).
+ * locks, but must not wait for another thread's future: it returns a stage that thread completes (a purgatory,
+ * the group coordinator).
+ *
+ * <p>Each handler declares the API it serves and the versions it implements ({@link #versions()}); the
+ * dispatcher routes by it and ApiVersions advertises it, so the range lives next to the code that honours it.
  */
-@FunctionalInterface
 public interface ApiHandler<Q extends ApiMessage> {
     CompletionStage<? extends ApiMessage> handle(RequestContext context, Q request) throws Exception;
+
+    /** The API this handler serves and the versions of it Samsa advertises; a constant. */
+    ApiVersionRange versions();
 }

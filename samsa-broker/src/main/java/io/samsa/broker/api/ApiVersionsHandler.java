@@ -9,9 +9,12 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 /** ApiVersions: lists exactly the APIs and versions in the dispatch table. */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.API_VERSIONS, 0, 4);
+
     private final Supplier<Collection<ApiRegistration>> registrations;
 
     public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations) {
@@ -32,5 +35,10 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
                         .setMinVersion(r.minVersion())
                         .setMaxVersion(r.maxVersion())));
         return new ApiVersionsResponseData().setApiKeys(apis);
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

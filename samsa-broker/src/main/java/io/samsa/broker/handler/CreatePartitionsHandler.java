@@ -8,16 +8,20 @@ import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.topic.TopicRegistry;
 
 /** CreatePartitions: grows a topic's partition count (never shrinks it). */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.CREATE_PARTITIONS, 0, 3);
+
     private static final Logger log = LoggerFactory.getLogger(CreatePartitionsHandler.class);
 
     private final TopicRegistry topics;
@@ -43,5 +47,10 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             response.results().add(result);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

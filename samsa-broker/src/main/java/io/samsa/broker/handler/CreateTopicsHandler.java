@@ -18,11 +18,13 @@ import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
@@ -33,6 +35,8 @@ import io.samsa.log.LogConfig;
  * manual assignments and configs; creates each topic, or only checks when {@code validateOnly}.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.CREATE_TOPICS, 2, 7);
+
     private static final Logger log = LoggerFactory.getLogger(CreateTopicsHandler.class);
     private static final byte DYNAMIC_TOPIC_CONFIG = 1;
     private static final byte DEFAULT_CONFIG = 5;
@@ -145,5 +149,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         if (version >= 7 && created != null) {
             result.setTopicId(created.id());
         }
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -6,9 +6,11 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 
@@ -17,6 +19,12 @@ import io.samsa.broker.group.GroupCoordinator;
  * its offsets and metadata are tombstoned in the metadata log. v3 adds an error message per group.
  */
 public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DELETE_GROUPS, 0, 3);
+
     private final GroupCoordinator coordinator;
 
     public DeleteGroupsHandler(GroupCoordinator coordinator) {
@@ -38,5 +46,10 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -11,11 +11,13 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.topic.TopicInfo;
@@ -26,6 +28,8 @@ import io.samsa.broker.topic.TopicRegistry;
  * committed offsets are removed from every group, so an OffsetFetch right after it finds none.
  */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DELETE_TOPICS, 1, 6);
+
     private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
 
     private final TopicRegistry topics;
@@ -84,5 +88,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

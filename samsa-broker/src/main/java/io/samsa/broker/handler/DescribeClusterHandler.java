@@ -6,33 +6,47 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.cluster.BrokerEndpoint;
+import io.samsa.broker.cluster.ClusterView;
 
-/** DescribeCluster: this node is the cluster and its controller. */
+/** DescribeCluster: the brokers and the controller as the {@link ClusterView} knows them (today: this node). */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
+
     private static final byte BROKERS_ENDPOINT = 1;
 
-    private final BrokerIdentity identity;
+    private final ClusterView cluster;
 
-    public DescribeClusterHandler(BrokerIdentity identity) {
-        this.identity = identity;
+    public DescribeClusterHandler(ClusterView cluster) {
+        this.cluster = cluster;
     }
 
     @Override
     public CompletionStage<DescribeClusterResponseData> handle(RequestContext context,
                                                                DescribeClusterRequestData request) {
         DescribeClusterResponseData response = new DescribeClusterResponseData()
-                .setClusterId(identity.clusterId())
-                .setControllerId(identity.nodeId());
+                .setClusterId(cluster.clusterId())
+                .setControllerId(cluster.controllerId());
         if (context.apiVersion() >= 1 && request.endpointType() != BROKERS_ENDPOINT) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
                     .setErrorMessage("Samsa serves only the brokers endpoint"));
         }
-        response.brokers().add(new DescribeClusterBroker().setBrokerId(identity.nodeId())
-                .setHost(identity.host()).setPort(identity.port()));
+        for (int nodeId : cluster.brokers()) {
+            BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
+            response.brokers().add(new DescribeClusterBroker().setBrokerId(nodeId)
+                    .setHost(endpoint.host()).setPort(endpoint.port()));
+        }
         return CompletableFuture.completedFuture(response);
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

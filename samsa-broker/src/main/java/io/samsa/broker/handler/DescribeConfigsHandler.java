@@ -12,9 +12,11 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.topic.TopicInfo;
@@ -22,6 +24,8 @@ import io.samsa.broker.topic.TopicRegistry;
 
 /** DescribeConfigs: a topic's effective settings (overrides marked as such), or the broker's. */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
+
     private static final byte TOPIC = 2;
     private static final byte BROKER = 4;
     private static final byte BROKER_LOGGER = 8;
@@ -94,5 +98,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                         .setConfigSource(source.of(name)).setIsSensitive(false));
             }
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -11,9 +11,11 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.GroupDescription;
@@ -25,6 +27,12 @@ import io.samsa.broker.group.GroupState;
  * authorized operations: with no ACLs in Samsa, all group operations.
  */
 public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_GROUPS, 0, 6);
+
     private static final int ALL_GROUP_OPERATIONS = (1 << AclOperation.READ.code()) | (1 << AclOperation.DELETE.code())
             | (1 << AclOperation.DESCRIBE.code());
 
@@ -73,5 +81,10 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             g.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
         }
         return g;
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

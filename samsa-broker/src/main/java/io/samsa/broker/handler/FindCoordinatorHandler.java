@@ -8,21 +8,32 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.cluster.BrokerEndpoint;
+import io.samsa.broker.cluster.ClusterView;
 
 /**
- * FindCoordinator: this node coordinates every group (and would every transactional id). v0–3 ask for one
- * key, v4+ for a batch. Key types other than group (0) and transaction (1) are INVALID_REQUEST.
+ * FindCoordinator: the coordinator of each group (and transactional id) as the {@link ClusterView} places it —
+ * on a single node, this node — at its endpoint for the request's listener. v0–3 ask for one key, v4+ for a
+ * batch. Key types other than group (0) and transaction (1) are INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
-    private final BrokerIdentity identity;
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.FIND_COORDINATOR, 0, 6);
 
-    public FindCoordinatorHandler(BrokerIdentity identity) {
-        this.identity = identity;
+    private final ClusterView cluster;
+
+    public FindCoordinatorHandler(ClusterView cluster) {
+        this.cluster = cluster;
     }
 
     @Override
@@ -32,7 +43,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         List<String> keys = v >= 4 ? request.coordinatorKeys() : List.of(request.key());
         List<Coordinator> answers = new ArrayList<>();
         for (String key : keys) {
-            answers.add(answer(key, request.keyType()));
+            answers.add(answer(key, request.keyType(), context));
         }
         if (v >= 4) {
             response.setCoordinators(answers);
@@ -46,13 +57,20 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         return CompletableFuture.completedFuture(response);
     }
 
-    private Coordinator answer(String key, byte keyType) {
+    private Coordinator answer(String key, byte keyType, RequestContext context) {
         Coordinator c = new Coordinator().setKey(key);
         if (keyType != CoordinatorType.GROUP.id() && keyType != CoordinatorType.TRANSACTION.id()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage("Samsa does not support coordinator key type " + keyType);
         }
-        return c.setErrorCode(Errors.NONE.code()).setNodeId(identity.nodeId()).setHost(identity.host())
-                .setPort(identity.port());
+        int nodeId = cluster.coordinatorFor(key);
+        BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
+        return c.setErrorCode(Errors.NONE.code()).setNodeId(nodeId).setHost(endpoint.host())
+                .setPort(endpoint.port());
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

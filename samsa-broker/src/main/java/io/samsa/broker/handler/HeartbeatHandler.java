@@ -4,8 +4,10 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 
@@ -15,6 +17,12 @@ import io.samsa.broker.group.GroupCoordinator;
  * group.instance.id.
  */
 public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.HEARTBEAT, 0, 4);
+
     private final GroupCoordinator coordinator;
 
     public HeartbeatHandler(GroupCoordinator coordinator) {
@@ -26,5 +34,10 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> 
         String instanceId = context.apiVersion() >= 3 ? request.groupInstanceId() : null;
         return coordinator.heartbeat(request.groupId(), request.memberId(), instanceId, request.generationId())
                 .thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -5,9 +5,11 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 
 /**
@@ -15,6 +17,8 @@ import io.samsa.broker.api.RequestContext;
  * Kafka does (an idempotent producer bumps its own epoch, KIP-360). Transactions are not supported yet.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.INIT_PRODUCER_ID, 0, 5);
+
     private final ProducerIdManager ids;
 
     public InitProducerIdHandler(ProducerIdManager ids) {
@@ -31,5 +35,10 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
                     .setProducerId(-1).setProducerEpoch((short) -1));
         }
         return CompletableFuture.completedFuture(response.setProducerId(ids.next()).setProducerEpoch((short) 0));
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

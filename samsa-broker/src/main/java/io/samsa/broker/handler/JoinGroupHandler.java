@@ -8,8 +8,10 @@ import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.JoinRequest;
@@ -22,6 +24,12 @@ import io.samsa.broker.group.Protocol;
  * v5+ carries group.instance.id, v7+ the protocol type, v9+ may tell a static leader to skip assignment.
  */
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.JOIN_GROUP, 0, 9);
+
     private final GroupCoordinator coordinator;
 
     public JoinGroupHandler(GroupCoordinator coordinator) {
@@ -66,5 +74,10 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
             response.members().add(member);
         }
         return response;
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

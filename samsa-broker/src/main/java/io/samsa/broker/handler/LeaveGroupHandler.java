@@ -7,9 +7,11 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.MemberIdentity;
@@ -19,6 +21,12 @@ import io.samsa.broker.group.MemberIdentity;
  * group.instance.id (KIP-345), each with its own error.
  */
 public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.LEAVE_GROUP, 0, 5);
+
     private final GroupCoordinator coordinator;
 
     public LeaveGroupHandler(GroupCoordinator coordinator) {
@@ -48,5 +56,10 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

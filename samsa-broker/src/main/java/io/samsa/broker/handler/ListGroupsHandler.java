@@ -8,8 +8,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.GroupOverview;
@@ -19,6 +21,12 @@ import io.samsa.broker.group.GroupOverview;
  * report it (all Samsa groups are "classic").
  */
 public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.LIST_GROUPS, 0, 5);
+
     static final String CLASSIC = "classic";
 
     private final GroupCoordinator coordinator;
@@ -58,5 +66,10 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

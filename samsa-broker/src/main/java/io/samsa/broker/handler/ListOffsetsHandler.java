@@ -5,34 +5,48 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.replica.Partition;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;
 import io.samsa.log.TimestampAndOffset;
 
 /**
- * ListOffsets: the earliest (-2, and -4 "earliest local": all data is local) or latest (-1) offset, the
- * record with the largest timestamp (-3), or the first offset at or after a timestamp.
+ * ListOffsets, answered by the partition's leader (the currentLeaderEpoch check from v4, as Kafka): the earliest
+ * (-2, and -4 "earliest local": all data is local) or latest (-1: the high watermark for a consumer, the log end
+ * for a replica) offset, the record with the largest timestamp (-3), or the first offset at or after a timestamp.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.LIST_OFFSETS, 1, 11);
+
     static final long LATEST = -1L;
     static final long EARLIEST = -2L;
     static final long MAX_TIMESTAMP = -3L;
     static final long EARLIEST_LOCAL = -4L;
 
-    private final TopicRegistry topics;
+    /** ListOffsets' replica id of a consumer; a follower sends its node id. */
+    private static final int CONSUMER_REPLICA_ID = -1;
 
-    public ListOffsetsHandler(TopicRegistry topics) {
+    private final TopicRegistry topics;
+    private final ReplicaManager replicas;
+
+    public ListOffsetsHandler(TopicRegistry topics, ReplicaManager replicas) {
         this.topics = topics;
+        this.replicas = replicas;
     }
 
     @Override
@@ -41,7 +55,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse found = lookup(topic.name(), p);
+                ListOffsetsPartitionResponse found = lookup(topic.name(), p, request.replicaId());
                 if (context.apiVersion() < 4) {
                     found.setLeaderEpoch(-1); // the field exists from v4 on
                 }
@@ -52,20 +66,24 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse lookup(String topic, ListOffsetsPartition p) {
+    private ListOffsetsPartitionResponse lookup(String topic, ListOffsetsPartition p, int replicaId) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1L)
                 .setOffset(-1L)
                 .setLeaderEpoch(-1);
         try {
-            Log log = topics.log(topic, p.partitionIndex());
+            TopicInfo info = topics.get(topic).orElseThrow(() -> new UnknownTopicOrPartitionException(
+                    "This server does not host this topic-partition: " + topic + "-" + p.partitionIndex()));
+            Partition partition = replicas.leaderPartition(info, p.partitionIndex(), p.currentLeaderEpoch());
+            Log log = partition.log();
             long ts = p.timestamp();
             if (ts == LATEST) {
-                return out.setOffset(log.logEndOffset()).setLeaderEpoch(0);
+                long latest = replicaId == CONSUMER_REPLICA_ID ? partition.highWatermark() : partition.logEndOffset();
+                return out.setOffset(latest).setLeaderEpoch(partition.leaderEpoch());
             }
             if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
-                return out.setOffset(log.logStartOffset()).setLeaderEpoch(0);
+                return out.setOffset(partition.logStartOffset()).setLeaderEpoch(partition.leaderEpoch());
             }
             Optional<TimestampAndOffset> found = ts == MAX_TIMESTAMP ? log.maxTimestamp()
                     : ts >= 0 ? log.offsetForTimestamp(ts) : Optional.empty();
@@ -74,5 +92,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         } catch (ApiException e) {
             return out.setErrorCode(Errors.forException(e).code());
         }
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -17,28 +17,40 @@ import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBrok
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopicCollection;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.cluster.BrokerEndpoint;
+import io.samsa.broker.cluster.ClusterView;
+import io.samsa.broker.replica.LeaderAndIsr;
+import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicNames;
 import io.samsa.broker.topic.TopicRegistry;
 
 /**
- * Metadata: this broker as the only broker and controller, and the requested topics (all when the list
- * is null, or empty at v0), each partition led by this node. Unknown topics are created when
- * {@code auto.create.topics.enable} is on and the client allows it.
+ * Metadata: the brokers (each at its advertised endpoint for the listener the request came on) and the
+ * controller ({@link ClusterView}), and the requested topics (all when the list is null, or empty at v0), each
+ * partition with the leader, leader epoch, replicas and ISR the {@link ReplicaManager} knows — today this node,
+ * epoch 0, alone. Unknown topics are created when {@code auto.create.topics.enable} is on and the client allows it.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
-    private final BrokerIdentity identity;
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.METADATA, 0, 13);
+
+    private final ClusterView cluster;
     private final TopicRegistry topics;
+    private final ReplicaManager replicas;
     private final boolean autoCreate;
     private final int defaultPartitions;
 
-    public MetadataHandler(BrokerIdentity identity, TopicRegistry topics, boolean autoCreate, int defaultPartitions) {
-        this.identity = identity;
+    public MetadataHandler(ClusterView cluster, TopicRegistry topics, ReplicaManager replicas, boolean autoCreate,
+                           int defaultPartitions) {
+        this.cluster = cluster;
         this.topics = topics;
+        this.replicas = replicas;
         this.autoCreate = autoCreate;
         this.defaultPartitions = defaultPartitions;
     }
@@ -46,12 +58,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     @Override
     public CompletionStage<MetadataResponseData> handle(RequestContext context, MetadataRequestData request) {
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseBroker().setNodeId(identity.nodeId()).setHost(identity.host())
-                .setPort(identity.port()));
+        for (int nodeId : cluster.brokers()) {
+            BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
+            brokers.add(new MetadataResponseBroker().setNodeId(nodeId).setHost(endpoint.host())
+                    .setPort(endpoint.port()));
+        }
         MetadataResponseData response = new MetadataResponseData()
                 .setBrokers(brokers)
-                .setClusterId(identity.clusterId())
-                .setControllerId(identity.nodeId())
+                .setClusterId(cluster.clusterId())
+                .setControllerId(cluster.controllerId())
                 .setTopics(topicsFor(context.apiVersion(), request));
         return CompletableFuture.completedFuture(response);
     }
@@ -105,14 +120,14 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
 
     private MetadataResponseTopic describe(TopicInfo t) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(t.partitions());
-        List<Integer> replicas = List.of(identity.nodeId());
         for (int p = 0; p < t.partitions(); p++) {
+            LeaderAndIsr state = replicas.leaderAndIsr(t, p);
             partitions.add(new MetadataResponsePartition()
                     .setPartitionIndex(p)
-                    .setLeaderId(identity.nodeId())
-                    .setLeaderEpoch(0)
-                    .setReplicaNodes(replicas)
-                    .setIsrNodes(replicas)
+                    .setLeaderId(state.leaderId())
+                    .setLeaderEpoch(state.leaderEpoch())
+                    .setReplicaNodes(state.replicas())
+                    .setIsrNodes(state.isr())
                     .setOfflineReplicas(List.of()));
         }
         return new MetadataResponseTopic()
@@ -120,5 +135,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                 .setTopicId(t.id())
                 .setIsInternal(TopicNames.isInternal(t.name()))
                 .setPartitions(partitions);
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

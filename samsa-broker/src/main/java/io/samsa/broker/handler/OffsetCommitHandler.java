@@ -12,9 +12,11 @@ import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitReque
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetAndMetadata;
@@ -28,6 +30,12 @@ import io.samsa.broker.topic.TopicRegistry;
  * GROUP_ID_NOT_FOUND for a member commit to an unknown group.
  */
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.OFFSET_COMMIT, 2, 10);
+
     private final GroupCoordinator coordinator;
     private final TopicRegistry topics;
     private final Clock clock;
@@ -88,5 +96,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
                     }
                     return response;
                 });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

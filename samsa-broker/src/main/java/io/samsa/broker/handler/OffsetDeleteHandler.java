@@ -11,9 +11,11 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteReque
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.topic.TopicInfo;
@@ -25,6 +27,12 @@ import io.samsa.broker.topic.TopicRegistry;
  * UNKNOWN_TOPIC_OR_PARTITION.
  */
 public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.OFFSET_DELETE, 0, 0);
+
     private final GroupCoordinator coordinator;
     private final TopicRegistry topics;
 
@@ -61,5 +69,10 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

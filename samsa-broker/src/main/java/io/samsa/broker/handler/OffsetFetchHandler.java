@@ -18,9 +18,11 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetAndMetadata;
@@ -33,6 +35,12 @@ import io.samsa.broker.topic.TopicRegistry;
  * of groups, v10 names topics by id (an unknown id is UNKNOWN_TOPIC_ID).
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.OFFSET_FETCH, 1, 10);
+
     private final GroupCoordinator coordinator;
     private final TopicRegistry topics;
 
@@ -145,5 +153,10 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             }
             return g;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -2,53 +2,67 @@ package io.samsa.broker.handler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.CloseConnectionException;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.metrics.BrokerStats;
+import io.samsa.broker.purgatory.DelayedProduce;
+import io.samsa.broker.purgatory.DelayedProduce.PartitionAck;
+import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.replica.Partition;
+import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.AppendResult;
-import io.samsa.log.Log;
 import io.samsa.protocol.WireCodec;
 
 /**
- * Produce: appends each partition's batches to its log (validation, offsets and idempotence are the
- * log's) and answers per partition with the base offset or Kafka's error code. On a single node an
- * append is acknowledged by the only replica, so acks=1 and acks=all answer alike — unless the topic's
- * {@code min.insync.replicas} exceeds that one replica: then acks=all is refused with NOT_ENOUGH_REPLICAS, as
- * Kafka refuses it. acks=0 gets no response, and a failure then closes the connection so that the client notices.
+ * Produce: appends each partition's batches as its leader ({@link ReplicaManager}: validation, offsets and
+ * idempotence are the log's) and answers per partition with the base offset or Kafka's error code. acks=1
+ * answers once the leader has appended; acks=all once each partition's high watermark passes the appended
+ * records ({@link ProducePurgatory}, REQUEST_TIMED_OUT after the request's timeout) — on a single node, the only
+ * replica's append advances the high watermark, so it answers at once — and is refused with NOT_ENOUGH_REPLICAS
+ * when the ISR is smaller than the topic's {@code min.insync.replicas}, as Kafka refuses it. acks=0 gets no
+ * response, and a failure then closes the connection so that the client notices.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    /**
+     * Produce is advertised from v0 although v3 is the oldest that parses (KAFKA-18659: librdkafka only
+     * enables gzip/snappy/lz4 when v0 is in range); older requests are refused by the parser.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.PRODUCE, 0, 13);
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
-    private static final int TRANSACTIONAL_FLAG = 0x10;
-    private static final int ATTRIBUTES_OFFSET = 21;
-    /** A single node is the only replica of every partition. */
-    private static final int IN_SYNC_REPLICAS = 1;
 
     private final TopicRegistry topics;
-    private final FetchWaiters fetchWaiters;
+    private final ReplicaManager replicas;
+    private final ProducePurgatory purgatory;
     private final BrokerStats stats;
 
-    public ProduceHandler(TopicRegistry topics, FetchWaiters fetchWaiters, BrokerStats stats) {
+    public ProduceHandler(TopicRegistry topics, ReplicaManager replicas, ProducePurgatory purgatory,
+                          BrokerStats stats) {
         this.topics = topics;
-        this.fetchWaiters = fetchWaiters;
+        this.replicas = replicas;
+        this.purgatory = purgatory;
         this.stats = stats;
     }
 
@@ -58,6 +72,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         boolean validAcks = acks == 0 || acks == 1 || acks == -1;
         boolean byId = context.apiVersion() >= 13;
         boolean anyError = false;
+        List<PartitionAck> awaited = new ArrayList<>();
+        List<PartitionProduceResponse> awaitedResponses = new ArrayList<>();
         ProduceResponseData response = new ProduceResponseData();
         for (TopicProduceData topicData : request.topicData()) {
             Optional<TopicInfo> topic = byId ? topics.get(topicData.topicId()) : topics.get(topicData.name());
@@ -70,14 +86,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topic.isEmpty()) {
                     pr.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
-                } else if (acks == -1 && topics.minInsyncReplicas(topic.get()) > IN_SYNC_REPLICAS) {
-                    // As Kafka's leader with an ISR smaller than min.insync.replicas: refuse before appending.
-                    pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code()).setErrorMessage("The size of the current ISR "
-                            + IN_SYNC_REPLICAS + " is insufficient to satisfy the min.isr requirement of "
-                            + topics.minInsyncReplicas(topic.get()) + " for partition " + topic.get().name() + "-"
-                            + partitionData.index());
                 } else {
-                    append(topic.get(), partitionData, pr);
+                    PartitionAck appended = append(topic.get(), partitionData, acks, pr);
+                    if (appended != null && acks == -1) {
+                        awaited.add(appended);
+                        awaitedResponses.add(pr);
+                    }
                 }
                 if (context.apiVersion() < 8) {
                     pr.setErrorMessage(null);
@@ -93,34 +107,50 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.completedFuture(response);
+        if (awaited.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return purgatory.await(new DelayedProduce(awaited), request.timeoutMs()).thenApply(outcomes -> {
+            for (int i = 0; i < outcomes.size(); i++) {
+                Errors e = outcomes.get(i);
+                if (e != Errors.NONE) {
+                    awaitedResponses.get(i).setErrorCode(e.code());
+                }
+            }
+            return response;
+        });
     }
 
-    private void append(TopicInfo topic, PartitionProduceData data, PartitionProduceResponse out) {
-        int partition = data.index();
+    /**
+     * Appends as leader; returns the partition and the high watermark that acknowledges the records (the offset
+     * after the last; for an idempotent duplicate, after the original), or null when the append failed.
+     */
+    private PartitionAck append(TopicInfo topic, PartitionProduceData data, short acks, PartitionProduceResponse out) {
+        int index = data.index();
         try {
-            Log partitionLog = topics.log(topic.name(), partition);
+            Partition partition = replicas.partition(topic, index);
             ByteBuffer records = WireCodec.recordsBuffer(data.records());
-            if (records.remaining() > ATTRIBUTES_OFFSET + 1
-                    && (records.getShort(records.position() + ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) != 0) {
-                throw new InvalidTxnStateException("Samsa does not support transactions yet");
-            }
             int bytes = records.remaining();
-            AppendResult result = partitionLog.appendAsLeader(records, 0);
+            AppendResult result = replicas.appendAsLeader(partition, topic, records, acks);
             out.setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime())
                     .setLogStartOffset(result.logStartOffset());
             if (!result.duplicate()) {
                 stats.recordAppend(bytes, result.recordCount());
-                fetchWaiters.onAppend(topic.name(), partition);
             }
+            return new PartitionAck(partition, result.lastOffset() + 1);
         } catch (ApiException e) {
             out.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Append to {}-{} failed", topic.name(), partition, e);
+            log.error("Append to {}-{} failed", topic.name(), index, e);
             Errors error = e.getCause() instanceof IOException ? Errors.KAFKA_STORAGE_ERROR : Errors.UNKNOWN_SERVER_ERROR;
             out.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
+        return null;
     }
 
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
+    }
 }

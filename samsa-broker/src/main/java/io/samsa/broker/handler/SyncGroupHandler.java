@@ -7,8 +7,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.SyncRequest;
@@ -19,6 +21,12 @@ import io.samsa.broker.group.SyncRequest;
  * group.instance.id, v5+ the protocol type and name (checked, and echoed).
  */
 public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> {
+    /**
+     * Classic groups: the floors librdkafka needs (v0, OffsetFetch 1, OffsetCommit 2 is the oldest
+     * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
+     */
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.SYNC_GROUP, 0, 5);
+
     private final GroupCoordinator coordinator;
 
     public SyncGroupHandler(GroupCoordinator coordinator) {
@@ -43,5 +51,10 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
             }
             return response;
         });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
     }
 }

@@ -1,5 +1,6 @@
 /**
- * The broker's Prometheus endpoint: plain-text exposition of traffic, per-API request, connection and
- * per-partition log metrics over HTTP ({@code metrics.port}), using only the JDK's HTTP server.
+ * The broker's traffic counters ({@code BrokerStats}) and its Prometheus endpoint: plain-text exposition of
+ * traffic, per-API request, connection and per-partition log metrics over HTTP ({@code metrics.port}), using only
+ * the JDK's HTTP server.
  */
 package io.samsa.broker.metrics;

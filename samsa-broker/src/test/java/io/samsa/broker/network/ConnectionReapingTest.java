@@ -40,8 +40,9 @@ class ConnectionReapingTest {
     /** Longer than it takes to see a long-poll parked (a few jcmd runs), so idle reaping does not close it first. */
     private static final long IDLE_MS = 8000;
     private static final String TOPIC = "long-poll";
-    private static final String WAITER_CLASS = "io.samsa.broker.handler.FetchWaiters$Waiter";
-    /** The timer entries of fetch waiters (the broker's only scheduled executor besides the log manager's). */
+    private static final String WAITER_CLASS = "io.samsa.broker.purgatory.FetchPurgatory$Waiter";
+    /** The timer entries of fetch waiters (the broker's only scheduled executor besides the log manager's that holds
+     * any: the produce purgatory's never does on one node, where acks=all answers within the append). */
     private static final String TIMER_CLASS = "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask";
     /** A liveness bound for the broker to notice a closed peer; "at once" in practice. */
     private static final long CLOSE_NOTICED_MS = 5000;

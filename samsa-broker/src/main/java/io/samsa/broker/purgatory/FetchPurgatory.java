@@ -1,4 +1,4 @@
-package io.samsa.broker.handler;
+package io.samsa.broker.purgatory;
 
 import java.io.Closeable;
 import java.util.Collection;
@@ -12,24 +12,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import io.samsa.broker.replica.FetchIsolation;
+import io.samsa.broker.replica.PartitionKey;
+import io.samsa.broker.replica.PartitionListener;
+
 /**
- * Long-polling fetches waiting for data (Kafka's fetch "purgatory"). A waiter watches some partitions;
- * an append to one of them makes it re-read on this class's thread, and it answers as soon as the read
- * has enough bytes, or with whatever there is when its max wait expires. Appenders only enqueue work,
- * so a produce never pays for the reads of the fetches it wakes.
+ * Long-polling fetches waiting for data (Kafka's fetch "purgatory"). A waiter watches some partitions, each
+ * for the advance that can give it more to read: a consumer's for the high watermark, a follower replica's for
+ * the log end ({@link Watch}). Such an advance makes it re-read on this class's thread
+ * ({@code samsa-fetch-purgatory}), and it answers as soon as the read has enough bytes, or with whatever there
+ * is when its max wait expires — the re-reads, the expiry read and so the response encoding all run on that
+ * thread. The advancing thread (a produce's request handler) only enqueues work, so a produce never pays for
+ * the reads of the fetches it wakes.
  *
  * <p>A finished waiter leaves no trace: its timeout is removed from the timer queue at once (a cancelled
  * timeout would otherwise pin the request and response until the original max wait, up to 24 days), a
  * partition nobody waits on any more is dropped from the index, and a waiter whose client connection closed
  * ({@link #connectionClosed}) is dropped without reading or answering.
  */
-public final class FetchWaiters implements Closeable {
+public final class FetchPurgatory implements PartitionListener, Closeable {
     private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "samsa-fetch-waiters");
+        Thread t = new Thread(r, "samsa-fetch-purgatory");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Set<Waiter<?>>> byPartition = new ConcurrentHashMap<>();
+    private final Map<Watch, Set<Waiter<?>>> byPartition = new ConcurrentHashMap<>();
     /** One request in flight per connection, so at most one waiter per connection. */
     private final Map<Long, Waiter<?>> byConnection = new ConcurrentHashMap<>();
     /**
@@ -40,7 +47,11 @@ public final class FetchWaiters implements Closeable {
     private final Map<Long, Long> abandoned = new ConcurrentHashMap<>();
     private static final long ABANDONED_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    public FetchWaiters() {
+    /** A partition a waiter watches, and the advance that wakes it (see {@link FetchIsolation}). */
+    public record Watch(PartitionKey partition, FetchIsolation isolation) {
+    }
+
+    public FetchPurgatory() {
         executor.setRemoveOnCancelPolicy(true);
     }
 
@@ -49,7 +60,7 @@ public final class FetchWaiters implements Closeable {
      * @param enoughRead   reads and returns the response if it now has enough bytes, else null
      * @param finalRead    reads whatever there is, for when the wait expires
      */
-    public <T> CompletableFuture<T> await(long connectionId, Collection<String> partitionKeys, long maxWaitMs,
+    public <T> CompletableFuture<T> await(long connectionId, Collection<Watch> partitionKeys, long maxWaitMs,
                                           Supplier<T> enoughRead, Supplier<T> finalRead) {
         Waiter<T> waiter = new Waiter<>(connectionId, partitionKeys, enoughRead, finalRead);
         byConnection.put(connectionId, waiter);
@@ -58,7 +69,7 @@ public final class FetchWaiters implements Closeable {
             waiter.finish();
             return waiter.future;
         }
-        for (String key : partitionKeys) {
+        for (Watch key : partitionKeys) {
             byPartition.compute(key, (k, set) -> {
                 Set<Waiter<?>> s = set != null ? set : ConcurrentHashMap.newKeySet();
                 s.add(waiter);
@@ -74,13 +85,20 @@ public final class FetchWaiters implements Closeable {
         return waiter.future;
     }
 
-    public static String key(String topic, int partition) {
-        return topic + "-" + partition;
+    /** Wakes consumer fetches of the partition. Called on the advancing thread; only enqueues. */
+    @Override
+    public void onHighWatermarkAdvanced(PartitionKey partition) {
+        wake(new Watch(partition, FetchIsolation.HIGH_WATERMARK));
     }
 
-    /** Called after every successful append. */
-    public void onAppend(String topic, int partition) {
-        Set<Waiter<?>> waiters = byPartition.get(key(topic, partition));
+    /** Wakes follower fetches of the partition. Called on the appending thread; only enqueues. */
+    @Override
+    public void onLogEndAdvanced(PartitionKey partition) {
+        wake(new Watch(partition, FetchIsolation.LOG_END));
+    }
+
+    private void wake(Watch watch) {
+        Set<Waiter<?>> waiters = byPartition.get(watch);
         if (waiters == null || waiters.isEmpty()) {
             return;
         }
@@ -126,14 +144,14 @@ public final class FetchWaiters implements Closeable {
 
     private final class Waiter<T> {
         final long connectionId;
-        final Collection<String> keys;
+        final Collection<Watch> keys;
         final Supplier<T> enoughRead;
         final Supplier<T> finalRead;
         final CompletableFuture<T> future = new CompletableFuture<>();
         final AtomicBoolean done = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        Waiter(long connectionId, Collection<String> keys, Supplier<T> enoughRead, Supplier<T> finalRead) {
+        Waiter(long connectionId, Collection<Watch> keys, Supplier<T> enoughRead, Supplier<T> finalRead) {
             this.connectionId = connectionId;
             this.keys = keys;
             this.enoughRead = enoughRead;
@@ -178,7 +196,7 @@ public final class FetchWaiters implements Closeable {
         /** Idempotent; run again by {@link #await} if the waiter finished before it was fully registered. */
         void unregister() {
             byConnection.remove(connectionId, this);
-            for (String key : keys) {
+            for (Watch key : keys) {
                 byPartition.computeIfPresent(key, (k, set) -> {
                     set.remove(this);
                     return set.isEmpty() ? null : set;

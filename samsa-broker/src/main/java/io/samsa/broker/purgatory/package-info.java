@@ -1,0 +1,13 @@
+/**
+ * Requests that wait for a partition's offsets to move (Kafka's purgatories): long-poll fetches
+ * ({@code FetchPurgatory}: consumers wait for the high watermark, follower replicas for the log end) and acks=all
+ * produces ({@code ProducePurgatory}: wait until the high watermark passes their records, or time out with
+ * REQUEST_TIMED_OUT). Both are {@code replica.PartitionListener}s, keyed by topic id and partition, woken by the
+ * {@code replica.Partition} whose offsets advanced.
+ *
+ * <p>Threads: a waiting fetch re-reads, expires and completes (and so its response is encoded) on
+ * {@code samsa-fetch-purgatory}; the advancing thread only enqueues. A delayed produce completes on the thread
+ * that advanced the high watermark past it (a request handler thread), or on {@code samsa-produce-purgatory} when
+ * its timeout expires.
+ */
+package io.samsa.broker.purgatory;
