@@ -23,7 +23,7 @@ import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.FetchPurgatory.Watch;
-import io.samsa.broker.replica.FetchIsolation;
+import io.samsa.log.FetchIsolation;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionRead;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import io.samsa.broker.replica.FetchIsolation;
+import io.samsa.log.FetchIsolation;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionListener;
 

@@ -4,13 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.AppendResult;
 import io.samsa.log.Log;
 import io.samsa.log.ReadResult;
@@ -41,8 +41,6 @@ public final class Partition {
     private volatile LeaderAndIsr state;
     /** Log end offset of each follower as of its last fetch; a follower not heard from yet counts as 0. */
     private final Map<Integer, Long> followerLogEndOffsets = new ConcurrentHashMap<>();
-    /** Only {@link #highWatermark()} reads it and {@link #advanceHighWatermarkTo} writes it. */
-    private final AtomicLong highWatermark = new AtomicLong(); // merge: delegate to Log.highWatermark()
 
     public Partition(PartitionKey key, String topic, int localNodeId, LeaderAndIsr state, Log log,
                      PartitionListener listener) {
@@ -52,6 +50,8 @@ public final class Partition {
         this.state = state;
         this.log = log;
         this.listener = listener;
+        // The partition, not each append, moves the log's high watermark: it knows the ISR.
+        log.setHighWatermarkFollowsLogEnd(false);
         advanceHighWatermarkTo(computeHighWatermark(state));
     }
 
@@ -97,7 +97,7 @@ public final class Partition {
      */
     public long highWatermark() {
         maybeAdvanceHighWatermark();
-        return highWatermark.get();
+        return log.highWatermark();
     }
 
     /** Whether {@code nodeId} is a replica of this partition other than this node (a follower when we lead). */
@@ -166,17 +166,10 @@ public final class Partition {
      */
     public PartitionRead read(long offset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
         if (isolation == FetchIsolation.HIGH_WATERMARK) {
-            long hw = highWatermark();
-            if (offset >= hw && offset >= log.logStartOffset() && offset <= log.logEndOffset()) {
-                return new PartitionRead(new ReadResult(null, 0, 0, log.logStartOffset(), log.logEndOffset()), hw,
-                        hw, log.logStartOffset());
-            }
+            maybeAdvanceHighWatermark();
         }
-        // merge: bound a HIGH_WATERMARK read by the high watermark (a maxOffset on Log.read, h-log); with ISR =
-        // {this node} the high watermark was just brought to the log end, which bounds any read.
-        ReadResult r = log.read(offset, maxBytes, minOneBatch);
-        long hw = highWatermark();
-        return new PartitionRead(r, hw, hw, r.logStartOffset());
+        ReadResult r = log.read(offset, maxBytes, minOneBatch, isolation);
+        return new PartitionRead(r, r.highWatermark(), r.highWatermark(), r.logStartOffset());
     }
 
     /**
@@ -210,17 +203,10 @@ public final class Partition {
         return min;
     }
 
-    /** Moves the high watermark forward to {@code candidate}; true if it moved. Never moves it back. */
+    /** Moves the log's high watermark forward to {@code candidate}; true if it moved. Never moves it back. */
     private boolean advanceHighWatermarkTo(long candidate) {
-        // merge: delegate to Log.highWatermark()/updateHighWatermark(long) (h-log), keeping "only forward" here
-        long current;
-        do {
-            current = highWatermark.get();
-            if (candidate <= current) {
-                return false;
-            }
-        } while (!highWatermark.compareAndSet(current, candidate));
-        return true;
+        long before = log.highWatermark();
+        return candidate > before && log.updateHighWatermark(candidate) > before;
     }
 
     /** Replicas and ISR as Metadata lists them. */

@@ -9,6 +9,7 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.AppendResult;
 import io.samsa.log.Log;
 

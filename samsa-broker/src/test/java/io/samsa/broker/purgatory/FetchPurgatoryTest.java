@@ -12,7 +12,7 @@ import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
 import io.samsa.broker.purgatory.FetchPurgatory.Watch;
-import io.samsa.broker.replica.FetchIsolation;
+import io.samsa.log.FetchIsolation;
 import io.samsa.broker.replica.PartitionKey;
 
 /** A finished or abandoned waiter leaves nothing behind: no timer entry, no partition key, no connection entry. */

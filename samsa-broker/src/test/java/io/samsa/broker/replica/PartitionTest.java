@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
 

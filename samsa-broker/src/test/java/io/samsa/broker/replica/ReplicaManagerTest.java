@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
 import io.samsa.testkit.CraftedBatch;
