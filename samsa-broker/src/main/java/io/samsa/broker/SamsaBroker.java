@@ -11,13 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -62,7 +60,9 @@ import io.samsa.broker.metrics.BrokerMetricsFormatter;
 import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.network.FrameHandler;
 import io.samsa.broker.network.SocketServer;
+import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
 
 /**
@@ -85,6 +85,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LogManager logManager;
+    private final BrokerMetadata metadata;
     private final TopicRegistry topics;
     private final GroupCoordinator groupCoordinator;
     private final ProducerIdExpiration producerIdExpiration;
@@ -116,8 +117,10 @@ public final class SamsaBroker implements AutoCloseable {
         try {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
-            topics = new TopicRegistry(metaDir, config.logDefaults(), config.maxPartitions(),
-                    config.minInsyncReplicas());
+            metadata = BrokerMetadata.open(metaDir, TopicRegistry.settings(config.nodeId(), config.maxPartitions(),
+                    config.logDefaults()));
+            opened.push(metadata);
+            topics = new TopicRegistry(metadata, config.logDefaults(), config.minInsyncReplicas());
             logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
                     config.logManagerSettings());
             opened.push(logManager);
@@ -125,9 +128,10 @@ public final class SamsaBroker implements AutoCloseable {
             producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
                     config.producerIdExpirationCheckIntervalMs());
             opened.push(producerIdExpiration);
-            ProducerIdManager producerIds = new ProducerIdManager(metaDir);
+            ProducerIdManager producerIds = new ProducerIdManager(metadata.controller(), config.nodeId());
             groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
             opened.push(groupCoordinator);
+            topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchWaiters);
 
@@ -233,9 +237,10 @@ public final class SamsaBroker implements AutoCloseable {
         producerIdExpiration.close();
         fetchWaiters.close();
         logManager.close();
+        metadata.close();
         releaseLock();
         if (deleteDataOnClose) {
-            deleteRecursively(config.dataDir());
+            LogFiles.deleteRecursively(config.dataDir());
         }
         log.info("Samsa broker {} stopped", config.nodeId());
     }
@@ -268,7 +273,7 @@ public final class SamsaBroker implements AutoCloseable {
         r.add(reg(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(() -> dispatch.target.registrations())));
         r.add(reg(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
                 config.defaultReplicationFactor())));
-        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics, groupCoordinator)));
+        r.add(reg(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(topics)));
         r.add(reg(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds)));
         r.add(reg(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(topics, config)));
         r.add(reg(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(topics)));
@@ -316,17 +321,6 @@ public final class SamsaBroker implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             log.warn("Could not release the data directory lock", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

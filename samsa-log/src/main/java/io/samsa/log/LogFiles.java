@@ -72,7 +72,7 @@ public final class LogFiles {
     }
 
     /** Deletes a directory tree, ignoring files that vanish meanwhile. */
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -17,23 +17,21 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.RequestContext;
-import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
 /**
- * DeleteTopics: by name (v0–5) or by name or topic ID (v6+). The answer goes out once the deleted topics'
- * committed offsets are removed from every group, so an OffsetFetch right after it finds none.
+ * DeleteTopics: by name (v0–5) or by name or topic ID (v6+), each deletion committed through the metadata
+ * controller. The answer goes out once the deleted topics' committed offsets are removed from every group (the
+ * registry's deletion listener), so an OffsetFetch right after it finds none.
  */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
     private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
 
     private final TopicRegistry topics;
-    private final GroupCoordinator groups;
 
-    public DeleteTopicsHandler(TopicRegistry topics, GroupCoordinator groups) {
+    public DeleteTopicsHandler(TopicRegistry topics) {
         this.topics = topics;
-        this.groups = groups;
     }
 
     @Override
@@ -43,6 +41,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         short version = context.apiVersion();
         List<String> deleted = new ArrayList<>();
+        List<CompletableFuture<?>> cleanups = new ArrayList<>();
         for (DeleteTopicState w : wanted) {
             DeletableTopicResult result = new DeletableTopicResult().setName(w.name());
             String name = w.name();
@@ -58,7 +57,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             }
             try {
                 Uuid id = topics.get(name).map(TopicInfo::id).orElse(Uuid.ZERO_UUID);
-                topics.delete(name);
+                cleanups.add(topics.delete(name).toCompletableFuture());
                 deleted.add(name);
                 if (version >= 6) {
                     result.setTopicId(id);
@@ -77,7 +76,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         if (deleted.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
-        return groups.onTopicsDeleted(deleted).handle((removed, error) -> {
+        return CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new)).handle((removed, error) -> {
             if (error != null) {
                 // The topics are gone; their offsets are removed at the next start at the latest.
                 log.error("Removing the committed offsets of deleted topics {} failed", deleted, error);
