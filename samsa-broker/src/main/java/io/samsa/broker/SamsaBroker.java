@@ -143,6 +143,7 @@ public final class SamsaBroker implements AutoCloseable {
             socketServer = new SocketServer(config.network(), requestHandlers, fetchWaiters::connectionClosed);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
+            metadata.registerBroker(config.nodeId(), identity.host(), identity.port());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(

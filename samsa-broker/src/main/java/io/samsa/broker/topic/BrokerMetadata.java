@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.log.LogFiles;
+import io.samsa.metadata.BrokerRegistrationRecord;
 import io.samsa.metadata.LocalMetadataLog;
 import io.samsa.metadata.MetadataController;
 import io.samsa.metadata.MetadataImage;
@@ -64,6 +66,15 @@ public final class BrokerMetadata implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Records this start of the broker (a new incarnation id) with its advertised endpoint. Single node: one
+     * PLAINTEXT listener and no rack until named listeners and {@code broker.rack} arrive.
+     */
+    public void registerBroker(int nodeId, String host, int port) throws IOException {
+        await(controller.write(List.of(new BrokerRegistrationRecord(nodeId, Uuid.randomUuid(),
+                List.of(new BrokerRegistrationRecord.Endpoint("PLAINTEXT", "PLAINTEXT", host, port)), null))));
     }
 
     public MetadataStateMachine state() {
