@@ -210,33 +210,53 @@ public final class TopicRegistry implements MetadataPublisher {
                 + MIN_INSYNC_REPLICAS + ": Value must be at least 1");
     }
 
-    /** Creates a topic through the controller; returns once it is committed and visible. */
+    /** Creates a topic through the controller; the stage completes once it is committed and visible. */
+    public CompletionStage<TopicInfo> createAsync(String name, int partitions, Map<String, String> configs) {
+        return controller.createTopic(name, partitions, configs).thenApply(created -> {
+            log.info("Created topic {} with {} partitions, id {}, configs {}", name, partitions, created.id(),
+                    configs);
+            return view.byId().get(created.id());
+        });
+    }
+
+    /** As {@link #createAsync}, waiting for the commit (auto-creation in Metadata, tests). */
     public TopicInfo create(String name, int partitions, Map<String, String> configs) throws IOException {
-        TopicImage created = BrokerMetadata.await(controller.createTopic(name, partitions, Map.copyOf(configs)));
-        log.info("Created topic {} with {} partitions, id {}, configs {}", name, partitions, created.id(), configs);
-        return view.byId().get(created.id());
+        return BrokerMetadata.await(createAsync(name, partitions, configs));
     }
 
-    /**
-     * Deletes a topic through the controller; returns once it is committed, with the stage of the deletion
-     * listener (the group coordinator removing the topic's committed offsets).
-     */
+    /** A committed deletion: the topic's id and the stage of the deletion listener (its offsets removed). */
+    public record Deletion(Uuid topicId, CompletionStage<?> cleanup) {
+    }
+
+    /** Deletes a topic through the controller; the stage completes once the deletion is committed. */
+    public CompletionStage<Deletion> deleteAsync(String name) {
+        return controller.deleteTopic(name).thenApply(removed -> {
+            log.info("Deleted topic {} (id {})", name, removed.id());
+            CompletionStage<?> cleanup = deletionCleanups.remove(removed.id());
+            return new Deletion(removed.id(), cleanup == null ? CompletableFuture.completedFuture(null) : cleanup);
+        });
+    }
+
+    /** As {@link #deleteAsync}, waiting for the commit; returns the deletion listener's stage. */
     public CompletionStage<?> delete(String name) throws IOException {
-        TopicImage removed = BrokerMetadata.await(controller.deleteTopic(name));
-        log.info("Deleted topic {} (id {})", name, removed.id());
-        CompletionStage<?> cleanup = deletionCleanups.remove(removed.id());
-        return cleanup == null ? CompletableFuture.completedFuture(null) : cleanup;
+        return BrokerMetadata.await(deleteAsync(name)).cleanup();
     }
 
-    public TopicInfo addPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+    /** Grows a topic through the controller (or only checks, {@code validateOnly}); completes on commit. */
+    public CompletionStage<TopicInfo> addPartitionsAsync(String name, int newCount, boolean validateOnly) {
         TopicImage before = controller.image().topics().get(name);
-        TopicImage grown = BrokerMetadata.await(controller.createPartitions(name, newCount, validateOnly));
-        if (validateOnly) {
+        return controller.createPartitions(name, newCount, validateOnly).thenApply(grown -> {
+            if (!validateOnly) {
+                log.info("Topic {} grown from {} to {} partitions", name,
+                        before == null ? "?" : before.partitionCount(), newCount);
+            }
             return view.byId().get(grown.id());
-        }
-        log.info("Topic {} grown from {} to {} partitions", name, before == null ? "?" : before.partitionCount(),
-                newCount);
-        return view.byId().get(grown.id());
+        });
+    }
+
+    /** As {@link #addPartitionsAsync}, waiting for the commit. */
+    public TopicInfo addPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+        return BrokerMetadata.await(addPartitionsAsync(name, newCount, validateOnly));
     }
 
     public LogConfig brokerDefaults() {
