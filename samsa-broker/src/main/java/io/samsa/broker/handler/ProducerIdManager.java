@@ -1,30 +1,41 @@
 package io.samsa.broker.handler;
 
-import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.metadata.MetadataController;
 import io.samsa.metadata.ProducerIdsRecord;
 
 /**
  * Hands out producer ids that are never reused, even across crashes: ids come from blocks allocated by the
  * metadata controller, and a block is committed as a {@link ProducerIdsRecord} before any id in it is handed
- * out. Called on request-handler threads; serialised on this object.
+ * out. Called on request-handler threads (the stage of a new block completes on the metadata commit thread);
+ * the current block is guarded by this object. Blocks are disjoint, so ids stay unique even if two callers
+ * both ask for a block: the one not used is skipped, never handed out twice.
  */
 public final class ProducerIdManager {
     private final MetadataController controller;
     private final int nodeId;
-    private long next;
-    private long blockEnd;
+    private long next; // guarded by this
+    private long blockEnd; // guarded by this
 
     public ProducerIdManager(MetadataController controller, int nodeId) {
         this.controller = controller;
         this.nodeId = nodeId;
     }
 
-    public synchronized long next() throws IOException {
+    /** The next id; completes at once within a block, after the commit of a new block otherwise. */
+    public CompletionStage<Long> next() {
+        synchronized (this) {
+            if (next < blockEnd) {
+                return CompletableFuture.completedFuture(next++);
+            }
+        }
+        return controller.allocateProducerIds(nodeId).thenApply(this::takeFrom);
+    }
+
+    private synchronized long takeFrom(ProducerIdsRecord block) {
         if (next >= blockEnd) {
-            ProducerIdsRecord block = BrokerMetadata.await(controller.allocateProducerIds(nodeId));
             next = block.firstProducerId();
             blockEnd = block.nextBlockStart();
         }
