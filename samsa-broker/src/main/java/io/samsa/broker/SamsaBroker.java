@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.network.Send;
 import org.slf4j.Logger;
@@ -62,9 +60,12 @@ import io.samsa.broker.network.FrameHandler;
 import io.samsa.broker.network.SocketServer;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
 
 /**
@@ -87,6 +88,7 @@ public final class SamsaBroker implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LogManager logManager;
+    private final BrokerMetadata metadata;
     private final TopicRegistry topics;
     private final GroupCoordinator groupCoordinator;
     private final ProducerIdExpiration producerIdExpiration;
@@ -120,8 +122,10 @@ public final class SamsaBroker implements AutoCloseable {
         try {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
-            topics = new TopicRegistry(metaDir, config.logDefaults(), config.maxPartitions(),
-                    config.minInsyncReplicas());
+            metadata = BrokerMetadata.open(metaDir, TopicRegistry.settings(config.nodeId(), config.maxPartitions(),
+                    config.logDefaults()));
+            opened.push(metadata);
+            topics = new TopicRegistry(metadata, config.logDefaults(), config.minInsyncReplicas());
             logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
                     config.logManagerSettings());
             opened.push(logManager);
@@ -129,13 +133,17 @@ public final class SamsaBroker implements AutoCloseable {
             producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
                     config.producerIdExpirationCheckIntervalMs());
             opened.push(producerIdExpiration);
-            ProducerIdManager producerIds = new ProducerIdManager(metaDir);
+            ProducerIdManager producerIds = new ProducerIdManager(metadata.controller(), config.nodeId());
             groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
             opened.push(groupCoordinator);
+            topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
             opened.push(producePurgatory);
+            // Leader, epoch and ISR come from the metadata image (on one node: this node, epoch 0, ISR = {it}).
             replicaManager = new ReplicaManager(config.nodeId(), topics,
+                    (topic, index) -> topics.assignment(topic.id(), index).map(LeaderAndIsr::of)
+                            .orElseGet(() -> LeaderAndIsr.singleNode(config.nodeId())),
                     PartitionListener.both(fetchPurgatory, producePurgatory));
 
             Dispatch dispatch = new Dispatch();
@@ -146,6 +154,7 @@ public final class SamsaBroker implements AutoCloseable {
             socketServer = new SocketServer(config.network(), requestHandlers, fetchPurgatory::connectionClosed);
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
+            metadata.registerBroker(config.nodeId(), identity.host(), identity.port());
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
@@ -241,9 +250,10 @@ public final class SamsaBroker implements AutoCloseable {
         fetchPurgatory.close();
         producePurgatory.close();
         logManager.close();
+        metadata.close();
         releaseLock();
         if (deleteDataOnClose) {
-            deleteRecursively(config.dataDir());
+            LogFiles.deleteRecursively(config.dataDir());
         }
         log.info("Samsa broker {} stopped", config.nodeId());
     }
@@ -276,7 +286,7 @@ public final class SamsaBroker implements AutoCloseable {
                 new ApiVersionsHandler(() -> dispatch.target.registrations()),
                 new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
                         config.defaultReplicationFactor()),
-                new DeleteTopicsHandler(topics, groupCoordinator),
+                new DeleteTopicsHandler(topics),
                 new InitProducerIdHandler(producerIds),
                 new DescribeConfigsHandler(topics, config),
                 new CreatePartitionsHandler(topics),
@@ -318,17 +328,6 @@ public final class SamsaBroker implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             log.warn("Could not release the data directory lock", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

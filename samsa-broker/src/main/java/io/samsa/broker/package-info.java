@@ -21,8 +21,8 @@
  *       {@link io.samsa.broker.api.RequestHandlerPool}): take requests in arrival order and run decode →
  *       {@link io.samsa.broker.api.ApiHandler} → encode ({@link io.samsa.broker.api.ApiDispatcher}). This is
  *       where blocking work happens: produce appends (under the partition's {@code Log} lock) and their fsyncs
- *       ({@code flush.messages}), topic creation and deletion (under the {@code TopicRegistry} monitor, creating
- *       or renaming files), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
+ *       ({@code flush.messages}), topic creation and deletion (through the metadata controller, which serialises
+ *       writers: validate, create logs, commit the records, apply them — see {@code io.samsa.metadata}), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
  *       for another thread's future: it returns a stage and lets that thread complete it.</li>
  *   <li><b>Fetch purgatory</b> ({@code samsa-fetch-purgatory}, {@code purgatory.FetchPurgatory}): long-poll
  *       fetches that wait for data — consumers for the high watermark, follower replicas for the log end. An

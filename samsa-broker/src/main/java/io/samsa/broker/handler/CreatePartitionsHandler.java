@@ -18,7 +18,10 @@ import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.topic.TopicRegistry;
 
-/** CreatePartitions: grows a topic's partition count (never shrinks it). */
+/**
+ * CreatePartitions: grows a topic's partition count (never shrinks it) through the metadata controller; the
+ * answer completes when the last topic's change is committed.
+ */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.CREATE_PARTITIONS, 0, 3);
 
@@ -34,19 +37,29 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     public CompletionStage<CreatePartitionsResponseData> handle(RequestContext context,
                                                                 CreatePartitionsRequestData request) {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        // One topic after the other, each once the previous is committed: a check sees every earlier change.
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         for (CreatePartitionsTopic t : request.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(t.name());
-            try {
-                topics.addPartitions(t.name(), t.count(), request.validateOnly());
-            } catch (ApiException e) {
-                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
-            } catch (Exception e) {
-                log.error("Adding partitions to {} failed", t.name(), e);
-                result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());
-            }
             response.results().add(result);
+            done = done.thenCompose(ignored -> topics.addPartitionsAsync(t.name(), t.count(), request.validateOnly())
+                    .handle((grown, error) -> {
+                        if (error != null) {
+                            fail(result, t.name(), MetadataWrites.cause(error));
+                        }
+                        return null;
+                    }));
         }
-        return CompletableFuture.completedFuture(response);
+        return done.thenApply(ignored -> response);
+    }
+
+    private static void fail(CreatePartitionsTopicResult result, String topic, Throwable e) {
+        if (e instanceof ApiException) {
+            result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+        } else {
+            log.error("Adding partitions to {} failed", topic, e);
+            result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());
+        }
     }
 
     @Override

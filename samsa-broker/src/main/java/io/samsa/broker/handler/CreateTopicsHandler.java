@@ -32,7 +32,8 @@ import io.samsa.log.LogConfig;
 
 /**
  * CreateTopics: validates name, partitions, replication factor (a single node holds one replica),
- * manual assignments and configs; creates each topic, or only checks when {@code validateOnly}.
+ * manual assignments and configs; creates each topic through the metadata controller (the answer completes
+ * when the last one is committed), or only checks when {@code validateOnly}.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.CREATE_TOPICS, 2, 7);
@@ -59,33 +60,50 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         Map<String, Integer> seen = new HashMap<>();
         request.topics().forEach(t -> seen.merge(t.name(), 1, Integer::sum));
         long requested = partitionsRequested(request);
+        // One topic after the other, each once the previous is committed: a check sees every earlier topic.
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         for (CreatableTopic topic : request.topics()) {
             CreatableTopicResult result = new CreatableTopicResult().setName(topic.name());
-            try {
-                if (requested > TopicRegistry.MAX_PARTITIONS_PER_REQUEST) {
-                    // Kafka's controller refuses the whole request before allocating anything.
-                    throw new PolicyViolationException("Excessively large number of partitions per request.");
-                }
-                if (seen.get(topic.name()) > 1) {
-                    throw new InvalidRequestException("Create topics request from client contains a duplicate topic: "
-                            + topic.name());
-                }
-                create(topic, request.validateOnly(), result, context.apiVersion());
-            } catch (ApiException e) {
-                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
-            } catch (ConfigException e) {
-                // An unknown config name or an unparsable value: INVALID_CONFIG, as Kafka's controller answers.
-                result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
-            } catch (Exception e) {
-                log.error("Creating topic {} failed", topic.name(), e);
-                result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());
-            }
-            if (context.apiVersion() < 1) {
-                result.setErrorMessage(null);
-            }
             response.topics().add(result);
+            done = done.thenCompose(ignored -> {
+                CompletionStage<Void> created;
+                try {
+                    if (requested > TopicRegistry.MAX_PARTITIONS_PER_REQUEST) {
+                        // Kafka's controller refuses the whole request before allocating anything.
+                        throw new PolicyViolationException("Excessively large number of partitions per request.");
+                    }
+                    if (seen.get(topic.name()) > 1) {
+                        throw new InvalidRequestException("Create topics request from client contains a duplicate "
+                                + "topic: " + topic.name());
+                    }
+                    created = create(topic, request.validateOnly(), result, context.apiVersion());
+                } catch (RuntimeException e) {
+                    created = CompletableFuture.failedFuture(e);
+                }
+                return created.handle((v, error) -> {
+                    if (error != null) {
+                        fail(result, topic.name(), MetadataWrites.cause(error));
+                    }
+                    if (context.apiVersion() < 1) {
+                        result.setErrorMessage(null);
+                    }
+                    return null;
+                });
+            });
         }
-        return CompletableFuture.completedFuture(response);
+        return done.thenApply(ignored -> response);
+    }
+
+    private static void fail(CreatableTopicResult result, String topic, Throwable e) {
+        if (e instanceof ApiException) {
+            result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+        } else if (e instanceof ConfigException) {
+            // An unknown config name or an unparsable value: INVALID_CONFIG, as Kafka's controller answers.
+            result.setErrorCode(Errors.INVALID_CONFIG.code()).setErrorMessage(e.getMessage());
+        } else {
+            log.error("Creating topic {} failed", topic, e);
+            result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage(e.getMessage());
+        }
     }
 
     /** Upper bound of the partitions a request adds, counted as Kafka's controller counts them. */
@@ -103,8 +121,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         return total;
     }
 
-    private void create(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result, short version)
-            throws Exception {
+    private CompletionStage<Void> create(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result,
+                                         short version) {
         int partitions = topic.numPartitions() == -1 ? defaultPartitions : topic.numPartitions();
         short replication = topic.replicationFactor() == -1 ? defaultReplicationFactor : topic.replicationFactor();
         if (!topic.assignments().isEmpty()) {
@@ -131,14 +149,19 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         }
         Map<String, String> configs = new HashMap<>();
         topic.configs().forEach(c -> configs.put(c.name(), c.value()));
-        LogConfig logConfig;
-        TopicInfo created = null;
+        int count = partitions;
+        short factor = replication;
         if (validateOnly) {
-            logConfig = topics.validateNew(topic.name(), partitions, configs);
-        } else {
-            created = topics.create(topic.name(), partitions, configs);
-            logConfig = created.logConfig();
+            describe(result, count, factor, configs, topics.validateNew(topic.name(), partitions, configs), null,
+                    version);
+            return CompletableFuture.completedFuture(null);
         }
+        return topics.createAsync(topic.name(), partitions, configs).thenAccept(created ->
+                describe(result, count, factor, configs, created.logConfig(), created, version));
+    }
+
+    private static void describe(CreatableTopicResult result, int partitions, short replication,
+                                 Map<String, String> configs, LogConfig logConfig, TopicInfo created, short version) {
         if (version >= 5) {
             result.setNumPartitions(partitions).setReplicationFactor(replication);
             logConfig.toTopicConfigs().forEach((name, value) -> result.configs().add(new CreatableTopicConfigs()

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
@@ -19,13 +18,13 @@ import org.slf4j.LoggerFactory;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
-import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
 /**
- * DeleteTopics: by name (v0–5) or by name or topic ID (v6+). The answer goes out once the deleted topics'
- * committed offsets are removed from every group, so an OffsetFetch right after it finds none.
+ * DeleteTopics: by name (v0–5) or by name or topic ID (v6+), each deletion committed through the metadata
+ * controller. The answer goes out once the deleted topics' committed offsets are removed from every group (the
+ * registry's deletion listener), so an OffsetFetch right after it finds none.
  */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DELETE_TOPICS, 1, 6);
@@ -33,11 +32,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
 
     private final TopicRegistry topics;
-    private final GroupCoordinator groups;
 
-    public DeleteTopicsHandler(TopicRegistry topics, GroupCoordinator groups) {
+    public DeleteTopicsHandler(TopicRegistry topics) {
         this.topics = topics;
-        this.groups = groups;
     }
 
     @Override
@@ -47,47 +44,62 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         short version = context.apiVersion();
         List<String> deleted = new ArrayList<>();
+        List<CompletableFuture<?>> cleanups = new ArrayList<>();
+        // One topic after the other, each once the previous deletion is committed.
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         for (DeleteTopicState w : wanted) {
             DeletableTopicResult result = new DeletableTopicResult().setName(w.name());
-            String name = w.name();
-            if (name == null) {
-                TopicInfo byId = topics.get(w.topicId()).orElse(null);
-                if (byId == null) {
-                    response.responses().add(result.setTopicId(w.topicId())
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
-                    continue;
-                }
-                name = byId.name();
-                result.setName(name);
-            }
-            try {
-                Uuid id = topics.get(name).map(TopicInfo::id).orElse(Uuid.ZERO_UUID);
-                topics.delete(name);
-                deleted.add(name);
-                if (version >= 6) {
-                    result.setTopicId(id);
-                }
-            } catch (ApiException e) {
-                result.setErrorCode(Errors.forException(e).code());
-                if (version >= 5) {
-                    result.setErrorMessage(e.getMessage());
-                }
-            } catch (Exception e) {
-                log.error("Deleting topic {} failed", name, e);
-                result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code());
-            }
             response.responses().add(result);
+            done = done.thenCompose(ignored -> {
+                String name = w.name();
+                if (name == null) {
+                    TopicInfo byId = topics.get(w.topicId()).orElse(null);
+                    if (byId == null) {
+                        result.setTopicId(w.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    name = byId.name();
+                    result.setName(name);
+                }
+                String topic = name;
+                return topics.deleteAsync(topic).handle((deletion, error) -> {
+                    if (error == null) {
+                        cleanups.add(deletion.cleanup().toCompletableFuture());
+                        deleted.add(topic);
+                        if (version >= 6) {
+                            result.setTopicId(deletion.topicId());
+                        }
+                    } else {
+                        fail(result, topic, MetadataWrites.cause(error), version);
+                    }
+                    return null;
+                });
+            });
         }
-        if (deleted.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
-        }
-        return groups.onTopicsDeleted(deleted).handle((removed, error) -> {
-            if (error != null) {
-                // The topics are gone; their offsets are removed at the next start at the latest.
-                log.error("Removing the committed offsets of deleted topics {} failed", deleted, error);
+        return done.thenCompose(ignored -> {
+            if (deleted.isEmpty()) {
+                return CompletableFuture.completedFuture(response);
             }
-            return response;
+            return CompletableFuture.allOf(cleanups.toArray(CompletableFuture[]::new)).handle((removed, error) -> {
+                if (error != null) {
+                    // The topics are gone; their offsets are removed at the next start at the latest.
+                    log.error("Removing the committed offsets of deleted topics {} failed", deleted, error);
+                }
+                return response;
+            });
         });
+    }
+
+    private static void fail(DeletableTopicResult result, String topic, Throwable e, short version) {
+        if (e instanceof ApiException) {
+            result.setErrorCode(Errors.forException(e).code());
+            if (version >= 5) {
+                result.setErrorMessage(e.getMessage());
+            }
+        } else {
+            log.error("Deleting topic {} failed", topic, e);
+            result.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code());
+        }
     }
 
     @Override

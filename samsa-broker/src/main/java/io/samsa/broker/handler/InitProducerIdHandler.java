@@ -26,15 +26,15 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     }
 
     @Override
-    public CompletionStage<InitProducerIdResponseData> handle(RequestContext context, InitProducerIdRequestData request)
-            throws Exception {
+    public CompletionStage<InitProducerIdResponseData> handle(RequestContext context,
+                                                              InitProducerIdRequestData request) {
         InitProducerIdResponseData response = new InitProducerIdResponseData();
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(response
                     .setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code())
                     .setProducerId(-1).setProducerEpoch((short) -1));
         }
-        return CompletableFuture.completedFuture(response.setProducerId(ids.next()).setProducerEpoch((short) 0));
+        return ids.next().thenApply(id -> response.setProducerId(id).setProducerEpoch((short) 0));
     }
 
     @Override

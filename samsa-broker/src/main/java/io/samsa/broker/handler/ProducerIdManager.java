@@ -1,36 +1,43 @@
 package io.samsa.broker.handler;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-import io.samsa.log.LogFiles;
+import io.samsa.metadata.MetadataController;
+import io.samsa.metadata.ProducerIdsRecord;
 
 /**
- * Hands out producer ids that are never reused, even across crashes: ids come from blocks, and the end
- * of the current block is made durable before any id in it is handed out.
+ * Hands out producer ids that are never reused, even across crashes: ids come from blocks allocated by the
+ * metadata controller, and a block is committed as a {@link ProducerIdsRecord} before any id in it is handed
+ * out. Called on request-handler threads (the stage of a new block completes on the metadata commit thread);
+ * the current block is guarded by this object. Blocks are disjoint, so ids stay unique even if two callers
+ * both ask for a block: the one not used is skipped, never handed out twice.
  */
 public final class ProducerIdManager {
-    static final int BLOCK_SIZE = 1000;
+    private final MetadataController controller;
+    private final int nodeId;
+    private long next; // guarded by this
+    private long blockEnd; // guarded by this
 
-    private final Path file;
-    private long next;
-    private long blockEnd;
-
-    public ProducerIdManager(Path metaDir) throws IOException {
-        this.file = metaDir.resolve("producer-id-block");
-        long persisted = Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0L;
-        this.next = persisted;
-        this.blockEnd = persisted;
+    public ProducerIdManager(MetadataController controller, int nodeId) {
+        this.controller = controller;
+        this.nodeId = nodeId;
     }
 
-    public synchronized long next() throws IOException {
+    /** The next id; completes at once within a block, after the commit of a new block otherwise. */
+    public CompletionStage<Long> next() {
+        synchronized (this) {
+            if (next < blockEnd) {
+                return CompletableFuture.completedFuture(next++);
+            }
+        }
+        return controller.allocateProducerIds(nodeId).thenApply(this::takeFrom);
+    }
+
+    private synchronized long takeFrom(ProducerIdsRecord block) {
         if (next >= blockEnd) {
-            long end = next + BLOCK_SIZE;
-            // tmp + fsync + rename + directory fsync: a lost rename would hand out this block's ids again.
-            LogFiles.writeAtomically(file, Long.toString(end).getBytes(StandardCharsets.US_ASCII));
-            blockEnd = end;
+            next = block.firstProducerId();
+            blockEnd = block.nextBlockStart();
         }
         return next++;
     }

@@ -1,98 +1,126 @@
 package io.samsa.broker.topic;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.InvalidPartitionsException;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.PolicyViolationException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
-import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
+import io.samsa.metadata.MetadataController;
+import io.samsa.metadata.MetadataDelta;
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.MetadataPublisher;
+import io.samsa.metadata.PartitionRecord;
+import io.samsa.metadata.TopicConfigValidator;
+import io.samsa.metadata.TopicImage;
 
 /**
- * Topics and their logs. Each topic is one small properties file ({@code topic.id}, {@code partitions},
- * {@code config.*}) written atomically and durably. The order of every change makes a crash at any point
- * harmless:
+ * The broker's view of the topics in the current {@link MetadataImage}, and the publisher that keeps the
+ * partition logs in line with it. Changes go through the {@link MetadataController} (one writer, one apply path);
+ * the order of each step keeps a crash at any point harmless:
  * <ul>
- * <li>create: check every limit, create the logs (each tied to the new topic id by its partition.metadata),
- * write the topic file, and only then publish the topic; a failure deletes the logs again. A crash before the
- * topic file is written leaves directories whose topic does not exist: {@link #attach} deletes them.
- * <li>delete: remove the topic file, unpublish, then rename the directories to {@code -delete}. A crash in
+ * <li>create (and new partitions): every limit is checked by the controller, then {@link #prepare} creates the
+ * logs (each tied to the new topic id by its partition.metadata) BEFORE the records are committed, and the topic
+ * becomes visible only once they are; a failure deletes the logs again and commits nothing. A crash after the
+ * logs but before the commit leaves directories whose topic does not exist: {@link #attach} deletes them.
+ * <li>delete: the RemoveTopicRecord is committed, the topic leaves the view, then its directories are renamed to
+ * {@code -delete} and the deletion listener (the group coordinator) drops its committed offsets. A crash in
  * between leaves directories of a topic that does not exist: deleted by {@link #attach} as well.
  * <li>a directory whose topic id is not its topic's (another topic's data under the same name) is never
  * adopted: it is renamed to {@code -stray} and kept for the operator, as Kafka does.
  * </ul>
- * Mutations are serialised on the registry (callers: request handlers, at start the broker's main thread);
- * lookups are lock-free and see a topic only once all its logs exist.
+ * Publisher calls come on the metadata apply thread (today: the request-handler thread that writes, or the
+ * broker's main thread at start); lookups are lock-free reads of an immutable view and see a topic only once
+ * all its logs exist.
  */
-public final class TopicRegistry {
+public final class TopicRegistry implements MetadataPublisher {
     private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
 
-    /**
-     * Kafka's controller refuses a CreateTopics request that adds more than 10,000 partitions
-     * ({@code ReplicationControlManager.MAX_PARTITIONS_PER_BATCH}) with POLICY_VIOLATION, before allocating
-     * anything; the same bound applies here to one topic, one request, and one CreatePartitions.
-     */
-    public static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
+    /** See {@link MetadataController#MAX_PARTITIONS_PER_REQUEST}. */
+    public static final int MAX_PARTITIONS_PER_REQUEST = MetadataController.MAX_PARTITIONS_PER_REQUEST;
     private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    /** Node id of a registry opened on its own (tests and tools): a single node's default {@code node.id}. */
+    private static final int STANDALONE_NODE_ID = 0;
+    private static final int PRODUCER_ID_BLOCK = 1000;
 
-    private final Path topicsDir;
+    private final MetadataController controller;
     private final LogConfig brokerDefaults;
-    private final int maxPartitions;
     private final int defaultMinInsyncReplicas;
-    private final Map<String, TopicInfo> byName = new ConcurrentHashMap<>();
-    private final Map<Uuid, TopicInfo> byId = new ConcurrentHashMap<>();
-    private int totalPartitions; // guarded by this
+    private final Map<Uuid, CompletionStage<?>> deletionCleanups = new ConcurrentHashMap<>();
+    private volatile View view;
+    private volatile Function<Collection<String>, CompletionStage<?>> deletionListener =
+            names -> CompletableFuture.completedFuture(null);
     private LogManager logs;
 
+    /** Topics by name and by id, as of one image; replaced whole on every change (copy-on-write). */
+    private record View(Map<String, TopicInfo> byName, Map<Uuid, TopicInfo> byId) {
+    }
+
     /**
-     * Reads the topic files; call {@link #attach} once the log manager is open.
+     * Follows {@code metadata}'s image; call {@link #attach} once the log manager is open.
+     *
+     * @param defaultMinInsyncReplicas the broker's {@code min.insync.replicas}
+     */
+    public TopicRegistry(BrokerMetadata metadata, LogConfig brokerDefaults, int defaultMinInsyncReplicas) {
+        this.controller = metadata.controller();
+        this.brokerDefaults = brokerDefaults;
+        this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
+        this.view = buildView(metadata.image());
+        metadata.state().register(this);
+    }
+
+    /**
+     * A registry with its own metadata log under {@code metaDir} (for tests and tools that run no broker).
      *
      * @param maxPartitions partitions this broker holds at most over all topics ({@code max.partitions})
-     * @param defaultMinInsyncReplicas the broker's {@code min.insync.replicas}
      */
     public TopicRegistry(Path metaDir, LogConfig brokerDefaults, int maxPartitions, int defaultMinInsyncReplicas)
             throws IOException {
-        this.topicsDir = metaDir.resolve("topics");
-        this.brokerDefaults = brokerDefaults;
-        this.maxPartitions = maxPartitions;
-        this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
-        Files.createDirectories(topicsDir);
-        try (Stream<Path> files = Files.list(topicsDir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".properties")).toList()) {
-                TopicInfo info = read(file);
-                byName.put(info.name(), info);
-                byId.put(info.id(), info);
-                totalPartitions += info.partitions();
+        this(BrokerMetadata.open(metaDir, settings(STANDALONE_NODE_ID, maxPartitions, brokerDefaults)),
+                brokerDefaults, defaultMinInsyncReplicas);
+    }
+
+    /** The controller settings of a single-node broker: every partition on {@code nodeId}, configs as LogConfig. */
+    public static MetadataController.Settings settings(int nodeId, int maxPartitions, LogConfig brokerDefaults) {
+        return new MetadataController.Settings(nodeId, maxPartitions, PRODUCER_ID_BLOCK,
+                configValidator(brokerDefaults));
+    }
+
+    /** Kafka's topic-config checks: min.insync.replicas an int of at least 1, the rest as LogConfig parses them. */
+    public static TopicConfigValidator configValidator(LogConfig brokerDefaults) {
+        return configs -> {
+            String minIsr = configs.get(MIN_INSYNC_REPLICAS);
+            if (minIsr != null) {
+                parseMinInsyncReplicas(minIsr);
             }
-        }
+            LogConfig.fromTopicConfigs(configs, brokerDefaults);
+        };
+    }
+
+    /** Called with the names of deleted topics once their logs are renamed; its stage ends the DeleteTopics call. */
+    public void onTopicsDeleted(Function<Collection<String>, CompletionStage<?>> listener) {
+        this.deletionListener = listener;
     }
 
     /** Effective log settings of a topic (broker defaults for unknown names). */
     public LogConfig logConfig(String topic) {
-        TopicInfo info = byName.get(topic);
+        TopicInfo info = view.byName().get(topic);
         return info == null ? brokerDefaults : info.logConfig();
     }
 
@@ -110,7 +138,7 @@ public final class TopicRegistry {
     public synchronized void attach(LogManager logManager) throws IOException {
         this.logs = logManager;
         Map<String, TopicInfo> expected = new HashMap<>();
-        for (TopicInfo t : byName.values()) {
+        for (TopicInfo t : view.byName().values()) {
             for (int p = 0; p < t.partitions(); p++) {
                 expected.put(t.name() + "-" + p, t);
             }
@@ -142,20 +170,26 @@ public final class TopicRegistry {
     }
 
     public Optional<TopicInfo> get(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return Optional.ofNullable(view.byName().get(name));
     }
 
     public Optional<TopicInfo> get(Uuid id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(view.byId().get(id));
     }
 
     public Collection<TopicInfo> all() {
-        return byName.values();
+        return view.byName().values();
+    }
+
+    /** Who holds the partition — replicas, ISR, leader, leader epoch — as the metadata records it; empty if unknown. */
+    public Optional<PartitionRecord> assignment(Uuid topicId, int partition) {
+        TopicImage t = controller.image().topics().get(topicId);
+        return Optional.ofNullable(t == null ? null : t.partition(partition));
     }
 
     /** The partition's log, or UnknownTopicOrPartitionException (retriable) — also while it is being deleted. */
     public Log log(String topic, int partition) {
-        TopicInfo t = byName.get(topic);
+        TopicInfo t = view.byName().get(topic);
         Log l = t == null || partition < 0 || partition >= t.partitions() ? null : logs.log(topic, partition);
         if (l == null) {
             throw new UnknownTopicOrPartitionException("This server does not host this topic-partition: "
@@ -166,21 +200,7 @@ public final class TopicRegistry {
 
     /** Checks a new topic's settings without creating it (CreateTopics validateOnly, and before create). */
     public LogConfig validateNew(String name, int partitions, Map<String, String> configs) {
-        TopicNames.validate(name);
-        if (TopicNames.isInternal(name)) {
-            throw new InvalidRequestException("Creation of internal topic " + name + " is prohibited.");
-        }
-        if (byName.containsKey(name)) {
-            throw new TopicExistsException("Topic '" + name + "' already exists.");
-        }
-        if (partitions < 1) {
-            throw new InvalidPartitionsException("Number of partitions must be larger than 0.");
-        }
-        checkPartitionBudget(partitions);
-        String minIsr = configs.get(MIN_INSYNC_REPLICAS);
-        if (minIsr != null) {
-            parseMinInsyncReplicas(minIsr);
-        }
+        controller.validateCreateTopic(name, partitions, configs);
         return LogConfig.fromTopicConfigs(configs, brokerDefaults);
     }
 
@@ -197,135 +217,174 @@ public final class TopicRegistry {
                 + MIN_INSYNC_REPLICAS + ": Value must be at least 1");
     }
 
-    /** Refuses {@code added} more partitions beyond the per-request or the broker's total limit. */
-    private void checkPartitionBudget(int added) {
-        if (added > MAX_PARTITIONS_PER_REQUEST) {
-            throw new PolicyViolationException("Excessively large number of partitions per request: " + added
-                    + " (at most " + MAX_PARTITIONS_PER_REQUEST + ").");
-        }
-        synchronized (this) {
-            if ((long) totalPartitions + added > maxPartitions) {
-                throw new PolicyViolationException("Adding " + added + " partitions would exceed this broker's "
-                        + "max.partitions (" + maxPartitions + "); it holds " + totalPartitions + ".");
-            }
-        }
+    /** Creates a topic through the controller; the stage completes once it is committed and visible. */
+    public CompletionStage<TopicInfo> createAsync(String name, int partitions, Map<String, String> configs) {
+        return controller.createTopic(name, partitions, configs).thenApply(created -> {
+            log.info("Created topic {} with {} partitions, id {}, configs {}", name, partitions, created.id(),
+                    configs);
+            return view.byId().get(created.id());
+        });
     }
 
-    public synchronized TopicInfo create(String name, int partitions, Map<String, String> configs) throws IOException {
-        LogConfig config = validateNew(name, partitions, configs);
-        TopicInfo info = new TopicInfo(name, Uuid.randomUuid(), partitions, Map.copyOf(configs), config);
-        try {
-            logs.createAll(name, 0, partitions, info.id().toString(), config);
-            write(info);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Creating topic {} failed, deleting its logs again", name, e);
-            try {
-                logs.discardTopic(name);
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        byId.put(info.id(), info);
-        byName.put(name, info);
-        totalPartitions += partitions;
-        log.info("Created topic {} with {} partitions, id {}, configs {}", name, partitions, info.id(), configs);
-        return info;
+    /** As {@link #createAsync}, waiting for the commit (auto-creation in Metadata, tests). */
+    public TopicInfo create(String name, int partitions, Map<String, String> configs) throws IOException {
+        return BrokerMetadata.await(createAsync(name, partitions, configs));
     }
 
-    public synchronized void delete(String name) throws IOException {
-        TopicInfo info = byName.get(name);
-        if (info == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
-        LogFiles.deleteDurably(fileOf(name));
-        byName.remove(name);
-        byId.remove(info.id());
-        totalPartitions -= info.partitions();
-        try {
-            logs.deleteTopic(name);
-        } catch (IOException | RuntimeException e) {
-            // The topic is deleted (its file is gone); a directory that could not be renamed has no topic, so
-            // the next start removes it, and so does a re-creation of the name before that.
-            log.error("Topic {} is deleted but renaming its directories failed", name, e);
-        }
-        log.info("Deleted topic {} (id {})", name, info.id());
+    /** A committed deletion: the topic's id and the stage of the deletion listener (its offsets removed). */
+    public record Deletion(Uuid topicId, CompletionStage<?> cleanup) {
     }
 
-    public synchronized TopicInfo addPartitions(String name, int newCount, boolean validateOnly) throws IOException {
-        TopicInfo info = byName.get(name);
-        if (info == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
-        if (newCount <= info.partitions()) {
-            throw new InvalidPartitionsException("Topic currently has " + info.partitions()
-                    + " partitions, which is higher than the requested " + newCount + ".");
-        }
-        checkPartitionBudget(newCount - info.partitions());
-        if (validateOnly) {
-            return info;
-        }
-        TopicInfo grown = new TopicInfo(name, info.id(), newCount, info.configOverrides(), info.logConfig());
-        try {
-            logs.createAll(name, info.partitions(), newCount, info.id().toString(), info.logConfig());
-            write(grown);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Adding partitions to {} failed, deleting the new logs again", name, e);
-            try {
-                for (int p = info.partitions(); p < newCount; p++) {
-                    if (logs.log(name, p) != null) {
-                        logs.deleteStray(name + "-" + p);
-                    }
-                }
-                logs.checkpoint();
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+    /** Deletes a topic through the controller; the stage completes once the deletion is committed. */
+    public CompletionStage<Deletion> deleteAsync(String name) {
+        return controller.deleteTopic(name).thenApply(removed -> {
+            log.info("Deleted topic {} (id {})", name, removed.id());
+            CompletionStage<?> cleanup = deletionCleanups.remove(removed.id());
+            return new Deletion(removed.id(), cleanup == null ? CompletableFuture.completedFuture(null) : cleanup);
+        });
+    }
+
+    /** As {@link #deleteAsync}, waiting for the commit; returns the deletion listener's stage. */
+    public CompletionStage<?> delete(String name) throws IOException {
+        return BrokerMetadata.await(deleteAsync(name)).cleanup();
+    }
+
+    /** Grows a topic through the controller (or only checks, {@code validateOnly}); completes on commit. */
+    public CompletionStage<TopicInfo> addPartitionsAsync(String name, int newCount, boolean validateOnly) {
+        TopicImage before = controller.image().topics().get(name);
+        return controller.createPartitions(name, newCount, validateOnly).thenApply(grown -> {
+            if (!validateOnly) {
+                log.info("Topic {} grown from {} to {} partitions", name,
+                        before == null ? "?" : before.partitionCount(), newCount);
             }
-            throw e;
-        }
-        byName.put(name, grown);
-        byId.put(grown.id(), grown);
-        totalPartitions += newCount - info.partitions();
-        log.info("Topic {} grown from {} to {} partitions", name, info.partitions(), newCount);
-        return grown;
+            return view.byId().get(grown.id());
+        });
+    }
+
+    /** As {@link #addPartitionsAsync}, waiting for the commit. */
+    public TopicInfo addPartitions(String name, int newCount, boolean validateOnly) throws IOException {
+        return BrokerMetadata.await(addPartitionsAsync(name, newCount, validateOnly));
     }
 
     public LogConfig brokerDefaults() {
         return brokerDefaults;
     }
 
-    private Path fileOf(String name) {
-        return topicsDir.resolve(name + ".properties");
-    }
-
-    private void write(TopicInfo info) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("name", info.name());
-        p.setProperty("topic.id", info.id().toString());
-        p.setProperty("partitions", Integer.toString(info.partitions()));
-        info.configOverrides().forEach((k, v) -> p.setProperty("config." + k, v));
-        StringWriter w = new StringWriter();
-        p.store(w, null);
-        LogFiles.writeAtomically(fileOf(info.name()), w.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private TopicInfo read(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        }
-        Map<String, String> configs = new TreeMap<>();
-        for (String k : p.stringPropertyNames()) {
-            if (k.startsWith("config.")) {
-                configs.put(k.substring("config.".length()), p.getProperty(k));
+    /** Creates the logs of the delta's new partitions before anything is committed (on the writing node). */
+    @Override
+    public void prepare(MetadataDelta delta, MetadataImage newImage) throws IOException {
+        for (Uuid id : delta.changedTopicIds()) {
+            TopicImage after = newImage.topics().get(id);
+            TopicImage before = delta.base().topics().get(id);
+            int from = before == null ? 0 : before.partitionCount();
+            if (after.partitionCount() > from) {
+                logs.createAll(after.name(), from, after.partitionCount(), id.toString(),
+                        LogConfig.fromTopicConfigs(newImage.configs().topic(after.name()), brokerDefaults));
             }
         }
-        try {
-            return new TopicInfo(p.getProperty("name"), Uuid.fromString(p.getProperty("topic.id")),
-                    Integer.parseInt(p.getProperty("partitions")), Map.copyOf(configs),
-                    LogConfig.fromTopicConfigs(configs, brokerDefaults));
-        } catch (RuntimeException e) {
-            throw new UncheckedIOException(new IOException("Corrupt topic file " + file + ": " + e.getMessage(), e));
+    }
+
+    /** The write was not committed: deletes the logs {@link #prepare} created (and any it got to). */
+    @Override
+    public void abort(MetadataDelta delta) {
+        for (Uuid id : delta.changedTopicIds()) {
+            TopicImage before = delta.base().topics().get(id);
+            try {
+                if (before == null) {
+                    String name = nameInDelta(delta, id);
+                    log.warn("Creating topic {} failed, deleting its logs again", name);
+                    logs.discardTopic(name);
+                } else {
+                    log.warn("Adding partitions to {} failed, deleting the new logs again", before.name());
+                    for (String dir : List.copyOf(logs.logs().keySet())) {
+                        if (dir.startsWith(before.name() + "-") && partitionOf(dir, before.name()) >= before.partitionCount()) {
+                            logs.deleteStray(dir);
+                        }
+                    }
+                    logs.checkpoint();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("Could not delete the logs of an uncommitted change to topic {}", id, e);
+            }
         }
+    }
+
+    private static String nameInDelta(MetadataDelta delta, Uuid id) {
+        return delta.apply().topics().get(id).name();
+    }
+
+    private static int partitionOf(String dir, String topic) {
+        try {
+            return Integer.parseInt(dir.substring(topic.length() + 1));
+        } catch (NumberFormatException e) {
+            return -1; // another topic whose name extends this one's
+        }
+    }
+
+    /**
+     * A committed change: creates logs still missing (a replayed or replicated change this node did not
+     * prepare), publishes the new view, then renames the logs of deleted topics and tells the listener.
+     */
+    @Override
+    public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+        boolean topicsChanged = !delta.changedTopicIds().isEmpty() || !delta.removedTopics().isEmpty()
+                || delta.changedConfigs().stream().anyMatch(r -> r.type() == ConfigResource.Type.TOPIC);
+        if (!topicsChanged) {
+            return;
+        }
+        if (logs != null) {
+            createMissingLogs(delta, newImage);
+        }
+        view = buildView(newImage);
+        List<String> deleted = delta.removedTopics().values().stream().map(TopicImage::name).toList();
+        if (deleted.isEmpty()) {
+            return;
+        }
+        for (TopicImage removed : delta.removedTopics().values()) {
+            try {
+                if (logs != null) {
+                    logs.deleteTopic(removed.name());
+                }
+            } catch (IOException | RuntimeException e) {
+                // The topic is deleted (committed); a directory that could not be renamed has no topic, so the next
+                // start removes it, and so does a re-creation of the name before that.
+                log.error("Topic {} is deleted but renaming its directories failed", removed.name(), e);
+            }
+        }
+        CompletionStage<?> cleanup = deletionListener.apply(deleted);
+        delta.removedTopics().keySet().forEach(id -> deletionCleanups.put(id, cleanup));
+    }
+
+    private void createMissingLogs(MetadataDelta delta, MetadataImage newImage) {
+        for (Uuid id : delta.changedTopicIds()) {
+            TopicImage t = newImage.topics().get(id);
+            for (int p = 0; p < t.partitionCount(); p++) {
+                if (logs.log(t.name(), p) == null) {
+                    try {
+                        logs.createAll(t.name(), p, p + 1, id.toString(),
+                                LogConfig.fromTopicConfigs(newImage.configs().topic(t.name()), brokerDefaults));
+                    } catch (IOException | RuntimeException e) {
+                        log.error("Could not create the log of {}-{}; it is retried at the next start", t.name(), p, e);
+                    }
+                }
+            }
+        }
+    }
+
+    private View buildView(MetadataImage image) {
+        View current = view;
+        Map<String, TopicInfo> byName = new HashMap<>();
+        Map<Uuid, TopicInfo> byId = new HashMap<>();
+        for (TopicImage t : image.topics().all()) {
+            Map<String, String> configs = image.configs().topic(t.name());
+            TopicInfo previous = current == null ? null : current.byId().get(t.id());
+            TopicInfo info = previous != null && previous.partitions() == t.partitionCount()
+                    && previous.configOverrides().equals(configs) ? previous
+                    : new TopicInfo(t.name(), t.id(), t.partitionCount(), configs,
+                            LogConfig.fromTopicConfigs(configs, brokerDefaults));
+            byName.put(info.name(), info);
+            byId.put(info.id(), info);
+        }
+        return new View(Map.copyOf(byName), Map.copyOf(byId));
     }
 }

@@ -1,0 +1,225 @@
+package io.samsa.metadata;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The changes of a batch of records on top of a base image. {@link #replay} takes records in log order;
+ * {@link #apply} yields the next image copy-on-write: a part of the image no record touched (the topics, the
+ * configs, the brokers, each unchanged topic) is the same object in both images. Publishers read what changed
+ * from here instead of diffing images. A record that contradicts the image (a topic created twice, a partition
+ * of an unknown topic) is an IllegalStateException: the controller never writes one, so it means corruption.
+ * Not thread-safe: built and applied by one thread.
+ */
+public final class MetadataDelta {
+    private final MetadataImage base;
+    private final Map<Uuid, TopicBuilder> changedTopics = new LinkedHashMap<>();
+    private final Map<String, TopicBuilder> changedByName = new HashMap<>();
+    private final Set<Uuid> createdTopicIds = new LinkedHashSet<>();
+    private final Map<Uuid, TopicImage> removedTopics = new LinkedHashMap<>();
+    private final Map<ConfigResource, Map<String, String>> changedConfigs = new LinkedHashMap<>();
+    private final Map<Integer, BrokerRegistrationRecord> changedBrokers = new LinkedHashMap<>();
+    private long nextProducerId;
+    private long offset;
+
+    public MetadataDelta(MetadataImage base) {
+        this.base = base;
+        this.nextProducerId = base.nextProducerId();
+        this.offset = base.offset();
+    }
+
+    public MetadataImage base() {
+        return base;
+    }
+
+    /** Replays records committed at {@code offset} (the offset of the last record of the batch). */
+    public MetadataDelta replay(List<MetadataRecord> records, long offset) {
+        records.forEach(this::replay);
+        this.offset = offset;
+        return this;
+    }
+
+    public void replay(MetadataRecord record) {
+        if (record instanceof TopicRecord r) {
+            if (topic(r.name()) != null || topic(r.topicId()) != null) {
+                throw new IllegalStateException("Topic " + r.name() + " (" + r.topicId() + ") already exists");
+            }
+            TopicBuilder created = new TopicBuilder(r.name(), r.topicId(), new TreeMap<>());
+            changedTopics.put(r.topicId(), created);
+            changedByName.put(r.name(), created);
+            createdTopicIds.add(r.topicId());
+        } else if (record instanceof PartitionRecord r) {
+            builder(r.topicId()).partitions.put(r.partition(), r);
+        } else if (record instanceof ConfigRecord r) {
+            Map<String, String> configs = changedConfigs.computeIfAbsent(r.resource(),
+                    res -> new TreeMap<>(base.configs().byResource().getOrDefault(res, Map.of())));
+            if (r.isRemoval()) {
+                configs.remove(r.key());
+            } else {
+                configs.put(r.key(), r.value());
+            }
+        } else if (record instanceof ProducerIdsRecord r) {
+            nextProducerId = Math.max(nextProducerId, r.nextBlockStart());
+        } else if (record instanceof BrokerRegistrationRecord r) {
+            changedBrokers.put(r.brokerId(), r);
+        } else if (record instanceof RemoveTopicRecord r) {
+            removeTopic(r.topicId());
+        } else {
+            throw new IllegalArgumentException("Unknown record " + record);
+        }
+    }
+
+    private void removeTopic(Uuid id) {
+        TopicImage existing = base.topics().get(id);
+        TopicBuilder changed = changedTopics.remove(id);
+        if (changed != null) {
+            changedByName.remove(changed.name);
+        }
+        boolean created = createdTopicIds.remove(id);
+        if (existing == null && changed == null) {
+            throw new IllegalStateException("Topic " + id + " does not exist");
+        }
+        String name = changed != null ? changed.name : existing.name();
+        if (existing != null && !removedTopics.containsKey(id)) {
+            removedTopics.put(id, existing);
+        } else if (!created && existing == null) {
+            throw new IllegalStateException("Topic " + id + " was already removed");
+        }
+        // Its overrides go with it, so a later topic of the same name starts from the defaults.
+        changedConfigs.put(new ConfigResource(ConfigResource.Type.TOPIC, name), new TreeMap<>());
+    }
+
+    /** The topic as this delta sees it: changed here, else the base's unless removed here. */
+    private Object topic(Uuid id) {
+        TopicBuilder b = changedTopics.get(id);
+        if (b != null) {
+            return b;
+        }
+        return removedTopics.containsKey(id) ? null : base.topics().get(id);
+    }
+
+    private Object topic(String name) {
+        TopicBuilder b = changedByName.get(name);
+        if (b != null) {
+            return b;
+        }
+        TopicImage t = base.topics().get(name);
+        return t == null || removedTopics.containsKey(t.id()) ? null : t;
+    }
+
+    private TopicBuilder builder(Uuid id) {
+        TopicBuilder b = changedTopics.get(id);
+        if (b != null) {
+            return b;
+        }
+        TopicImage t = removedTopics.containsKey(id) ? null : base.topics().get(id);
+        if (t == null) {
+            throw new IllegalStateException("Partition record of unknown topic " + id);
+        }
+        b = new TopicBuilder(t.name(), id, new TreeMap<>(t.partitions()));
+        changedTopics.put(id, b);
+        changedByName.put(b.name, b);
+        return b;
+    }
+
+    /** Topics created by this delta (ids in the new image). */
+    public Set<Uuid> createdTopicIds() {
+        return Collections.unmodifiableSet(createdTopicIds);
+    }
+
+    /** Topics this delta created or whose partitions it changed. */
+    public Set<Uuid> changedTopicIds() {
+        return Collections.unmodifiableSet(changedTopics.keySet());
+    }
+
+    /** Topics this delta removed, as they were in the base image. */
+    public Map<Uuid, TopicImage> removedTopics() {
+        return Collections.unmodifiableMap(removedTopics);
+    }
+
+    /** Resources whose config overrides changed (including those of removed topics). */
+    public Set<ConfigResource> changedConfigs() {
+        return Collections.unmodifiableSet(changedConfigs.keySet());
+    }
+
+    public boolean producerIdsChanged() {
+        return nextProducerId != base.nextProducerId();
+    }
+
+    public Set<Integer> changedBrokers() {
+        return Collections.unmodifiableSet(changedBrokers.keySet());
+    }
+
+    /** The next image; parts without changes are the base's own objects. */
+    public MetadataImage apply() {
+        return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers());
+    }
+
+    private TopicsImage applyTopics() {
+        if (changedTopics.isEmpty() && removedTopics.isEmpty()) {
+            return base.topics();
+        }
+        Map<String, TopicImage> byName = new HashMap<>(base.topics().byName());
+        Map<Uuid, TopicImage> byId = new HashMap<>(base.topics().byId());
+        int total = base.topics().totalPartitions();
+        for (TopicImage removed : removedTopics.values()) {
+            byName.remove(removed.name());
+            byId.remove(removed.id());
+            total -= removed.partitionCount();
+        }
+        for (TopicBuilder b : changedTopics.values()) {
+            TopicImage before = byId.get(b.id);
+            TopicImage after = TopicImage.of(b.name, b.id, b.partitions);
+            total += after.partitionCount() - (before == null ? 0 : before.partitionCount());
+            byName.put(b.name, after);
+            byId.put(b.id, after);
+        }
+        return new TopicsImage(byName, byId, total);
+    }
+
+    private ConfigsImage applyConfigs() {
+        if (changedConfigs.isEmpty()) {
+            return base.configs();
+        }
+        Map<ConfigResource, Map<String, String>> byResource = new HashMap<>(base.configs().byResource());
+        changedConfigs.forEach((resource, configs) -> {
+            if (configs.isEmpty()) {
+                byResource.remove(resource);
+            } else {
+                byResource.put(resource, Collections.unmodifiableMap(new TreeMap<>(configs)));
+            }
+        });
+        return new ConfigsImage(byResource);
+    }
+
+    private Map<Integer, BrokerRegistrationRecord> applyBrokers() {
+        if (changedBrokers.isEmpty()) {
+            return base.brokers();
+        }
+        Map<Integer, BrokerRegistrationRecord> brokers = new HashMap<>(base.brokers());
+        brokers.putAll(changedBrokers);
+        return brokers;
+    }
+
+    /** A topic being changed by this delta; mutable until {@link #apply}. */
+    private static final class TopicBuilder {
+        final String name;
+        final Uuid id;
+        final TreeMap<Integer, PartitionRecord> partitions;
+
+        TopicBuilder(String name, Uuid id, TreeMap<Integer, PartitionRecord> partitions) {
+            this.name = name;
+            this.id = id;
+            this.partitions = partitions;
+        }
+    }
+}

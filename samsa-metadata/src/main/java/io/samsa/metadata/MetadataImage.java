@@ -1,0 +1,42 @@
+package io.samsa.metadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The cluster metadata as of the record at {@code offset} (-1: none yet): immutable, so any thread may read
+ * it without a lock, and the next image shares every part that did not change (see {@link MetadataDelta}).
+ *
+ * @param nextProducerId the producer-id high mark: no id at or above it has been handed out
+ */
+public record MetadataImage(long offset, TopicsImage topics, ConfigsImage configs, long nextProducerId,
+                            Map<Integer, BrokerRegistrationRecord> brokers) {
+    public static final MetadataImage EMPTY = new MetadataImage(-1, TopicsImage.EMPTY, ConfigsImage.EMPTY, 0,
+            Map.of());
+
+    public MetadataImage {
+        brokers = Map.copyOf(brokers);
+    }
+
+    /** Records that rebuild this image from {@link #EMPTY}: what a snapshot holds. */
+    public List<MetadataRecord> toRecords() {
+        List<MetadataRecord> records = new ArrayList<>();
+        brokers.values().forEach(records::add);
+        for (TopicImage t : topics.all()) {
+            records.add(new TopicRecord(t.name(), t.id()));
+            records.addAll(t.partitions().values());
+        }
+        for (Map.Entry<ConfigResource, Map<String, String>> e : configs.byResource().entrySet()) {
+            e.getValue().forEach((k, v) -> records.add(
+                    new ConfigRecord(e.getKey().type(), e.getKey().name(), k, v)));
+        }
+        if (nextProducerId > 0) {
+            // The high mark is all a replay needs: a one-id block ending at it (broker -1: no owner).
+            records.add(new ProducerIdsRecord(-1, nextProducerId - 1, 1));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,198 @@
+package io.samsa.metadata;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The binary form of a {@link MetadataRecord}, big-endian: {@code type:int8 version:int8} then the fields in
+ * declaration order. Strings are {@code length:int32} (-1 for null) and UTF-8 bytes; a Uuid is two int64; a
+ * list is {@code count:int32} and its elements. Every type is at version 0; a reader refuses a version it does
+ * not know rather than guess, so a newer field is added as a new version with its own decoder.
+ * Type tags (never reused): 1 topic, 2 partition, 3 config, 4 producer ids, 5 broker registration,
+ * 6 remove topic. ACL (7) and SCRAM (8) records come with the security issue.
+ */
+public final class MetadataRecordCodec {
+    private static final byte TOPIC = 1;
+    private static final byte PARTITION = 2;
+    private static final byte CONFIG = 3;
+    private static final byte PRODUCER_IDS = 4;
+    private static final byte BROKER_REGISTRATION = 5;
+    private static final byte REMOVE_TOPIC = 6;
+    private static final byte VERSION = 0;
+
+    private MetadataRecordCodec() {
+    }
+
+    public static byte[] encode(List<MetadataRecord> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * records.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(records.size());
+            for (MetadataRecord r : records) {
+                write(out, r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen: in memory
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Decodes what {@link #encode} wrote; IOException on anything malformed or of an unknown type or version. */
+    public static List<MetadataRecord> decode(ByteBuffer buffer) throws IOException {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(b);
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
+            int count = in.readInt();
+            if (count < 0) {
+                throw new IOException("Negative record count " + count);
+            }
+            List<MetadataRecord> records = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) {
+                records.add(read(in));
+            }
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the last record");
+            }
+            return records;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException("Invalid metadata record: " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(DataOutputStream out, MetadataRecord record) throws IOException {
+        if (record instanceof TopicRecord r) {
+            header(out, TOPIC);
+            writeString(out, r.name());
+            writeUuid(out, r.topicId());
+        } else if (record instanceof PartitionRecord r) {
+            header(out, PARTITION);
+            writeUuid(out, r.topicId());
+            out.writeInt(r.partition());
+            writeInts(out, r.replicas());
+            writeInts(out, r.isr());
+            out.writeInt(r.leader());
+            out.writeInt(r.leaderEpoch());
+            out.writeInt(r.partitionEpoch());
+        } else if (record instanceof ConfigRecord r) {
+            header(out, CONFIG);
+            out.writeByte(r.resourceType().id());
+            writeString(out, r.resourceName());
+            writeString(out, r.key());
+            writeString(out, r.value());
+        } else if (record instanceof ProducerIdsRecord r) {
+            header(out, PRODUCER_IDS);
+            out.writeInt(r.brokerId());
+            out.writeLong(r.firstProducerId());
+            out.writeInt(r.blockSize());
+        } else if (record instanceof BrokerRegistrationRecord r) {
+            header(out, BROKER_REGISTRATION);
+            out.writeInt(r.brokerId());
+            writeUuid(out, r.incarnationId());
+            out.writeInt(r.endpoints().size());
+            for (BrokerRegistrationRecord.Endpoint e : r.endpoints()) {
+                writeString(out, e.listener());
+                writeString(out, e.securityProtocol());
+                writeString(out, e.host());
+                out.writeInt(e.port());
+            }
+            writeString(out, r.rack());
+        } else if (record instanceof RemoveTopicRecord r) {
+            header(out, REMOVE_TOPIC);
+            writeUuid(out, r.topicId());
+        } else {
+            throw new IllegalArgumentException("No encoding for " + record);
+        }
+    }
+
+    private static MetadataRecord read(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        byte version = in.readByte();
+        if (version != VERSION) {
+            throw new IOException("Unknown version " + version + " of metadata record type " + type);
+        }
+        return switch (type) {
+            case TOPIC -> new TopicRecord(readString(in), readUuid(in));
+            case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
+                    in.readInt(), in.readInt(), in.readInt());
+            case CONFIG -> new ConfigRecord(ConfigResource.Type.forId(in.readByte()), readString(in),
+                    readString(in), readString(in));
+            case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong(), in.readInt());
+            case BROKER_REGISTRATION -> {
+                int brokerId = in.readInt();
+                Uuid incarnation = readUuid(in);
+                int n = in.readInt();
+                List<BrokerRegistrationRecord.Endpoint> endpoints = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    endpoints.add(new BrokerRegistrationRecord.Endpoint(readString(in), readString(in),
+                            readString(in), in.readInt()));
+                }
+                yield new BrokerRegistrationRecord(brokerId, incarnation, endpoints, readString(in));
+            }
+            case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
+            default -> throw new IOException("Unknown metadata record type " + type);
+        };
+    }
+
+    private static void header(DataOutputStream out, byte type) throws IOException {
+        out.writeByte(type);
+        out.writeByte(VERSION);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        if (n > in.available()) {
+            throw new IOException("String of " + n + " bytes runs past the record");
+        }
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
+    private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static Uuid readUuid(DataInputStream in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
+    private static void writeInts(DataOutputStream out, List<Integer> ints) throws IOException {
+        out.writeInt(ints.size());
+        for (int i : ints) {
+            out.writeInt(i);
+        }
+    }
+
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 4) {
+            throw new IOException("Invalid list length " + n);
+        }
+        List<Integer> ints = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ints.add(in.readInt());
+        }
+        return ints;
+    }
+}
