@@ -1,4 +1,4 @@
-package io.samsa.broker.network;
+package io.samsa.network.server;
 
 /**
  * The listener's settings (Kafka key names in brackets).

@@ -1,4 +1,4 @@
-package io.samsa.broker.network;
+package io.samsa.network.server;
 
 import java.net.InetAddress;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.samsa.clients.network;
+package io.samsa.network.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

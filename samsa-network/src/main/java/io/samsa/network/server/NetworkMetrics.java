@@ -1,4 +1,4 @@
-package io.samsa.broker.network;
+package io.samsa.network.server;
 
 /** What the network layer reports to the metrics endpoint. Safe to call from any thread. */
 public interface NetworkMetrics {

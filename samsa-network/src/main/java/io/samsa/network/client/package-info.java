@@ -3,4 +3,4 @@
  * ApiVersions (min of ours and the broker's), frame requests through {@code io.samsa.protocol.WireCodec}, match
  * responses in order, time requests out and report disconnects to each waiting request.
  */
-package io.samsa.clients.network;
+package io.samsa.network.client;

@@ -1,4 +1,4 @@
-package io.samsa.clients.network;
+package io.samsa.network.client;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
