@@ -25,10 +25,11 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.protocol.WireCodec;
 
 /**
- * The I/O thread's connections. Only that thread calls anything here except {@link #wakeup()}.
+ * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer} (plaintext now). Only that thread calls anything here except {@link #wakeup()}.
  * Bootstrap servers get negative node ids until metadata names the real brokers.
  */
 public final class NetworkIo implements AutoCloseable {
@@ -71,19 +72,19 @@ public final class NetworkIo implements AutoCloseable {
 
     public boolean isReady(int nodeId) {
         NodeConnection c = connections.get(nodeId);
-        return c != null && c.state == NodeConnection.State.READY;
+        return c != null && c.state() == NodeConnection.State.READY;
     }
 
     public boolean isConnecting(int nodeId) {
         NodeConnection c = connections.get(nodeId);
-        return c != null && c.state != NodeConnection.State.READY;
+        return c != null && c.state() != NodeConnection.State.READY;
     }
 
     /** Starts connecting unless connected, connecting, or in reconnect backoff. Returns whether ready. */
     public boolean ensureConnected(int nodeId, long nowMs) {
         NodeConnection c = connections.get(nodeId);
         if (c != null) {
-            return c.state == NodeConnection.State.READY;
+            return c.state() == NodeConnection.State.READY;
         }
         Long failed = lastFailureMs.get(nodeId);
         if (failed != null && nowMs - failed < reconnectBackoffMs) {
@@ -104,11 +105,11 @@ public final class NetworkIo implements AutoCloseable {
             InetSocketAddress addr = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
             boolean connected = ch.connect(addr);
             SelectionKey key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            c = new NodeConnection(nodeId, ch, key, nowMs);
+            c = new NodeConnection(nodeId, new PlaintextTransport(ch), key, nowMs);
             key.attach(c);
             connections.put(nodeId, c);
             if (connected) {
-                negotiate(c, nowMs);
+                connected(c, nowMs);
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("Connect to node {} failed: {}", nodeId, e.toString());
@@ -142,7 +143,7 @@ public final class NetworkIo implements AutoCloseable {
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (NodeConnection c : connections.values()) {
-            if (c.state == NodeConnection.State.READY && c.inFlight() < bestLoad) {
+            if (c.state() == NodeConnection.State.READY && c.inFlight() < bestLoad) {
                 best = c.nodeId;
                 bestLoad = c.inFlight();
             }
@@ -172,7 +173,7 @@ public final class NetworkIo implements AutoCloseable {
     public void send(int nodeId, ApiKeys key, ApiMessage body, boolean expectResponse, ResponseHandler handler,
                      long nowMs) {
         NodeConnection c = connections.get(nodeId);
-        if (c == null || c.state != NodeConnection.State.READY) {
+        if (c == null || c.state() != NodeConnection.State.READY) {
             handler.onFailure(new NetworkException("Node " + nodeId + " is not connected"));
             return;
         }
@@ -196,8 +197,17 @@ public final class NetworkIo implements AutoCloseable {
         write(c, nowMs);
     }
 
+    /** TCP is up (or more handshake bytes came): handshake and authenticate, then negotiate versions. */
+    private void connected(NodeConnection c, long nowMs) throws IOException {
+        if (c.advanceSetup()) {
+            negotiate(c, nowMs);
+        } else {
+            c.key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
     private void negotiate(NodeConnection c, long nowMs) {
-        c.state = NodeConnection.State.NEGOTIATING;
+        c.moveTo(NodeConnection.State.NEGOTIATING);
         c.key.interestOps(SelectionKey.OP_READ);
         ApiVersionsRequestData body = new ApiVersionsRequestData()
                 .setClientSoftwareName("samsa").setClientSoftwareVersion("0.1.0");
@@ -220,7 +230,7 @@ public final class NetworkIo implements AutoCloseable {
                         c.versions.put(k, chosen);
                     }
                 }
-                c.state = NodeConnection.State.READY;
+                c.moveTo(NodeConnection.State.READY);
             }
 
             @Override
@@ -252,9 +262,13 @@ public final class NetworkIo implements AutoCloseable {
             }
             try {
                 if (key.isConnectable()) {
-                    if (c.channel.finishConnect()) {
-                        negotiate(c, now);
+                    if (c.transport.socketChannel().finishConnect()) {
+                        connected(c, now);
                     }
+                    continue;
+                }
+                if (c.settingUp()) {
+                    connected(c, now);
                     continue;
                 }
                 if (key.isWritable()) {
@@ -276,7 +290,7 @@ public final class NetworkIo implements AutoCloseable {
         try {
             while (!c.writes.isEmpty()) {
                 NodeConnection.Outgoing o = c.writes.peekFirst();
-                c.channel.write(o.frame());
+                c.transport.write(o.frame());
                 if (o.frame().hasRemaining()) {
                     break;
                 }
@@ -290,7 +304,7 @@ public final class NetworkIo implements AutoCloseable {
             return;
         }
         if (c.key.isValid()) {
-            int ops = c.state == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
+            int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
             c.key.interestOps(c.writes.isEmpty() ? ops : ops | SelectionKey.OP_WRITE);
         }
     }
@@ -298,7 +312,7 @@ public final class NetworkIo implements AutoCloseable {
     private void read(NodeConnection c) throws IOException {
         while (true) {
             if (c.body == null) {
-                int n = c.channel.read(c.sizeBuffer);
+                int n = c.transport.read(c.sizeBuffer);
                 if (n < 0) {
                     throw new IOException("Connection closed by broker");
                 }
@@ -313,7 +327,7 @@ public final class NetworkIo implements AutoCloseable {
                 }
                 c.body = ByteBuffer.allocate(size);
             }
-            int n = c.channel.read(c.body);
+            int n = c.transport.read(c.body);
             if (n < 0) {
                 throw new IOException("Connection closed by broker");
             }
@@ -338,7 +352,7 @@ public final class NetworkIo implements AutoCloseable {
         List<Integer> expired = null;
         for (NodeConnection c : connections.values()) {
             NodeConnection.Request oldest = c.awaiting.peekFirst();
-            boolean connectTimedOut = c.state == NodeConnection.State.CONNECTING
+            boolean connectTimedOut = c.settingUp()
                     && nowMs - c.startedMs > requestTimeoutMs;
             if ((oldest != null && nowMs - oldest.sentMs() > requestTimeoutMs) || connectTimedOut) {
                 if (expired == null) {
@@ -364,7 +378,7 @@ public final class NetworkIo implements AutoCloseable {
         lastFailureMs.put(nodeId, System.currentTimeMillis());
         c.key.cancel();
         try {
-            c.channel.close();
+            c.transport.close();
         } catch (IOException ignored) {
             // closing anyway
         }

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The acceptor thread: accepts connections, applies the connection limits (a connection over a limit is closed
- * at once) and hands the rest to the processors round-robin, skipping a processor whose thread has ended.
+ * The acceptor thread of one listener ({@code samsa-acceptor-NAME}): accepts connections, applies the connection limits (a connection over a limit is closed
+ * at once) and hands the rest to the processors (round-robin over all listeners, skipping a processor whose
+ * thread has ended), together with its listener's {@link Endpoint} and {@link ChannelBuilder}.
  * When accept itself fails (typically EMFILE: out of file descriptors) it backs off, 100 ms doubling to 1 s,
  * instead of spinning and flooding the log.
  */
@@ -21,20 +22,23 @@ final class Acceptor implements Runnable {
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 1000;
 
-    /** The current processors, which the server may replace while we run. */
+    /** The server's processors (it may replace one while we run), shared by the acceptors of all listeners. */
     interface Processors {
-        int size();
-
-        Processor get(int index);
+        /** Gives the connection to a live processor, round-robin; false if none took it. */
+        boolean handOver(Processor.NewConnection connection);
     }
 
     private final ServerSocketChannel serverChannel;
+    private final Endpoint endpoint;
+    private final ChannelBuilder channels;
     private final ConnectionQuotas quotas;
     private final Processors processors;
-    private int next;
 
-    Acceptor(ServerSocketChannel serverChannel, ConnectionQuotas quotas, Processors processors) {
+    Acceptor(ServerSocketChannel serverChannel, Endpoint endpoint, ChannelBuilder channels, ConnectionQuotas quotas,
+             Processors processors) {
         this.serverChannel = serverChannel;
+        this.endpoint = endpoint;
+        this.channels = channels;
         this.quotas = quotas;
         this.processors = processors;
     }
@@ -74,24 +78,11 @@ final class Acceptor implements Runnable {
             closeQuietly(socket);
             return;
         }
-        Processor.NewConnection connection = new Processor.NewConnection(socket, address);
-        if (!handOver(connection)) {
+        Processor.NewConnection connection = new Processor.NewConnection(socket, address, endpoint, channels);
+        if (!processors.handOver(connection)) {
             quotas.release(address);
             closeQuietly(socket);
         }
-    }
-
-    /** Round-robin over the processors that are alive (the acceptor, or a dying processor handing back its queue). */
-    synchronized boolean handOver(Processor.NewConnection connection) {
-        int n = processors.size();
-        for (int attempt = 0; attempt < n; attempt++) {
-            Processor p = processors.get(next);
-            next = (next + 1) % n;
-            if (p.accept(connection)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean sleep(long ms) {

@@ -3,52 +3,128 @@ package io.samsa.network.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
-import org.apache.kafka.common.network.Send;
+import io.samsa.network.auth.Authenticator;
+import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.ResponseSend;
 
 /**
  * One client connection and its life cycle:
- * READING (size, then payload) → PROCESSING → SENDING → READING, or CLOSED from any state.
- * While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that closes
- * ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
- * request order.
- * Only the owning processor thread touches it.
+ * <pre>
+ *   HANDSHAKING ──▶ AUTHENTICATING ──▶ READING ──▶ PROCESSING ──▶ SENDING ──┐
+ *   (transport)     (authenticator)      ▲  (size, payload)  │ no response  │
+ *                                        └───────────────────┴──────────────┘
+ *   any state ──▶ CLOSED
+ * </pre>
+ * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once (no handshake, principal
+ * {@code User:ANONYMOUS}); no request frame is read before AUTHENTICATING is over, so every frame carries an
+ * authenticated {@link Session}. While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that
+ * closes ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
+ * request order. Every change of state goes through {@link #moveTo}, which rejects a transition not drawn above.
+ *
+ * <p>Only the owning processor thread touches it.
  */
 final class Connection {
-    enum State { READING, PROCESSING, SENDING, CLOSED }
+    /** The states above; see the class comment for the transitions. */
+    enum State {
+        /** The transport's own handshake (TLS); plaintext has none. */
+        HANDSHAKING,
+        /** The authenticator runs (SASL); plaintext yields {@code User:ANONYMOUS} at once. */
+        AUTHENTICATING,
+        /** Reading the next request frame. */
+        READING,
+        /** A request is with the handlers. */
+        PROCESSING,
+        /** Writing the response. */
+        SENDING,
+        CLOSED
+    }
+
+    private static final Map<State, Set<State>> NEXT = Map.of(
+            State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING, State.CLOSED),
+            State.AUTHENTICATING, EnumSet.of(State.READING, State.CLOSED),
+            State.READING, EnumSet.of(State.PROCESSING, State.CLOSED),
+            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.CLOSED),
+            State.SENDING, EnumSet.of(State.READING, State.CLOSED),
+            State.CLOSED, EnumSet.of(State.CLOSED));
 
     final long id;
-    final SocketChannel socket;
+    final TransportLayer transport;
     final InetAddress remoteAddress;
-    final SocketTransferableChannel transfer;
     final FrameHandler.ClientAddress address;
+    final Endpoint endpoint;
     final FrameReader reader = new FrameReader();
+    private final Authenticator authenticator;
     SelectionKey key;
-    State state = State.READING;
+    private State state = State.HANDSHAKING;
+    /** Set when authentication completes; null before. */
+    private Session session;
     long lastActiveMs;
     /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
     long requestReservation;
 
-    private Send sending;
+    private ResponseSend sending;
 
-    Connection(long id, SocketChannel socket, InetAddress remoteAddress, FrameHandler.ClientAddress address,
-               long nowMs) {
+    Connection(long id, TransportLayer transport, Authenticator authenticator, InetAddress remoteAddress,
+               FrameHandler.ClientAddress address, Endpoint endpoint, long nowMs) {
         this.id = id;
-        this.socket = socket;
+        this.transport = transport;
+        this.authenticator = authenticator;
         this.remoteAddress = remoteAddress;
-        this.transfer = new SocketTransferableChannel(socket);
         this.address = address;
+        this.endpoint = endpoint;
         this.lastActiveMs = nowMs;
     }
 
+    State state() {
+        return state;
+    }
+
+    /** The one place a state changes; throws on a transition the life cycle does not have. */
+    void moveTo(State next) {
+        if (!NEXT.get(state).contains(next)) {
+            throw new IllegalStateException("Connection " + id + ": no transition " + state + " -> " + next);
+        }
+        state = next;
+    }
+
+    /** Who is calling; null until the connection has authenticated. */
+    Session session() {
+        return session;
+    }
+
+    /**
+     * Advances the transport handshake, then authentication, as far as the bytes available allow.
+     *
+     * @return true once the connection is READING (authenticated); false while it needs more bytes
+     */
+    boolean advanceSetup() throws IOException {
+        if (state == State.HANDSHAKING) {
+            if (!transport.handshake()) {
+                return false;
+            }
+            moveTo(State.AUTHENTICATING);
+        }
+        if (state == State.AUTHENTICATING) {
+            if (!authenticator.authenticate()) {
+                return false;
+            }
+            session = new Session(address, endpoint.listenerName(), endpoint.securityProtocol(),
+                    authenticator.principal());
+            moveTo(State.READING);
+        }
+        return state != State.CLOSED;
+    }
+
     /** Starts (or continues) writing a response; true once it is all written. */
-    boolean write(Send send) throws IOException {
+    boolean write(ResponseSend send) throws IOException {
         if (send != null) {
             sending = send;
         }
-        sending.writeTo(transfer);
-        if (sending.completed()) {
+        if (sending.writeTo(transport)) {
             sending = null;
             return true;
         }
@@ -59,6 +135,7 @@ final class Connection {
     int interestOps() {
         boolean watchForClose = reader.canReadAhead();
         return switch (state) {
+            case HANDSHAKING, AUTHENTICATING -> SelectionKey.OP_READ;
             case READING -> reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
             case PROCESSING -> watchForClose ? SelectionKey.OP_READ : 0;
             case SENDING -> SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
@@ -67,13 +144,13 @@ final class Connection {
     }
 
     void close() {
-        state = State.CLOSED;
+        moveTo(State.CLOSED);
         sending = null;
         if (key != null) {
             key.cancel();
         }
         try {
-            socket.close();
+            transport.close();
         } catch (IOException ignored) {
             // nothing more to do with a socket that fails to close
         }

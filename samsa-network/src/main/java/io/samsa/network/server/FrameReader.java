@@ -2,10 +2,11 @@ package io.samsa.network.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+
+import io.samsa.network.transport.TransportLayer;
 
 /**
- * Reads one size-prefixed request frame at a time from a socket, without trusting the size.
+ * Reads one size-prefixed request frame at a time from a connection's transport, without trusting the size.
  *
  * <p>The 4-byte size alone allocates nothing large: the first {@link #UNPOOLED_BYTES} of a frame go into a
  * small buffer that every connection may have. Only once the peer has actually sent that much is the rest of a
@@ -43,7 +44,7 @@ final class FrameReader {
      * @return the complete frame, or null if more bytes (or pool memory: see {@link #waitingForMemory()}) are needed
      * @throws IOException on EOF, a socket error, or a size outside (0, maxBytes]
      */
-    ByteBuffer read(SocketChannel socket, int maxBytes, RequestMemoryPool pool) throws IOException {
+    ByteBuffer read(TransportLayer socket, int maxBytes, RequestMemoryPool pool) throws IOException {
         if (payload == null) {
             if (!readSize(socket)) {
                 return null;
@@ -95,7 +96,7 @@ final class FrameReader {
      * {@link #LOOKAHEAD_BYTES}), only so that a peer that closes is noticed (EOF throws) even when it had sent its
      * next requests already, as pipelining clients do. {@link #read} takes its bytes from there first.
      */
-    void readAhead(SocketChannel socket) throws IOException {
+    void readAhead(TransportLayer socket) throws IOException {
         if (lookahead == null) {
             lookahead = ByteBuffer.allocate(LOOKAHEAD_BYTES);
         }
@@ -158,14 +159,14 @@ final class FrameReader {
         lookahead = null;
     }
 
-    private boolean readSize(SocketChannel socket) throws IOException {
+    private boolean readSize(TransportLayer socket) throws IOException {
         if (sizeBuffer.hasRemaining() && fill(socket, sizeBuffer) < 0) {
             throw new Connection.EndOfStreamException();
         }
         return !sizeBuffer.hasRemaining();
     }
 
-    private int readWindow(SocketChannel socket, ByteBuffer buffer) throws IOException {
+    private int readWindow(TransportLayer socket, ByteBuffer buffer) throws IOException {
         int limit = buffer.limit();
         buffer.limit(Math.min(limit, buffer.position() + READ_WINDOW));
         try {
@@ -176,7 +177,7 @@ final class FrameReader {
     }
 
     /** Reads into {@code dst} from the look-ahead bytes if there are any, else from the socket. */
-    private int fill(SocketChannel socket, ByteBuffer dst) throws IOException {
+    private int fill(TransportLayer socket, ByteBuffer dst) throws IOException {
         if (lookahead == null || lookahead.position() == 0) {
             return socket.read(dst);
         }

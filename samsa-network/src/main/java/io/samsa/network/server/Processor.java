@@ -19,14 +19,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import org.apache.kafka.common.network.Send;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.ResponseSend;
 
 /**
  * A network thread: owns a selector and the connections assigned to it, reads frames, passes them to the
  * {@link FrameHandler} and writes the responses. Handlers that complete at once are answered inline; those that
- * complete later (long-polling fetches, other threads) come back through {@link #completions}.
+ * complete later (long-polling fetches, other threads) come back through {@link #completions}. Either way the
+ * response is encoded here ({@link ResponseSend#encode()}), on the thread that owns the connection, never on the
+ * thread that completed it.
+ *
+ * <p>A new connection first passes its transport's handshake and its listener's authenticator
+ * ({@link Connection#advanceSetup()}); only then are request frames read from it.
  *
  * <p>Each select pass reads at most one request per connection, so a connection that pipelines many requests
  * gets one turn per pass like every other (Kafka mutes a channel the same way), and nothing recurses.
@@ -40,8 +47,11 @@ final class Processor implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Processor.class);
     private static final long IDLE_SCAN_INTERVAL_MS = 1000;
 
-    /** A socket the acceptor counted in (quotas) and handed over, not yet registered with the selector. */
-    record NewConnection(SocketChannel socket, InetAddress address) {
+    /**
+     * A socket the acceptor counted in (quotas) and handed over, not yet registered with the selector, with the
+     * listener it came in on and the builder of its transport and authenticator.
+     */
+    record NewConnection(SocketChannel socket, InetAddress address, Endpoint endpoint, ChannelBuilder channels) {
     }
 
     /** Told when a processor's thread ends without being shut down. */
@@ -49,7 +59,7 @@ final class Processor implements Runnable {
         void exited(Processor processor, List<NewConnection> unregistered);
     }
 
-    private record Completion(Connection connection, Send response, Throwable error) {
+    private record Completion(Connection connection, ResponseSend response, Throwable error) {
     }
 
     final int id;
@@ -190,7 +200,7 @@ final class Processor implements Runnable {
     private void readAheadRequests() {
         for (int n = readAheadPending.size(); n > 0; n--) {
             Connection c = readAheadPending.poll();
-            if (c.state != Connection.State.READING) {
+            if (c.state() != Connection.State.READING) {
                 continue; // closed, or its readiness came first this pass
             }
             try {
@@ -204,7 +214,7 @@ final class Processor implements Runnable {
 
     /** Back to reading requests; one read ahead during the last one gets its turn in this or the next pass. */
     private void readingAgain(Connection c) {
-        c.state = Connection.State.READING;
+        c.moveTo(Connection.State.READING);
         if (c.reader.holdsBytes()) {
             readAheadPending.add(c);
         }
@@ -215,14 +225,20 @@ final class Processor implements Runnable {
             return;
         }
         c.lastActiveMs = now;
+        if (inSetup(c)) {
+            if (key.isReadable()) {
+                setUp(c);
+            }
+            return;
+        }
         if (key.isReadable()) {
-            if (c.state == Connection.State.READING) {
+            if (c.state() == Connection.State.READING) {
                 readRequest(c);
             } else {
                 watchForClose(c);
             }
         }
-        if (key.isValid() && c.state == Connection.State.SENDING && key.isWritable()) {
+        if (key.isValid() && c.state() == Connection.State.SENDING && key.isWritable()) {
             write(c, null);
         }
     }
@@ -236,16 +252,35 @@ final class Processor implements Runnable {
                 socket.socket().setTcpNoDelay(true);
                 InetSocketAddress remote = (InetSocketAddress) socket.getRemoteAddress();
                 long connectionId = ids.next();
-                Connection c = new Connection(connectionId, socket, n.address(),
+                TransportLayer transport = n.channels().transport(socket);
+                Connection c = new Connection(connectionId, transport, n.channels().authenticator(transport),
+                        n.address(),
                         new FrameHandler.ClientAddress(remote.getHostString(), remote.getPort(), connectionId),
-                        System.currentTimeMillis());
+                        n.endpoint(), System.currentTimeMillis());
                 c.key = socket.register(selector, SelectionKey.OP_READ, c);
                 connections.put(connectionId, c);
+                setUp(c);
             } catch (Throwable t) {
                 log.warn("Could not register a new connection: {}", t.toString());
                 reject(n);
             }
         }
+    }
+
+    private static boolean inSetup(Connection c) {
+        return c.state() == Connection.State.HANDSHAKING || c.state() == Connection.State.AUTHENTICATING;
+    }
+
+    /** Handshake, then authentication, as far as the peer's bytes allow; plaintext is through at once. */
+    private void setUp(Connection c) {
+        try {
+            c.advanceSetup();
+        } catch (IOException | RuntimeException e) {
+            log.info("Closing connection from {} during {}: {}", c.address, c.state(), e.toString());
+            close(c);
+            return;
+        }
+        updateInterest(c);
     }
 
     private void reject(NewConnection n) {
@@ -261,7 +296,7 @@ final class Processor implements Runnable {
         Completion done;
         while ((done = completions.poll()) != null) {
             Connection c = done.connection;
-            if (c.state != Connection.State.CLOSED) {
+            if (c.state() != Connection.State.CLOSED) {
                 try {
                     completed(c, done.response, done.error);
                 } catch (Throwable t) {
@@ -288,7 +323,7 @@ final class Processor implements Runnable {
     private void readRequest(Connection c) {
         ByteBuffer frame;
         try {
-            frame = c.reader.read(c.socket, config.maxRequestBytes(), pool);
+            frame = c.reader.read(c.transport, config.maxRequestBytes(), pool);
         } catch (Connection.EndOfStreamException e) {
             close(c);
             return;
@@ -305,16 +340,16 @@ final class Processor implements Runnable {
             return;
         }
         c.requestReservation = c.reader.takeReservation();
-        c.state = Connection.State.PROCESSING;
+        c.moveTo(Connection.State.PROCESSING);
         updateInterest(c);
-        CompletableFuture<Send> response;
+        CompletableFuture<ResponseSend> response;
         try {
-            response = handler.handle(frame, c.address).toCompletableFuture();
+            response = handler.handle(frame, c.session()).toCompletableFuture();
         } catch (Throwable t) {
             response = CompletableFuture.failedFuture(t);
         }
         if (response.isDone()) {
-            Send send = null;
+            ResponseSend send = null;
             Throwable error = null;
             try {
                 send = response.join();
@@ -333,7 +368,7 @@ final class Processor implements Runnable {
     /** While a request is in flight: notices a peer that closes (EOF or reset) and frees its socket at once. */
     private void watchForClose(Connection c) {
         try {
-            c.reader.readAhead(c.socket);
+            c.reader.readAhead(c.transport);
         } catch (IOException e) {
             close(c);
             return;
@@ -341,7 +376,7 @@ final class Processor implements Runnable {
         updateInterest(c);
     }
 
-    private void completed(Connection c, Send response, Throwable error) {
+    private void completed(Connection c, ResponseSend response, Throwable error) {
         pool.release(c.requestReservation);
         c.requestReservation = 0;
         c.lastActiveMs = System.currentTimeMillis();
@@ -355,12 +390,19 @@ final class Processor implements Runnable {
             updateInterest(c);
             return;
         }
-        c.state = Connection.State.SENDING;
+        try {
+            response.encode();
+        } catch (RuntimeException e) {
+            log.info("Closing connection from {}: its response cannot be encoded: {}", c.address, rootMessage(e));
+            close(c);
+            return;
+        }
+        c.moveTo(Connection.State.SENDING);
         write(c, response);
     }
 
     /** Writes (more of) the response; back to READING once it is out. The next request waits for the next pass. */
-    private void write(Connection c, Send response) {
+    private void write(Connection c, ResponseSend response) {
         try {
             if (c.write(response)) {
                 readingAgain(c);
@@ -386,7 +428,7 @@ final class Processor implements Runnable {
         lastIdleScanMs = now;
         for (Connection c : new ArrayList<>(connections.values())) {
             if (now - c.lastActiveMs > config.maxIdleMs()) {
-                log.debug("Closing connection from {}: idle in state {} for more than {} ms", c.address, c.state,
+                log.debug("Closing connection from {}: idle in state {} for more than {} ms", c.address, c.state(),
                         config.maxIdleMs());
                 close(c);
             }
@@ -397,7 +439,7 @@ final class Processor implements Runnable {
         if (connections.remove(c.id) == null) {
             return;
         }
-        boolean requestInFlight = c.state == Connection.State.PROCESSING;
+        boolean requestInFlight = c.state() == Connection.State.PROCESSING;
         quotas.release(c.remoteAddress);
         pool.release(c.requestReservation);
         c.requestReservation = 0;

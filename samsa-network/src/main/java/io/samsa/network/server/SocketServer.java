@@ -4,33 +4,44 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.network.transport.PlaintextTransport;
+
 /**
- * Binds the listener and runs the {@link Acceptor} and the {@link Processor}s. A processor whose thread ends
+ * Binds the listeners, one {@link Acceptor} thread each ({@code samsa-acceptor-NAME}), and runs the
+ * {@link Processor}s they share ({@code samsa-network-N}). A processor whose thread ends
  * unexpectedly is replaced by a new one under the same index (its connections are lost; new ones go to the
  * replacement) and counted in {@link #networkThreadRestarts()}.
+ *
+ * <p>Threads: constructed, started and closed by the caller's thread; the metrics and ports may be read from any
+ * thread.
  */
 public final class SocketServer implements Closeable, NetworkMetrics {
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
     private final NetworkConfig config;
     private final FrameHandler handler;
-    private final ServerSocketChannel serverChannel;
+    /** Bound listeners by name, in configuration order. */
+    private final Map<String, ServerSocketChannel> serverChannels = new LinkedHashMap<>();
     private final AtomicReferenceArray<Processor> processors;
     private final AtomicReferenceArray<Thread> threads;
     private final ConnectionQuotas quotas;
     private final RequestMemoryPool pool;
     private final Processor.ConnectionIds ids;
     private final AtomicLong restarts = new AtomicLong();
-    private final Acceptor acceptor;
-    private final Thread acceptorThread;
+    private final List<Thread> acceptorThreads = new ArrayList<>();
+    private int nextProcessor;
     private volatile boolean closed;
 
     /**
@@ -39,7 +50,20 @@ public final class SocketServer implements Closeable, NetworkMetrics {
      */
     public SocketServer(NetworkConfig config, FrameHandler handler, LongConsumer onAbandonedRequest)
             throws IOException {
+        this(config, handler, onAbandonedRequest, ChannelBuilder::forEndpoint);
+    }
+
+    /**
+     * As above, with the transport and authenticator of each listener chosen by {@code channelBuilders} (tests plug
+     * an authenticator in here; TLS and SASL will).
+     */
+    public SocketServer(NetworkConfig config, FrameHandler handler, LongConsumer onAbandonedRequest,
+                        Function<Endpoint, ChannelBuilder> channelBuilders) throws IOException {
         this.config = config;
+        Map<Endpoint, ChannelBuilder> builders = new LinkedHashMap<>();
+        for (Endpoint e : config.endpoints()) {
+            builders.put(e, channelBuilders.apply(e)); // an unsupported protocol fails here, before anything binds
+        }
         this.handler = handler;
         preloadClasses();
         this.quotas = new ConnectionQuotas(config.maxConnections(), config.maxConnectionsPerIp());
@@ -56,38 +80,79 @@ public final class SocketServer implements Closeable, NetworkMetrics {
                 onAbandonedRequest.accept(connectionId);
             }
         };
-        serverChannel = ServerSocketChannel.open();
-        serverChannel.socket().setReuseAddress(true);
-        serverChannel.bind(new InetSocketAddress(config.host(), config.port()), 1024);
         processors = new AtomicReferenceArray<>(config.processors());
         threads = new AtomicReferenceArray<>(config.processors());
+        try {
+            for (Map.Entry<Endpoint, ChannelBuilder> e : builders.entrySet()) {
+                bind(e.getKey(), e.getValue());
+            }
+        } catch (IOException | RuntimeException e) {
+            closeChannels();
+            throw e;
+        }
         for (int i = 0; i < config.processors(); i++) {
             processors.set(i, newProcessor(i));
         }
-        acceptor = new Acceptor(serverChannel, quotas, new Acceptor.Processors() {
-            @Override
-            public int size() {
-                return processors.length();
-            }
+    }
 
-            @Override
-            public Processor get(int index) {
-                return processors.get(index);
+    private void bind(Endpoint endpoint, ChannelBuilder channels) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        serverChannels.put(endpoint.listenerName(), channel);
+        channel.socket().setReuseAddress(true);
+        try {
+            channel.bind(new InetSocketAddress(endpoint.host(), endpoint.port()), 1024);
+        } catch (IOException e) {
+            throw new IOException("Listener " + endpoint.listenerName() + " cannot bind " + endpoint.host() + ":"
+                    + endpoint.port() + ": " + e.getMessage(), e);
+        }
+        Acceptor acceptor = new Acceptor(channel, endpoint, channels, quotas, this::handOver);
+        Thread t = new Thread(acceptor, "samsa-acceptor-" + endpoint.listenerName());
+        t.setDaemon(true);
+        acceptorThreads.add(t);
+    }
+
+    /**
+     * Round-robin over the processors that are alive, for every listener's acceptor and for a dying processor
+     * handing back its queue.
+     */
+    private synchronized boolean handOver(Processor.NewConnection connection) {
+        int n = processors.length();
+        for (int attempt = 0; attempt < n; attempt++) {
+            Processor p = processors.get(nextProcessor);
+            nextProcessor = (nextProcessor + 1) % n;
+            if (p.accept(connection)) {
+                return true;
             }
-        });
-        acceptorThread = new Thread(acceptor, "samsa-acceptor");
-        acceptorThread.setDaemon(true);
+        }
+        return false;
     }
 
     public void start() {
         for (int i = 0; i < processors.length(); i++) {
             startThread(processors.get(i));
         }
-        acceptorThread.start();
+        acceptorThreads.forEach(Thread::start);
     }
 
+    /** The bound port of the first listener (the actual one when it was configured as 0). */
     public int port() {
-        return serverChannel.socket().getLocalPort();
+        return serverChannels.values().iterator().next().socket().getLocalPort();
+    }
+
+    /** The bound port of listener {@code listenerName}. */
+    public int port(String listenerName) {
+        ServerSocketChannel channel = serverChannels.get(listenerName);
+        if (channel == null) {
+            throw new IllegalArgumentException("No listener named " + listenerName);
+        }
+        return channel.socket().getLocalPort();
+    }
+
+    /** Bound port by listener name, in configuration order. */
+    public Map<String, Integer> boundPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        serverChannels.forEach((name, channel) -> ports.put(name, channel.socket().getLocalPort()));
+        return ports;
     }
 
     @Override
@@ -113,7 +178,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     private static void preloadClasses() {
         for (Class<?> c : new Class<?>[] {Connection.class, Connection.State.class,
                 Connection.EndOfStreamException.class, Connection.InvalidFrameException.class, FrameReader.class,
-                SocketTransferableChannel.class, FrameHandler.ClientAddress.class, Processor.NewConnection.class,
+                PlaintextTransport.class, FrameHandler.ClientAddress.class, Session.class, Processor.NewConnection.class,
                 Acceptor.class, ConnectionQuotas.class, RequestMemoryPool.class}) {
             try {
                 Class.forName(c.getName(), true, c.getClassLoader());
@@ -156,7 +221,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
         }
         restarts.incrementAndGet();
         unregistered.forEach(n -> {
-            if (!acceptor.handOver(n)) {
+            if (!handOver(n)) {
                 quotas.release(n.address());
                 try {
                     n.socket().close();
@@ -167,10 +232,20 @@ public final class SocketServer implements Closeable, NetworkMetrics {
         });
     }
 
+    private void closeChannels() {
+        for (ServerSocketChannel channel : serverChannels.values()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.warn("Could not close a listener's socket", e);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
-        serverChannel.close();
+        closeChannels();
         for (int i = 0; i < processors.length(); i++) {
             processors.get(i).shutdown();
         }

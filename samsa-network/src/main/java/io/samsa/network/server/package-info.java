@@ -1,8 +1,12 @@
 /**
- * The broker's non-blocking network layer (plain NIO, no framework): an {@link io.samsa.network.server.Acceptor}
- * thread and a few {@link io.samsa.network.server.Processor} threads ({@code samsa-network-N}), each with its own
- * selector. A processor reads size-prefixed frames, hands each to a {@link io.samsa.network.server.FrameHandler},
- * and writes back the {@code Send} it completes with (on any thread).
+ * The broker's non-blocking network layer (plain NIO, no framework): one {@link io.samsa.network.server.Acceptor}
+ * thread per listener ({@link io.samsa.network.server.Endpoint}: Kafka's {@code NAME://host:port} and its security
+ * protocol) and a few shared {@link io.samsa.network.server.Processor} threads ({@code samsa-network-N}), each with
+ * its own selector. A processor takes each new connection through its transport's handshake and its listener's
+ * authenticator ({@link io.samsa.network.server.ChannelBuilder}), then reads size-prefixed frames, hands each to a
+ * {@link io.samsa.network.server.FrameHandler} with the connection's {@link io.samsa.network.server.Session} (who
+ * is calling, on which listener), and encodes and writes the {@code ResponseSend} it completes with (completed on
+ * any thread; encoded on the processor's). See {@code io.samsa.network} for the threads as a whole.
  *
  * <p>What keeps one client from hurting the others:
  * <ul>

@@ -1,28 +1,39 @@
-package io.samsa.broker.network;
+package io.samsa.network.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 
-import org.apache.kafka.common.network.TransferableChannel;
-
-/** A plaintext socket as kafka-clients' {@code Send} writes to it; file regions go out with sendfile. */
-final class SocketTransferableChannel implements TransferableChannel {
+/**
+ * A plaintext socket: no handshake, and file regions go out with {@code FileChannel.transferTo} (sendfile), so a
+ * Fetch response's records never enter the heap. Owned by its connection's thread.
+ */
+public final class PlaintextTransport implements TransportLayer {
     private final SocketChannel socket;
 
-    SocketTransferableChannel(SocketChannel socket) {
+    public PlaintextTransport(SocketChannel socket) {
         this.socket = socket;
     }
 
     @Override
-    public boolean hasPendingWrites() {
-        return false;
+    public SocketChannel socketChannel() {
+        return socket;
     }
 
     @Override
-    public long transferFrom(FileChannel fileChannel, long position, long count) throws IOException {
-        return fileChannel.transferTo(position, count, socket);
+    public boolean handshake() {
+        return true;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return socket.read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return socket.write(src);
     }
 
     @Override
@@ -31,13 +42,18 @@ final class SocketTransferableChannel implements TransferableChannel {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return socket.write(srcs);
+    public boolean zeroCopy() {
+        return true;
     }
 
     @Override
-    public int write(ByteBuffer src) throws IOException {
-        return socket.write(src);
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        return file.transferTo(position, count, socket);
+    }
+
+    @Override
+    public boolean hasPendingWrites() {
+        return false;
     }
 
     @Override

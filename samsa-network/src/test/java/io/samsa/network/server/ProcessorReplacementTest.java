@@ -6,10 +6,12 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.common.network.ByteBufferSend;
 import org.junit.jupiter.api.Test;
+
+import io.samsa.protocol.ResponseSend;
 
 /**
  * A network thread that ends anyway (here: its selector breaks, which no client can cause from outside) is
@@ -20,12 +22,12 @@ class ProcessorReplacementTest {
     /** Answers every frame with itself. */
     private static final FrameHandler ECHO = (frame, client) -> {
         ByteBuffer size = ByteBuffer.allocate(4).putInt(0, frame.remaining());
-        return CompletableFuture.completedFuture(new ByteBufferSend(size, frame));
+        return CompletableFuture.completedFuture(ResponseSend.ofBuffers(size, frame));
     };
 
     @Test
     void aNetworkThreadThatEndsIsReplaced() throws Exception {
-        NetworkConfig config = new NetworkConfig("127.0.0.1", 0, 1, 1024, 60_000, Integer.MAX_VALUE,
+        NetworkConfig config = new NetworkConfig(List.of(Endpoint.plaintext("127.0.0.1", 0)), 1, 1024, 60_000, Integer.MAX_VALUE,
                 Integer.MAX_VALUE, 1 << 20);
         try (SocketServer server = new SocketServer(config, ECHO, id -> { })) {
             server.start();
