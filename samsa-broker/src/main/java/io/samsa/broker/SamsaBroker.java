@@ -192,6 +192,11 @@ public final class SamsaBroker implements AutoCloseable {
         return socketServer.port();
     }
 
+    /** The bound port of listener {@code listenerName} (upper case, as in {@code listeners}). */
+    public int port(String listenerName) {
+        return socketServer.port(listenerName);
+    }
+
     public BrokerConfig config() {
         return config;
     }
