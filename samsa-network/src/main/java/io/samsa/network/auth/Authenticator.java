@@ -22,16 +22,6 @@ public interface Authenticator {
 
     /** The authenticator of plaintext listeners: nothing to exchange, the peer is {@link Principal#ANONYMOUS}. */
     static Authenticator anonymous() {
-        return new Authenticator() {
-            @Override
-            public boolean authenticate() {
-                return true;
-            }
-
-            @Override
-            public Principal principal() {
-                return Principal.ANONYMOUS;
-            }
-        };
+        return AnonymousAuthenticator.INSTANCE;
     }
 }

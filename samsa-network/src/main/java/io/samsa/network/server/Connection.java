@@ -133,14 +133,22 @@ final class Connection {
 
     /** The selector interest that goes with the current state. */
     int interestOps() {
+        // An if-chain rather than a switch on the enum, which javac may compile to a synthetic switch-map class loaded
+        // on the first call: that may be the first connection after file descriptors ran out (see preloadClasses).
         boolean watchForClose = reader.canReadAhead();
-        return switch (state) {
-            case HANDSHAKING, AUTHENTICATING -> SelectionKey.OP_READ;
-            case READING -> reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
-            case PROCESSING -> watchForClose ? SelectionKey.OP_READ : 0;
-            case SENDING -> SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
-            case CLOSED -> 0;
-        };
+        if (state == State.HANDSHAKING || state == State.AUTHENTICATING) {
+            return SelectionKey.OP_READ;
+        }
+        if (state == State.READING) {
+            return reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
+        }
+        if (state == State.PROCESSING) {
+            return watchForClose ? SelectionKey.OP_READ : 0;
+        }
+        if (state == State.SENDING) {
+            return SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
+        }
+        return 0;
     }
 
     void close() {

@@ -16,7 +16,13 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.network.auth.Authenticator;
+import io.samsa.network.auth.Principal;
+import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.transport.PlaintextTransport;
+import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.FrameSink;
+import io.samsa.protocol.ResponseSend;
 
 /**
  * Binds the listeners, one {@link Acceptor} thread each ({@code samsa-acceptor-NAME}), and runs the
@@ -178,14 +184,19 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     private static void preloadClasses() {
         for (Class<?> c : new Class<?>[] {Connection.class, Connection.State.class,
                 Connection.EndOfStreamException.class, Connection.InvalidFrameException.class, FrameReader.class,
-                PlaintextTransport.class, FrameHandler.ClientAddress.class, Session.class, Processor.NewConnection.class,
-                Acceptor.class, ConnectionQuotas.class, RequestMemoryPool.class}) {
+                PlaintextTransport.class, TransportLayer.class, FrameSink.class, FrameHandler.ClientAddress.class,
+                Session.class, Endpoint.class, Principal.class, SecurityProtocol.class, Authenticator.class,
+                ChannelBuilder.class, ResponseSend.class, Processor.NewConnection.class, Acceptor.class,
+                ConnectionQuotas.class, RequestMemoryPool.class}) {
             try {
                 Class.forName(c.getName(), true, c.getClassLoader());
             } catch (ClassNotFoundException e) {
                 throw new IllegalStateException(e);
             }
         }
+        // and the instances behind interfaces, whose classes load on first use
+        Authenticator.anonymous().principal();
+        ChannelBuilder.PLAINTEXT.getClass();
     }
 
     /** Breaks network thread {@code index} so that it ends unexpectedly; for tests of the replacement. */
