@@ -7,6 +7,7 @@ import io.samsa.network.auth.SecurityProtocol;
 /**
  * One listener the server binds: Kafka's {@code NAME://host:port} with the security protocol its name maps to in
  * {@code listener.security.protocol.map}. Port 0 binds an ephemeral port ({@link SocketServer#port(String)}).
+ * Immutable.
  */
 public record Endpoint(String listenerName, String host, int port, SecurityProtocol securityProtocol) {
 

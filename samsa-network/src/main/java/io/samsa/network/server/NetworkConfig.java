@@ -3,7 +3,7 @@ package io.samsa.network.server;
 import java.util.List;
 
 /**
- * The listeners and their connection settings (Kafka key names in brackets).
+ * The listeners and their connection settings (Kafka key names in brackets). Immutable.
  *
  * @param endpoints            the listeners to bind, one acceptor each ({@code listeners}); the first is the one
  *                             {@link SocketServer#port()} reports
