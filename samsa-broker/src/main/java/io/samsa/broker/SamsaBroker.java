@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.kafka.common.network.Send;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +55,6 @@ import io.samsa.broker.handler.SyncGroupHandler;
 import io.samsa.broker.metrics.BrokerMetricsFormatter;
 import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.metrics.PrometheusEndpoint;
-import io.samsa.broker.network.FrameHandler;
-import io.samsa.broker.network.SocketServer;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.replica.LeaderAndIsr;
@@ -67,6 +64,10 @@ import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
+import io.samsa.network.server.FrameHandler;
+import io.samsa.network.server.Session;
+import io.samsa.network.server.SocketServer;
+import io.samsa.protocol.ResponseSend;
 
 /**
  * A single-node Samsa broker, runnable in-process:
@@ -155,7 +156,9 @@ public final class SamsaBroker implements AutoCloseable {
             opened.push(socketServer);
             identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
             metadata.registerBroker(config.nodeId(), identity.host(), identity.port());
-            dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics);
+            Map<String, Listener> advertisedByName = advertisedListeners();
+            dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics,
+                    advertisedByName::get);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
                             stats, requestMetrics, topics, socketServer)::scrape);
@@ -203,6 +206,11 @@ public final class SamsaBroker implements AutoCloseable {
 
     public int port() {
         return socketServer.port();
+    }
+
+    /** The bound port of listener {@code listenerName} (upper case, as in {@code listeners}). */
+    public int port(String listenerName) {
+        return socketServer.port(listenerName);
     }
 
     public BrokerConfig config() {
@@ -306,20 +314,35 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     private String advertisedHost() throws IOException {
-        Listener advertised = config.advertisedListener();
-        if (advertised != null) {
-            return advertised.host();
-        }
-        String host = config.listener().host();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        }
-        return host;
+        return advertised(config.listener()).host();
     }
 
-    private int advertisedPort() {
-        Listener advertised = config.advertisedListener();
-        return advertised != null && advertised.port() != 0 ? advertised.port() : socketServer.port();
+    private int advertisedPort() throws IOException {
+        return advertised(config.listener()).port();
+    }
+
+    /** What clients are told for each listener (Kafka: the listener a request arrived on answers Metadata). */
+    private Map<String, Listener> advertisedListeners() throws IOException {
+        Map<String, Listener> byName = new HashMap<>();
+        for (Listener l : config.listeners().bound()) {
+            byName.put(l.name(), advertised(l));
+        }
+        return byName;
+    }
+
+    /** The advertised.listeners entry of a listener, else its bound address; port 0 means the bound port. */
+    private Listener advertised(Listener bound) throws IOException {
+        Listener advertised = config.listeners().advertised(bound.name()).orElse(null);
+        String host;
+        if (advertised != null) {
+            host = advertised.host();
+        } else if (bound.host().equals("0.0.0.0") || bound.host().equals("::")) {
+            host = InetAddress.getLocalHost().getCanonicalHostName();
+        } else {
+            host = bound.host();
+        }
+        int port = advertised != null && advertised.port() != 0 ? advertised.port() : socketServer.port(bound.name());
+        return new Listener(bound.name(), host, port);
     }
 
     private void releaseLock() {
@@ -336,8 +359,8 @@ public final class SamsaBroker implements AutoCloseable {
         volatile ApiDispatcher target;
 
         @Override
-        public CompletionStage<Send> handle(ByteBuffer frame, ClientAddress client) {
-            return target.handle(frame, client);
+        public CompletionStage<ResponseSend> handle(ByteBuffer frame, Session session) {
+            return target.handle(frame, session);
         }
     }
 }

@@ -8,26 +8,28 @@
  * Kafka's model: network threads only move bytes; request handler threads do the work. Who owns what, and
  * what may block where:
  * <ul>
- *   <li><b>Acceptor</b> ({@code samsa-acceptor}, {@code network.SocketServer}): accepts sockets and hands them
- *       round-robin to the processors. Blocks only in {@code accept}.</li>
- *   <li><b>Network processors</b> ({@code samsa-network-N}, {@code num.network.threads}, {@code network.Processor}):
- *       each owns a selector and its connections ({@code network.Connection} state is touched by its processor
- *       only). It reads a whole request frame, passes it to the {@link io.samsa.broker.api.RequestHandlerPool},
- *       and writes the response when the request's stage completes (through its completion queue). One request
+ *   <li><b>Acceptors</b> ({@code samsa-acceptor-NAME}, one per listener, {@code io.samsa.network.server.SocketServer}):
+ *       accept sockets and hand them round-robin to the processors. Block only in {@code accept}.</li>
+ *   <li><b>Network processors</b> ({@code samsa-network-N}, {@code num.network.threads},
+ *       {@code io.samsa.network.server.Processor}): each owns a selector and its connections (a {@code Connection}
+ *       is touched by its processor only). It runs a new connection's handshake and authenticator, reads a whole
+ *       request frame, passes it to the {@link io.samsa.broker.api.RequestHandlerPool}, and encodes and writes
+ *       the response when the request's stage completes (through its completion queue). One request
  *       per connection is in flight, so responses leave in request order. A processor never touches a log, a
  *       file or a lock held across I/O; the one place it blocks is the request queue when it is full
  *       ({@code queued.max.requests}), which is deliberate back-pressure, as in Kafka.</li>
  *   <li><b>Request handlers</b> ({@code samsa-request-handler-N}, {@code num.io.threads},
  *       {@link io.samsa.broker.api.RequestHandlerPool}): take requests in arrival order and run decode →
- *       {@link io.samsa.broker.api.ApiHandler} → encode ({@link io.samsa.broker.api.ApiDispatcher}). This is
+ *       {@link io.samsa.broker.api.ApiHandler} ({@link io.samsa.broker.api.ApiDispatcher}); the response body is
+ *       encoded later by the connection's processor. This is
  *       where blocking work happens: produce appends (under the partition's {@code Log} lock) and their fsyncs
  *       ({@code flush.messages}), topic creation and deletion (through the metadata controller, which serialises
  *       writers: validate, create logs, commit the records, apply them — see {@code io.samsa.metadata}), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
  *       for another thread's future: it returns a stage and lets that thread complete it.</li>
  *   <li><b>Fetch purgatory</b> ({@code samsa-fetch-purgatory}, {@code purgatory.FetchPurgatory}): long-poll
  *       fetches that wait for data — consumers for the high watermark, follower replicas for the log end. An
- *       advance only enqueues a wake-up; the re-read, the expiry read and the response encoding happen on this
- *       thread.</li>
+ *       advance only enqueues a wake-up; the re-read and the expiry read happen on this thread (the response is
+ *       encoded by the connection's processor).</li>
  *   <li><b>Produce purgatory</b> ({@code samsa-produce-purgatory}, {@code purgatory.ProducePurgatory}): acks=all
  *       produces waiting for the high watermark. One completes on the thread that advanced the high watermark
  *       past it (a request handler: on one node the producer's own, within its append, so it never waits); this
@@ -35,7 +37,7 @@
  *   <li><b>Group coordinator</b> ({@code samsa-group-coordinator}, {@code group.GroupCoordinator}): owns all
  *       group state without locks; every group API is a task on this thread, which also runs session and
  *       rebalance timers, offset-retention cleanup and appends to the group metadata log. JoinGroup and SyncGroup
- *       responses complete (and are encoded) here when the rebalance completes.</li>
+ *       responses complete here when the rebalance completes (and are encoded by the connection's processor).</li>
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>

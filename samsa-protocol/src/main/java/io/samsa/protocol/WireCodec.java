@@ -5,18 +5,15 @@ import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
-import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
-import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * Encodes and decodes Kafka protocol frames (the int32 size prefix is handled by the caller's framing,
@@ -31,7 +28,7 @@ public final class WireCodec {
      * Reads the header of a request frame (without its size prefix). The buffer's position is left after
      * the header. Throws {@link InvalidRequestException} for an unknown API key or a truncated header.
      */
-    public static RequestHeader parseHeader(ByteBuffer frame) {
+    public static RequestFrameHeader parseHeader(ByteBuffer frame) {
         if (frame.remaining() < 8) {
             throw new InvalidRequestException("Request header truncated: " + frame.remaining() + " bytes");
         }
@@ -40,7 +37,8 @@ public final class WireCodec {
             throw new InvalidRequestException("Unknown API key " + key);
         }
         try {
-            return RequestHeader.parse(frame);
+            RequestHeader header = RequestHeader.parse(frame);
+            return new RequestFrameHeader(header.data(), header.headerVersion());
         } catch (RuntimeException e) {
             throw new InvalidRequestException("Malformed request header: " + e.getMessage(), e);
         }
@@ -50,7 +48,7 @@ public final class WireCodec {
      * Decodes the body of a request whose header was read with {@link #parseHeader}; the version must
      * be one kafka-clients can parse.
      */
-    public static DecodedRequest decodeBody(RequestHeader header, ByteBuffer frame) {
+    public static DecodedRequest decodeBody(RequestFrameHeader header, ByteBuffer frame) {
         ApiKeys key = header.apiKey();
         short version = header.apiVersion();
         AbstractRequest request;
@@ -63,12 +61,12 @@ public final class WireCodec {
     }
 
     /** A request known by its header alone (a version we cannot parse), so that it can still be answered. */
-    public static DecodedRequest headerOnly(RequestHeader header) {
+    public static DecodedRequest headerOnly(RequestFrameHeader header) {
         return new DecodedRequest(header.apiKey(), header.apiVersion(), header.correlationId(), header.clientId(), null);
     }
 
     /** Whether kafka-clients has a schema for this API at this version (it can then be decoded). */
-    public static boolean canDecode(RequestHeader header) {
+    public static boolean canDecode(RequestFrameHeader header) {
         return header.apiKey().isVersionSupported(header.apiVersion());
     }
 
@@ -91,12 +89,11 @@ public final class WireCodec {
     /**
      * Builds the response frame (size prefix included). {@code responseVersion} is the version to encode
      * the body at (normally the request's; the ApiVersions fallback uses 0). Record fields that are
-     * {@link FileSliceRecords} are sent with transferTo, not copied.
+     * {@link FileSliceRecords} are sent with transferTo, not copied. Serialization is deferred to
+     * {@link ResponseSend#encode()}, which the network thread that writes the frame calls.
      */
-    public static Send encodeResponse(DecodedRequest request, ApiMessage response, short responseVersion) {
-        short headerVersion = request.apiKey().responseHeaderVersion(responseVersion);
-        ResponseHeader header = new ResponseHeader(request.correlationId(), headerVersion);
-        return SendBuilder.buildResponseSend(header, response, responseVersion);
+    public static ResponseSend encodeResponse(DecodedRequest request, ApiMessage response, short responseVersion) {
+        return ResponseSend.of(request.apiKey(), request.correlationId(), responseVersion, response);
     }
 
     /**

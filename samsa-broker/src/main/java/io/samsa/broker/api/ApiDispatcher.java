@@ -7,19 +7,22 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.samsa.broker.network.FrameHandler;
+import io.samsa.broker.config.Listener;
+import io.samsa.network.server.FrameHandler;
+import io.samsa.network.server.Session;
 import io.samsa.protocol.DecodedRequest;
+import io.samsa.protocol.RequestFrameHeader;
+import io.samsa.protocol.ResponseSend;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -27,18 +30,30 @@ import io.samsa.protocol.WireCodec;
  * connection (as Kafka does: there is no safe way to answer it). A known API at a version Samsa does not
  * implement gets UNSUPPORTED_VERSION; an ApiVersions request of any version always gets an answer.
  *
- * <p>Called on a request handler thread ({@link RequestHandlerPool}); the response is encoded on the thread that
- * completes the handler's stage (the same handler thread, or the fetch-waiter or group coordinator thread).
+ * <p>Called on a request handler thread ({@link RequestHandlerPool}). The handler's stage may complete on another
+ * thread (the fetch waiter, the group coordinator); either way this only wraps the response body in an unencoded
+ * {@link ResponseSend}: the connection's network thread serializes it just before writing (see
+ * {@code io.samsa.network}).
  */
 public final class ApiDispatcher implements FrameHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
     private final Map<ApiKeys, ApiRegistration> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
+    private final Function<String, Listener> advertisedByListener;
 
     public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics) {
+        this(registrations, metrics, name -> null);
+    }
+
+    /**
+     * @param advertisedByListener the advertised address of each listener name, put in every request's context
+     */
+    public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics,
+                         Function<String, Listener> advertisedByListener) {
         registrations.forEach(r -> handlers.put(r.apiKey(), r));
         this.metrics = metrics;
+        this.advertisedByListener = advertisedByListener;
     }
 
     public Collection<ApiRegistration> registrations() {
@@ -46,16 +61,17 @@ public final class ApiDispatcher implements FrameHandler {
     }
 
     @Override
-    public CompletionStage<Send> handle(ByteBuffer frame, ClientAddress client) {
+    public CompletionStage<ResponseSend> handle(ByteBuffer frame, Session session) {
         long received = System.nanoTime();
-        RequestHeader header = WireCodec.parseHeader(frame);
+        ClientAddress client = session.client();
+        RequestFrameHeader header = WireCodec.parseHeader(frame);
         ApiRegistration registration = handlers.get(header.apiKey());
         if (registration == null || !registration.supports(header.apiVersion())) {
             return CompletableFuture.completedFuture(unsupported(header, frame));
         }
         DecodedRequest request = WireCodec.decodeBody(header, frame);
         RequestContext context = new RequestContext(request.apiKey(), request.apiVersion(), request.clientId(),
-                client, received);
+                session, advertisedByListener.apply(session.listenerName()), received);
         CompletionStage<? extends ApiMessage> response;
         try {
             response = invoke(registration.handler(), context, request.body());
@@ -86,7 +102,7 @@ public final class ApiDispatcher implements FrameHandler {
         return handler.handle(context, (Q) body);
     }
 
-    private Send unsupported(RequestHeader header, ByteBuffer frame) {
+    private ResponseSend unsupported(RequestFrameHeader header, ByteBuffer frame) {
         if (header.apiKey() == ApiKeys.API_VERSIONS) {
             // KIP-511: answer an ApiVersions we cannot serve with a v0 body listing what we do support.
             ApiVersionsResponseData body = ApiVersionsHandler.describe(handlers.values())

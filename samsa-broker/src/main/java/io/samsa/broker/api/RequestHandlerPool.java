@@ -10,16 +10,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.network.Send;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.samsa.broker.network.FrameHandler;
+import io.samsa.network.server.FrameHandler;
+import io.samsa.network.server.Session;
+import io.samsa.protocol.ResponseSend;
 
 /**
  * Kafka's request handler threads ({@code num.io.threads}) behind its request queue
- * ({@code queued.max.requests}): the network threads only read and write sockets, and every request — decode,
- * handler, encode — runs here, so a slow one (an fsync with {@code flush.messages=1}, CreateTopics of thousands
+ * ({@code queued.max.requests}): the network threads read and write sockets and encode responses, and every
+ * request — decode and handler — runs here, so a slow one (an fsync with {@code flush.messages=1}, CreateTopics of thousands
  * of partitions, DeleteTopics of a big topic, a timestamp scan) holds one handler thread, not every connection
  * of a network thread.
  *
@@ -28,8 +29,8 @@ import io.samsa.broker.network.FrameHandler;
  * {@code RequestChannel.sendRequest} does). The {@code samsa-request-handler-N} threads take requests in arrival
  * order and run them through the wrapped handler (the {@link ApiDispatcher}). The returned stage completes on
  * the handler thread, or later on whichever thread completes the handler's own stage (the fetch-waiter thread
- * for long polls, the group coordinator thread for group APIs); the processor picks the response up through its
- * completion queue. Per connection there is one request in flight (the network layer's rule), so responses
+ * for long polls, the group coordinator thread for group APIs); the processor picks the unencoded response up through
+ * its completion queue and encodes it. Per connection there is one request in flight (the network layer's rule), so responses
  * stay in request order although requests of different connections run in parallel.
  *
  * <p>A handler thread never dies of a request: anything thrown, an {@link Error} included, fails that request
@@ -46,8 +47,8 @@ public final class RequestHandlerPool implements FrameHandler, Closeable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    private record QueuedRequest(ByteBuffer frame, ClientAddress client, long enqueuedNanos,
-                                 CompletableFuture<Send> response) {
+    private record QueuedRequest(ByteBuffer frame, Session session, long enqueuedNanos,
+                                 CompletableFuture<ResponseSend> response) {
     }
 
     /**
@@ -73,14 +74,14 @@ public final class RequestHandlerPool implements FrameHandler, Closeable {
 
     /** Called by a network thread; blocks it while the queue is full. */
     @Override
-    public CompletionStage<Send> handle(ByteBuffer frame, ClientAddress client) {
-        CompletableFuture<Send> response = new CompletableFuture<>();
+    public CompletionStage<ResponseSend> handle(ByteBuffer frame, Session session) {
+        CompletableFuture<ResponseSend> response = new CompletableFuture<>();
         if (closed) {
             response.completeExceptionally(new IllegalStateException("the broker is shutting down"));
             return response;
         }
         try {
-            queue.put(new QueuedRequest(frame, client, System.nanoTime(), response));
+            queue.put(new QueuedRequest(frame, session, System.nanoTime(), response));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response.completeExceptionally(e);
@@ -114,7 +115,7 @@ public final class RequestHandlerPool implements FrameHandler, Closeable {
         long taken = System.nanoTime();
         metrics.recordQueueTime(taken - request.enqueuedNanos);
         try {
-            target.handle(request.frame, request.client).whenComplete((send, error) -> {
+            target.handle(request.frame, request.session).whenComplete((send, error) -> {
                 if (error != null) {
                     request.response.completeExceptionally(error);
                 } else {
@@ -123,7 +124,7 @@ public final class RequestHandlerPool implements FrameHandler, Closeable {
             });
         } catch (Throwable t) {
             if (t instanceof Error) {
-                log.error("Request from {} failed", request.client, t);
+                log.error("Request from {} failed", request.session.client(), t);
             }
             request.response.completeExceptionally(t);
         } finally {

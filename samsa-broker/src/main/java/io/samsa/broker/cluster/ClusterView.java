@@ -48,9 +48,11 @@ public final class ClusterView {
      * an address they can use.
      */
     public BrokerEndpoint endpoint(int nodeId, RequestContext context) {
-        // merge: pick the advertised endpoint of context.listener() once RequestContext carries it (h-net)
         if (nodeId != self.nodeId()) {
             throw new IllegalArgumentException("Unknown broker " + nodeId);
+        }
+        if (context != null && context.advertised() != null) {
+            return new BrokerEndpoint(context.advertised().host(), context.advertised().port());
         }
         return new BrokerEndpoint(self.host(), self.port());
     }

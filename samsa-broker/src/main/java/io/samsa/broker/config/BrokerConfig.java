@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
-import io.samsa.broker.network.NetworkConfig;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
+import io.samsa.network.server.NetworkConfig;
 
 /**
  * The broker's settings, read from a {@code server.properties}-style map with Kafka's key names and
@@ -32,8 +32,7 @@ public final class BrokerConfig {
 
     private final Map<String, String> originals;
     private final int nodeId;
-    private final Listener listener;
-    private final Listener advertisedListener;
+    private final Listeners listeners;
     private final Path dataDir;
     private final int numPartitions;
     private final short defaultReplicationFactor;
@@ -63,9 +62,7 @@ public final class BrokerConfig {
         ConfigReader r = new ConfigReader(props);
         nodeId = r.intValue("node.id", r.intValue("broker.id", 0, 0, Integer.MAX_VALUE), 0, Integer.MAX_VALUE);
         r.alias("broker.id");
-        listener = Listener.parse("listeners", r.string("listeners", "PLAINTEXT://127.0.0.1:9092"));
-        String advertised = r.string("advertised.listeners", null);
-        advertisedListener = advertised == null ? null : Listener.parse("advertised.listeners", advertised);
+        listeners = Listeners.read(r);
         String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
         r.alias("log.dir");
         if (dirs.contains(",")) {
@@ -145,7 +142,6 @@ public final class BrokerConfig {
                 g.newMemberJoinTimeoutMs(), g.compactionMinRecords());
         // Known Kafka keys we accept but that have no effect on a single Samsa node.
         for (String ignored : List.of("process.roles", "controller.quorum.voters", "controller.listener.names",
-                "inter.broker.listener.name", "listener.security.protocol.map",
                 "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
                 "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
                 "transaction.state.log.min.isr",
@@ -198,10 +194,14 @@ public final class BrokerConfig {
 
     public int nodeId() { return nodeId; }
 
-    public Listener listener() { return listener; }
+    /** The first of {@code listeners}: the one {@code SamsaBroker.port()} and its bootstrap address report. */
+    public Listener listener() { return listeners.bound().get(0); }
 
-    /** What clients are told to connect to; defaults to the bound listener. */
-    public Listener advertisedListener() { return advertisedListener; }
+    /** The {@code advertised.listeners} entry of {@link #listener()}, or null (then the bound address is told). */
+    public Listener advertisedListener() { return listeners.advertised(listener().name()).orElse(null); }
+
+    /** All named listeners, their advertised addresses, protocols and the inter-broker listener. */
+    public Listeners listeners() { return listeners; }
 
     public Path dataDir() { return dataDir; }
 
@@ -225,9 +225,9 @@ public final class BrokerConfig {
 
     /** The broker's cap on one fetch response's record bytes (default 55 MiB), whatever the client asks. */
     public int fetchMaxBytes() { return fetchMaxBytes; }
-    /** The listener and its connection settings, for the network layer. */
+    /** The listeners and their connection settings, for the network layer. */
     public NetworkConfig network() {
-        return new NetworkConfig(listener.host(), listener.port(), numNetworkThreads, socketRequestMaxBytes,
+        return new NetworkConfig(listeners.endpoints(), numNetworkThreads, socketRequestMaxBytes,
                 connectionsMaxIdleMs, maxConnections, maxConnectionsPerIp, queuedMaxRequestBytes);
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.RequestMetrics;
-import io.samsa.broker.network.NetworkMetrics;
+import io.samsa.network.server.NetworkMetrics;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;

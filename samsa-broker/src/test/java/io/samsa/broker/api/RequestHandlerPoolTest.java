@@ -11,15 +11,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.common.network.Send;
 import org.junit.jupiter.api.Test;
 
-import io.samsa.broker.network.FrameHandler;
-import io.samsa.broker.network.FrameHandler.ClientAddress;
+import io.samsa.network.server.FrameHandler;
+import io.samsa.network.server.FrameHandler.ClientAddress;
+import io.samsa.network.server.Session;
+import io.samsa.protocol.ResponseSend;
 
 /** The pool's own contract: off the caller's thread, survives a failing request, back-pressure when full. */
 class RequestHandlerPoolTest {
-    private static final ClientAddress CLIENT = new ClientAddress("127.0.0.1", 1, 1);
+    private static final Session CLIENT = Session.anonymous(new ClientAddress("127.0.0.1", 1, 1));
     private static final long WAIT_S = 30;
 
     @Test
@@ -35,7 +36,7 @@ class RequestHandlerPoolTest {
         RequestMetrics metrics = new RequestMetrics();
         RequestHandlerPool pool = new RequestHandlerPool(target, 1, 10, metrics);
         try {
-            CompletableFuture<Send> failed = pool.handle(frame(1), CLIENT).toCompletableFuture();
+            CompletableFuture<ResponseSend> failed = pool.handle(frame(1), CLIENT).toCompletableFuture();
             assertThatThrownBy(() -> failed.get(WAIT_S, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StackOverflowError.class);
             pool.handle(frame(0), CLIENT).toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
@@ -58,9 +59,9 @@ class RequestHandlerPoolTest {
         RequestMetrics metrics = new RequestMetrics();
         RequestHandlerPool pool = new RequestHandlerPool(target, 1, 1, metrics);
         try {
-            CompletionStage<Send> running = pool.handle(frame(0), CLIENT);
+            CompletionStage<ResponseSend> running = pool.handle(frame(0), CLIENT);
             assertThat(firstStarted.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
-            CompletionStage<Send> queued = pool.handle(frame(0), CLIENT);
+            CompletionStage<ResponseSend> queued = pool.handle(frame(0), CLIENT);
             assertThat(metrics.queueSize()).isEqualTo(1);
             Thread caller = new Thread(() -> pool.handle(frame(0), CLIENT), "network-thread-stand-in");
             caller.start();
@@ -86,9 +87,9 @@ class RequestHandlerPoolTest {
             return CompletableFuture.completedFuture(null);
         };
         RequestHandlerPool pool = new RequestHandlerPool(target, 1, 10, new RequestMetrics());
-        CompletionStage<Send> running = pool.handle(frame(0), CLIENT);
+        CompletionStage<ResponseSend> running = pool.handle(frame(0), CLIENT);
         assertThat(firstStarted.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
-        CompletionStage<Send> queued = pool.handle(frame(0), CLIENT);
+        CompletionStage<ResponseSend> queued = pool.handle(frame(0), CLIENT);
         Thread closer = new Thread(pool::close, "closer");
         closer.start();
         awaitState(closer, Thread.State.TIMED_WAITING); // joining the busy handler thread: closed is set

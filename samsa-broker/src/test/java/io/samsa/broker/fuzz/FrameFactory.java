@@ -7,9 +7,9 @@ import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.requests.RequestHeader;
 
 import io.samsa.protocol.DecodedRequest;
+import io.samsa.protocol.RequestFrameHeader;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -127,7 +127,7 @@ final class FrameFactory {
     static ApiMessage decode(FuzzFrame frame) {
         try {
             ByteBuffer b = ByteBuffer.wrap(frame.bytes(), 4, frame.bytes().length - 4).slice();
-            RequestHeader header = WireCodec.parseHeader(b);
+            RequestFrameHeader header = WireCodec.parseHeader(b);
             if (!WireCodec.canDecode(header)) {
                 return null;
             }
@@ -140,7 +140,7 @@ final class FrameFactory {
 
     /** {@code body} encoded behind {@code original}'s header (key, version, client id, correlation id). */
     static FuzzFrame reencode(FuzzFrame original, ApiMessage body, String origin) {
-        RequestHeader header = WireCodec.parseHeader(
+        RequestFrameHeader header = WireCodec.parseHeader(
                 ByteBuffer.wrap(original.bytes(), 4, original.bytes().length - 4).slice());
         return encode(header.apiKey(), header.apiVersion(), header.clientId(), header.correlationId(),
                 body, origin);

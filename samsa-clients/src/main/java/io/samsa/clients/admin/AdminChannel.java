@@ -17,8 +17,8 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
-import io.samsa.clients.network.NetworkIo;
-import io.samsa.clients.network.ResponseHandler;
+import io.samsa.network.client.NetworkIo;
+import io.samsa.network.client.ResponseHandler;
 
 /**
  * Blocking request/response over {@link NetworkIo}, polled on the calling thread: connect (bootstrap servers

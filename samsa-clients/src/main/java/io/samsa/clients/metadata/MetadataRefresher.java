@@ -8,8 +8,8 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
-import io.samsa.clients.network.NetworkIo;
-import io.samsa.clients.network.ResponseHandler;
+import io.samsa.network.client.NetworkIo;
+import io.samsa.network.client.ResponseHandler;
 
 /**
  * Keeps a {@link MetadataCache} fresh for one client's I/O thread: a Metadata request goes out when one was

@@ -32,7 +32,7 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.serialization.Serializer;
 
 import io.samsa.clients.metadata.MetadataCache;
-import io.samsa.clients.network.NetworkIo;
+import io.samsa.network.client.NetworkIo;
 import io.samsa.clients.producer.batch.BatchCompressor;
 import io.samsa.clients.producer.batch.BufferPool;
 import io.samsa.clients.producer.batch.RecordAccumulator;

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 import io.samsa.clients.consumer.io.ConsumerIo;
 import io.samsa.clients.consumer.state.SubscriptionState;
 import io.samsa.clients.metadata.MetadataCache;
-import io.samsa.clients.network.NetworkIo;
-import io.samsa.clients.network.ResponseHandler;
+import io.samsa.network.client.NetworkIo;
+import io.samsa.network.client.ResponseHandler;
 
 /**
  * Sends Fetch requests from the I/O thread: one in flight per leader, for every assigned, unpaused partition that

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
-import io.samsa.clients.network.NetworkIo;
-import io.samsa.clients.network.ResponseHandler;
+import io.samsa.network.client.NetworkIo;
+import io.samsa.network.client.ResponseHandler;
 
 /**
  * The consumer's I/O thread. Each turn it runs the tasks the application thread queued, refreshes metadata when

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
-import io.samsa.clients.network.NetworkIo;
-import io.samsa.clients.network.ResponseHandler;
+import io.samsa.network.client.NetworkIo;
+import io.samsa.network.client.ResponseHandler;
 import io.samsa.clients.producer.batch.BatchCompressor;
 import io.samsa.clients.producer.batch.ProducerBatch;
 import io.samsa.clients.producer.batch.RecordAccumulator;

@@ -1,0 +1,163 @@
+package io.samsa.broker.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.common.config.ConfigException;
+
+import io.samsa.network.auth.SecurityProtocol;
+import io.samsa.network.server.Endpoint;
+
+/**
+ * The named listeners, with Kafka's keys and rules: {@code listeners} (several {@code NAME://host:port}),
+ * {@code advertised.listeners} (a subset of the names, the addresses clients are told), {@code
+ * listener.security.protocol.map} ({@code NAME:PROTOCOL,...}; Kafka's default maps each protocol's own name) and
+ * {@code inter.broker.listener.name}. Every mistake stops the start with a message naming the key: a duplicate
+ * name or port, a name without a protocol, an advertised or inter-broker name that is not a listener, and — for
+ * now — a protocol other than PLAINTEXT ("not supported yet"). Immutable.
+ */
+public final class Listeners {
+    static final String DEFAULT_PROTOCOL_MAP = "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
+
+    private final List<Listener> bound;
+    private final Map<String, Listener> advertised;
+    private final Map<String, SecurityProtocol> protocols;
+    private final String interBrokerListenerName;
+
+    private Listeners(List<Listener> bound, Map<String, Listener> advertised, Map<String, SecurityProtocol> protocols,
+                      String interBrokerListenerName) {
+        this.bound = bound;
+        this.advertised = advertised;
+        this.protocols = protocols;
+        this.interBrokerListenerName = interBrokerListenerName;
+    }
+
+    static Listeners read(ConfigReader r) {
+        String listenersValue = r.string("listeners", "PLAINTEXT://127.0.0.1:9092");
+        List<Listener> bound = parseList("listeners", listenersValue, true);
+        Map<String, SecurityProtocol> protocols = protocolMap(
+                r.string("listener.security.protocol.map", DEFAULT_PROTOCOL_MAP));
+        for (Listener l : bound) {
+            SecurityProtocol p = protocols.get(l.name());
+            if (p == null) {
+                throw new ConfigException("listener.security.protocol.map", protocols.toString(), "listener "
+                        + l.name() + " has no security protocol; add " + l.name() + ":PLAINTEXT");
+            }
+            if (p != SecurityProtocol.PLAINTEXT) {
+                throw new ConfigException("listeners", listenersValue, "listener " + l.name() + " uses security"
+                        + " protocol " + p + ", which is not supported yet (only PLAINTEXT)");
+            }
+        }
+        Map<String, Listener> advertised = new LinkedHashMap<>();
+        String advertisedValue = r.string("advertised.listeners", null);
+        if (advertisedValue != null) {
+            for (Listener a : parseList("advertised.listeners", advertisedValue, false)) {
+                if (bound.stream().noneMatch(l -> l.name().equals(a.name()))) {
+                    throw new ConfigException("advertised.listeners", advertisedValue, "listener " + a.name()
+                            + " is not in listeners (" + names(bound) + ")");
+                }
+                advertised.put(a.name(), a);
+            }
+        }
+        String interBroker = r.string("inter.broker.listener.name", null);
+        if (interBroker != null) {
+            interBroker = interBroker.toUpperCase(Locale.ROOT);
+            String name = interBroker;
+            if (bound.stream().noneMatch(l -> l.name().equals(name))) {
+                throw new ConfigException("inter.broker.listener.name", interBroker, "not a listener name ("
+                        + names(bound) + ")");
+            }
+        } else {
+            // Kafka's default is the listener named after security.inter.broker.protocol (PLAINTEXT); a single
+            // node has no inter-broker traffic, so without one Samsa takes the first listener rather than fail.
+            interBroker = bound.stream().anyMatch(l -> l.name().equals("PLAINTEXT")) ? "PLAINTEXT"
+                    : bound.get(0).name();
+        }
+        return new Listeners(List.copyOf(bound), Collections.unmodifiableMap(advertised), Map.copyOf(protocols),
+                interBroker);
+    }
+
+    private static List<Listener> parseList(String key, String value, boolean uniquePorts) {
+        List<Listener> out = new ArrayList<>();
+        Map<Integer, String> ports = new HashMap<>();
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Listener l = Listener.parse(key, entry);
+            if (out.stream().anyMatch(o -> o.name().equals(l.name()))) {
+                throw new ConfigException(key, value, "listener name " + l.name() + " appears more than once");
+            }
+            String other = ports.put(l.port(), l.name());
+            if (uniquePorts && l.port() != 0 && other != null) {
+                throw new ConfigException(key, value, "listeners " + other + " and " + l.name()
+                        + " both use port " + l.port() + "; each listener needs its own port");
+            }
+            out.add(l);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(key, value, "at least one NAME://host:port is needed");
+        }
+        return out;
+    }
+
+    private static Map<String, SecurityProtocol> protocolMap(String value) {
+        Map<String, SecurityProtocol> map = new LinkedHashMap<>();
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon <= 0) {
+                throw new ConfigException("listener.security.protocol.map", value, "expected NAME:PROTOCOL, got "
+                        + entry.trim());
+            }
+            String name = entry.substring(0, colon).trim().toUpperCase(Locale.ROOT);
+            SecurityProtocol protocol;
+            try {
+                protocol = SecurityProtocol.forName(entry.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("listener.security.protocol.map", value, e.getMessage());
+            }
+            if (map.put(name, protocol) != null) {
+                throw new ConfigException("listener.security.protocol.map", value, "listener name " + name
+                        + " appears more than once");
+            }
+        }
+        return map;
+    }
+
+    private static String names(List<Listener> listeners) {
+        return String.join(", ", listeners.stream().map(Listener::name).toList());
+    }
+
+    /** The listeners to bind, in configuration order. */
+    public List<Listener> bound() {
+        return bound;
+    }
+
+    /** The {@code advertised.listeners} entry of listener {@code name}, if it has one. */
+    public Optional<Listener> advertised(String name) {
+        return Optional.ofNullable(advertised.get(name));
+    }
+
+    public SecurityProtocol securityProtocol(String name) {
+        return protocols.get(name);
+    }
+
+    /** {@code inter.broker.listener.name}: unused on a single node; replication will connect through it. */
+    public String interBrokerListenerName() {
+        return interBrokerListenerName;
+    }
+
+    /** What the network layer binds: one endpoint per listener. */
+    public List<Endpoint> endpoints() {
+        return bound.stream().map(l -> new Endpoint(l.name(), l.host(), l.port(), protocols.get(l.name()))).toList();
+    }
+}

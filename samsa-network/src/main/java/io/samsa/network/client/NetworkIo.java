@@ -1,0 +1,413 @@
+package io.samsa.network.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.samsa.network.transport.PlaintextTransport;
+import io.samsa.protocol.WireCodec;
+
+/**
+ * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer} (plaintext now). Only that thread calls anything here except {@link #wakeup()}.
+ * Bootstrap servers get negative node ids until metadata names the real brokers.
+ */
+public final class NetworkIo implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkIo.class);
+    /** ApiVersions v3 (KIP-511) is what every broker since 2.4 understands with client name and version. */
+    private static final short API_VERSIONS_VERSION = 3;
+
+    private final String clientId;
+    private final long requestTimeoutMs;
+    private final long reconnectBackoffMs;
+    private final int sendBufferBytes;
+    private final Selector selector;
+    private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+    private final Map<Integer, NodeConnection> connections = new HashMap<>();
+    private final Map<Integer, Long> lastFailureMs = new HashMap<>();
+    private int nextCorrelationId;
+    private int connectCursor;
+
+    public NetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs, int sendBufferBytes) {
+        this.clientId = clientId;
+        this.requestTimeoutMs = requestTimeoutMs;
+        this.reconnectBackoffMs = reconnectBackoffMs;
+        this.sendBufferBytes = sendBufferBytes;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void address(int nodeId, String host, int port) {
+        InetSocketAddress old = addresses.get(nodeId);
+        if (old == null || !old.getHostString().equals(host) || old.getPort() != port) {
+            addresses.put(nodeId, InetSocketAddress.createUnresolved(host, port));
+            if (old != null) {
+                disconnect(nodeId, new NetworkException("Broker " + nodeId + " moved to " + host + ":" + port));
+            }
+        }
+    }
+
+    public boolean isReady(int nodeId) {
+        NodeConnection c = connections.get(nodeId);
+        return c != null && c.state() == NodeConnection.State.READY;
+    }
+
+    public boolean isConnecting(int nodeId) {
+        NodeConnection c = connections.get(nodeId);
+        return c != null && c.state() != NodeConnection.State.READY;
+    }
+
+    /** Starts connecting unless connected, connecting, or in reconnect backoff. Returns whether ready. */
+    public boolean ensureConnected(int nodeId, long nowMs) {
+        NodeConnection c = connections.get(nodeId);
+        if (c != null) {
+            return c.state() == NodeConnection.State.READY;
+        }
+        Long failed = lastFailureMs.get(nodeId);
+        if (failed != null && nowMs - failed < reconnectBackoffMs) {
+            return false;
+        }
+        InetSocketAddress unresolved = addresses.get(nodeId);
+        if (unresolved == null) {
+            return false;
+        }
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (sendBufferBytes > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+            }
+            InetSocketAddress addr = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+            boolean connected = ch.connect(addr);
+            SelectionKey key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            c = new NodeConnection(nodeId, new PlaintextTransport(ch), key, nowMs);
+            key.attach(c);
+            connections.put(nodeId, c);
+            if (connected) {
+                connected(c, nowMs);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Connect to node {} failed: {}", nodeId, e.toString());
+            lastFailureMs.put(nodeId, nowMs);
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // failed anyway
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Requests on the wire to a node (awaiting a response or not yet written). */
+    public int inFlight(int nodeId) {
+        NodeConnection c = connections.get(nodeId);
+        return c == null ? 0 : c.inFlight();
+    }
+
+    /** The negotiated version of {@code key} on a ready connection, or -1 if the broker lacks the API. */
+    public short version(int nodeId, ApiKeys key) {
+        NodeConnection c = connections.get(nodeId);
+        Short v = c == null ? null : c.versions.get(key);
+        return v == null ? -1 : v;
+    }
+
+    /** A ready node with the fewest requests in flight, or null. */
+    public Integer leastLoadedReadyNode() {
+        Integer best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (NodeConnection c : connections.values()) {
+            if (c.state() == NodeConnection.State.READY && c.inFlight() < bestLoad) {
+                best = c.nodeId;
+                bestLoad = c.inFlight();
+            }
+        }
+        return best;
+    }
+
+    public Iterable<Integer> knownNodes() {
+        return new ArrayList<>(addresses.keySet());
+    }
+
+    /**
+     * Starts connecting to the next of {@code candidates} (in their order, round robin across calls) that
+     * is not backing off after a failure.
+     */
+    public void connectNext(List<Integer> candidates, long nowMs) {
+        for (int i = 0; i < candidates.size(); i++) {
+            int id = candidates.get(Math.floorMod(connectCursor++, candidates.size()));
+            ensureConnected(id, nowMs);
+            if (isConnecting(id) || isReady(id)) {
+                return;
+            }
+        }
+    }
+
+    /** Queues a request on a ready connection, at the negotiated version, and starts writing it. */
+    public void send(int nodeId, ApiKeys key, ApiMessage body, boolean expectResponse, ResponseHandler handler,
+                     long nowMs) {
+        NodeConnection c = connections.get(nodeId);
+        if (c == null || c.state() != NodeConnection.State.READY) {
+            handler.onFailure(new NetworkException("Node " + nodeId + " is not connected"));
+            return;
+        }
+        short version = version(nodeId, key);
+        if (version < 0) {
+            handler.onFailure(new UnsupportedVersionException("Node " + nodeId + " does not support " + key));
+            return;
+        }
+        enqueue(c, key, version, body, expectResponse, handler, nowMs);
+    }
+
+    private void enqueue(NodeConnection c, ApiKeys key, short version, ApiMessage body, boolean expectResponse,
+                         ResponseHandler handler, long nowMs) {
+        int correlationId = nextCorrelationId++ & Integer.MAX_VALUE;
+        ByteBuffer frame = WireCodec.encodeRequest(key, version, clientId, correlationId, body);
+        NodeConnection.Request r = new NodeConnection.Request(key, version, correlationId, expectResponse, nowMs, handler);
+        c.writes.addLast(new NodeConnection.Outgoing(frame, r));
+        if (expectResponse) {
+            c.awaiting.addLast(r);
+        }
+        write(c, nowMs);
+    }
+
+    /** TCP is up (or more handshake bytes came): handshake and authenticate, then negotiate versions. */
+    private void connected(NodeConnection c, long nowMs) throws IOException {
+        if (c.advanceSetup()) {
+            negotiate(c, nowMs);
+        } else {
+            c.key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void negotiate(NodeConnection c, long nowMs) {
+        c.moveTo(NodeConnection.State.NEGOTIATING);
+        c.key.interestOps(SelectionKey.OP_READ);
+        ApiVersionsRequestData body = new ApiVersionsRequestData()
+                .setClientSoftwareName("samsa").setClientSoftwareVersion("0.1.0");
+        enqueue(c, ApiKeys.API_VERSIONS, API_VERSIONS_VERSION, body, true, new ResponseHandler() {
+            @Override
+            public void onResponse(ApiMessage response) {
+                ApiVersionsResponseData data = (ApiVersionsResponseData) response;
+                if (data.errorCode() != Errors.NONE.code()) {
+                    disconnect(c.nodeId, Errors.forCode(data.errorCode()).exception());
+                    return;
+                }
+                for (ApiVersionsResponseData.ApiVersion v : data.apiKeys()) {
+                    if (!ApiKeys.hasId(v.apiKey())) {
+                        continue;
+                    }
+                    ApiKeys k = ApiKeys.forId(v.apiKey());
+                    short ours = k.latestVersion();
+                    short chosen = (short) Math.min(ours, v.maxVersion());
+                    if (chosen >= Math.max(v.minVersion(), k.oldestVersion())) {
+                        c.versions.put(k, chosen);
+                    }
+                }
+                c.moveTo(NodeConnection.State.READY);
+            }
+
+            @Override
+            public void onFailure(RuntimeException error) {
+                // the connection is gone already
+            }
+        }, nowMs);
+    }
+
+    /** Waits for I/O up to {@code timeoutMs} (0 = don't wait), then handles connects, writes, reads, timeouts. */
+    public void poll(long timeoutMs, long nowMs) {
+        try {
+            if (timeoutMs <= 0) {
+                selector.selectNow();
+            } else {
+                selector.select(timeoutMs);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long now = System.currentTimeMillis();
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            NodeConnection c = (NodeConnection) key.attachment();
+            if (!key.isValid() || connections.get(c.nodeId) != c) {
+                continue;
+            }
+            try {
+                if (key.isConnectable()) {
+                    if (c.transport.socketChannel().finishConnect()) {
+                        connected(c, now);
+                    }
+                    continue;
+                }
+                if (c.settingUp()) {
+                    connected(c, now);
+                    continue;
+                }
+                if (key.isWritable()) {
+                    write(c, now);
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(c);
+                }
+            } catch (IOException | RuntimeException e) {
+                disconnect(c.nodeId, e instanceof IOException
+                        ? new NetworkException("Connection to node " + c.nodeId + " failed: " + e.getMessage(), e)
+                        : (RuntimeException) e);
+            }
+        }
+        expireRequests(now);
+    }
+
+    private void write(NodeConnection c, long nowMs) {
+        try {
+            while (!c.writes.isEmpty()) {
+                NodeConnection.Outgoing o = c.writes.peekFirst();
+                c.transport.write(o.frame());
+                if (o.frame().hasRemaining()) {
+                    break;
+                }
+                c.writes.pollFirst();
+                if (!o.request().expectResponse()) {
+                    o.request().handler().onResponse(null);
+                }
+            }
+        } catch (IOException e) {
+            disconnect(c.nodeId, new NetworkException("Write to node " + c.nodeId + " failed: " + e.getMessage(), e));
+            return;
+        }
+        if (c.key.isValid()) {
+            int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
+            c.key.interestOps(c.writes.isEmpty() ? ops : ops | SelectionKey.OP_WRITE);
+        }
+    }
+
+    private void read(NodeConnection c) throws IOException {
+        while (true) {
+            if (c.body == null) {
+                int n = c.transport.read(c.sizeBuffer);
+                if (n < 0) {
+                    throw new IOException("Connection closed by broker");
+                }
+                if (c.sizeBuffer.hasRemaining()) {
+                    return;
+                }
+                c.sizeBuffer.flip();
+                int size = c.sizeBuffer.getInt();
+                c.sizeBuffer.clear();
+                if (size < 4) {
+                    throw new IOException("Invalid response size " + size);
+                }
+                c.body = ByteBuffer.allocate(size);
+            }
+            int n = c.transport.read(c.body);
+            if (n < 0) {
+                throw new IOException("Connection closed by broker");
+            }
+            if (c.body.hasRemaining()) {
+                return;
+            }
+            ByteBuffer frame = c.body.flip();
+            c.body = null;
+            NodeConnection.Request r = c.awaiting.pollFirst();
+            if (r == null) {
+                throw new IOException("Response without a request");
+            }
+            ApiMessage response = WireCodec.decodeResponse(frame, r.key(), r.version(), r.correlationId());
+            r.handler().onResponse(response);
+            if (connections.get(c.nodeId) != c) {
+                return; // the handler disconnected us
+            }
+        }
+    }
+
+    private void expireRequests(long nowMs) {
+        List<Integer> expired = null;
+        for (NodeConnection c : connections.values()) {
+            NodeConnection.Request oldest = c.awaiting.peekFirst();
+            boolean connectTimedOut = c.settingUp()
+                    && nowMs - c.startedMs > requestTimeoutMs;
+            if ((oldest != null && nowMs - oldest.sentMs() > requestTimeoutMs) || connectTimedOut) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(c.nodeId);
+            }
+        }
+        if (expired != null) {
+            for (int id : expired) {
+                disconnect(id, new TimeoutException("Request to node " + id + " timed out after "
+                        + requestTimeoutMs + " ms (request.timeout.ms)"));
+            }
+        }
+    }
+
+    /** Closes a connection; every request on it fails with {@code error}. */
+    public void disconnect(int nodeId, RuntimeException error) {
+        NodeConnection c = connections.remove(nodeId);
+        if (c == null) {
+            return;
+        }
+        lastFailureMs.put(nodeId, System.currentTimeMillis());
+        c.key.cancel();
+        try {
+            c.transport.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        List<NodeConnection.Request> failed = new ArrayList<>(c.awaiting);
+        for (NodeConnection.Outgoing o : c.writes) {
+            if (!o.request().expectResponse()) {
+                failed.add(o.request());
+            }
+        }
+        c.awaiting.clear();
+        c.writes.clear();
+        for (NodeConnection.Request r : failed) {
+            r.handler().onFailure(error);
+        }
+    }
+
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        for (int id : new ArrayList<>(connections.keySet())) {
+            disconnect(id, new NetworkException("Client closed"));
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.samsa.network.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SelectionKey;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.samsa.network.auth.Authenticator;
+import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.ResponseSend;
+
+/**
+ * One client connection and its life cycle:
+ * <pre>
+ *   HANDSHAKING ──▶ AUTHENTICATING ──▶ READING ──▶ PROCESSING ──▶ SENDING ──┐
+ *   (transport)     (authenticator)      ▲  (size, payload)  │ no response  │
+ *                                        └───────────────────┴──────────────┘
+ *   any state ──▶ CLOSED
+ * </pre>
+ * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once (no handshake, principal
+ * {@code User:ANONYMOUS}); no request frame is read before AUTHENTICATING is over, so every frame carries an
+ * authenticated {@link Session}. While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that
+ * closes ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
+ * request order. Every change of state goes through {@link #moveTo}, which rejects a transition not drawn above.
+ *
+ * <p>Only the owning processor thread touches it.
+ */
+final class Connection {
+    /** The states above; see the class comment for the transitions. */
+    enum State {
+        /** The transport's own handshake (TLS); plaintext has none. */
+        HANDSHAKING,
+        /** The authenticator runs (SASL); plaintext yields {@code User:ANONYMOUS} at once. */
+        AUTHENTICATING,
+        /** Reading the next request frame. */
+        READING,
+        /** A request is with the handlers. */
+        PROCESSING,
+        /** Writing the response. */
+        SENDING,
+        CLOSED
+    }
+
+    private static final Map<State, Set<State>> NEXT = Map.of(
+            State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING, State.CLOSED),
+            State.AUTHENTICATING, EnumSet.of(State.READING, State.CLOSED),
+            State.READING, EnumSet.of(State.PROCESSING, State.CLOSED),
+            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.CLOSED),
+            State.SENDING, EnumSet.of(State.READING, State.CLOSED),
+            State.CLOSED, EnumSet.of(State.CLOSED));
+
+    final long id;
+    final TransportLayer transport;
+    final InetAddress remoteAddress;
+    final FrameHandler.ClientAddress address;
+    final Endpoint endpoint;
+    final FrameReader reader = new FrameReader();
+    private final Authenticator authenticator;
+    SelectionKey key;
+    private State state = State.HANDSHAKING;
+    /** Set when authentication completes; null before. */
+    private Session session;
+    long lastActiveMs;
+    /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
+    long requestReservation;
+
+    private ResponseSend sending;
+
+    Connection(long id, TransportLayer transport, Authenticator authenticator, InetAddress remoteAddress,
+               FrameHandler.ClientAddress address, Endpoint endpoint, long nowMs) {
+        this.id = id;
+        this.transport = transport;
+        this.authenticator = authenticator;
+        this.remoteAddress = remoteAddress;
+        this.address = address;
+        this.endpoint = endpoint;
+        this.lastActiveMs = nowMs;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The one place a state changes; throws on a transition the life cycle does not have. */
+    void moveTo(State next) {
+        if (!NEXT.get(state).contains(next)) {
+            throw new IllegalStateException("Connection " + id + ": no transition " + state + " -> " + next);
+        }
+        state = next;
+    }
+
+    /** Who is calling; null until the connection has authenticated. */
+    Session session() {
+        return session;
+    }
+
+    /**
+     * Advances the transport handshake, then authentication, as far as the bytes available allow.
+     *
+     * @return true once the connection is READING (authenticated); false while it needs more bytes
+     */
+    boolean advanceSetup() throws IOException {
+        if (state == State.HANDSHAKING) {
+            if (!transport.handshake()) {
+                return false;
+            }
+            moveTo(State.AUTHENTICATING);
+        }
+        if (state == State.AUTHENTICATING) {
+            if (!authenticator.authenticate()) {
+                return false;
+            }
+            session = new Session(address, endpoint.listenerName(), endpoint.securityProtocol(),
+                    authenticator.principal());
+            moveTo(State.READING);
+        }
+        return state != State.CLOSED;
+    }
+
+    /** Starts (or continues) writing a response; true once it is all written. */
+    boolean write(ResponseSend send) throws IOException {
+        if (send != null) {
+            sending = send;
+        }
+        if (sending.writeTo(transport)) {
+            sending = null;
+            return true;
+        }
+        return false;
+    }
+
+    /** The selector interest that goes with the current state. */
+    int interestOps() {
+        // An if-chain rather than a switch on the enum, which javac may compile to a synthetic switch-map class loaded
+        // on the first call: that may be the first connection after file descriptors ran out (see preloadClasses).
+        boolean watchForClose = reader.canReadAhead();
+        if (state == State.HANDSHAKING || state == State.AUTHENTICATING) {
+            return SelectionKey.OP_READ;
+        }
+        if (state == State.READING) {
+            return reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
+        }
+        if (state == State.PROCESSING) {
+            return watchForClose ? SelectionKey.OP_READ : 0;
+        }
+        if (state == State.SENDING) {
+            return SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
+        }
+        return 0;
+    }
+
+    void close() {
+        moveTo(State.CLOSED);
+        sending = null;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            transport.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a socket that fails to close
+        }
+    }
+
+    static final class EndOfStreamException extends IOException {
+        EndOfStreamException() {
+            super("Connection closed by peer");
+        }
+    }
+
+    static final class InvalidFrameException extends IOException {
+        InvalidFrameException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.samsa.network.server;
+
+/** What the network layer reports to the metrics endpoint. Safe to call from any thread. */
+public interface NetworkMetrics {
+    /** Open client connections. */
+    int connections();
+
+    /** Network threads that ended unexpectedly and were replaced since start. */
+    long networkThreadRestarts();
+
+    /** Bytes of request frames currently reserved from the {@code queued.max.request.bytes} pool. */
+    long queuedRequestBytes();
+}
