@@ -19,6 +19,8 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * One topic-partition's log: a directory of segments. Thread-safe: appends are serialised under the
  * log's lock; reads run concurrently and see only whole, fully written batches.

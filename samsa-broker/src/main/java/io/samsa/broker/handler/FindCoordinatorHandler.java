@@ -9,10 +9,10 @@ import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.protocol.CoordinatorKeyType;
 
 /**
  * FindCoordinator: this node coordinates every group (and would every transactional id). v0–3 ask for one
@@ -48,7 +48,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private Coordinator answer(String key, byte keyType) {
         Coordinator c = new Coordinator().setKey(key);
-        if (keyType != CoordinatorType.GROUP.id() && keyType != CoordinatorType.TRANSACTION.id()) {
+        if (keyType != CoordinatorKeyType.GROUP.id() && keyType != CoordinatorKeyType.TRANSACTION.id()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage("Samsa does not support coordinator key type " + keyType);
         }

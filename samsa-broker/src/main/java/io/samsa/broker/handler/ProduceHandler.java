@@ -27,6 +27,7 @@ import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.AppendResult;
 import io.samsa.log.Log;
 import io.samsa.protocol.WireCodec;
+import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * Produce: appends each partition's batches to its log (validation, offsets and idempotence are the
@@ -37,8 +38,6 @@ import io.samsa.protocol.WireCodec;
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
-    private static final int TRANSACTIONAL_FLAG = 0x10;
-    private static final int ATTRIBUTES_OFFSET = 21;
     /** A single node is the only replica of every partition. */
     private static final int IN_SYNC_REPLICAS = 1;
 
@@ -101,8 +100,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         try {
             Log partitionLog = topics.log(topic.name(), partition);
             ByteBuffer records = WireCodec.recordsBuffer(data.records());
-            if (records.remaining() > ATTRIBUTES_OFFSET + 1
-                    && (records.getShort(records.position() + ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) != 0) {
+            // The first batch decides: the log's validation rejects a request with more than one batch.
+            if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
+                    && RecordBatchHeader.isTransactional(records, records.position())) {
                 throw new InvalidTxnStateException("Samsa does not support transactions yet");
             }
             int bytes = records.remaining();
