@@ -108,7 +108,9 @@ final class GroupMetadataLog implements Closeable {
         }
         RecordBatchWriter writer = new RecordBatchWriter(ByteBuffer.allocate(size));
         for (int i = 0; i < keys.length; i++) {
-            writer.tryAppend(now, keys[i], values[i], null);
+            if (writer.tryAppend(now, keys[i], values[i], null) < 0) {
+                throw new IllegalStateException("Group metadata batch sized too small at record " + i);
+            }
         }
         return writer.finish(null);
     }
