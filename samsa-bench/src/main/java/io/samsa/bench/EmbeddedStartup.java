@@ -6,15 +6,14 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 
 import io.samsa.broker.SamsaBroker;
 import io.samsa.protocol.WireCodec;
+import io.samsa.protocol.records.ProduceRecords;
+import io.samsa.protocol.records.RecordBatchWriter;
 
 /**
  * Embedded broker start to first acknowledged produce, in milliseconds: the first run in a fresh JVM
@@ -41,8 +40,10 @@ public final class EmbeddedStartup {
     private static long produceOne(int port) throws Exception {
         ProduceRequestData request = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000);
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("t");
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
-                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))));
+        RecordBatchWriter batch = new RecordBatchWriter(ByteBuffer.allocate(128));
+        batch.tryAppend(System.currentTimeMillis(), "k".getBytes(), "v".getBytes(), null);
+        topic.partitionData().add(ProduceRecords.set(new ProduceRequestData.PartitionProduceData().setIndex(0),
+                batch.finish(null)));
         request.topicData().add(topic);
         short version = 9;
         try (Socket socket = new Socket("127.0.0.1", port)) {

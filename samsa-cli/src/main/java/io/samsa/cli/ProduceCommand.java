@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.samsa.clients.admin.SamsaAdmin;
@@ -28,6 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+
+import io.samsa.protocol.records.KafkaHeaders;
 
 /** {@code samsa produce}: one record per input line, with Samsa's producer; prints what went where. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
@@ -87,7 +89,7 @@ final class ProduceCommand implements Callable<Integer> {
         props.put("linger.ms", "5");
         props.put("max.block.ms", String.valueOf(client.timeoutSeconds * 1000L));
         props.putAll(producerProperties);
-        RecordHeaders recordHeaders = new RecordHeaders();
+        Headers recordHeaders = KafkaHeaders.mutable();
         headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
 
         DeliverySummary summary = new DeliverySummary(topic);

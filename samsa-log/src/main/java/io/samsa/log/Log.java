@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.KafkaStorageException;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * One topic-partition's log: a directory of segments, with its high watermark and leader-epoch cache.
  *

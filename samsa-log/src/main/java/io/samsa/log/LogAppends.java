@@ -10,6 +10,8 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * The write path of a {@link Log}: leader and follower appends and segment rolls. Stateless; every method runs
  * with the log's lock held (the calling {@link Log} method takes it), on whichever thread appends.

@@ -11,6 +11,8 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * Opens the segments of one log directory at start-up (called once, by {@link Log#open}, before the log is
  * shared). After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or

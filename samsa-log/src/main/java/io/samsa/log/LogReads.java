@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * The read side of a {@link Log}: fetch reads and timestamp lookups over its segments, bounded by the log end
  * (or high watermark) the caller captured ({@link Log.EndOffset}), so they never see a batch still being written. Stateless and

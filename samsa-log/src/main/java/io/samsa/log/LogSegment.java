@@ -1,7 +1,7 @@
 package io.samsa.log;
 
-import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
-import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
+import static io.samsa.protocol.records.RecordBatchHeader.HEADER_SIZE;
+import static io.samsa.protocol.records.RecordBatchHeader.LOG_OVERHEAD;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * One segment: a {@code .log} file of whole v2 batches plus its {@code .index} and {@code .timeindex}.
@@ -304,7 +306,7 @@ final class LogSegment {
         long batchMax = RecordBatchHeader.maxTimestamp(header, 0);
         if (RecordBatchHeader.compressionCodec(header, 0) == 0 && !RecordBatchHeader.isLogAppendTime(header, 0)) {
             ByteBuffer batch = readFully(pos, batchSize);
-            TimestampAndOffset r = RecordBatchHeader.findRecordByTimestamp(batch, 0, timestamp, exact);
+            TimestampAndOffset r = BatchTimestampSearch.findRecordByTimestamp(batch, 0, timestamp, exact);
             if (r != null) {
                 return r;
             }

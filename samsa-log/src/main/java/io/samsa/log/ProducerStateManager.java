@@ -16,6 +16,8 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 /**
  * Idempotent-producer state of one partition: per producer id the epoch and the metadata of its last
  * {@value #NUM_BATCHES_TO_RETAIN} batches, so that a retried batch is recognised and answered with its

@@ -1,8 +1,8 @@
 package io.samsa.log;
 
-import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
-import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
-import static io.samsa.log.RecordBatchHeader.MIN_BATCH_LENGTH;
+import static io.samsa.protocol.records.RecordBatchHeader.HEADER_SIZE;
+import static io.samsa.protocol.records.RecordBatchHeader.LOG_OVERHEAD;
+import static io.samsa.protocol.records.RecordBatchHeader.MIN_BATCH_LENGTH;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,9 @@ import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
+
+import io.samsa.protocol.records.BatchDecompressor;
+import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * Kafka's LogValidator for a client's Produce: checks one partition's record batch, header and every record,

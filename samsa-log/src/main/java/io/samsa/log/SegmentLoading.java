@@ -1,12 +1,14 @@
 package io.samsa.log;
 
-import static io.samsa.log.RecordBatchHeader.HEADER_SIZE;
-import static io.samsa.log.RecordBatchHeader.LOG_OVERHEAD;
-import static io.samsa.log.RecordBatchHeader.MAGIC_V2;
-import static io.samsa.log.RecordBatchHeader.MIN_BATCH_LENGTH;
+import static io.samsa.protocol.records.RecordBatchHeader.HEADER_SIZE;
+import static io.samsa.protocol.records.RecordBatchHeader.LOG_OVERHEAD;
+import static io.samsa.protocol.records.RecordBatchHeader.MAGIC_V2;
+import static io.samsa.protocol.records.RecordBatchHeader.MIN_BATCH_LENGTH;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+
+import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * How a {@link LogSegment} learns its state at start-up (called by {@link LogLoader} on the loading thread,

@@ -8,7 +8,8 @@
  * finds batches by offset through a sparse memory-mapped index and by timestamp through a time index, keeps per-producer sequence state
  * so that idempotent retries are answered with their original offsets, rolls, retains and flushes
  * segments by Kafka's settings, and after an unclean stop re-validates its tail and truncates whatever
- * was torn. It knows nothing of the network or the wire protocol beyond the batch format.
+ * was torn. It knows nothing of the network or the wire protocol beyond the batch format, whose header layout
+ * and decompressing streams it takes from samsa-protocol ({@code io.samsa.protocol.records}).
  *
  * <p>Durability and faults: every rolled segment is fsynced in the background ({@link io.samsa.log.LogFlusher}),
  * so the checkpointed recovery point trails the active segment and an unclean restart re-checks only the tail;

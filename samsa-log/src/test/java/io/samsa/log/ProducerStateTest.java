@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.protocol.records.RecordBatchHeader;
+
 class ProducerStateTest {
 
     @TempDir

@@ -207,10 +207,10 @@ class RecordValidatorTest {
         // Data written before validation existed: the lookup must stop, never loop.
         ByteBuffer minusOne = CraftedBatch.of(new byte[] {0x01, 0, 0, 0}).baseTimestamp(NOW)
                 .maxTimestamp(NOW + 100).build();
-        assertThat(RecordBatchHeader.findRecordByTimestamp(minusOne, 0, NOW + 100, true)).isNull();
+        assertThat(BatchTimestampSearch.findRecordByTimestamp(minusOne, 0, NOW + 100, true)).isNull();
         ByteBuffer huge = CraftedBatch.of(new byte[0]).count(Integer.MAX_VALUE).baseTimestamp(NOW).build();
-        assertThat(RecordBatchHeader.findRecordByTimestamp(huge, 0, NOW + 1, false)).isNull();
+        assertThat(BatchTimestampSearch.findRecordByTimestamp(huge, 0, NOW + 1, false)).isNull();
         ByteBuffer badVarint = CraftedBatch.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}).build();
-        assertThat(RecordBatchHeader.findRecordByTimestamp(badVarint, 0, 0, false)).isNull();
+        assertThat(BatchTimestampSearch.findRecordByTimestamp(badVarint, 0, 0, false)).isNull();
     }
 }

@@ -1,6 +1,5 @@
 package io.samsa.broker.group;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,9 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
-import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.protocol.consumer.ConsumerProtocolCodec;
 
 /**
  * One classic group: its state, generation, members and committed offsets. Pure bookkeeping; the
@@ -223,7 +223,7 @@ final class ClassicGroup {
     }
 
     void computeSubscribedTopics() {
-        if (!ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType)) {
+        if (!ConsumerProtocolCodec.PROTOCOL_TYPE.equals(protocolType)) {
             subscribedTopics = Optional.empty();
         } else if (members.isEmpty()) {
             subscribedTopics = Optional.of(Set.of());
@@ -234,7 +234,7 @@ final class ClassicGroup {
                 Set<String> topics = new HashSet<>();
                 for (GroupMember m : members.values()) {
                     byte[] md = m.metadata(protocolName);
-                    topics.addAll(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(md)).topics());
+                    topics.addAll(ConsumerProtocolCodec.readSubscription(md).topics());
                 }
                 subscribedTopics = Optional.of(topics);
             } catch (RuntimeException e) {
@@ -246,11 +246,11 @@ final class ClassicGroup {
     /** Whether offsets of {@code topic} are in use (an unknown subscription counts as in use for consumers). */
     boolean isSubscribedToTopic(String topic) {
         return subscribedTopics.map(t -> t.contains(topic))
-                .orElse(ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType));
+                .orElse(ConsumerProtocolCodec.PROTOCOL_TYPE.equals(protocolType));
     }
 
     boolean usesConsumerProtocol() {
-        return ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType);
+        return ConsumerProtocolCodec.PROTOCOL_TYPE.equals(protocolType);
     }
 
     /** The leader's view of the members, with their metadata for the chosen protocol. */

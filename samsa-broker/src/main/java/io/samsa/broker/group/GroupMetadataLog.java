@@ -8,17 +8,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
 import io.samsa.log.ReadResult;
+import io.samsa.protocol.records.RecordBatchWriter;
+import io.samsa.protocol.records.RecordCursor;
+import io.samsa.protocol.records.RecordsView;
 
 /**
  * Samsa's {@code __consumer_offsets}: a samsa-log {@link Log} of {@link GroupMetadataRecord}s in v2 record
@@ -75,12 +73,13 @@ final class GroupMetadataLog implements Closeable {
                 pos += n;
             }
             buf.flip();
-            for (MutableRecordBatch batch : MemoryRecords.readableRecords(buf).batches()) {
-                for (Record rec : batch) {
-                    visitor.accept(GroupMetadataRecord.decode(rec.key(), rec.value()));
+            RecordCursor batches = RecordsView.of(buf).cursor();
+            while (batches.nextBatch()) {
+                while (batches.nextRecord()) {
+                    visitor.accept(GroupMetadataRecord.decode(batches.key(), batches.value()));
                     count++;
                 }
-                offset = batch.nextOffset();
+                offset = batches.batchNextOffset();
             }
         }
         appendedSinceCompaction = count;
@@ -91,15 +90,29 @@ final class GroupMetadataLog implements Closeable {
     void append(List<? extends GroupMetadataRecord> records) {
         for (int from = 0; from < records.size(); from += RECORDS_PER_BATCH) {
             List<? extends GroupMetadataRecord> chunk = records.subList(from, Math.min(records.size(), from + RECORDS_PER_BATCH));
-            long now = clock.millis();
-            SimpleRecord[] simple = new SimpleRecord[chunk.size()];
-            for (int i = 0; i < simple.length; i++) {
-                GroupMetadataRecord r = chunk.get(i);
-                simple[i] = new SimpleRecord(now, r.key(), r.value());
-            }
-            recordLog.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, simple).buffer(), 0);
-            appendedSinceCompaction += simple.length;
+            recordLog.appendAsLeader(batch(chunk, clock.millis()), 0);
+            appendedSinceCompaction += chunk.size();
         }
+    }
+
+    /** One uncompressed v2 batch of the records, all stamped {@code now}, no producer id. */
+    private static ByteBuffer batch(List<? extends GroupMetadataRecord> records, long now) {
+        byte[][] keys = new byte[records.size()][];
+        byte[][] values = new byte[records.size()][];
+        int size = RecordBatchWriter.HEADER_SIZE;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = records.get(i).key();
+            values[i] = records.get(i).value();
+            size += RecordBatchWriter.maxRecordSize(keys[i] == null ? -1 : keys[i].length,
+                    values[i] == null ? -1 : values[i].length, null);
+        }
+        RecordBatchWriter writer = new RecordBatchWriter(ByteBuffer.allocate(size));
+        for (int i = 0; i < keys.length; i++) {
+            if (writer.tryAppend(now, keys[i], values[i], null) < 0) {
+                throw new IllegalStateException("Group metadata batch sized too small at record " + i);
+            }
+        }
+        return writer.finish(null);
     }
 
     long appendedSinceCompaction() {

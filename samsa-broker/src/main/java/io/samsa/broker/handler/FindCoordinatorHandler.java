@@ -10,13 +10,13 @@ import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.cluster.BrokerEndpoint;
 import io.samsa.broker.cluster.ClusterView;
+import io.samsa.protocol.CoordinatorKeyType;
 
 /**
  * FindCoordinator: the coordinator of each group (and transactional id) as the {@link ClusterView} places it —
@@ -59,7 +59,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private Coordinator answer(String key, byte keyType, RequestContext context) {
         Coordinator c = new Coordinator().setKey(key);
-        if (keyType != CoordinatorType.GROUP.id() && keyType != CoordinatorType.TRANSACTION.id()) {
+        if (keyType != CoordinatorKeyType.GROUP.id() && keyType != CoordinatorKeyType.TRANSACTION.id()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage("Samsa does not support coordinator key type " + keyType);
         }

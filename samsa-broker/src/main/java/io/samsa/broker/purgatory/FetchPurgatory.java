@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-import io.samsa.log.FetchIsolation;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionListener;
+import io.samsa.log.FetchIsolation;
 
 /**
  * Long-polling fetches waiting for data (Kafka's fetch "purgatory"). A waiter watches some partitions, each

@@ -10,8 +10,8 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 
-import io.samsa.log.FetchIsolation;
 import io.samsa.log.AppendResult;
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.Log;
 import io.samsa.log.ReadResult;
 

@@ -9,9 +9,10 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
-import io.samsa.log.FetchIsolation;
 import io.samsa.log.AppendResult;
+import io.samsa.log.FetchIsolation;
 import io.samsa.log.Log;
+import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * The partitions this broker holds, and the questions handlers ask about them: which partition is this, am I
@@ -25,8 +26,6 @@ import io.samsa.log.Log;
  * while its log is the one the registry serves; a deleted topic's partitions are dropped on a later sweep.
  */
 public final class ReplicaManager {
-    private static final int TRANSACTIONAL_FLAG = 0x10;
-    private static final int ATTRIBUTES_OFFSET = 21;
 
     private final int localNodeId;
     private final TopicRegistry topics;
@@ -95,8 +94,8 @@ public final class ReplicaManager {
      */
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks) {
         partition.checkAppendable(requiredAcks, topics.minInsyncReplicas(topic));
-        if (records.remaining() > ATTRIBUTES_OFFSET + 1
-                && (records.getShort(records.position() + ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) != 0) {
+        if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
+                && RecordBatchHeader.isTransactional(records, records.position())) {
             throw new InvalidTxnStateException("Samsa does not support transactions yet");
         }
         return partition.appendAsLeader(records);

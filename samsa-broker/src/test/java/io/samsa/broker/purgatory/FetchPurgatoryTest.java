@@ -12,8 +12,8 @@ import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
 import io.samsa.broker.purgatory.FetchPurgatory.Watch;
-import io.samsa.log.FetchIsolation;
 import io.samsa.broker.replica.PartitionKey;
+import io.samsa.log.FetchIsolation;
 
 /** A finished or abandoned waiter leaves nothing behind: no timer entry, no partition key, no connection entry. */
 class FetchPurgatoryTest {

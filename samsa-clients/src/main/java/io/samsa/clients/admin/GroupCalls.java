@@ -1,6 +1,5 @@
 package io.samsa.clients.admin;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.message.ConsumerProtocolAssignment;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -35,8 +33,9 @@ import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.protocol.consumer.ConsumerProtocolCodec;
 
 /**
  * The group side of {@link SamsaAdmin}: FindCoordinator first, then ListGroups (every broker), DescribeGroups,
@@ -89,7 +88,7 @@ final class GroupCalls {
             if (error != Errors.NONE) {
                 throw error.exception("Group '" + groupId + "': " + error.message());
             }
-            boolean consumer = "consumer".equals(g.protocolType());
+            boolean consumer = ConsumerProtocolCodec.PROTOCOL_TYPE.equals(g.protocolType());
             List<GroupDescription.Member> members = new ArrayList<>();
             for (DescribeGroupsResponseData.DescribedGroupMember m : g.members()) {
                 members.add(new GroupDescription.Member(m.memberId(), m.groupInstanceId(), m.clientId(),
@@ -392,13 +391,7 @@ final class GroupCalls {
             return List.of();
         }
         try {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            short version = (short) Math.min(buf.getShort(), ConsumerProtocolAssignment.HIGHEST_SUPPORTED_VERSION);
-            ConsumerProtocolAssignment a = new ConsumerProtocolAssignment(new ByteBufferAccessor(buf), version);
-            List<TopicPartition> out = new ArrayList<>();
-            for (ConsumerProtocolAssignment.TopicPartition t : a.assignedPartitions()) {
-                t.partitions().forEach(p -> out.add(new TopicPartition(t.topic(), p)));
-            }
+            List<TopicPartition> out = new ArrayList<>(ConsumerProtocolCodec.readAssignment(bytes).partitions());
             out.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
             return List.copyOf(out);
         } catch (RuntimeException e) {

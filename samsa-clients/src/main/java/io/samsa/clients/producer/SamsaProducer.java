@@ -33,10 +33,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.network.client.NetworkIo;
-import io.samsa.clients.producer.batch.BatchCompressor;
+import io.samsa.protocol.records.BatchCompressor;
 import io.samsa.clients.producer.batch.BufferPool;
 import io.samsa.clients.producer.batch.RecordAccumulator;
-import io.samsa.clients.producer.batch.RecordBatchWriter;
+import io.samsa.protocol.records.RecordBatchWriter;
 import io.samsa.clients.producer.metrics.ProducerMetrics;
 import io.samsa.clients.producer.partition.KeyPartitioner;
 import io.samsa.clients.producer.partition.StickyPartitioner;

@@ -16,8 +16,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.samsa.clients.producer.batch.BatchCompressor;
-import io.samsa.clients.producer.batch.RecordBatchWriter;
+import io.samsa.protocol.records.BatchCompressor;
+import io.samsa.protocol.records.RecordBatchWriter;
 import io.samsa.clients.producer.partition.KeyPartitioner;
 
 /** Our v2 batch bytes, read back by kafka-clients' own parser (CRC, fields, records). */

@@ -1,17 +1,16 @@
 package io.samsa.clients.consumer.fetch;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
+
+import io.samsa.protocol.records.RecordCursor;
+import io.samsa.protocol.records.RecordsView;
 
 /**
  * One partition's records from one Fetch response, read lazily by the application thread: batches are walked
@@ -22,25 +21,24 @@ final class CompletedFetch {
     final TopicPartition tp;
     final int epoch;
     final RuntimeException error;
-    private final Iterator<MutableRecordBatch> batches;
-    private MutableRecordBatch batch;
-    private Iterator<Record> records;
-    private Record peeked;
+    private final RecordCursor cursor;
+    /** The cursor's current record failed to deserialize: hand it out (and fail) again on the next drain. */
+    private boolean peeked;
     private long nextOffset = -1;
     private int leaderEpoch = -1;
 
-    CompletedFetch(TopicPartition tp, int epoch, MemoryRecords data) {
+    CompletedFetch(TopicPartition tp, int epoch, RecordsView data) {
         this.tp = tp;
         this.epoch = epoch;
         this.error = null;
-        this.batches = data.batches().iterator();
+        this.cursor = data.cursor();
     }
 
     CompletedFetch(TopicPartition tp, int epoch, RuntimeException error) {
         this.tp = tp;
         this.epoch = epoch;
         this.error = error;
-        this.batches = null;
+        this.cursor = null;
     }
 
     /** The offset after the last record or batch handed out (or skipped); -1 if none yet. */
@@ -53,7 +51,7 @@ final class CompletedFetch {
     }
 
     boolean isDrained() {
-        return error == null && peeked == null && (records == null || !records.hasNext()) && !batches.hasNext();
+        return error == null && !peeked && !cursor.hasNextRecord() && !cursor.hasNextBatch();
     }
 
     /**
@@ -64,21 +62,21 @@ final class CompletedFetch {
                      List<ConsumerRecord<K, V>> out) {
         int added = 0;
         while (added < max) {
-            Record r = nextRecord(position);
-            if (r == null) {
+            if (!nextRecord(position)) {
                 break;
             }
+            RecordCursor r = cursor;
             ConsumerRecord<K, V> cr;
             try {
-                cr = toConsumerRecord(r, keys, values);
+                cr = toConsumerRecord(keys, values);
             } catch (RuntimeException e) {
-                peeked = r;
+                peeked = true;
                 if (added > 0) {
                     break;
                 }
                 throw new RecordDeserializationException(RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
-                        tp, r.offset(), r.timestamp(), batch.timestampType(), r.key(), r.value(),
-                        new RecordHeaders(r.headers()), "Error deserializing key/value for partition " + tp
+                        tp, r.offset(), r.timestamp(), r.batchTimestampType(), r.key(), r.value(),
+                        r.headers(), "Error deserializing key/value for partition " + tp
                         + " at offset " + r.offset() + ". If needed, please seek past the record to continue "
                         + "consumption.", e);
             }
@@ -89,51 +87,47 @@ final class CompletedFetch {
         return added;
     }
 
-    private Record nextRecord(long position) {
-        if (peeked != null) {
-            Record r = peeked;
-            peeked = null;
-            return r;
+    /** Moves the cursor to the next record at or after {@code position}; false when the data is drained. */
+    private boolean nextRecord(long position) {
+        if (peeked) {
+            peeked = false;
+            return true;
         }
         while (true) {
-            if (records != null && records.hasNext()) {
-                Record r = records.next();
-                if (r.offset() >= position) {
-                    return r;
+            if (cursor.inBatch() && cursor.nextRecord()) {
+                if (cursor.offset() >= position) {
+                    return true;
                 }
                 continue;
             }
-            if (batch != null) {
-                nextOffset = Math.max(nextOffset, batch.nextOffset()); // past compacted or control records
-                batch = null;
-                records = null;
+            if (cursor.inBatch()) {
+                nextOffset = Math.max(nextOffset, cursor.batchNextOffset()); // past compacted or control records
+                cursor.leaveBatch();
             }
-            if (!batches.hasNext()) {
-                return null;
+            if (!cursor.nextBatch()) {
+                return false;
             }
-            batch = batches.next();
-            if (batch.nextOffset() <= position) {
-                batch = null;
+            if (cursor.batchNextOffset() <= position) {
+                cursor.leaveBatch();
                 continue;
             }
-            if (batch.partitionLeaderEpoch() >= 0) {
-                leaderEpoch = batch.partitionLeaderEpoch();
+            if (cursor.batchLeaderEpoch() >= 0) {
+                leaderEpoch = cursor.batchLeaderEpoch();
             }
-            if (batch.isControlBatch()) {
-                nextOffset = Math.max(nextOffset, batch.nextOffset());
-                batch = null;
-                continue;
+            if (cursor.batchIsControl()) {
+                nextOffset = Math.max(nextOffset, cursor.batchNextOffset());
+                cursor.leaveBatch();
             }
-            records = batch.iterator();
         }
     }
 
-    private <K, V> ConsumerRecord<K, V> toConsumerRecord(Record r, Deserializer<K> keys, Deserializer<V> values) {
-        RecordHeaders headers = new RecordHeaders(r.headers());
+    private <K, V> ConsumerRecord<K, V> toConsumerRecord(Deserializer<K> keys, Deserializer<V> values) {
+        RecordCursor r = cursor;
+        Headers headers = r.headers();
         K key = r.hasKey() ? keys.deserialize(tp.topic(), headers, r.key()) : null;
         V value = r.hasValue() ? values.deserialize(tp.topic(), headers, r.value()) : null;
-        int epochOfBatch = batch.partitionLeaderEpoch();
-        return new ConsumerRecord<>(tp.topic(), tp.partition(), r.offset(), r.timestamp(), batch.timestampType(),
+        int epochOfBatch = r.batchLeaderEpoch();
+        return new ConsumerRecord<>(tp.topic(), tp.partition(), r.offset(), r.timestamp(), r.batchTimestampType(),
                 r.keySize(), r.valueSize(), key, value, headers,
                 epochOfBatch >= 0 ? Optional.of(epochOfBatch) : Optional.empty());
     }

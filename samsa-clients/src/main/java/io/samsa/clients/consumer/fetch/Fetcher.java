@@ -17,8 +17,6 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +25,7 @@ import io.samsa.clients.consumer.state.SubscriptionState;
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
+import io.samsa.protocol.records.RecordsView;
 
 /**
  * Sends Fetch requests from the I/O thread: one in flight per leader, for every assigned, unpaused partition that
@@ -171,11 +170,8 @@ public final class Fetcher implements ConsumerIo.Participant {
         Errors error = Errors.forCode(pd.errorCode());
         switch (error) {
             case NONE -> {
-                MemoryRecords records = pd.records() instanceof MemoryRecords m ? m : MemoryRecords.EMPTY;
-                long next = -1;
-                for (MutableRecordBatch b : records.batches()) {
-                    next = b.nextOffset();
-                }
+                RecordsView records = RecordsView.of(pd);
+                long next = records.nextOffset();
                 boolean hasData = next > f.fetchOffset();
                 boolean current = subscriptions.fetched(tp, f.epoch(), next, pd.highWatermark(),
                         pd.lastStableOffset(), pd.logStartOffset(), hasData);

@@ -33,6 +33,7 @@ import io.samsa.clients.consumer.io.ConsumerIo;
 import io.samsa.clients.consumer.io.Waiter;
 import io.samsa.clients.consumer.state.SubscriptionState;
 import io.samsa.clients.metadata.MetadataCache;
+import io.samsa.protocol.consumer.ConsumerProtocolCodec;
 
 /**
  * A classic-protocol group member. States: UNJOINED → JOINING (JoinGroup in flight) → SYNCING (SyncGroup in

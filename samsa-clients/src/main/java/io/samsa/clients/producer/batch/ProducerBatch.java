@@ -12,6 +12,8 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.RecordBatchWriter;
+
 /**
  * One partition's batch: the record bytes, the futures and callbacks of its records, and its delivery state
  * (attempts, retry time, sequence). Appends happen under the partition's lock; everything after

@@ -14,6 +14,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
+import io.samsa.protocol.records.BatchCompressor;
+import io.samsa.protocol.records.RecordBatchWriter;
+
 /**
  * Per-partition queues of batches. Callers append to the last batch of a partition under that partition's
  * lock (the queue object); a batch that cannot take the next record is closed and a new one started with a

@@ -28,7 +28,6 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,12 @@ import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
-import io.samsa.clients.producer.batch.BatchCompressor;
+import io.samsa.protocol.records.BatchCompressor;
 import io.samsa.clients.producer.batch.ProducerBatch;
 import io.samsa.clients.producer.batch.RecordAccumulator;
 import io.samsa.clients.producer.metrics.ProducerMetrics;
+import io.samsa.protocol.records.BatchCompressor;
+import io.samsa.protocol.records.ProduceRecords;
 
 /** The I/O loop. Everything here runs on the sender thread, except {@link #initiateClose} and {@link #wakeup}. */
 public final class Sender implements Runnable {
@@ -366,8 +367,8 @@ public final class Sender implements Runnable {
                 }
                 return d;
             });
-            td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(tp.partition())
-                    .setRecords(MemoryRecords.readableRecords(b.writer().bytes())));
+            td.partitionData().add(ProduceRecords.set(
+                    new ProduceRequestData.PartitionProduceData().setIndex(tp.partition()), b.writer().bytes()));
             byPartition.put(tp, b);
             records += b.recordCount();
             bytes += b.writer().sizeInBytes();

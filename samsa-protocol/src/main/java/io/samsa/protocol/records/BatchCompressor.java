@@ -1,4 +1,4 @@
-package io.samsa.clients.producer.batch;
+package io.samsa.protocol.records;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +12,8 @@ import org.apache.kafka.common.utils.internals.ByteBufferOutputStream;
 
 /**
  * {@code compression.type} applied to a batch's record section, through kafka-clients' codec streams (gzip,
- * snappy, lz4 with Kafka's framing, zstd). The only class that touches those internals.
+ * snappy, lz4 with Kafka's framing, zstd). The only class that compresses with those internals; used by
+ * {@link RecordBatchWriter#finish}. Thread-safe (immutable); each call builds its own codec stream.
  */
 public final class BatchCompressor {
     private final CompressionType type;

@@ -1,4 +1,4 @@
-package io.samsa.log;
+package io.samsa.protocol.records;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,68 @@
+package io.samsa.broker.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.junit.jupiter.api.Test;
+
+import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.protocol.RawKafkaConnection;
+import io.samsa.broker.testing.Clients;
+
+/**
+ * Produce refuses a transactional batch (the attributes' transactional bit, read through samsa-protocol's
+ * RecordBatchHeader) with INVALID_TXN_STATE until Samsa supports transactions, and appends the same batch
+ * without the bit.
+ */
+class TransactionalProduceTest {
+    private static final String TOPIC = "txn";
+
+    @Test
+    void transactionalBatchIsRefusedAndAPlainOneAppended() throws Exception {
+        try (SamsaBroker broker = SamsaBroker.startEmbedded(Map.of("num.network.threads", "1"))) {
+            try (Admin admin = Clients.admin("127.0.0.1:" + broker.port())) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+            }
+            try (RawKafkaConnection c = new RawKafkaConnection("127.0.0.1", broker.port(), 30_000)) {
+                ProduceResponseData.PartitionProduceResponse refused = produce(c, batch(true));
+                assertThat(refused.errorCode()).isEqualTo(Errors.INVALID_TXN_STATE.code());
+
+                ProduceResponseData.PartitionProduceResponse appended = produce(c, batch(false));
+                assertThat(appended.errorCode()).isEqualTo(Errors.NONE.code());
+                assertThat(appended.baseOffset()).isZero();
+            }
+        }
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse produce(RawKafkaConnection c, MemoryRecords records)
+            throws Exception {
+        ProduceRequestData request = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        request.topicData().add(topic);
+        ProduceResponseData response = (ProduceResponseData) c.send(ApiKeys.PRODUCE, (short) 9, request);
+        return response.responses().iterator().next().partitionResponses().get(0);
+    }
+
+    private static MemoryRecords batch(boolean transactional) {
+        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, 1L, (short) 0, 0,
+                transactional, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        b.append(System.currentTimeMillis(), null, "v".getBytes());
+        return b.build();
+    }
+}
