@@ -65,6 +65,9 @@ final class OffsetOperations {
                 records.add(new GroupMetadataRecord.Offset(groupId, e.getKey(), e.getValue()));
             }
         }
+        if (group == null && records.isEmpty()) {
+            store.create(groupId); // every offset refused: the group exists, with nothing to write (as in Kafka)
+        }
         CoordinatorResult.Builder writes = new CoordinatorResult.Builder();
         writes.write(records, () -> { }, e -> { });
         return writes.respond(() -> result, e -> all(offsets.keySet(), CoordinatorResult.writeError(e)));
