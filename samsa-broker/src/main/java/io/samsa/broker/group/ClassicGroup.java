@@ -269,15 +269,16 @@ final class ClassicGroup {
         return added;
     }
 
-    /** Protocols every member supports (with {@code extra} counted as a member). */
-    Set<String> candidateProtocols(List<Protocol> extra) {
-        Set<String> result = null;
+    /** Protocols every member supports. */
+    Set<String> candidateProtocols() {
         List<List<Protocol>> all = new ArrayList<>();
         members.values().forEach(m -> all.add(m.protocols()));
-        if (extra != null) {
-            all.add(extra);
-        }
-        for (List<Protocol> ps : all) {
+        return commonProtocols(all);
+    }
+
+    private static Set<String> commonProtocols(Collection<List<Protocol>> protocolLists) {
+        Set<String> result = null;
+        for (List<Protocol> ps : protocolLists) {
             Set<String> names = new LinkedHashSet<>();
             ps.forEach(p -> names.add(p.name()));
             if (result == null) {
@@ -296,7 +297,7 @@ final class ClassicGroup {
         if (!Objects.equals(type, protocolType)) {
             return false;
         }
-        Set<String> candidates = candidateProtocols(null);
+        Set<String> candidates = candidateProtocols();
         return protocols.stream().anyMatch(p -> candidates.contains(p.name()));
     }
 
@@ -309,17 +310,7 @@ final class ClassicGroup {
     String selectProtocol(String memberId, List<Protocol> protocols) {
         Map<String, List<Protocol>> byMember = new LinkedHashMap<>();
         members.values().forEach(m -> byMember.put(m.memberId(), m.memberId().equals(memberId) ? protocols : m.protocols()));
-        Set<String> candidates = null;
-        for (List<Protocol> ps : byMember.values()) {
-            Set<String> names = new LinkedHashSet<>();
-            ps.forEach(p -> names.add(p.name()));
-            if (candidates == null) {
-                candidates = names;
-            } else {
-                candidates.retainAll(names);
-            }
-        }
-        Set<String> all = candidates == null ? Set.of() : candidates;
+        Set<String> all = commonProtocols(byMember.values());
         Map<String, Integer> votes = new LinkedHashMap<>();
         byMember.forEach((id, ps) -> votes.merge(ClassicGroupMember.vote(ps, all, id), 1, Integer::sum));
         return votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();

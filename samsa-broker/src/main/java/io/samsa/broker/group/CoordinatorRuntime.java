@@ -1,5 +1,6 @@
 package io.samsa.broker.group;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * completes the caller's future only once they are committed, after replaying them into the state machine (on a
  * failed write the state was never changed, and the result's failure branch answers). Callers (request handler
  * threads) get futures and never touch group state.
+ *
+ * <p>With a log whose appends complete later (replication), operations that run while a write is in flight see
+ * the state before it (the committed state); continuations check that what they complete is still current (e.g.
+ * the same generation). Continuations change state but do not write.
  *
  * <p>{@link #callerRuns} is the test mode: operations, timers and continuations run on the calling thread, so a
  * test drives the coordinator step by step with a mock timer.
@@ -152,7 +157,7 @@ final class CoordinatorRuntime {
     }
 
     /** Stops the coordinator thread (waiting for the running operation); then closes the log. */
-    void close() throws java.io.IOException {
+    void close() throws IOException {
         if (thread != null) {
             thread.shutdownNow();
             try {

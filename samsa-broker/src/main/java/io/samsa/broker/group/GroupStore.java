@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,7 @@ final class GroupStore implements CoordinatorRuntime.StateMachine {
      * Deletes {@code group}: tombstones for its offsets and its group record; once they are committed the group
      * is Dead, its timers cancelled and it is gone. A failed write leaves it as it was.
      */
-    void delete(ClassicGroup group, CoordinatorResult.Builder writes, Runnable onCommit, java.util.function.Consumer<Throwable> onFailure) {
+    void delete(ClassicGroup group, CoordinatorResult.Builder writes, Runnable onCommit, Consumer<Throwable> onFailure) {
         List<GroupMetadataRecord> tombstones = new ArrayList<>();
         group.offsets().keySet().forEach(tp -> tombstones.add(new GroupMetadataRecord.Offset(group.groupId, tp, null)));
         if (group.persisted() != null) {
