@@ -13,6 +13,8 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 class ConcurrentReadWriteTest {
 
     @TempDir
@@ -22,7 +24,7 @@ class ConcurrentReadWriteTest {
     void readersOnlyEverSeeWholeValidBatchesWhileTheWriterAppendsRollsAndRetains() throws Exception {
         LogConfig config = LogConfig.DEFAULTS.withSegmentBytes(8192).withIndexIntervalBytes(512)
                 .withRetention(-1, 40_000);
-        TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+        MutableClock clock = new MutableClock(NOW);
         try (Log log = Log.open(tmp.resolve("c-0"), config, clock, 0, true)) {
             AtomicBoolean done = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -16,12 +16,14 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** A follower appends what the leader path wrote, byte for byte, and rejects what does not continue its log. */
 class FollowerAppendTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     /** Everything the leader holds from {@code from}, as a follower fetch would get it. */
     private static byte[] fetchAll(Log leader, long from) throws IOException {

@@ -11,12 +11,14 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** The high watermark: single-node default, explicit updates, bounded reads, and retention stopping at it. */
 class HighWatermarkTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     @Test
     void onASingleNodeEveryLeaderAppendMovesTheHighWatermarkToTheLogEnd() throws IOException {

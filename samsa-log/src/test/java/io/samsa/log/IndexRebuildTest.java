@@ -14,6 +14,8 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /**
  * A missing or short index file of a segment that is not the active one is rebuilt on open, after a clean
  * shutdown too (the file rebuilt must get room: the mapping of an inactive index is sized to its old entries).
@@ -24,7 +26,7 @@ class IndexRebuildTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     private Path dir() {
         return tmp.resolve("t-0");

@@ -12,12 +12,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** Kafka's leader-epoch-checkpoint: file format, OffsetForLeaderEpoch answers, truncation, rebuild from the log. */
 class LeaderEpochCacheTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     @Test
     void writesKafkasCheckpointFormatAndReadsItBack() throws IOException {

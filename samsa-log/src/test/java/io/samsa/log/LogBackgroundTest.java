@@ -11,12 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** The background threads belong to their owner: created with it, gone when it closes, leaving no file open. */
 class LogBackgroundTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     private static List<Thread> threadsNamedAfter(String owner) {
         return Thread.getAllStackTraces().keySet().stream()

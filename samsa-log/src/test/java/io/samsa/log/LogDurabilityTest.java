@@ -14,12 +14,14 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** Recovery point after rolls, the offline state after a failed fsync, and exception-safe appends. */
 class LogDurabilityTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // liveness bound only

@@ -13,11 +13,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 class LogManagerTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     private LogManager open() throws IOException {
         return LogManager.open(tmp, topic -> LogConfig.DEFAULTS.withSegmentBytes(1000), clock);

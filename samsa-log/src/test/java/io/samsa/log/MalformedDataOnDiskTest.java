@@ -13,6 +13,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /**
  * Batches whose records do not parse but whose framing and CRC are sound may sit on disk from before records were
  * validated on append (recovery checks framing and CRC only). Timestamp lookups over them must answer, at batch
@@ -32,7 +34,7 @@ class MalformedDataOnDiskTest {
         Path dir = Files.createDirectories(tmp.resolve("old-0"));
         Files.write(dir.resolve(LogFiles.name(0, LogFiles.LOG_SUFFIX)),
                 CraftedBatch.concat(minusOne, noRecords).array());
-        try (Log log = Log.open(dir, LogConfig.DEFAULTS, new TestBatches.MutableClock(NOW), 0, false)) {
+        try (Log log = Log.open(dir, LogConfig.DEFAULTS, new MutableClock(NOW), 0, false)) {
             assertThat(log.logEndOffset()).isEqualTo(1L << 31);
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
                 assertThat(log.maxTimestamp()).get().extracting(TimestampAndOffset::timestamp)

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.protocol.records.RecordBatchHeader;
+import io.samsa.testkit.MutableClock;
 
 class ProducerStateTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
     Log log;
 
     @BeforeEach

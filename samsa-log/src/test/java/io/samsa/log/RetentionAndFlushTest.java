@@ -11,11 +11,13 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 class RetentionAndFlushTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     @Test
     void retentionByTimeDeletesOldSegmentsButNeverTheActiveOne() throws IOException {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** When a log rolls by time: Kafka's rule (incoming max timestamp vs the first batch), not the wall clock. */
 class SegmentRollTest {
 
@@ -16,7 +18,7 @@ class SegmentRollTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     @Test
     void backfillingEightDayOldRecordsFillsOneSegment() throws IOException {

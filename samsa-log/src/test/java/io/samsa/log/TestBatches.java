@@ -2,12 +2,8 @@ package io.samsa.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -100,36 +96,4 @@ final class TestBatches {
         return out;
     }
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private final AtomicLong millis;
-
-        MutableClock(long start) {
-            millis = new AtomicLong(start);
-        }
-
-        void advance(long ms) {
-            millis.addAndGet(ms);
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -16,6 +16,8 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.testkit.MutableClock;
+
 /** truncateTo and truncateFullyAndStartAt: what is cut, what follows it, and what a restart finds. */
 class TruncationTest {
 
@@ -23,7 +25,7 @@ class TruncationTest {
 
     @TempDir
     Path tmp;
-    TestBatches.MutableClock clock = new TestBatches.MutableClock(NOW);
+    MutableClock clock = new MutableClock(NOW);
 
     private Path dir() {
         return tmp.resolve("t-0");

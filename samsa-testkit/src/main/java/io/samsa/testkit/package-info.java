@@ -4,7 +4,8 @@
  * clients can be checked against the reference implementation; {@link io.samsa.testkit.FaultyProxy} is a
  * loopback TCP proxy that drops responses, cuts connections mid-request or stalls, for fault tests;
  * {@link io.samsa.testkit.CraftedBatch} and {@link io.samsa.testkit.ZstdFrame} build record batches and zstd
- * frames byte by byte (malformed records, decompression bombs) for hostile-input tests.
+ * frames byte by byte (malformed records, decompression bombs) for hostile-input tests;
+ * {@link io.samsa.testkit.MutableClock} is a clock the test moves by hand (no sleeping on real time).
  * Depends on kafka-clients only.
  */
 package io.samsa.testkit;

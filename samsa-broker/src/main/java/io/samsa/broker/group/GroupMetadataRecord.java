@@ -27,7 +27,7 @@ sealed interface GroupMetadataRecord permits GroupMetadataRecord.Offset, GroupMe
     /** The encoded value, or null for a tombstone. */
     byte[] value();
 
-    record Offset(String groupId, TopicPartition partition, OffsetAndMetadata offset) implements GroupMetadataRecord {
+    record Offset(String groupId, TopicPartition partition, CommittedOffset offset) implements GroupMetadataRecord {
         @Override
         public byte[] key() {
             Writer w = new Writer();
@@ -91,7 +91,7 @@ sealed interface GroupMetadataRecord permits GroupMetadataRecord.Offset, GroupMe
                 return new Offset(groupId, tp, null);
             }
             checkVersion(value.getShort());
-            return new Offset(groupId, tp, new OffsetAndMetadata(value.getLong(), value.getInt(), readString(value),
+            return new Offset(groupId, tp, new CommittedOffset(value.getLong(), value.getInt(), readString(value),
                     value.getLong(), value.getLong()));
         }
         if (type == GROUP_KEY) {

@@ -18,7 +18,7 @@ import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.GroupDescription;
+import io.samsa.broker.group.GroupSnapshot;
 import io.samsa.broker.group.GroupState;
 
 /**
@@ -57,7 +57,7 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         });
     }
 
-    private static DescribedGroup described(String groupId, Optional<GroupDescription> found, short v, boolean includeOps) {
+    private static DescribedGroup described(String groupId, Optional<GroupSnapshot> found, short v, boolean includeOps) {
         DescribedGroup g = new DescribedGroup().setGroupId(groupId);
         if (found.isEmpty()) {
             g.setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
@@ -66,9 +66,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             }
             return g;
         }
-        GroupDescription d = found.get();
+        GroupSnapshot d = found.get();
         g.setGroupState(d.state().kafkaName()).setProtocolType(d.protocolType()).setProtocolData(d.protocolData());
-        for (GroupDescription.Member m : d.members()) {
+        for (GroupSnapshot.Member m : d.members()) {
             DescribedGroupMember member = new DescribedGroupMember().setMemberId(m.memberId())
                     .setClientId(m.clientId() == null ? "" : m.clientId()).setClientHost(m.clientHost())
                     .setMemberMetadata(m.metadata()).setMemberAssignment(m.assignment());

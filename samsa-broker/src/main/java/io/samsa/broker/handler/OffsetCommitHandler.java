@@ -19,7 +19,7 @@ import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.OffsetAndMetadata;
+import io.samsa.broker.group.CommittedOffset;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
@@ -51,7 +51,7 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         short v = context.apiVersion();
         long now = clock.millis();
         long expireAt = v <= 4 && request.retentionTimeMs() >= 0 ? now + request.retentionTimeMs() : -1L;
-        Map<TopicPartition, OffsetAndMetadata> valid = new LinkedHashMap<>();
+        Map<TopicPartition, CommittedOffset> valid = new LinkedHashMap<>();
         Map<TopicPartition, Errors> rejected = new LinkedHashMap<>();
         for (OffsetCommitRequestTopic t : request.topics()) {
             TopicInfo info = v >= 10 ? topics.get(t.topicId()).orElse(null) : topics.get(t.name()).orElse(null);
@@ -62,7 +62,7 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
                 } else if (p.partitionIndex() < 0 || p.partitionIndex() >= info.partitions()) {
                     rejected.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else {
-                    valid.put(new TopicPartition(info.name(), p.partitionIndex()), new OffsetAndMetadata(
+                    valid.put(new TopicPartition(info.name(), p.partitionIndex()), new CommittedOffset(
                             p.committedOffset(), v >= 6 ? p.committedLeaderEpoch() : -1, p.committedMetadata(), now,
                             expireAt));
                 }

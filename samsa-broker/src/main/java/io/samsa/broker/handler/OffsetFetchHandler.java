@@ -25,7 +25,7 @@ import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.GroupCoordinator;
-import io.samsa.broker.group.OffsetAndMetadata;
+import io.samsa.broker.group.CommittedOffset;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
@@ -141,7 +141,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     t.setName(w.name());
                 }
                 for (int p : w.partitions()) {
-                    OffsetAndMetadata o = w.name() == null ? null : committed.get(new TopicPartition(w.name(), p));
+                    CommittedOffset o = w.name() == null ? null : committed.get(new TopicPartition(w.name(), p));
                     OffsetFetchResponsePartitions rp = new OffsetFetchResponsePartitions().setPartitionIndex(p)
                             .setCommittedOffset(o == null ? -1L : o.offset())
                             .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())

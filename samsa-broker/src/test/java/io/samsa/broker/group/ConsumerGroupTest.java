@@ -134,8 +134,8 @@ class ConsumerGroupTest {
                 () -> s1Again.consumed.size() + s2.consumed.size());
         assertThat(s2.revocations.get()).as("the other member was never rebalanced").isEqualTo(s2Revocations);
         assertThat(s2.assignment).hasSize(2).doesNotContainAnyElementsOf(before);
-        GroupDescription d = broker.groupCoordinator().describeGroup(GROUP + "-static").get().orElseThrow();
-        assertThat(d.members()).extracting(GroupDescription.Member::groupInstanceId)
+        GroupSnapshot d = broker.groupCoordinator().describeGroup(GROUP + "-static").get().orElseThrow();
+        assertThat(d.members()).extracting(GroupSnapshot.Member::groupInstanceId)
                 .containsExactlyInAnyOrder("static-1", "static-2");
     }
 

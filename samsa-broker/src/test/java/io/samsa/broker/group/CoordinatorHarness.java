@@ -3,32 +3,44 @@ package io.samsa.broker.group;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
-/** Drives a {@link GroupCoordinator} directly, as the handlers would, with a settable clock. */
+import io.samsa.testkit.MutableClock;
+
+/**
+ * Drives a {@link GroupCoordinator} directly, as the handlers would, deterministically: the runtime runs every
+ * operation on the test thread ({@link CoordinatorRuntime#callerRuns}), timers fire only when the test moves
+ * {@link #timer} (which moves {@link #clock}), and {@link #log} can be told to fail appends. Moving {@link #clock}
+ * alone moves time without firing timers (offset retention is a separate pass the test runs).
+ */
 final class CoordinatorHarness implements AutoCloseable {
     final MutableClock clock = new MutableClock();
+    final MockCoordinatorTimer timer = new MockCoordinatorTimer(clock);
     final Path dir;
     final GroupCoordinatorConfig config;
+    FaultyCoordinatorLog log;
     GroupCoordinator coordinator;
 
     CoordinatorHarness(Path dir, GroupCoordinatorConfig config) throws IOException {
         this.dir = dir;
         this.config = config;
-        this.coordinator = GroupCoordinator.open(dir, config, clock);
+        open();
+    }
+
+    private void open() throws IOException {
+        log = new FaultyCoordinatorLog(new LocalCoordinatorLog(GroupMetadataLog.open(dir, clock),
+                config.compactionMinRecords()));
+        CoordinatorRuntime runtime = CoordinatorRuntime.callerRuns(log);
+        timer.runWith(runtime::runTimer);
+        coordinator = GroupCoordinator.start(runtime, timer, config, clock);
     }
 
     /** Test defaults: no initial delay, session timeouts from 10 ms allowed. */
@@ -36,10 +48,11 @@ final class CoordinatorHarness implements AutoCloseable {
         return GroupCoordinatorConfig.DEFAULTS.withInitialRebalanceDelayMs(0).withSessionTimeoutBounds(10, 1_800_000);
     }
 
-    /** Closes and reopens the coordinator on the same directory (a broker restart). */
+    /** Closes and reopens the coordinator on the same directory (a broker restart); pending timers are dropped. */
     void restart() throws IOException {
         coordinator.close();
-        coordinator = GroupCoordinator.open(dir, config, clock);
+        timer.scheduledKeys().forEach(timer::cancel);
+        open();
     }
 
     static byte[] subscription(String... topics) {
@@ -55,8 +68,11 @@ final class CoordinatorHarness implements AutoCloseable {
                 List.of(new Protocol("range", subscription(topics))), true, true, null);
     }
 
+    /** A JoinGroup; then the timers already due run (a zero initial delay), as on the coordinator thread. */
     CompletableFuture<JoinResult> join(JoinRequest r) {
-        return coordinator.joinGroup(r);
+        CompletableFuture<JoinResult> f = coordinator.joinGroup(r);
+        timer.advance(0);
+        return f;
     }
 
     /** A new dynamic member: MEMBER_ID_REQUIRED, then the join with that id (not awaited). */
@@ -80,48 +96,23 @@ final class CoordinatorHarness implements AutoCloseable {
     Map<TopicPartition, Errors> commit(String group, String memberId, int generation, TopicPartition tp, long offset)
             throws Exception {
         return get(coordinator.commitOffsets(group, memberId, null, generation,
-                Map.of(tp, new OffsetAndMetadata(offset, -1, "", clock.millis(), -1)), true));
+                Map.of(tp, new CommittedOffset(offset, -1, "", clock.millis(), -1)), true));
     }
 
-    Map<TopicPartition, OffsetAndMetadata> fetch(String group) throws Exception {
+    Map<TopicPartition, CommittedOffset> fetch(String group) throws Exception {
         return get(coordinator.fetchOffsets(group, null));
     }
 
+    /** The answer, which must be there already: the coordinator runs on the test thread, nothing comes later. */
     static <T> T get(CompletableFuture<T> f) throws Exception {
-        return f.get(15, TimeUnit.SECONDS);
+        if (!f.isDone()) {
+            throw new AssertionError("Not answered (held until a rebalance, a sync or a timer that has not run)");
+        }
+        return f.get(0, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() throws IOException {
         coordinator.close();
-    }
-
-    /** A clock the test moves by hand (offset retention); timers still run in real time. */
-    static final class MutableClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
-
-        void advance(long ms) {
-            millis.addAndGet(ms);
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
     }
 }

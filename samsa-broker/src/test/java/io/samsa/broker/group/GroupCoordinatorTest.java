@@ -99,12 +99,10 @@ class GroupCoordinatorTest {
         h.sync(G, a2, Map.of());
         h.sync(G, b, Map.of());
         // a keeps heartbeating, b goes silent: a is told to rebalance, and the next generation is a alone.
-        Errors e = Errors.NONE;
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (e == Errors.NONE && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            e = h.heartbeat(G, a.memberId(), 2);
-        }
+        h.timer.advance(299);
+        assertThat(h.heartbeat(G, a.memberId(), 2)).isEqualTo(Errors.NONE); // b's session has 1 ms left
+        h.timer.advance(1);
+        Errors e = h.heartbeat(G, a.memberId(), 2);
         assertThat(e).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         JoinResult a3 = get(h.join(joinRequest(G, a.memberId(), null, 10_000, 10_000, "t")));
         assertThat(a3.generationId()).isEqualTo(3);
@@ -118,7 +116,11 @@ class GroupCoordinatorTest {
         // Rebalance timeout (max.poll.interval.ms) 500 ms; a stops polling but would keep heartbeating.
         JoinResult a = get(h.joinNew(G, 10_000, 500, "t"));
         h.sync(G, a, Map.of());
-        JoinResult b = get(h.joinNew(G, 10_000, 500, "t"));
+        CompletableFuture<JoinResult> bJoin = h.joinNew(G, 10_000, 500, "t");
+        h.timer.advance(499);
+        assertThat(bJoin).isNotDone(); // a still has 1 ms to rejoin
+        h.timer.advance(1);
+        JoinResult b = get(bJoin);
         assertThat(b.generationId()).isEqualTo(2);
         assertThat(b.leaderId()).isEqualTo(b.memberId());
         assertThat(b.members()).extracting(JoinResult.Member::memberId).containsExactly(b.memberId());
@@ -134,7 +136,7 @@ class GroupCoordinatorTest {
         GroupCoordinator.LeaveResult left = get(h.coordinator.leaveGroup(G, List.of(new MemberIdentity(a.memberId(), null),
                 new MemberIdentity("nobody", null))));
         assertThat(left.members()).extracting(MemberIdentity::error).containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
-        GroupDescription d = get(h.coordinator.describeGroup(G)).orElseThrow();
+        GroupSnapshot d = get(h.coordinator.describeGroup(G)).orElseThrow();
         assertThat(d.state()).isEqualTo(GroupState.EMPTY);
         assertThat(h.fetch(G).get(TP).offset()).isEqualTo(42);
         assertThat(h.commit(G, "", -1, TP, 43).get(TP)).isEqualTo(Errors.NONE); // admin commit to an empty group
@@ -165,7 +167,14 @@ class GroupCoordinatorTest {
     void initialRebalanceDelayGathersMembersIntoOneGeneration() throws Exception {
         harness(CoordinatorHarness.fastConfig().withInitialRebalanceDelayMs(300));
         CompletableFuture<JoinResult> a = h.joinNew(G, 10_000, 10_000, "t");
+        h.timer.advance(100);
         CompletableFuture<JoinResult> b = h.joinNew(G, 10_000, 10_000, "t");
+        h.timer.advance(200);
+        // b joined during the delay: it is extended by another 300 ms (within the rebalance timeout).
+        assertThat(a).isNotDone();
+        h.timer.advance(299);
+        assertThat(a).isNotDone();
+        h.timer.advance(1);
         assertThat(get(a).generationId()).isEqualTo(1);
         assertThat(get(b).generationId()).isEqualTo(1);
         assertThat(get(a).members().size() + get(b).members().size()).isEqualTo(2);
@@ -220,7 +229,7 @@ class GroupCoordinatorTest {
         // A simple (manual-assignment) group: from each commit; an explicit retention time (v2–4) wins.
         h.commit("simple", "", -1, TP, 1);
         get(h.coordinator.commitOffsets("simple", "", null, -1, Map.of(new TopicPartition("t", 1),
-                new OffsetAndMetadata(2, -1, null, h.clock.millis(), h.clock.millis() + 1_000)), false));
+                new CommittedOffset(2, -1, null, h.clock.millis(), h.clock.millis() + 1_000)), false));
         h.clock.advance(1_000);
         assertThat(get(h.coordinator.cleanupExpiredOffsets())).isEqualTo(1);
         assertThat(h.fetch("simple")).containsOnlyKeys(TP);

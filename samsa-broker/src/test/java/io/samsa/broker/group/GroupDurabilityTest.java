@@ -116,10 +116,10 @@ class GroupDurabilityTest {
 
             h.restart();
 
-            GroupDescription d = get(h.coordinator.describeGroup(GROUP)).orElseThrow();
+            GroupSnapshot d = get(h.coordinator.describeGroup(GROUP)).orElseThrow();
             assertThat(d.state()).isEqualTo(io.samsa.broker.group.GroupState.STABLE);
             assertThat(d.protocolData()).isEqualTo("range");
-            assertThat(d.members()).extracting(GroupDescription.Member::memberId)
+            assertThat(d.members()).extracting(GroupSnapshot.Member::memberId)
                     .containsExactlyInAnyOrder(a.memberId(), s.memberId());
             assertThat(h.heartbeat(GROUP, a.memberId(), 2)).isEqualTo(Errors.NONE);
             assertThat(get(h.coordinator.heartbeat(GROUP, s.memberId(), "static-1", 2))).isEqualTo(Errors.NONE);
@@ -148,7 +148,7 @@ class GroupDurabilityTest {
             copyLog(dir, dir.resolve("copy"));
             h.restart();
             for (int g = 0; g < 5; g++) {
-                Map<TopicPartition, io.samsa.broker.group.OffsetAndMetadata> offsets = h.fetch("g" + g);
+                Map<TopicPartition, CommittedOffset> offsets = h.fetch("g" + g);
                 assertThat(offsets).isNotEmpty();
             }
             // The last commit of g4 to partition (49 % 3 = 1) was offset 49.

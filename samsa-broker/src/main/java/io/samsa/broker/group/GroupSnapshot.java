@@ -6,7 +6,7 @@ import java.util.List;
  * What DescribeGroups shows of a group. Member metadata and assignments are only filled in when the
  * group is Stable (as Kafka does).
  */
-public record GroupDescription(String groupId, GroupState state, String protocolType, String protocolData,
+public record GroupSnapshot(String groupId, GroupState state, String protocolType, String protocolData,
                                List<Member> members) {
 
     public record Member(String memberId, String groupInstanceId, String clientId, String clientHost,

@@ -10,6 +10,6 @@ package io.samsa.broker.group;
  * @param expireTimestampMs explicit expiry (OffsetCommit v2–4 retention time), or -1 for the broker's
  *                          {@code offsets.retention.minutes} rule
  */
-public record OffsetAndMetadata(long offset, int leaderEpoch, String metadata, long commitTimestampMs,
+public record CommittedOffset(long offset, int leaderEpoch, String metadata, long commitTimestampMs,
                                 long expireTimestampMs) {
 }

@@ -1,0 +1,171 @@
+package io.samsa.broker.group;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the group state machine: every operation, every timer and every commit continuation runs on one
+ * thread, {@code samsa-group-coordinator} (the coordinator thread), so group state needs no locks. An operation
+ * returns a {@link CoordinatorResult}; the runtime writes its records through the {@link CoordinatorLog} and
+ * completes the caller's future only once they are committed, after replaying them into the state machine (on a
+ * failed write the state was never changed, and the result's failure branch answers). Callers (request handler
+ * threads) get futures and never touch group state.
+ *
+ * <p>With a log whose appends complete later (replication), operations that run while a write is in flight see
+ * the state before it (the committed state); continuations check that what they complete is still current (e.g.
+ * the same generation). Continuations change state but do not write.
+ *
+ * <p>{@link #callerRuns} is the test mode: operations, timers and continuations run on the calling thread, so a
+ * test drives the coordinator step by step with a mock timer.
+ */
+final class CoordinatorRuntime {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+    static final String THREAD_NAME = "samsa-group-coordinator";
+
+    /** The state the committed records are replayed into. */
+    interface StateMachine {
+        void replay(List<GroupMetadataRecord> records);
+
+        /** The whole current state as records (for compaction). */
+        List<GroupMetadataRecord> liveRecords();
+    }
+
+    private final Executor executor;
+    private final ScheduledThreadPoolExecutor thread;
+    private final CoordinatorLog coordinatorLog;
+    private StateMachine stateMachine;
+
+    private CoordinatorRuntime(ScheduledThreadPoolExecutor thread, Executor executor, CoordinatorLog coordinatorLog) {
+        this.thread = thread;
+        this.executor = executor;
+        this.coordinatorLog = coordinatorLog;
+    }
+
+    /** Production: starts the coordinator thread. */
+    static CoordinatorRuntime onOwnThread(CoordinatorLog coordinatorLog) {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, THREAD_NAME);
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return new CoordinatorRuntime(t, t, coordinatorLog);
+    }
+
+    /** Tests: everything runs on the calling thread, which is then the coordinator thread. */
+    static CoordinatorRuntime callerRuns(CoordinatorLog coordinatorLog) {
+        return new CoordinatorRuntime(null, Runnable::run, coordinatorLog);
+    }
+
+    void bind(StateMachine machine) {
+        this.stateMachine = machine;
+    }
+
+    CoordinatorLog log() {
+        return coordinatorLog;
+    }
+
+    /** The scheduler of the coordinator thread (null in caller-runs mode, which uses a mock timer). */
+    ScheduledThreadPoolExecutor scheduler() {
+        return thread;
+    }
+
+    /** Runs {@code operation} on the coordinator thread; completes once its records are committed. */
+    <T> CompletableFuture<T> submit(Supplier<CoordinatorResult<T>> operation) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    write(operation.get(), f);
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new CoordinatorNotAvailableException("The group coordinator is shut down"));
+        }
+        return f;
+    }
+
+    /** Runs a fired timer's operation (already on the coordinator thread); failures are logged. */
+    void runTimer(CoordinatorTimer.TimerOperation operation) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            write(operation.run(), f);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                log.error("Group coordinator timer failed", e);
+            }
+        });
+    }
+
+    private <T> void write(CoordinatorResult<T> result, CompletableFuture<T> f) {
+        if (result.records().isEmpty()) {
+            f.complete(result.committed());
+            return;
+        }
+        CompletionStage<Long> appended;
+        try {
+            appended = coordinatorLog.append(result.records());
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Long> done = appended.toCompletableFuture();
+        if (done.isDone()) {
+            // The local log: committed (or failed) already, answer in this turn of the coordinator thread.
+            afterAppend(result, f, done);
+        } else {
+            done.whenComplete((o, e) -> {
+                try {
+                    executor.execute(() -> afterAppend(result, f, done));
+                } catch (RejectedExecutionException rejected) {
+                    f.completeExceptionally(new CoordinatorNotAvailableException("The group coordinator is shut down"));
+                }
+            });
+        }
+    }
+
+    private <T> void afterAppend(CoordinatorResult<T> result, CompletableFuture<T> f, CompletableFuture<Long> appended) {
+        try {
+            if (appended.isCompletedExceptionally()) {
+                Throwable error = appended.handle((o, e) -> e).join();
+                log.error("Could not write {} group metadata records", result.records().size(), error);
+                f.complete(result.failed(error));
+                return;
+            }
+            stateMachine.replay(result.records());
+            T response = result.committed();
+            coordinatorLog.maybeCompact(stateMachine::liveRecords);
+            f.complete(response);
+        } catch (Throwable e) {
+            f.completeExceptionally(e);
+        }
+    }
+
+    /** Stops the coordinator thread (waiting for the running operation); then closes the log. */
+    void close() throws IOException {
+        if (thread != null) {
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        coordinatorLog.close();
+    }
+}
