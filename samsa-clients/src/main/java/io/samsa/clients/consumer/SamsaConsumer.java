@@ -51,8 +51,9 @@ import io.samsa.clients.core.ClientSettings;
  *
  * <p>This class is the API: it checks arguments, enters through {@link ConsumerGuard} (multi-thread use is a
  * {@code ConcurrentModificationException}, use after close an {@code IllegalStateException}) and delegates to
- * {@link ConsumerCommits}, {@link ConsumerPositions}, {@link ConsumerLookups} and the {@code state}, {@code fetch}
- * and {@code group} packages; {@code io.ConsumerIo} owns the I/O thread ({@code samsa-consumer-network-thread}).
+ * {@link ConsumerPoll}, {@link ConsumerCommits}, {@link ConsumerPositions}, {@link ConsumerLookups},
+ * {@link ConsumerMembership} and through them to the {@code state}, {@code fetch} and {@code group} packages;
+ * {@code io.ConsumerIo} owns the I/O thread ({@code samsa-consumer-network-thread}).
  */
 public class SamsaConsumer<K, V> implements Consumer<K, V> {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
@@ -71,6 +72,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
     private final ConsumerPositions positions;
     private final ConsumerLookups lookups;
     private final ConsumerMembership membership;
+    private final ConsumerPoll<K, V> poller;
 
     public SamsaConsumer(Properties properties) {
         this(ClientSettings.toMap(properties), null, null);
@@ -123,6 +125,8 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
         this.positions = new ConsumerPositions(settings, subscriptions, io, group == null ? null : commits);
         this.lookups = new ConsumerLookups(io, listOffsets, retry);
         this.membership = new ConsumerMembership(settings, subscriptions, io, buffer, group, commits);
+        this.poller = new ConsumerPoll<>(settings, subscriptions, buffer, waiter, group, commits, positions,
+                this.keyDeserializer, this.valueDeserializer);
         io.start();
     }
 
@@ -206,29 +210,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
     public ConsumerRecords<K, V> poll(Duration timeout) {
         return guard.call(() -> {
             long now = System.currentTimeMillis();
-            long deadline = DeadlineRetry.deadline(now, timeout);
-            if (subscriptions.mode() == SubscriptionState.Mode.NONE) {
-                throw new IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
-            }
-            waiter.checkWakeup();
-            commits.runCompletions();
-            do {
-                if (group != null && subscriptions.isGroupManaged()) {
-                    group.poll(now, deadline);
-                }
-                commits.maybeAutoCommit(now);
-                positions.update(deadline);
-                ConsumerRecords<K, V> records = buffer.drain(settings.maxPollRecords(), keyDeserializer,
-                        valueDeserializer);
-                if (!records.isEmpty()) {
-                    return records;
-                }
-                waiter.await(() -> buffer.hasData() || group != null && group.rejoinNeeded()
-                        && subscriptions.isGroupManaged() || !subscriptions.withoutPosition().isEmpty()
-                        || !subscriptions.needingUserReset().isEmpty(), deadline);
-                now = System.currentTimeMillis();
-            } while (now < deadline);
-            return ConsumerRecords.empty();
+            return poller.poll(now, DeadlineRetry.deadline(now, timeout));
         });
     }
 
