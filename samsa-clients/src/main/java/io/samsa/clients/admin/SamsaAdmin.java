@@ -88,7 +88,7 @@ public final class SamsaAdmin implements AutoCloseable {
         m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         m.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         m.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        m.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50L);
+        // reconnect.backoff.ms: AdminClientConfig's default, 50 ms, as before (setting it would log a warning)
         m.put(AdminClientConfig.SEND_BUFFER_CONFIG, -1); // the OS default, as this client always used
         return m;
     }
