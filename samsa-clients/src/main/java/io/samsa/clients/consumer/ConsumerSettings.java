@@ -15,7 +15,7 @@ import io.samsa.clients.consumer.state.ResetStrategy;
 /**
  * The configuration values the consumer uses, read through Kafka's {@link ConsumerConfig} (same names, defaults
  * and validation). Only the classic group protocol is supported; {@code enable.auto.commit} is off without a
- * {@code group.id}, as in Kafka.
+ * {@code group.id}, as in Kafka. Immutable; read once in the consumer's constructor.
  */
 record ConsumerSettings(String groupId, String groupInstanceId, int maxPollRecords, int maxPollIntervalMs,
                         int sessionTimeoutMs, int heartbeatIntervalMs, boolean autoCommit, long autoCommitIntervalMs,

@@ -14,7 +14,7 @@ import org.apache.kafka.common.config.ConfigException;
  * The settings every Samsa client shares, read through one of Kafka's config classes ({@code ProducerConfig},
  * {@code ConsumerConfig}, {@code AdminClientConfig}: same names, defaults and validation). {@code
  * security.protocol} is where TLS and SASL will attach; until then anything but PLAINTEXT is refused here, so a
- * client never silently talks plaintext to a broker it was told to reach securely.
+ * client never silently talks plaintext to a broker it was told to reach securely. Immutable.
  */
 public record ClientSettings(String clientId, List<BootstrapServers.Address> bootstrap, long requestTimeoutMs,
                              long reconnectBackoffMs, long retryBackoffMs, long retryBackoffMaxMs,

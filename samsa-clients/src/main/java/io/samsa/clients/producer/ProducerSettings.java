@@ -10,6 +10,7 @@ import io.samsa.clients.producer.sender.Sender;
  * The configuration values the producer uses, read from Kafka's {@link ProducerConfig} (same names, defaults
  * and validation), including Kafka's rule for idempotence: on by default, off silently when acks != all or
  * retries = 0 unless the user asked for it explicitly (then those combinations are a ConfigException).
+ * Immutable; read once in the producer's constructor.
  */
 record ProducerSettings(ClientSettings client, int batchSize, long bufferMemory, long maxBlockMs, int maxRequestSize,
                         String compressionType, Integer compressionLevel, Sender.Settings sender) {
