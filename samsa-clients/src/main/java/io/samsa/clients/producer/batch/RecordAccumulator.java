@@ -196,14 +196,15 @@ public final class RecordAccumulator {
         boolean noLinger = noLinger();
         for (Map.Entry<TopicPartition, ArrayDeque<ProducerBatch>> e : queues.entrySet()) {
             TopicPartition tp = e.getKey();
-            int leader = leaderFor.applyAsInt(tp);
-            if (leader < 0 || !nodes.contains(leader)) {
-                continue;
-            }
             ArrayDeque<ProducerBatch> dq = e.getValue();
             synchronized (dq) {
                 ProducerBatch b = dq.peekFirst();
-                if (b == null || waitMs(dq, b, now, noLinger) > 0 || !gate.mayDrain(tp, b, dq)) {
+                if (b == null || waitMs(dq, b, now, noLinger) > 0) {
+                    continue;
+                }
+                // Only for a sendable head: an unknown leader asks for a metadata refresh.
+                int leader = leaderFor.applyAsInt(tp);
+                if (leader < 0 || !nodes.contains(leader) || !gate.mayDrain(tp, b, dq)) {
                     continue;
                 }
                 int taken = bytes.getOrDefault(leader, 0);

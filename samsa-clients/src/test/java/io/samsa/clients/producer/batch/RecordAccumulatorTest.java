@@ -113,4 +113,20 @@ class RecordAccumulatorTest {
         assertThat(check.nextReadyCheckDelayMs()).isEqualTo(100);
         assertThat(acc.ready(1_300, LEADERS, true).readyNodes()).containsExactly(10);
     }
+
+    @Test
+    void leadersAreLookedUpOnlyForSendableBatches() {
+        append(A, 10, 1_000);
+        append(B, 10, 1_000);
+        acc.drain(Set.of(10), LEADERS, 1 << 20, 1_100, OPEN); // A's queue is now empty
+        List<TopicPartition> asked = new java.util.ArrayList<>();
+        ToIntFunction<TopicPartition> counting = tp -> {
+            asked.add(tp); // MetadataCache.leaderFor asks for a refresh when it does not know the leader
+            return LEADERS.applyAsInt(tp);
+        };
+        append(D, 10, 1_090); // still lingering at 1_100
+        acc.ready(1_100, counting, true);
+        acc.drain(Set.of(10, 11), counting, 1 << 20, 1_100, OPEN);
+        assertThat(asked).containsOnly(B);
+    }
 }
