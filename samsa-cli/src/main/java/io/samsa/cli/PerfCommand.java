@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 import io.samsa.clients.admin.SamsaAdmin;
 import io.samsa.clients.admin.UnknownTopicException;
-import io.samsa.clients.tools.ProducerPerf;
+import io.samsa.cli.perf.ProducerPerf;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.samsa.clients.admin.SamsaAdmin;
 import io.samsa.clients.admin.TopicDescription;
-import io.samsa.clients.tools.ConsumerPerf;
+import io.samsa.cli.perf.ConsumerPerf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,7 @@ package io.samsa.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 
-import io.samsa.clients.tools.ProducerPerf;
+import io.samsa.cli.perf.ProducerPerf;
 
 /**
  * A perf run's progress. On a terminal: a bar on stderr redrawn five times a second, with Kafka's window lines

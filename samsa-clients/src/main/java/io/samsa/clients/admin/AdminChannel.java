@@ -10,53 +10,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
+import io.samsa.clients.core.BootstrapServers;
+import io.samsa.clients.core.ClientCore;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
 
 /**
  * Blocking request/response over {@link NetworkIo}, polled on the calling thread: connect (bootstrap servers
  * first, then the brokers metadata names), send one request at the negotiated version, poll until its
- * response. Not thread-safe; {@link SamsaAdmin} serializes calls.
+ * response. Not thread-safe: used on the calling thread only, which {@link SamsaAdmin} serializes.
  */
 final class AdminChannel implements AutoCloseable {
     /** After this many failed connects to every bootstrap address, give up before the deadline. */
     private static final int CONNECT_ATTEMPTS = 3;
     private static final long POLL_MS = 20;
 
+    private final ClientCore core;
     private final NetworkIo network;
-    private final List<String> bootstrap;
-    private final Map<Integer, String> bootstrapIds = new HashMap<>();
     private final Map<Integer, Integer> connectFailures = new HashMap<>();
 
-    AdminChannel(String clientId, List<String> bootstrap, long requestTimeoutMs) {
-        this.network = new NetworkIo(clientId, requestTimeoutMs, 50, -1);
-        this.bootstrap = List.copyOf(bootstrap);
-        int id = -1;
-        for (String hostPort : bootstrap) {
-            int colon = hostPort.lastIndexOf(':');
-            int port;
-            try {
-                port = colon <= 0 ? -1 : Integer.parseInt(hostPort.substring(colon + 1).trim());
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 0) {
-                throw new ConfigException("Invalid bootstrap server '" + hostPort + "': expected HOST:PORT");
-            }
-            network.address(id, hostPort.substring(0, colon).replace("[", "").replace("]", "").trim(), port);
-            bootstrapIds.put(id, hostPort.trim());
-            id--;
-        }
-        if (bootstrapIds.isEmpty()) {
-            throw new ConfigException("No bootstrap servers given");
-        }
+    AdminChannel(ClientCore core) {
+        this.core = core;
+        this.network = core.network();
     }
 
     /** Learns broker addresses from a Metadata response, so requests can go to a partition's leader. */
@@ -146,7 +127,7 @@ final class AdminChannel implements AutoCloseable {
                     lastFailureMs.put(id, now);
                 }
                 wasConnecting.put(id, connecting);
-                if (bootstrapIds.containsKey(id) && connectFailures.getOrDefault(id, 0) < CONNECT_ATTEMPTS) {
+                if (core.bootstrapUrl(id) != null && connectFailures.getOrDefault(id, 0) < CONNECT_ATTEMPTS) {
                     allGaveUp = false;
                 }
             }
@@ -160,19 +141,16 @@ final class AdminChannel implements AutoCloseable {
     /** Why each bootstrap address failed, found with a plain blocking connect (only on this failure path). */
     private BrokerUnreachableException unreachable() {
         List<String> tried = new ArrayList<>();
-        for (String hostPort : bootstrap) {
-            tried.add(hostPort.trim() + " (" + probe(hostPort.trim()) + ")");
+        for (BootstrapServers.Address a : core.settings().bootstrap()) {
+            tried.add(a.url() + " (" + probe(a) + ")");
         }
         return new BrokerUnreachableException("Cannot reach a broker at " + String.join(", ", tried)
                 + " — is 'samsa server' running there? Use --bootstrap-server HOST:PORT to point elsewhere.");
     }
 
-    private static String probe(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(hostPort.substring(colon + 1));
+    private static String probe(BootstrapServers.Address address) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 2000);
+            s.connect(new InetSocketAddress(address.host(), address.port()), 2000);
             return "connects, but does not answer the Kafka protocol";
         } catch (UnknownHostException e) {
             return "unknown host";
@@ -185,12 +163,12 @@ final class AdminChannel implements AutoCloseable {
     }
 
     private String describe(int nodeId) {
-        String b = bootstrapIds.get(nodeId);
+        String b = core.bootstrapUrl(nodeId);
         return b != null ? b : "node " + nodeId;
     }
 
     @Override
     public void close() {
-        network.close();
+        core.close();
     }
 }

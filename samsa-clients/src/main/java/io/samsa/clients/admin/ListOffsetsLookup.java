@@ -15,7 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * ListOffsets for many partitions at once, one request per partition leader: the earliest ({@link #EARLIEST}) or
  * latest ({@link #LATEST}) offset, or the first offset at or after a timestamp. Shared by topic descriptions
- * (log start and end) and group offsets (log end, lag, resets).
+ * (log start and end) and group offsets (log end, lag, resets). Runs on the admin's calling thread, through
+ * {@link AdminChannel}.
  */
 final class ListOffsetsLookup {
     static final long EARLIEST = -2L;

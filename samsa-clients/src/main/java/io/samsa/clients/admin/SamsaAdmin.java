@@ -2,16 +2,17 @@ package io.samsa.clients.admin;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
@@ -29,6 +30,9 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
+import io.samsa.clients.core.ClientCore;
+import io.samsa.clients.core.ClientSettings;
+
 /**
  * Samsa's admin client: create, list, describe and delete topics, add partitions, read topic configs; list,
  * describe and delete consumer groups, read their offsets and lag, reset their offsets.
@@ -36,6 +40,8 @@ import org.apache.kafka.common.protocol.Errors;
  * thrown as Kafka's {@link ApiException}s ({@code TopicExistsException}, {@code InvalidReplicationFactorException},
  * {@code GroupNotEmptyException}, ...), an unknown topic as {@link UnknownTopicException}, an unknown group as
  * {@link UnknownGroupException}, no reachable broker as {@link BrokerUnreachableException}.
+ *
+ * <p>Thread-safe: calls are serialized ({@code synchronized}) and each runs its I/O on the calling thread.
  */
 public final class SamsaAdmin implements AutoCloseable {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
@@ -44,16 +50,47 @@ public final class SamsaAdmin implements AutoCloseable {
     private final long timeoutMs;
     private final GroupCalls groups;
 
+    /** A convenience for {@link #create(Map)}: these servers, every call bounded by 30 seconds. */
     public SamsaAdmin(String bootstrapServers) {
         this(bootstrapServers, Duration.ofSeconds(30));
     }
 
+    /** A convenience for {@link #create(Map)}: these servers, every call (and each request) bounded by {@code timeout}. */
     public SamsaAdmin(String bootstrapServers, Duration timeout) {
-        this.timeoutMs = timeout.toMillis();
-        this.channel = new AdminChannel("samsa-admin-" + CLIENT_IDS.getAndIncrement(),
-                Arrays.stream(bootstrapServers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                timeoutMs);
+        this(new AdminClientConfig(convenienceConfig(bootstrapServers, timeout)));
+    }
+
+    /** Kafka's admin configuration ({@code AdminClientConfig} names, defaults and validation). */
+    public static SamsaAdmin create(Properties properties) {
+        return create(ClientSettings.toMap(properties));
+    }
+
+    /**
+     * Kafka's admin configuration: {@code bootstrap.servers}, {@code client.id}, {@code request.timeout.ms} (each
+     * request), {@code default.api.timeout.ms} (each call), {@code reconnect.backoff.ms}, {@code
+     * security.protocol} (PLAINTEXT only for now), ...
+     */
+    public static SamsaAdmin create(Map<String, Object> configs) {
+        return new SamsaAdmin(new AdminClientConfig(configs));
+    }
+
+    private SamsaAdmin(AdminClientConfig config) {
+        String cid = config.getString(AdminClientConfig.CLIENT_ID_CONFIG);
+        String clientId = cid == null || cid.isEmpty() ? "samsa-admin-" + CLIENT_IDS.getAndIncrement() : cid;
+        this.timeoutMs = config.getInt(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        this.channel = new AdminChannel(new ClientCore(ClientSettings.from(config, clientId)));
         this.groups = new GroupCalls(channel, timeoutMs, this::metadata);
+    }
+
+    private static Map<String, Object> convenienceConfig(String bootstrapServers, Duration timeout) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Map<String, Object> m = new HashMap<>();
+        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        m.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        m.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        // reconnect.backoff.ms: AdminClientConfig's default, 50 ms, as before (setting it would log a warning)
+        m.put(AdminClientConfig.SEND_BUFFER_CONFIG, -1); // the OS default, as this client always used
+        return m;
     }
 
     private long deadline() {

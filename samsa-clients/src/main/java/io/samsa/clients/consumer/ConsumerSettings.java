@@ -9,21 +9,21 @@ import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.common.config.ConfigException;
 
 import io.samsa.clients.consumer.fetch.Fetcher;
+import io.samsa.clients.core.ClientSettings;
 import io.samsa.clients.consumer.state.ResetStrategy;
 
 /**
  * The configuration values the consumer uses, read through Kafka's {@link ConsumerConfig} (same names, defaults
  * and validation). Only the classic group protocol is supported; {@code enable.auto.commit} is off without a
- * {@code group.id}, as in Kafka.
+ * {@code group.id}, as in Kafka. Immutable; read once in the consumer's constructor.
  */
 record ConsumerSettings(String groupId, String groupInstanceId, int maxPollRecords, int maxPollIntervalMs,
                         int sessionTimeoutMs, int heartbeatIntervalMs, boolean autoCommit, long autoCommitIntervalMs,
-                        ResetStrategy reset, long metadataMaxAgeMs, long reconnectBackoffMs, long retryBackoffMs,
-                        long requestTimeoutMs, long defaultApiTimeoutMs, int sendBuffer, boolean allowAutoCreate,
-                        List<String> bootstrap, String rack, Fetcher.Settings fetch,
-                        List<ConsumerPartitionAssignor> assignors) {
+                        ResetStrategy reset, ClientSettings client, long defaultApiTimeoutMs, boolean allowAutoCreate,
+                        String rack, Fetcher.Settings fetch, List<ConsumerPartitionAssignor> assignors) {
 
     static ConsumerSettings from(ConsumerConfig config, String clientId) {
+        ClientSettings client = ClientSettings.from(config, clientId);
         String protocol = config.getString(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
         if (!"classic".equalsIgnoreCase(protocol)) {
             throw new ConfigException(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
@@ -52,14 +52,16 @@ record ConsumerSettings(String groupId, String groupInstanceId, int maxPollRecor
                 config.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), autoCommit,
                 config.getInt(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG),
                 ResetStrategy.parse(config.getString(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)),
-                config.getLong(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
-                config.getLong(ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG),
-                config.getLong(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG),
-                config.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG),
-                config.getInt(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG),
-                config.getInt(ConsumerConfig.SEND_BUFFER_CONFIG),
-                config.getBoolean(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG),
-                config.getList(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), rack, fetch, assignors);
+                client, config.getInt(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG),
+                config.getBoolean(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG), rack, fetch, assignors);
+    }
+
+    long requestTimeoutMs() {
+        return client.requestTimeoutMs();
+    }
+
+    long retryBackoffMs() {
+        return client.retryBackoffMs();
     }
 
     private static Map<String, Object> withClientId(Map<String, Object> originals, String clientId) {

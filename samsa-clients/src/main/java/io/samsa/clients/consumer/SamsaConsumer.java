@@ -1,21 +1,14 @@
 package io.samsa.clients.consumer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.ConcurrentModificationException;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -24,28 +17,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
-import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.InvalidGroupIdException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.message.MetadataRequestData;
-import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.metrics.KafkaMetric;
-import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import io.samsa.clients.consumer.fetch.FetchBuffer;
@@ -57,7 +38,8 @@ import io.samsa.clients.consumer.io.ConsumerIo;
 import io.samsa.clients.consumer.io.Waiter;
 import io.samsa.clients.consumer.state.ResetStrategy;
 import io.samsa.clients.consumer.state.SubscriptionState;
-import io.samsa.clients.metadata.MetadataCache;
+import io.samsa.clients.core.ClientCore;
+import io.samsa.clients.core.ClientSettings;
 
 /**
  * Samsa's consumer: {@code new KafkaConsumer<>(props)} → {@code new SamsaConsumer<>(props)}. One I/O thread
@@ -66,35 +48,38 @@ import io.samsa.clients.metadata.MetadataCache;
  * Like KafkaConsumer it is for one application thread at a time ({@link #wakeup()} excepted). Classic group
  * protocol only; no transactions-aware reading (read_committed reads up to the last stable offset, and aborted
  * records are not filtered out), no telemetry.
+ *
+ * <p>This class is the API: it checks arguments, enters through {@link ConsumerGuard} (multi-thread use is a
+ * {@code ConcurrentModificationException}, use after close an {@code IllegalStateException}) and delegates to
+ * {@link ConsumerPoll}, {@link ConsumerCommits}, {@link ConsumerPositions}, {@link ConsumerLookups},
+ * {@link ConsumerMembership} and through them to the {@code state}, {@code fetch} and {@code group} packages;
+ * {@code io.ConsumerIo} owns the I/O thread ({@code samsa-consumer-network-thread}).
  */
 public class SamsaConsumer<K, V> implements Consumer<K, V> {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
-    private static final long NO_OWNER = -1L;
 
     private final String clientId;
     private final ConsumerSettings settings;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
+    private final ConsumerGuard guard = new ConsumerGuard();
     private final Waiter waiter = new Waiter();
     private final ConsumerIo io;
-    private final MetadataCache metadata;
     private final SubscriptionState subscriptions;
     private final FetchBuffer buffer;
-    private final ListOffsetsClient listOffsets;
     private final GroupMember group;
-    private final Offsets offsets;
-    private final ConcurrentLinkedQueue<Runnable> commitCompletions = new ConcurrentLinkedQueue<>();
-    private final AtomicLong owner = new AtomicLong(NO_OWNER);
-    private int ownerDepth;
-    private long nextAutoCommitMs;
-    private volatile boolean closed;
+    private final ConsumerCommits commits;
+    private final ConsumerPositions positions;
+    private final ConsumerLookups lookups;
+    private final ConsumerMembership membership;
+    private final ConsumerPoll<K, V> poller;
 
     public SamsaConsumer(Properties properties) {
-        this(propsToMap(properties), null, null);
+        this(ClientSettings.toMap(properties), null, null);
     }
 
     public SamsaConsumer(Properties properties, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        this(propsToMap(properties), keyDeserializer, valueDeserializer);
+        this(ClientSettings.toMap(properties), keyDeserializer, valueDeserializer);
     }
 
     public SamsaConsumer(Map<String, Object> configs) {
@@ -115,97 +100,67 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
         String cid = config.getString(ConsumerConfig.CLIENT_ID_CONFIG);
         this.clientId = cid == null || cid.isEmpty() ? "samsa-consumer-" + CLIENT_IDS.getAndIncrement() : cid;
         this.settings = ConsumerSettings.from(config, clientId);
-        if (keyDeserializer == null) {
-            this.keyDeserializer = config.getConfiguredInstance(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    Deserializer.class);
-            this.keyDeserializer.configure(config.originals(), true);
-        } else {
-            this.keyDeserializer = keyDeserializer;
-        }
-        if (valueDeserializer == null) {
-            this.valueDeserializer = config.getConfiguredInstance(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    Deserializer.class);
-            this.valueDeserializer.configure(config.originals(), false);
-        } else {
-            this.valueDeserializer = valueDeserializer;
-        }
-        this.io = new ConsumerIo(clientId, settings.bootstrap(), settings.requestTimeoutMs(),
-                settings.reconnectBackoffMs(), settings.sendBuffer(), settings.metadataMaxAgeMs(),
-                settings.retryBackoffMs(), settings.allowAutoCreate(), waiter);
-        this.metadata = io.metadata();
+        this.keyDeserializer = configured(config, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, keyDeserializer, true);
+        this.valueDeserializer = configured(config, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer,
+                false);
+        this.io = new ConsumerIo(new ClientCore(settings.client()), settings.allowAutoCreate(), waiter);
         this.subscriptions = new SubscriptionState(settings.reset(), 2);
         this.buffer = new FetchBuffer(subscriptions, io::wakeup);
-        this.listOffsets = new ListOffsetsClient(io, subscriptions, settings.fetch().isolationLevel());
+        ListOffsetsClient listOffsets = new ListOffsetsClient(io, subscriptions, settings.fetch().isolationLevel());
         io.addParticipant(new Fetcher(settings.fetch(), subscriptions, buffer, io));
         io.addParticipant(listOffsets);
+        DeadlineRetry retry = new DeadlineRetry(waiter, settings.retryBackoffMs());
+        Offsets offsets = null;
         if (settings.groupId() != null) {
             this.group = new GroupMember(new GroupMember.Settings(settings.groupId(), settings.groupInstanceId(),
                     settings.sessionTimeoutMs(), settings.maxPollIntervalMs(), settings.heartbeatIntervalMs(),
                     settings.retryBackoffMs(), settings.requestTimeoutMs(), settings.rack(), settings.assignors()),
                     io, subscriptions, this::commitBeforeRevoke);
-            this.offsets = new Offsets(settings.groupId(), settings.groupInstanceId(), group.coordinator(), metadata,
+            offsets = new Offsets(settings.groupId(), settings.groupInstanceId(), group.coordinator(), io.metadata(),
                     group);
         } else {
             this.group = null;
-            this.offsets = null;
         }
-        this.nextAutoCommitMs = System.currentTimeMillis() + settings.autoCommitIntervalMs();
+        this.commits = new ConsumerCommits(settings, subscriptions, group, offsets, waiter, retry);
+        this.positions = new ConsumerPositions(settings, subscriptions, io, group == null ? null : commits);
+        this.lookups = new ConsumerLookups(io, listOffsets, retry);
+        this.membership = new ConsumerMembership(settings, subscriptions, io, buffer, group, commits);
+        this.poller = new ConsumerPoll<>(settings, subscriptions, buffer, waiter, group, commits, positions,
+                this.keyDeserializer, this.valueDeserializer);
         io.start();
     }
 
-    private static Map<String, Object> propsToMap(Properties properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            map.put(name, properties.getProperty(name));
+    /** The deserializer given to the constructor, else the configured class, configured. */
+    @SuppressWarnings("unchecked")
+    private static <T> Deserializer<T> configured(ConsumerConfig config, String key, Deserializer<T> given,
+                                                  boolean isKey) {
+        if (given != null) {
+            return given;
         }
-        properties.forEach((k, v) -> map.putIfAbsent(String.valueOf(k), v));
-        return map;
+        Deserializer<T> d = config.getConfiguredInstance(key, Deserializer.class);
+        d.configure(config.originals(), isKey);
+        return d;
     }
 
-    // ---- single-threaded access, as KafkaConsumer ----
-
-    private void acquire() {
-        long me = Thread.currentThread().getId();
-        if (owner.get() != me && !owner.compareAndSet(NO_OWNER, me)) {
-            throw new ConcurrentModificationException("KafkaConsumer is not safe for multi-threaded access");
-        }
-        ownerDepth++;
+    /** Called by the group member (on the application thread, inside poll) before partitions are revoked. */
+    private void commitBeforeRevoke() {
+        commits.commitBeforeRevoke();
     }
 
-    private void release() {
-        if (--ownerDepth == 0) {
-            owner.set(NO_OWNER);
-        }
-    }
-
-    private void acquireOpen() {
-        acquire();
-        if (closed) {
-            release();
-            throw new IllegalStateException("This consumer has already been closed.");
-        }
+    private Duration defaultApiTimeout() {
+        return Duration.ofMillis(settings.defaultApiTimeoutMs());
     }
 
     // ---- subscription ----
 
     @Override
     public Set<TopicPartition> assignment() {
-        acquireOpen();
-        try {
-            return subscriptions.assignment();
-        } finally {
-            release();
-        }
+        return guard.call(subscriptions::assignment);
     }
 
     @Override
     public Set<String> subscription() {
-        acquireOpen();
-        try {
-            return subscriptions.subscription();
-        } finally {
-            release();
-        }
+        return guard.call(subscriptions::subscription);
     }
 
     @Override
@@ -215,31 +170,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
-        acquireOpen();
-        try {
-            if (topics == null) {
-                throw new IllegalArgumentException("Topic collection to subscribe to cannot be null");
-            }
-            if (topics.isEmpty()) {
-                unsubscribe();
-                return;
-            }
-            for (String t : topics) {
-                if (t == null || t.isBlank()) {
-                    throw new IllegalArgumentException("Topic collection to subscribe to cannot contain null or "
-                            + "empty topic");
-                }
-            }
-            requireGroup("subscribe");
-            subscriptions.subscribe(topics, listener);
-            io.fetchAllTopics(false);
-            metadata.wantedTopics().addAll(topics);
-            metadata.requestUpdate();
-            group.requestRejoin();
-            io.wakeup();
-        } finally {
-            release();
-        }
+        guard.run(() -> membership.subscribe(topics, listener));
     }
 
     @Override
@@ -249,19 +180,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
-        acquireOpen();
-        try {
-            if (pattern == null || pattern.toString().isEmpty()) {
-                throw new IllegalArgumentException("Topic pattern to subscribe to cannot be "
-                        + (pattern == null ? "null" : "empty"));
-            }
-            requireGroup("subscribe");
-            subscriptions.subscribe(pattern, listener);
-            io.fetchAllTopics(true);
-            group.requestRejoin();
-        } finally {
-            release();
-        }
+        guard.run(() -> membership.subscribe(pattern, listener));
     }
 
     @Override
@@ -277,123 +196,22 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void unsubscribe() {
-        acquireOpen();
-        try {
-            if (group != null && subscriptions.isGroupManaged()) {
-                group.leave(System.currentTimeMillis() + settings.defaultApiTimeoutMs(), "the consumer unsubscribed");
-            }
-            subscriptions.unsubscribe();
-            io.fetchAllTopics(false);
-            buffer.clear();
-        } finally {
-            release();
-        }
+        guard.run(membership::unsubscribe);
     }
 
     @Override
     public void assign(Collection<TopicPartition> partitions) {
-        acquireOpen();
-        try {
-            if (partitions == null) {
-                throw new IllegalArgumentException("Topic partition collection to assign to cannot be null");
-            }
-            for (TopicPartition tp : partitions) {
-                if (tp == null || tp.topic() == null || tp.topic().isBlank()) {
-                    throw new IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
-                }
-                metadata.wantedTopics().add(tp.topic());
-            }
-            if (settings.autoCommit() && !subscriptions.assignment().isEmpty()) {
-                commitAsync(null);
-            }
-            subscriptions.assignFromUser(partitions);
-            metadata.requestUpdate();
-            io.wakeup();
-        } finally {
-            release();
-        }
-    }
-
-    private void requireGroup(String what) {
-        if (group == null) {
-            throw new InvalidGroupIdException("To use the group management or offset commit APIs, you must "
-                    + "provide a valid group.id in the consumer configuration (" + what + ").");
-        }
+        guard.run(() -> membership.assign(partitions));
     }
 
     // ---- poll ----
 
     @Override
     public ConsumerRecords<K, V> poll(Duration timeout) {
-        acquireOpen();
-        try {
+        return guard.call(() -> {
             long now = System.currentTimeMillis();
-            long deadline = deadline(now, timeout);
-            if (subscriptions.mode() == SubscriptionState.Mode.NONE) {
-                throw new IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
-            }
-            waiter.checkWakeup();
-            runCommitCompletions();
-            do {
-                if (group != null && subscriptions.isGroupManaged()) {
-                    group.poll(now, deadline);
-                }
-                maybeAutoCommit(now);
-                updatePositions(deadline);
-                ConsumerRecords<K, V> records = buffer.drain(settings.maxPollRecords(), keyDeserializer,
-                        valueDeserializer);
-                if (!records.isEmpty()) {
-                    return records;
-                }
-                waiter.await(() -> buffer.hasData() || group != null && group.rejoinNeeded()
-                        && subscriptions.isGroupManaged() || !subscriptions.withoutPosition().isEmpty()
-                        || !subscriptions.needingUserReset().isEmpty(), deadline);
-                now = System.currentTimeMillis();
-            } while (now < deadline);
-            return ConsumerRecords.empty();
-        } finally {
-            release();
-        }
-    }
-
-    private static long deadline(long now, Duration timeout) {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("Timeout must not be negative");
-        }
-        long ms = timeout.toMillis();
-        return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
-    }
-
-    /** Partitions without a position get their committed offset, or the reset strategy's. */
-    private void updatePositions(long deadline) {
-        List<TopicPartition> missing = subscriptions.withoutPosition();
-        if (!missing.isEmpty()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-            if (offsets != null) {
-                try {
-                    committed = fetchCommitted(new HashSet<>(missing), Math.min(deadline,
-                            System.currentTimeMillis() + settings.defaultApiTimeoutMs()));
-                } catch (TimeoutException e) {
-                    return; // try again in the next poll
-                }
-            }
-            for (TopicPartition tp : missing) {
-                if (!subscriptions.isAssigned(tp) || subscriptions.position(tp) != null) {
-                    continue;
-                }
-                OffsetAndMetadata c = committed.get(tp);
-                if (c != null) {
-                    subscriptions.seek(tp, c.offset());
-                } else {
-                    subscriptions.requestReset(tp, subscriptions.defaultReset());
-                }
-            }
-            io.wakeup();
-        }
-        List<TopicPartition> none = subscriptions.needingUserReset();
-        if (!none.isEmpty()) {
-            throw new NoOffsetForPartitionException(none);
-        }
+            return poller.poll(now, DeadlineRetry.deadline(now, timeout));
+        });
     }
 
     // ---- positions ----
@@ -403,13 +221,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
         if (offset < 0) {
             throw new IllegalArgumentException("seek offset must not be a negative number");
         }
-        acquireOpen();
-        try {
-            subscriptions.seek(partition, offset);
-            io.wakeup();
-        } finally {
-            release();
-        }
+        guard.run(() -> positions.seek(partition, offset));
     }
 
     @Override
@@ -431,175 +243,66 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
         if (partitions == null) {
             throw new IllegalArgumentException("Partitions collection cannot be null");
         }
-        acquireOpen();
-        try {
-            Collection<TopicPartition> which = partitions.isEmpty() ? subscriptions.assignment() : partitions;
-            for (TopicPartition tp : which) {
-                subscriptions.requestReset(tp, strategy);
-            }
-            io.wakeup();
-        } finally {
-            release();
-        }
+        guard.run(() -> positions.reset(partitions, strategy));
     }
 
     @Override
     public long position(TopicPartition partition) {
-        return position(partition, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return position(partition, defaultApiTimeout());
     }
 
     @Override
     public long position(TopicPartition partition, Duration timeout) {
-        acquireOpen();
-        try {
-            long deadline = deadline(System.currentTimeMillis(), timeout);
-            while (true) {
-                Long p = subscriptions.position(partition);
-                if (p != null) {
-                    return p;
-                }
-                updatePositions(deadline);
-                if (!waiter.await(() -> subscriptions.position(partition) != null
-                        || !subscriptions.needingUserReset().isEmpty(), deadline)) {
-                    throw new TimeoutException("Timeout of " + timeout.toMillis() + "ms expired before the position "
-                            + "for partition " + partition + " could be determined");
-                }
-            }
-        } finally {
-            release();
-        }
+        return guard.call(() -> positions.position(partition, timeout));
     }
 
     @Override
     public void pause(Collection<TopicPartition> partitions) {
-        acquireOpen();
-        try {
-            subscriptions.pause(partitions);
-        } finally {
-            release();
-        }
+        guard.run(() -> subscriptions.pause(partitions));
     }
 
     @Override
     public void resume(Collection<TopicPartition> partitions) {
-        acquireOpen();
-        try {
+        guard.run(() -> {
             subscriptions.resume(partitions);
             io.wakeup();
-        } finally {
-            release();
-        }
+        });
     }
 
     @Override
     public Set<TopicPartition> paused() {
-        acquireOpen();
-        try {
-            return subscriptions.paused();
-        } finally {
-            release();
-        }
+        return guard.call(subscriptions::paused);
     }
 
     @Override
     public OptionalLong currentLag(TopicPartition partition) {
-        acquireOpen();
-        try {
+        return guard.call(() -> {
             Long p = subscriptions.position(partition);
             long hw = subscriptions.highWatermark(partition);
             return p == null || hw < 0 ? OptionalLong.empty() : OptionalLong.of(hw - p);
-        } finally {
-            release();
-        }
+        });
     }
 
     // ---- commits ----
 
-    private Map<TopicPartition, OffsetAndMetadata> consumedOffsets() {
-        Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-        subscriptions.snapshotWithPositions().forEach((tp, s) -> out.put(tp, new OffsetAndMetadata(s.position(),
-                s.leaderEpoch() >= 0 ? java.util.Optional.of(s.leaderEpoch()) : java.util.Optional.empty(), "")));
-        return out;
-    }
-
-    private void commitBeforeRevoke() {
-        if (settings.autoCommit()) {
-            Map<TopicPartition, OffsetAndMetadata> o = consumedOffsets();
-            if (!o.isEmpty()) {
-                commitSync(o, Duration.ofMillis(settings.requestTimeoutMs()));
-            }
-        }
-    }
-
-    private void maybeAutoCommit(long now) {
-        if (!settings.autoCommit() || now < nextAutoCommitMs) {
-            return;
-        }
-        nextAutoCommitMs = now + settings.autoCommitIntervalMs();
-        if (subscriptions.isGroupManaged() && (!group.isStable() || group.rejoinNeeded())) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> o = consumedOffsets();
-        if (!o.isEmpty() && group.coordinator().connection() != null) {
-            sendCommit(o, null);
-        }
-    }
-
     @Override
     public void commitSync() {
-        commitSync(Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        commitSync(defaultApiTimeout());
     }
 
     @Override
     public void commitSync(Duration timeout) {
-        acquireOpen();
-        try {
-            commitSync(consumedOffsets(), timeout);
-        } finally {
-            release();
-        }
+        guard.run(() -> commits.commitSync(commits.consumedOffsets(), timeout));
     }
 
     @Override
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsetsToCommit) {
-        commitSync(offsetsToCommit, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        commitSync(offsetsToCommit, defaultApiTimeout());
     }
 
     @Override
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsetsToCommit, Duration timeout) {
-        acquireOpen();
-        try {
-            requireGroup("commitSync");
-            runCommitCompletions();
-            if (offsetsToCommit.isEmpty()) {
-                return;
-            }
-            long deadline = deadline(System.currentTimeMillis(), timeout);
-            while (true) {
-                if (!ensureCoordinator(deadline)) {
-                    throw new TimeoutException("Timeout of " + timeout.toMillis() + "ms expired before successfully "
-                            + "committing offsets " + offsetsToCommit);
-                }
-                try {
-                    waiter.get(offsets.commit(offsetsToCommit, subscriptions.isGroupManaged()), deadline,
-                            "committing offsets " + offsetsToCommit);
-                    return;
-                } catch (RetriableException e) {
-                    if (e instanceof TimeoutException || System.currentTimeMillis() >= deadline) {
-                        throw new TimeoutException("Timeout of " + timeout.toMillis() + "ms expired before "
-                                + "successfully committing offsets " + offsetsToCommit);
-                    }
-                    waiter.await(() -> false, Math.min(deadline, System.currentTimeMillis()
-                            + settings.retryBackoffMs()));
-                }
-            }
-        } finally {
-            release();
-        }
-    }
-
-    private boolean ensureCoordinator(long deadline) {
-        return group.coordinator().connection() != null || group.coordinator().ensureKnown(deadline);
+        guard.run(() -> commits.commitSync(offsetsToCommit, timeout));
     }
 
     @Override
@@ -609,288 +312,82 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void commitAsync(OffsetCommitCallback callback) {
-        acquireOpen();
-        try {
-            commitAsync(consumedOffsets(), callback);
-        } finally {
-            release();
-        }
+        guard.run(() -> commits.commitAsync(commits.consumedOffsets(), callback));
     }
 
     @Override
     public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsetsToCommit, OffsetCommitCallback callback) {
-        acquireOpen();
-        try {
-            requireGroup("commitAsync");
-            runCommitCompletions();
-            Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsetsToCommit);
-            if (group.coordinator().connection() == null) {
-                try {
-                    ensureCoordinator(System.currentTimeMillis() + settings.requestTimeoutMs());
-                } catch (RuntimeException e) {
-                    // reported through the callback below
-                }
-            }
-            sendCommit(copy, callback);
-        } finally {
-            release();
-        }
-    }
-
-    private void sendCommit(Map<TopicPartition, OffsetAndMetadata> o, OffsetCommitCallback callback) {
-        CompletableFuture<Void> f = offsets.commit(o, subscriptions.isGroupManaged());
-        f.whenComplete((v, e) -> {
-            if (callback == null) {
-                return;
-            }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
-            Exception ex = cause == null ? null : cause instanceof RetriableException
-                    ? new RetriableCommitFailedException(cause) : cause instanceof Exception x ? x
-                    : new KafkaException(cause);
-            commitCompletions.add(() -> callback.onComplete(o, ex));
-            waiter.signal();
-        });
-    }
-
-    private void runCommitCompletions() {
-        Runnable r;
-        while ((r = commitCompletions.poll()) != null) {
-            r.run();
-        }
+        guard.run(() -> commits.commitAsync(offsetsToCommit, callback));
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
-        return committed(partitions, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return committed(partitions, defaultApiTimeout());
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
-        acquireOpen();
-        try {
-            requireGroup("committed");
-            if (partitions.isEmpty()) {
-                return Map.of();
-            }
-            Map<TopicPartition, OffsetAndMetadata> found = fetchCommitted(partitions,
-                    deadline(System.currentTimeMillis(), timeout));
-            Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                out.put(tp, found.get(tp));
-            }
-            return out;
-        } finally {
-            release();
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> fetchCommitted(Set<TopicPartition> partitions, long deadline) {
-        while (true) {
-            if (!ensureCoordinator(deadline)) {
-                throw new TimeoutException("Timeout expired while fetching committed offsets of " + partitions);
-            }
-            try {
-                return waiter.get(offsets.fetch(partitions), deadline, "fetching committed offsets of " + partitions);
-            } catch (RetriableException e) {
-                if (e instanceof TimeoutException || System.currentTimeMillis() >= deadline) {
-                    throw new TimeoutException("Timeout expired while fetching committed offsets of " + partitions);
-                }
-                waiter.await(() -> false, Math.min(deadline, System.currentTimeMillis() + settings.retryBackoffMs()));
-            }
-        }
+        return guard.call(() -> commits.committed(partitions, timeout));
     }
 
     // ---- metadata and offset lookups ----
 
     @Override
     public List<PartitionInfo> partitionsFor(String topic) {
-        return partitionsFor(topic, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return partitionsFor(topic, defaultApiTimeout());
     }
 
     @Override
     public List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
-        acquireOpen();
-        try {
-            Map<String, List<PartitionInfo>> all = fetchTopics(List.of(topic), timeout);
-            return all.getOrDefault(topic, List.of());
-        } finally {
-            release();
-        }
+        return guard.call(() -> lookups.topics(List.of(topic), timeout).getOrDefault(topic, List.of()));
     }
 
     @Override
     public Map<String, List<PartitionInfo>> listTopics() {
-        return listTopics(Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return listTopics(defaultApiTimeout());
     }
 
     @Override
     public Map<String, List<PartitionInfo>> listTopics(Duration timeout) {
-        acquireOpen();
-        try {
-            return fetchTopics(null, timeout);
-        } finally {
-            release();
-        }
-    }
-
-    /** A one-off Metadata request for {@code topics} (null: all); internal topics left out of "all". */
-    private Map<String, List<PartitionInfo>> fetchTopics(List<String> topics, Duration timeout) {
-        long deadline = deadline(System.currentTimeMillis(), timeout);
-        while (true) {
-            CompletableFuture<ConsumerIo.Response> f = io.request(ConsumerIo.ANY_NODE, ApiKeys.METADATA, v -> {
-                MetadataRequestData req = new MetadataRequestData().setAllowAutoTopicCreation(false);
-                if (topics == null) {
-                    return req.setTopics(null);
-                }
-                List<MetadataRequestData.MetadataRequestTopic> list = new ArrayList<>();
-                topics.forEach(t -> list.add(new MetadataRequestData.MetadataRequestTopic().setName(t)));
-                return req.setTopics(list);
-            });
-            MetadataResponseData data;
-            try {
-                data = (MetadataResponseData) waiter.get(f, deadline, "fetching topic metadata").body();
-            } catch (RetriableException e) {
-                if (System.currentTimeMillis() >= deadline) {
-                    throw new TimeoutException("Timeout expired while fetching topic metadata");
-                }
-                continue;
-            }
-            Map<Integer, Node> nodes = new HashMap<>();
-            for (MetadataResponseData.MetadataResponseBroker b : data.brokers()) {
-                nodes.put(b.nodeId(), new Node(b.nodeId(), b.host(), b.port(), b.rack()));
-            }
-            Map<String, List<PartitionInfo>> out = new HashMap<>();
-            boolean retry = false;
-            for (MetadataResponseData.MetadataResponseTopic t : data.topics()) {
-                Errors error = Errors.forCode(t.errorCode());
-                if (error == Errors.LEADER_NOT_AVAILABLE) {
-                    retry = true;
-                }
-                if (error != Errors.NONE || (topics == null && t.isInternal())) {
-                    continue;
-                }
-                List<PartitionInfo> parts = new ArrayList<>();
-                for (MetadataResponseData.MetadataResponsePartition p : t.partitions()) {
-                    parts.add(new PartitionInfo(t.name(), p.partitionIndex(), nodes.get(p.leaderId()),
-                            toNodes(p.replicaNodes(), nodes), toNodes(p.isrNodes(), nodes),
-                            toNodes(p.offlineReplicas(), nodes)));
-                }
-                parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-                out.put(t.name(), parts);
-            }
-            if (!retry || System.currentTimeMillis() >= deadline) {
-                return out;
-            }
-            waiter.await(() -> false, Math.min(deadline, System.currentTimeMillis() + settings.retryBackoffMs()));
-        }
-    }
-
-    private static Node[] toNodes(List<Integer> ids, Map<Integer, Node> nodes) {
-        Node[] out = new Node[ids.size()];
-        for (int i = 0; i < out.length; i++) {
-            Node n = nodes.get(ids.get(i));
-            out[i] = n != null ? n : new Node(ids.get(i), "", -1);
-        }
-        return out;
+        return guard.call(() -> lookups.topics(null, timeout));
     }
 
     @Override
     public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestampsToSearch) {
-        return offsetsForTimes(timestampsToSearch, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return offsetsForTimes(timestampsToSearch, defaultApiTimeout());
     }
 
     @Override
     public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestampsToSearch,
                                                                    Duration timeout) {
-        acquireOpen();
-        try {
-            for (Map.Entry<TopicPartition, Long> e : timestampsToSearch.entrySet()) {
-                if (e.getValue() < 0) {
-                    throw new IllegalArgumentException("The target time for partition " + e.getKey() + " is "
-                            + e.getValue() + ". The target time cannot be negative.");
-                }
-            }
-            Map<TopicPartition, ListOffsetsClient.Found> found = lookup(timestampsToSearch, timeout);
-            Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
-            for (TopicPartition tp : timestampsToSearch.keySet()) {
-                ListOffsetsClient.Found f = found.get(tp);
-                out.put(tp, f == null || f.offset() < 0 ? null : new OffsetAndTimestamp(f.offset(), f.timestamp(),
-                        f.leaderEpoch() >= 0 ? java.util.Optional.of(f.leaderEpoch()) : java.util.Optional.empty()));
-            }
-            return out;
-        } finally {
-            release();
-        }
+        return guard.call(() -> lookups.offsetsForTimes(timestampsToSearch, timeout));
     }
 
     @Override
     public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
-        return beginningOffsets(partitions, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return beginningOffsets(partitions, defaultApiTimeout());
     }
 
     @Override
     public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions, Duration timeout) {
-        return edgeOffsets(partitions, -2L, timeout);
+        return guard.call(() -> lookups.edgeOffsets(partitions, -2L, timeout));
     }
 
     @Override
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-        return endOffsets(partitions, Duration.ofMillis(settings.defaultApiTimeoutMs()));
+        return endOffsets(partitions, defaultApiTimeout());
     }
 
     @Override
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
-        return edgeOffsets(partitions, -1L, timeout);
-    }
-
-    private Map<TopicPartition, Long> edgeOffsets(Collection<TopicPartition> partitions, long timestamp,
-                                                  Duration timeout) {
-        acquireOpen();
-        try {
-            Map<TopicPartition, Long> ask = new LinkedHashMap<>();
-            partitions.forEach(tp -> ask.put(tp, timestamp));
-            Map<TopicPartition, ListOffsetsClient.Found> found = lookup(ask, timeout);
-            Map<TopicPartition, Long> out = new HashMap<>();
-            found.forEach((tp, f) -> out.put(tp, f.offset()));
-            return out;
-        } finally {
-            release();
-        }
-    }
-
-    private Map<TopicPartition, ListOffsetsClient.Found> lookup(Map<TopicPartition, Long> timestamps,
-                                                                Duration timeout) {
-        if (timestamps.isEmpty()) {
-            return Map.of();
-        }
-        long deadline = deadline(System.currentTimeMillis(), timeout);
-        for (TopicPartition tp : timestamps.keySet()) {
-            metadata.wantedTopics().add(tp.topic());
-        }
-        while (true) {
-            try {
-                return waiter.get(listOffsets.lookup(timestamps), deadline, "listing offsets");
-            } catch (RetriableException e) {
-                if (e instanceof TimeoutException || System.currentTimeMillis() >= deadline) {
-                    throw new TimeoutException("Failed to get offsets by times in " + timeout.toMillis() + "ms");
-                }
-                waiter.await(() -> false, Math.min(deadline, System.currentTimeMillis() + settings.retryBackoffMs()));
-            }
-        }
+        return guard.call(() -> lookups.edgeOffsets(partitions, -1L, timeout));
     }
 
     // ---- group ----
 
     @Override
     public ConsumerGroupMetadata groupMetadata() {
-        acquireOpen();
-        try {
-            requireGroup("groupMetadata");
-            return group.groupMetadata();
-        } finally {
-            release();
-        }
+        return guard.call(membership::groupMetadata);
     }
 
     @Override
@@ -900,15 +397,7 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void enforceRebalance(String reason) {
-        acquireOpen();
-        try {
-            if (group == null || !subscriptions.isGroupManaged()) {
-                throw new IllegalStateException("Tried to force a rebalance but consumer does not have a group.");
-            }
-            group.requestRejoin();
-        } finally {
-            release();
-        }
+        guard.run(membership::enforceRebalance);
     }
 
     // ---- misc ----
@@ -954,37 +443,19 @@ public class SamsaConsumer<K, V> implements Consumer<K, V> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("The timeout cannot be negative.");
         }
-        acquire();
-        try {
-            if (closed) {
+        guard.runEvenIfClosed(() -> {
+            if (guard.isClosed()) {
                 return;
             }
-            long deadline = deadline(System.currentTimeMillis(), timeout);
             try {
-                if (group != null && subscriptions.isGroupManaged()) {
-                    group.leave(deadline, "the consumer is being closed");
-                } else if (settings.autoCommit() && !subscriptions.assignment().isEmpty()) {
-                    try {
-                        commitSync(consumedOffsets(), Duration.ofMillis(Math.max(0,
-                                deadline - System.currentTimeMillis())));
-                    } catch (RuntimeException e) {
-                        // best effort on close
-                    }
-                }
-                runCommitCompletions();
-            } catch (InterruptException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // closing anyway
+                membership.onClose(DeadlineRetry.deadline(System.currentTimeMillis(), timeout));
             } finally {
-                closed = true;
+                guard.markClosed();
                 io.close();
                 keyDeserializer.close();
                 valueDeserializer.close();
             }
-        } finally {
-            release();
-        }
+        });
     }
 
     @Override

@@ -1,5 +1,8 @@
 /**
- * The client's view of the cluster: brokers, and per topic its id, partitions and leaders, refreshed by the
- * I/O thread from Metadata responses; callers only read it and wait on it.
+ * The client's view of the cluster: brokers, and per topic its id, partitions and leaders
+ * ({@link io.samsa.clients.metadata.MetadataCache}), refreshed by the client's I/O thread from Metadata responses
+ * ({@link io.samsa.clients.metadata.MetadataRefresher}); callers on other threads only read it and wait on it.
+ * {@link io.samsa.clients.metadata.TopicMetadata} builds and reads one-off topic lookups (the consumer's
+ * {@code partitionsFor} and {@code listTopics}).
  */
 package io.samsa.clients.metadata;

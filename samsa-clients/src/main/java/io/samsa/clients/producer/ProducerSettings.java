@@ -1,22 +1,22 @@
 package io.samsa.clients.producer;
 
-import java.util.List;
-
-
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 
+import io.samsa.clients.core.ClientSettings;
 import io.samsa.clients.producer.sender.Sender;
 
 /**
  * The configuration values the producer uses, read from Kafka's {@link ProducerConfig} (same names, defaults
  * and validation), including Kafka's rule for idempotence: on by default, off silently when acks != all or
  * retries = 0 unless the user asked for it explicitly (then those combinations are a ConfigException).
+ * Immutable; read once in the producer's constructor.
  */
-record ProducerSettings(int batchSize, long bufferMemory, long maxBlockMs, int maxRequestSize, String compressionType,
-                        Integer compressionLevel, long reconnectBackoffMs, int sendBuffer, Sender.Settings sender) {
+record ProducerSettings(ClientSettings client, int batchSize, long bufferMemory, long maxBlockMs, int maxRequestSize,
+                        String compressionType, Integer compressionLevel, Sender.Settings sender) {
 
-    static ProducerSettings from(ProducerConfig config) {
+    static ProducerSettings from(ProducerConfig config, String clientId) {
+        ClientSettings client = ClientSettings.from(config, clientId);
         String acksValue = config.getString(ProducerConfig.ACKS_CONFIG).trim();
         short acks = "all".equalsIgnoreCase(acksValue) ? (short) -1 : Short.parseShort(acksValue);
         int retries = config.getInt(ProducerConfig.RETRIES_CONFIG);
@@ -38,7 +38,7 @@ record ProducerSettings(int batchSize, long bufferMemory, long maxBlockMs, int m
             default -> null;
         };
         long lingerMs = config.getLong(ProducerConfig.LINGER_MS_CONFIG);
-        long requestTimeoutMs = config.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        long requestTimeoutMs = client.requestTimeoutMs();
         long deliveryTimeoutMs = config.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
         // Kafka's rule: a batch must be able to linger and then wait a whole request timeout before it expires.
         if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
@@ -48,17 +48,12 @@ record ProducerSettings(int batchSize, long bufferMemory, long maxBlockMs, int m
             }
             deliveryTimeoutMs = lingerMs + requestTimeoutMs;
         }
-        List<String> bootstrap = config.getList(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         Sender.Settings sender = new Sender.Settings(acks, maxInFlight, requestTimeoutMs, deliveryTimeoutMs,
-                lingerMs, retries, config.getLong(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
-                config.getLong(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG),
-                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                config.getLong(ProducerConfig.METADATA_MAX_AGE_CONFIG), idempotent, bootstrap);
-        return new ProducerSettings(config.getInt(ProducerConfig.BATCH_SIZE_CONFIG),
+                lingerMs, retries, client.retryBackoffMs(), client.retryBackoffMaxMs(),
+                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), client.metadataMaxAgeMs(), idempotent);
+        return new ProducerSettings(client, config.getInt(ProducerConfig.BATCH_SIZE_CONFIG),
                 config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG), config.getLong(ProducerConfig.MAX_BLOCK_MS_CONFIG),
-                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), compression, level,
-                config.getLong(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG),
-                config.getInt(ProducerConfig.SEND_BUFFER_CONFIG), sender);
+                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), compression, level, sender);
     }
 
 }

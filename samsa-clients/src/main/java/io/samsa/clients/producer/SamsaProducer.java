@@ -31,8 +31,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.serialization.Serializer;
 
+import io.samsa.clients.core.ClientCore;
+import io.samsa.clients.core.ClientSettings;
 import io.samsa.clients.metadata.MetadataCache;
-import io.samsa.network.client.NetworkIo;
 import io.samsa.protocol.records.BatchCompressor;
 import io.samsa.clients.producer.batch.BufferPool;
 import io.samsa.clients.producer.batch.RecordAccumulator;
@@ -47,6 +48,10 @@ import io.samsa.clients.producer.sender.Sender;
  * changes. {@code send} serializes, picks the partition and appends to the partition's open batch; it waits
  * only for the topic's first metadata and for buffer memory, each bounded by {@code max.block.ms}, and never
  * does I/O. One I/O thread does the rest. Transactions are not supported yet.
+ *
+ * <p>Thread-safe, as KafkaProducer: {@code send}, {@code flush}, {@code partitionsFor} and {@code close} run on
+ * any application thread; the {@link Sender} runs on its own thread ({@code samsa-producer-network-thread}),
+ * which also runs the callbacks.
  */
 public class SamsaProducer<K, V> implements Producer<K, V> {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
@@ -70,11 +75,11 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
     private volatile boolean closed;
 
     public SamsaProducer(Properties properties) {
-        this(propsToMap(properties), null, null);
+        this(ClientSettings.toMap(properties), null, null);
     }
 
     public SamsaProducer(Properties properties, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        this(propsToMap(properties), keySerializer, valueSerializer);
+        this(ClientSettings.toMap(properties), keySerializer, valueSerializer);
     }
 
     public SamsaProducer(Map<String, Object> configs) {
@@ -109,32 +114,23 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
         this.partitioner = config.getConfiguredInstance(ProducerConfig.PARTITIONER_CLASS_CONFIG, Partitioner.class,
                 Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
 
-        ProducerSettings s = ProducerSettings.from(config);
+        ProducerSettings s = ProducerSettings.from(config, clientId);
         this.maxBlockMs = s.maxBlockMs();
         this.maxRequestSize = s.maxRequestSize();
         this.totalMemory = s.bufferMemory();
 
         BufferPool pool = new BufferPool(s.bufferMemory(), s.batchSize());
-        NetworkIo[] network = new NetworkIo[1];
-        network[0] = new NetworkIo(clientId, s.sender().requestTimeoutMs(), s.reconnectBackoffMs(), s.sendBuffer());
-        this.metadata = new MetadataCache(network[0]::wakeup);
+        ClientCore core = new ClientCore(s.client());
+        this.metadata = core.metadata();
         BatchCompressor compressor = BatchCompressor.of(s.compressionType(), s.compressionLevel());
-        this.accumulator = new RecordAccumulator(s.batchSize(), pool, compressor, network[0]::wakeup);
+        this.accumulator = new RecordAccumulator(new RecordAccumulator.Settings(s.batchSize(),
+                s.sender().lingerMs(), s.sender().deliveryTimeoutMs()), pool, compressor, core::wakeup);
         this.sticky = new StickyPartitioner(s.batchSize(), accumulator::queuedBatches);
         this.metrics = new ProducerMetrics(clientId, pool::availableMemory, pool::totalMemory, pool::waitTimeNanosTotal);
-        this.sender = new Sender(s.sender(), accumulator, metadata, network[0], metrics, compressor);
+        this.sender = new Sender(s.sender(), accumulator, core, metrics, compressor);
         this.ioThread = new Thread(sender, "samsa-producer-network-thread | " + clientId);
         this.ioThread.setDaemon(true);
         this.ioThread.start();
-    }
-
-    private static Map<String, Object> propsToMap(Properties properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            map.put(name, properties.getProperty(name));
-        }
-        properties.forEach((k, v) -> map.putIfAbsent(String.valueOf(k), v));
-        return map;
     }
 
     @Override

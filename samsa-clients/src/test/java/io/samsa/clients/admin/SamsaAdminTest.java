@@ -114,4 +114,29 @@ class SamsaAdminTest {
                     .hasMessageContaining("refused");
         }
     }
+
+    @Test
+    void isConfiguredLikeKafkasAdminFromProperties() throws Exception {
+        admin.createTopic(new TopicSpec("from-properties", 1, (short) 1, Map.of()));
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", broker.bootstrapServers());
+        p.setProperty("client.id", "admin-from-properties");
+        p.setProperty("default.api.timeout.ms", "10000");
+        try (SamsaAdmin fromProperties = SamsaAdmin.create(p)) {
+            assertThat(fromProperties.listTopics()).contains("from-properties");
+        }
+    }
+
+    @Test
+    void badSettingsAreKafkasConfigErrors() {
+        Properties notPlaintext = new Properties();
+        notPlaintext.setProperty("bootstrap.servers", broker.bootstrapServers());
+        notPlaintext.setProperty("security.protocol", "SSL");
+        assertThatThrownBy(() -> SamsaAdmin.create(notPlaintext))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("security.protocol");
+        assertThatThrownBy(() -> new SamsaAdmin("localhost", Duration.ofSeconds(1)))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessage("Invalid url in bootstrap.servers: localhost");
+    }
 }

@@ -29,7 +29,8 @@ import io.samsa.clients.metadata.MetadataCache;
 /**
  * Committed offsets: OffsetCommit and OffsetFetch to the coordinator. Names topics by id from the versions that
  * want ids (10+). A commit from a member carries its generation; from a consumer with only an assignment,
- * generation -1 and no member id (Kafka's "simple" commits).
+ * generation -1 and no member id (Kafka's "simple" commits). Called from the application thread; the requests
+ * are built and answered on the I/O thread (through {@link Coordinator}), completing the returned futures there.
  */
 public final class Offsets {
     private final String groupId;

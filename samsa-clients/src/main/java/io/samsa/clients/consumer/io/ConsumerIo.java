@@ -8,16 +8,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.message.MetadataRequestData;
-import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.clients.core.ClientCore;
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
 import io.samsa.network.client.NetworkIo;
@@ -26,7 +25,8 @@ import io.samsa.network.client.ResponseHandler;
 /**
  * The consumer's I/O thread. Each turn it runs the tasks the application thread queued, refreshes metadata when
  * due, lets each {@link Participant} (fetcher, offset resetter, heartbeat) send what it needs, and waits on the
- * sockets. Everything that touches {@link NetworkIo} runs here.
+ * sockets. Everything that touches {@link NetworkIo} runs here ({@code samsa-consumer-network-thread}); the
+ * application thread only queues tasks and requests ({@link #execute}, {@link #request}, safe from any thread).
  */
 public final class ConsumerIo implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerIo.class);
@@ -67,25 +67,14 @@ public final class ConsumerIo implements Runnable {
     private volatile boolean allTopics;
     private final MetadataRefresher metadataRefresher;
 
-    public ConsumerIo(String clientId, List<String> bootstrap, long requestTimeoutMs, long reconnectBackoffMs,
-                      int sendBuffer, long metadataMaxAgeMs, long retryBackoffMs, boolean allowAutoTopicCreation,
-                      Waiter waiter) {
-        this.network = new NetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBuffer);
-        this.metadata = new MetadataCache(network::wakeup);
-        this.metadataRefresher = new MetadataRefresher(metadata, network, metadataMaxAgeMs, retryBackoffMs);
+    public ConsumerIo(ClientCore core, boolean allowAutoTopicCreation, Waiter waiter) {
+        this.network = core.network();
+        this.metadata = core.metadata();
+        this.metadataRefresher = core.refresher();
         this.waiter = waiter;
-        this.requestTimeoutMs = requestTimeoutMs;
+        this.requestTimeoutMs = core.settings().requestTimeoutMs();
         this.allowAutoTopicCreation = allowAutoTopicCreation;
-        int id = -1;
-        for (String hostPort : bootstrap) {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new ConfigException("Invalid url in bootstrap.servers: " + hostPort);
-            }
-            network.address(id--, hostPort.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(hostPort.substring(colon + 1).trim()));
-        }
-        this.thread = new Thread(this, "samsa-consumer-network-thread | " + clientId);
+        this.thread = new Thread(this, "samsa-consumer-network-thread | " + core.settings().clientId());
         this.thread.setDaemon(true);
     }
 

@@ -1,6 +1,9 @@
 package io.samsa.clients.producer.partition;
 
-/** Key → partition, byte-for-byte KafkaProducer's rule: {@code (murmur2(key) & 0x7fffffff) % partitions}. */
+/**
+ * Key → partition, byte-for-byte KafkaProducer's rule: {@code (murmur2(key) & 0x7fffffff) % partitions}.
+ * Stateless; called on the application thread that sends.
+ */
 public final class KeyPartitioner {
     private KeyPartitioner() {
     }

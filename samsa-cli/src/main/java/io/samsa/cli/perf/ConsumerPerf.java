@@ -1,4 +1,4 @@
-package io.samsa.clients.tools;
+package io.samsa.cli.perf;
 
 import java.io.FileInputStream;
 import java.io.InputStream;
