@@ -21,11 +21,12 @@
  *   <li><b>Request handlers</b> ({@code samsa-request-handler-N}, {@code num.io.threads},
  *       {@link io.samsa.broker.api.RequestHandlerPool}): take requests in arrival order and run decode →
  *       {@link io.samsa.broker.api.ApiHandler} ({@link io.samsa.broker.api.ApiDispatcher}); the response body is
- *       encoded later by the connection's processor. This is
- *       where blocking work happens: produce appends (under the partition's {@code Log} lock) and their fsyncs
- *       ({@code flush.messages}), topic creation and deletion (through the metadata controller, which serialises
- *       writers: validate, create logs, commit the records, apply them — see {@code io.samsa.metadata}), ListOffsets timestamp scans, the first read of every fetch. A handler must not wait
- *       for another thread's future: it returns a stage and lets that thread complete it.</li>
+ *       encoded later by the connection's processor. This is where blocking work happens: produce appends (under
+ *       the partition's {@code Log} lock) and their fsyncs ({@code flush.messages}), ListOffsets timestamp scans,
+ *       the first read of every fetch, and metadata writes — topic creation and deletion, producer-id blocks —
+ *       through the metadata controller, which serialises writers (validate, create logs, commit the records,
+ *       apply them to the image and its publishers on the committing thread; see {@code io.samsa.metadata}). A
+ *       handler must not wait for another thread's future: it returns a stage and lets that thread complete it.</li>
  *   <li><b>Fetch purgatory</b> ({@code samsa-fetch-purgatory}, {@code purgatory.FetchPurgatory}): long-poll
  *       fetches that wait for data — consumers for the high watermark, follower replicas for the log end. An
  *       advance only enqueues a wake-up; the re-read and the expiry read happen on this thread (the response is
@@ -53,7 +54,7 @@
  * </ul>
  * Start-up and shutdown run on the caller's thread ({@link io.samsa.broker.SamsaBroker}). Shutdown order:
  * metrics endpoint, socket server (acceptor and processors joined), request handlers (each finishes the request
- * it is running; queued ones fail), group coordinator, fetch and produce purgatories, log manager — so no append is running when
- * the logs close.
+ * it is running; queued ones fail), group coordinator, fetch and produce purgatories, log manager, metadata log —
+ * so no append is running when the logs close.
  */
 package io.samsa.broker;

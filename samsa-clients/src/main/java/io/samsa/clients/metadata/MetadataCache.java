@@ -213,7 +213,8 @@ public final class MetadataCache {
         return c;
     }
 
-    private static Node[] toNodes(List<Integer> ids, Map<Integer, Node> nodes) {
+    /** Node ids as Metadata lists them → nodes; an id with no broker entry becomes a placeholder node. */
+    static Node[] toNodes(List<Integer> ids, Map<Integer, Node> nodes) {
         Node[] out = new Node[ids.size()];
         for (int i = 0; i < out.length; i++) {
             Node n = nodes.get(ids.get(i));

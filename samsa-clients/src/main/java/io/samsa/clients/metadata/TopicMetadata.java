@@ -57,21 +57,12 @@ public final class TopicMetadata {
             List<PartitionInfo> parts = new ArrayList<>();
             for (MetadataResponseData.MetadataResponsePartition p : t.partitions()) {
                 parts.add(new PartitionInfo(t.name(), p.partitionIndex(), nodes.get(p.leaderId()),
-                        toNodes(p.replicaNodes(), nodes), toNodes(p.isrNodes(), nodes),
-                        toNodes(p.offlineReplicas(), nodes)));
+                        MetadataCache.toNodes(p.replicaNodes(), nodes), MetadataCache.toNodes(p.isrNodes(), nodes),
+                        MetadataCache.toNodes(p.offlineReplicas(), nodes)));
             }
             parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
             out.put(t.name(), parts);
         }
         return new Answer(out, retry);
-    }
-
-    private static Node[] toNodes(List<Integer> ids, Map<Integer, Node> nodes) {
-        Node[] out = new Node[ids.size()];
-        for (int i = 0; i < out.length; i++) {
-            Node n = nodes.get(ids.get(i));
-            out[i] = n != null ? n : new Node(ids.get(i), "", -1);
-        }
-        return out;
     }
 }
