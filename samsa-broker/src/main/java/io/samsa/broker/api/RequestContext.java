@@ -20,12 +20,6 @@ import io.samsa.network.server.Session;
 public record RequestContext(ApiKeys apiKey, short apiVersion, String clientId, Session session,
                              Listener advertised, long receivedNanos) {
 
-    /** A plaintext, anonymous request on the PLAINTEXT listener, as every request was before named listeners. */
-    public RequestContext(ApiKeys apiKey, short apiVersion, String clientId, ClientAddress client,
-                          long receivedNanos) {
-        this(apiKey, apiVersion, clientId, Session.anonymous(client), null, receivedNanos);
-    }
-
     /** The client's address and connection id. */
     public ClientAddress client() {
         return session.client();
