@@ -17,11 +17,11 @@
  *       the authenticator, reads frames, calls the {@code FrameHandler} (the broker's request handler pool, which
  *       only enqueues), and writes responses.</li>
  *   <li><b>Where responses are encoded</b>: on the connection's processor thread. A handler's stage may complete
- *       on any thread (a request handler thread, the fetch waiter, the group coordinator); that thread only
+ *       on any thread (a request handler thread, the fetch purgatory, the group coordinator); that thread only
  *       queues the unencoded {@link io.samsa.protocol.ResponseSend} and wakes the selector, and the processor
  *       serializes it ({@code ResponseSend.encode}) just before writing. Why there: one defined thread per
  *       connection for every byte that goes out (a TLS transport must encrypt on the same thread that owns its
- *       engine); the coordinator and fetch-waiter threads, which complete many responses in a row, stay free
+ *       engine); the coordinator and fetch-purgatory threads, which complete many responses in a row, stay free
  *       of serialization work; and a response is buffered only once it is about to be written.</li>
  *   <li><b>Client I/O thread</b> (the caller's: the producer's sender, the consumer's and admin's I/O threads):
  *       owns a {@link io.samsa.network.client.NetworkIo} and every connection in it; only

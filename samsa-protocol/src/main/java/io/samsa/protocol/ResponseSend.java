@@ -16,7 +16,7 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * A response frame (size prefix included) on its way to a {@link FrameSink}. A response made by
  * {@link WireCodec#encodeResponse} is encoded lazily, by the first {@link #encode()} or {@link #writeTo}: the
  * network layer calls both on the thread that owns the connection, so the thread that completes a handler's
- * stage (a handler thread, the fetch waiter, the group coordinator) never serializes. Record fields that are
+ * stage (a handler thread, the fetch purgatory, the group coordinator) never serializes. Record fields that are
  * {@link FileSliceRecords} go out through {@link FrameSink#transferFrom} (zero-copy on plaintext).
  *
  * <p>Not thread-safe: one thread encodes and writes it (the connection's network thread).

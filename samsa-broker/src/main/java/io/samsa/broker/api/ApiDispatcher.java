@@ -31,7 +31,7 @@ import io.samsa.protocol.WireCodec;
  * implement gets UNSUPPORTED_VERSION; an ApiVersions request of any version always gets an answer.
  *
  * <p>Called on a request handler thread ({@link RequestHandlerPool}). The handler's stage may complete on another
- * thread (the fetch waiter, the group coordinator); either way this only wraps the response body in an unencoded
+ * thread (the fetch purgatory, the group coordinator); either way this only wraps the response body in an unencoded
  * {@link ResponseSend}: the connection's network thread serializes it just before writing (see
  * {@code io.samsa.network}).
  */

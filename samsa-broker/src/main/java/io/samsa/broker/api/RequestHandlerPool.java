@@ -28,7 +28,7 @@ import io.samsa.protocol.ResponseSend;
  * it blocks that network thread until a handler thread takes a request (back-pressure, as Kafka's
  * {@code RequestChannel.sendRequest} does). The {@code samsa-request-handler-N} threads take requests in arrival
  * order and run them through the wrapped handler (the {@link ApiDispatcher}). The returned stage completes on
- * the handler thread, or later on whichever thread completes the handler's own stage (the fetch-waiter thread
+ * the handler thread, or later on whichever thread completes the handler's own stage (the fetch-purgatory thread
  * for long polls, the group coordinator thread for group APIs); the processor picks the unencoded response up through
  * its completion queue and encodes it. Per connection there is one request in flight (the network layer's rule), so responses
  * stay in request order although requests of different connections run in parallel.

@@ -19,10 +19,10 @@ import io.samsa.broker.replica.PartitionListener;
  * acks=all produces waiting for their partitions' high watermarks (Kafka's produce purgatory), watched by
  * partition and woken by {@link #onHighWatermarkAdvanced}.
  *
- * <p>Threads: a delayed produce is completed — and so its response encoded — on the thread that advanced the
- * last high watermark it waited for: a request handler thread (on one node the producer's own, inside its
- * append, so acks=all answers at once and nothing is ever registered here; with replication the thread of the
- * follower fetch that moved the high watermark). If its timeout expires first, it is completed on this class's
+ * <p>Threads: a delayed produce is completed on the thread that advanced the last high watermark it waited for:
+ * a request handler thread (on one node the producer's own, inside its append, so acks=all answers at once and
+ * nothing is ever registered here; with replication the thread of the follower fetch that moved the high
+ * watermark); its response is encoded later by the connection's network thread. If its timeout expires first, it is completed on this class's
  * timer thread ({@code samsa-produce-purgatory}). Checking a waiter only compares offsets, so the advancing
  * thread pays little. A finished waiter leaves no trace: it leaves every partition's set and its timeout the
  * timer queue.

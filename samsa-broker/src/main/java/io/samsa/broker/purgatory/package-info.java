@@ -5,9 +5,9 @@
  * REQUEST_TIMED_OUT). Both are {@code replica.PartitionListener}s, keyed by topic id and partition, woken by the
  * {@code replica.Partition} whose offsets advanced.
  *
- * <p>Threads: a waiting fetch re-reads, expires and completes (and so its response is encoded) on
- * {@code samsa-fetch-purgatory}; the advancing thread only enqueues. A delayed produce completes on the thread
+ * <p>Threads: a waiting fetch re-reads, expires and completes on {@code samsa-fetch-purgatory}; the advancing
+ * thread only enqueues. A delayed produce completes on the thread
  * that advanced the high watermark past it (a request handler thread), or on {@code samsa-produce-purgatory} when
- * its timeout expires.
+ * its timeout expires. Either way the response is encoded later by the connection's network thread.
  */
 package io.samsa.broker.purgatory;
