@@ -3,11 +3,8 @@ package io.samsa.broker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,7 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +30,26 @@ import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.Listener;
 import io.samsa.broker.cluster.BrokerIdentity;
 import io.samsa.broker.cluster.ClusterView;
+import io.samsa.broker.cluster.GroupCoordinatorPlacement;
+import io.samsa.broker.cluster.LocalBrokerRegistration;
 import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.CreatePartitionsHandler;
 import io.samsa.broker.handler.CreateTopicsHandler;
 import io.samsa.broker.handler.DeleteGroupsHandler;
+import io.samsa.broker.handler.DeleteRecordsHandler;
 import io.samsa.broker.handler.DeleteTopicsHandler;
 import io.samsa.broker.handler.DescribeGroupsHandler;
+import io.samsa.broker.handler.DescribeLogDirsHandler;
+import io.samsa.broker.handler.DescribeProducersHandler;
 import io.samsa.broker.handler.DescribeClusterHandler;
 import io.samsa.broker.handler.DescribeConfigsHandler;
+import io.samsa.broker.handler.DescribeQuorumHandler;
 import io.samsa.broker.handler.FetchHandler;
+import io.samsa.broker.handler.ReadReplicaSelection;
 import io.samsa.broker.handler.FindCoordinatorHandler;
 import io.samsa.broker.handler.HeartbeatHandler;
+import io.samsa.broker.handler.IncrementalAlterConfigsHandler;
 import io.samsa.broker.handler.InitProducerIdHandler;
 import io.samsa.broker.handler.JoinGroupHandler;
 import io.samsa.broker.handler.LeaveGroupHandler;
@@ -49,6 +59,7 @@ import io.samsa.broker.handler.MetadataHandler;
 import io.samsa.broker.handler.OffsetCommitHandler;
 import io.samsa.broker.handler.OffsetDeleteHandler;
 import io.samsa.broker.handler.OffsetFetchHandler;
+import io.samsa.broker.handler.OffsetForLeaderEpochHandler;
 import io.samsa.broker.handler.ProduceHandler;
 import io.samsa.broker.handler.ProducerIdManager;
 import io.samsa.broker.handler.SyncGroupHandler;
@@ -57,20 +68,30 @@ import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.lifecycle.BrokerLifecycleManager;
+import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
+import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
+import io.samsa.broker.lifecycle.QuorumNode;
+import io.samsa.broker.lifecycle.ReplicaStatePublisher;
+import io.samsa.broker.lifecycle.ReplicationLinks;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
+import io.samsa.metadata.ControllerApi;
+import io.samsa.metadata.MetadataStateMachine;
 import io.samsa.network.server.FrameHandler;
 import io.samsa.network.server.Session;
 import io.samsa.network.server.SocketServer;
 import io.samsa.protocol.ResponseSend;
 
 /**
- * A single-node Samsa broker, runnable in-process:
+ * A Samsa broker — a single node, or one node of a cluster when {@code controller.quorum.voters} is set (see the
+ * package documentation) — runnable in-process:
  * <pre>{@code
  * try (SamsaBroker broker = SamsaBroker.startEmbedded()) {
  *     props.put("bootstrap.servers", broker.bootstrapServers());
@@ -81,13 +102,14 @@ import io.samsa.protocol.ResponseSend;
  * on close; {@link #start(BrokerConfig)} runs with a full configuration. Start and {@link #close()} run on the
  * caller's thread; the broker's own threads are described in {@link io.samsa.broker the package documentation}.
  */
-public final class SamsaBroker implements AutoCloseable {
+public final class SamsaBroker implements SamsaNode {
     private static final Logger log = LoggerFactory.getLogger(SamsaBroker.class);
+    /** How long a stopping cluster broker waits for the controller to move its leaderships away. */
+    private static final long CONTROLLED_SHUTDOWN_MS = 10_000;
 
     private final BrokerConfig config;
     private final boolean deleteDataOnClose;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock lock;
     private final LogManager logManager;
     private final BrokerMetadata metadata;
     private final TopicRegistry topics;
@@ -102,67 +124,122 @@ public final class SamsaBroker implements AutoCloseable {
     private final SocketServer socketServer;
     private final BrokerIdentity identity;
     private final PrometheusEndpoint metricsEndpoint;
+    /** Cluster mode only (null on a single node): the quorum, this broker's registration, its replicas' states. */
+    private final QuorumNode quorum;
+    private final BrokerLifecycleManager lifecycle;
+    private final ReplicaStatePublisher replicaStates;
+    private final CoordinatorShardPublisher coordinatorShards;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
         long startNanos = System.nanoTime();
+        if (!config.isBroker()) {
+            throw new ConfigException("process.roles", config.processRoles().toString(), "a controller-only node "
+                    + "runs as SamsaController, not as a broker");
+        }
         this.config = config;
         this.deleteDataOnClose = deleteDataOnClose;
         Path dataDir = config.dataDir();
-        Files.createDirectories(dataDir);
-        lockChannel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("Data directory " + dataDir.toAbsolutePath()
-                    + " is in use by another broker process (lock held on .lock)");
-        }
+        lock = DataDirectoryLock.acquire(dataDir);
         // Whatever is opened is closed again, newest first, if a later step fails.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        opened.push(this::releaseLock);
+        opened.push(lock);
         try {
             MetaProperties meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
             Path metaDir = dataDir.resolve("__samsa_meta");
-            metadata = BrokerMetadata.open(metaDir, TopicRegistry.settings(config.nodeId(), config.maxPartitions(),
-                    config.logDefaults()));
+            // Topics and replicas follow the metadata: their publishers are registered before the log replays.
+            if (config.isCluster()) {
+                MetadataStateMachine state = new MetadataStateMachine();
+                quorum = new QuorumNode(config, state);
+                topics = new TopicRegistry(state, quorum.controllerApi(), config.nodeId(), config.logDefaults(),
+                        config.minInsyncReplicas());
+                replicaManager = newReplicaManager();
+                replicaStates = new ReplicaStatePublisher(config.nodeId(), replicaManager);
+                state.register(replicaStates);
+                // After the replica states: it reads the roles they have just applied.
+                coordinatorShards = new CoordinatorShardPublisher(replicaManager);
+                state.register(coordinatorShards);
+                metadata = BrokerMetadata.open(state, quorum.metadataLog(), quorum.controllerApi());
+            } else {
+                quorum = null;
+                replicaStates = null;
+                coordinatorShards = null;
+                metadata = BrokerMetadata.open(metaDir, TopicRegistry.settings(config.nodeId(),
+                        config.maxPartitions(), config.logDefaults()));
+                topics = new TopicRegistry(metadata, config.nodeId(), config.logDefaults(),
+                        config.minInsyncReplicas());
+                replicaManager = newReplicaManager();
+            }
             opened.push(metadata);
-            topics = new TopicRegistry(metadata, config.logDefaults(), config.minInsyncReplicas());
-            logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
-                    config.logManagerSettings());
-            opened.push(logManager);
-            topics.attach(logManager);
-            producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
-                    config.producerIdExpirationCheckIntervalMs());
-            opened.push(producerIdExpiration);
-            ProducerIdManager producerIds = new ProducerIdManager(metadata.controller(), config.nodeId());
-            groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
-            opened.push(groupCoordinator);
-            topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
-            removeOffsetsOfMissingTopics();
-            opened.push(fetchPurgatory);
-            opened.push(producePurgatory);
-            // Leader, epoch and ISR come from the metadata image (on one node: this node, epoch 0, ISR = {it}).
-            replicaManager = new ReplicaManager(config.nodeId(), topics,
-                    (topic, index) -> topics.assignment(topic.id(), index).map(LeaderAndIsr::of)
-                            .orElseGet(() -> LeaderAndIsr.singleNode(config.nodeId())),
-                    PartitionListener.both(fetchPurgatory, producePurgatory));
+            opened.push(replicaManager);
+            String clusterId = quorum == null ? meta.clusterId() : QuorumNode.clusterId(config.quorumVoters());
 
             Dispatch dispatch = new Dispatch();
             requestHandlers = new RequestHandlerPool(dispatch, config.numIoThreads(), config.queuedMaxRequests(),
                     requestMetrics);
             opened.push(requestHandlers);
             Listener l = config.listener();
+            // Bound now (the registration names the ports), serving only at the end.
             socketServer = new SocketServer(config.network(), requestHandlers, fetchPurgatory::connectionClosed);
             opened.push(socketServer);
-            identity = new BrokerIdentity(meta.clusterId(), config.nodeId(), advertisedHost(), advertisedPort());
-            metadata.registerBroker(config.nodeId(), identity.host(), identity.port());
+            identity = new BrokerIdentity(clusterId, config.nodeId(), advertisedHost(), advertisedPort());
             Map<String, Listener> advertisedByName = advertisedListeners();
+            ControllerApi.BrokerRegistration registration = LocalBrokerRegistration.of(config.nodeId(),
+                    advertisedByName.values(), config.listeners()::securityProtocol, config.brokerRack());
+            if (quorum == null) {
+                metadata.registerBroker(registration);
+                lifecycle = null;
+            } else {
+                // Registered (and the image caught up to the registration) before the logs are opened: against
+                // an image that lags, the directories of topics this node has not learned yet would look deleted.
+                lifecycle = new BrokerLifecycleManager(quorum.controllerApi(), registration,
+                        () -> metadata.image().offset(), config.brokerHeartbeatIntervalMs());
+                opened.push(lifecycle);
+                ControllerApi.Registered registered = BrokerMetadata.await(lifecycle.register());
+                BrokerMetadata.await(metadata.state().awaitOffset(registered.offset()));
+            }
+
+            logManager = LogManager.open(dataDir, topics::logConfig, Clock.systemUTC(),
+                    config.logManagerSettings());
+            opened.push(logManager);
+            topics.attach(logManager);
+            if (quorum != null) {
+                replicaManager.startReplication(ReplicationLinks.settings(config),
+                        ReplicationLinks.alterPartition(quorum.controllerApi(), config.nodeId(), lifecycle::brokerEpoch),
+                        ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()));
+                replicaStates.activate(metadata.image());
+            }
+            producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
+                    config.producerIdExpirationCheckIntervalMs());
+            opened.push(producerIdExpiration);
+            ProducerIdManager producerIds = new ProducerIdManager(metadata.controller(), config.nodeId());
+            if (quorum == null) {
+                // A single node keeps its groups in its own local log, as before clusters.
+                groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
+            } else {
+                // A cluster: one shard per __consumer_offsets partition this node leads, loaded from its replica.
+                groupCoordinator = GroupCoordinator.replicated(config.groupCoordinator(), config.offsetsTopic(),
+                        new ReplicatedOffsetsPartitions(topics, replicaManager, producePurgatory,
+                                config.offsetsTopic().commitTimeoutMs()), Clock.systemUTC());
+                coordinatorShards.activate(groupCoordinator, metadata.image());
+            }
+            opened.push(groupCoordinator);
+            topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
+            removeOffsetsOfMissingTopics();
+            opened.push(fetchPurgatory);
+            opened.push(producePurgatory);
+
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics,
                     advertisedByName::get);
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
-                            stats, requestMetrics, topics, socketServer)::scrape);
+                            stats, requestMetrics, topics, socketServer, replicaManager,
+                            () -> quorum == null || quorum.metadataLog().isActive())::scrape);
             socketServer.start();
+            if (lifecycle != null) {
+                // Serves from now on; the controller unfences it on the first heartbeat (it has caught up).
+                BrokerMetadata.await(lifecycle.startHeartbeats());
+            }
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -204,8 +281,18 @@ public final class SamsaBroker implements AutoCloseable {
         return identity.host() + ":" + identity.port();
     }
 
+    @Override
     public int port() {
         return socketServer.port();
+    }
+
+    @Override
+    public String describe() {
+        String node = !config.isCluster() ? "" : " (node " + config.nodeId() + " of a cluster, "
+                + (config.isController() ? "broker and controller" : "broker only") + ", quorum voters "
+                + config.quorumVoters().keySet() + ")";
+        return "broker listening on " + bootstrapServers() + node + " (data in " + config.dataDir().toAbsolutePath()
+                + ")";
     }
 
     /** The bound port of listener {@code listenerName} (upper case, as in {@code listeners}). */
@@ -238,6 +325,16 @@ public final class SamsaBroker implements AutoCloseable {
         return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
+    /** The replica manager, for tests that give it a replicated partition state (package-private on purpose). */
+    ReplicaManager replicaManager() {
+        return replicaManager;
+    }
+
+    /** The metadata stack, for tests that change the metadata directly (package-private on purpose). */
+    BrokerMetadata metadata() {
+        return metadata;
+    }
+
     public int connectionCount() {
         return socketServer.connections();
     }
@@ -248,22 +345,43 @@ public final class SamsaBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (lifecycle != null) {
+            controlledShutdown();
+            lifecycle.close();
+        }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }
         socketServer.close();
         requestHandlers.close();
+        replicaManager.close();
         groupCoordinator.close();
         producerIdExpiration.close();
         fetchPurgatory.close();
         producePurgatory.close();
         logManager.close();
         metadata.close();
-        releaseLock();
+        lock.close();
         if (deleteDataOnClose) {
             LogFiles.deleteRecursively(config.dataDir());
         }
         log.info("Samsa broker {} stopped", config.nodeId());
+    }
+
+    /**
+     * Asks the controller to move this broker's leaderships to other in-sync replicas before it stops, so writes
+     * barely pause (Kafka's controlled shutdown); bounded, since the controller may be unreachable.
+     */
+    private void controlledShutdown() {
+        try {
+            lifecycle.controlledShutdown().toCompletableFuture().get(CONTROLLED_SHUTDOWN_MS, TimeUnit.MILLISECONDS);
+            log.info("Controlled shutdown of broker {} complete: it leads no partition", config.nodeId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Controlled shutdown of broker {} did not complete ({}); stopping anyway", config.nodeId(),
+                    e.toString());
+        }
     }
 
     /** Offsets of a topic whose deletion was cut short before its offsets were removed go now. */
@@ -283,20 +401,33 @@ public final class SamsaBroker implements AutoCloseable {
     }
 
     private List<ApiRegistration> registrations(ProducerIdManager producerIds, Dispatch dispatch) {
-        ClusterView cluster = new ClusterView(identity);
+        ClusterView cluster = quorum == null
+                ? ClusterView.singleNode(identity.clusterId(), config.nodeId(), topics::image)
+                : new ClusterView(identity.clusterId(), config.nodeId(), topics::image, quorum::leaderId,
+                        (image, id) -> image.isUnfenced(id)).withGroupPlacement(new GroupCoordinatorPlacement(
+                                config.offsetsTopic(), topics::createAsync));
         Clock clock = Clock.systemUTC();
         // Each handler declares its API key and version range (ApiHandler.versions()).
         List<ApiHandler<?>> handlers = List.of(
                 new ProduceHandler(topics, replicaManager, producePurgatory, stats),
-                new FetchHandler(topics, replicaManager, fetchPurgatory, stats, config.fetchMaxBytes()),
+                new FetchHandler(topics, replicaManager, fetchPurgatory, stats, config.fetchMaxBytes(),
+                        new ReadReplicaSelection(cluster, ReplicaSelectors.named(config.replicaSelectorClass()))),
                 new ListOffsetsHandler(topics, replicaManager),
-                new MetadataHandler(cluster, topics, replicaManager, config.autoCreateTopics(), config.numPartitions()),
-                new ApiVersionsHandler(() -> dispatch.target.registrations()),
-                new CreateTopicsHandler(topics, config.nodeId(), config.numPartitions(),
+                new OffsetForLeaderEpochHandler(topics, replicaManager),
+                new DescribeQuorumHandler(config.nodeId(), quorum == null ? () -> null : quorum::status,
+                        DescribeQuorumHandler.voterEndpoints(config)),
+                new MetadataHandler(cluster, topics, config.autoCreateTopics(), config.numPartitions(),
                         config.defaultReplicationFactor()),
+                new ApiVersionsHandler(() -> dispatch.target.registrations(), () -> topics.image().offset()),
+                new CreateTopicsHandler(topics, config),
                 new DeleteTopicsHandler(topics),
+                new DeleteRecordsHandler(topics, replicaManager),
+                new DescribeLogDirsHandler(topics, config.dataDir()),
+                new DescribeProducersHandler(topics, replicaManager),
                 new InitProducerIdHandler(producerIds),
                 new DescribeConfigsHandler(topics, config),
+                new IncrementalAlterConfigsHandler(topics),
+                new AlterConfigsHandler(topics),
                 new CreatePartitionsHandler(topics),
                 new DescribeClusterHandler(cluster),
                 new FindCoordinatorHandler(cluster),
@@ -345,13 +476,12 @@ public final class SamsaBroker implements AutoCloseable {
         return new Listener(bound.name(), host, port);
     }
 
-    private void releaseLock() {
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            log.warn("Could not release the data directory lock", e);
-        }
+    private ReplicaManager newReplicaManager() {
+        // Leader, epoch and ISR come from the metadata image (on one node: this node, epoch 0, ISR = {it}).
+        return new ReplicaManager(config.nodeId(), topics,
+                (topic, index) -> topics.assignment(topic.id(), index).map(LeaderAndIsr::of)
+                        .orElseGet(() -> LeaderAndIsr.singleNode(config.nodeId())),
+                PartitionListener.both(fetchPurgatory, producePurgatory));
     }
 
     /** Lets the socket server start before the dispatcher, which needs the bound port, exists. */

@@ -3,6 +3,16 @@
  * generated message classes at the network edge, and answers each API through its own handler class,
  * backed by the topic registry and the partition logs of {@code samsa-log}. It also holds the broker's
  * configuration ({@code server.properties} with Kafka's key names) and the embeddable {@code SamsaBroker}.
+ * <p>
+ * Two modes. A single node (no {@code controller.quorum.voters}) is its own controller over a local metadata log
+ * and leads every partition. A cluster node with the broker role votes in the metadata quorum
+ * ({@code process.roles=broker,controller}: Apache Ratis on the CONTROLLER listener, {@code lifecycle.QuorumNode})
+ * or only follows it ({@code process.roles=broker}: an observer), registers and heartbeats
+ * ({@code lifecycle.BrokerLifecycleManager}), and holds replicas of the partitions the controller placed on it:
+ * leaders serve produce and fetch, followers fetch from their leaders ({@code replica.fetcher}), and the metadata
+ * publishers ({@code topic.TopicRegistry}, then {@code lifecycle.ReplicaStatePublisher}) make the logs and
+ * partition roles follow every committed change. A controller-only node ({@code process.roles=controller}) is a
+ * {@code SamsaController}: a quorum voter and nothing else; {@code SamsaNode.start} picks the kind from the roles.
  *
  * <h2>Threading model</h2>
  * Kafka's model: network threads only move bytes; request handler threads do the work. Who owns what, and
@@ -42,6 +52,9 @@
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>
+ *   <li><b>Log cleaner</b> ({@code samsa-log-cleaner-N}, {@code log.cleaner.threads}, {@code io.samsa.log.LogCleaner}):
+ *       compacts the logs whose cleanup.policy holds compact; reads and writes segment files without a log's lock
+ *       and takes it only to swap cleaned segments in. Stopped first when the log manager closes.</li>
  *   <li><b>Segment flusher</b> ({@code samsa-log-segment-flusher-<dir>}, {@code io.samsa.log.LogBackground}):
  *       fsyncs each rolled segment and then advances its log's recovery point, so appends never wait for it.</li>
  *   <li><b>Producer-id expiration</b> ({@code samsa-producer-id-expiration}, {@link io.samsa.broker.ProducerIdExpiration}):
@@ -49,12 +62,37 @@
  *   <li><b>Deferred closer</b> ({@code samsa-log-deferred-close-<dir>}, {@code io.samsa.log.LogBackground}): closes
  *       the files of deleted segments after {@code file.delete.delay.ms}, so a fetch's {@code transferTo} that
  *       started before the deletion still completes.</li>
+ *   <li><b>Metadata quorum</b> (cluster; Ratis's own threads: gRPC server and client, log worker, leader
+ *       election, log appenders and the state-machine updater, see {@code io.samsa.metadata.quorum}): the updater
+ *       applies each committed metadata batch and runs the publishers — the topic registry creates and deletes
+ *       this node's logs, the replica state publisher makes partitions leader or follower and moves fetchers.
+ *       {@code samsa-quorum-events-<id>} tells the controller when this node gains or loses the quorum's
+ *       leadership; {@code samsa-controller-calls-<id>} resends controller calls waiting for an active controller,
+ *       and {@code samsa-quorum-watch-<id>} notes when this node last heard from the quorum leader. On a
+ *       broker-only node there is no Ratis server: {@code samsa-metadata-observer-<id>} fetches the committed
+ *       batches from a voter and applies them, so the publishers run on it instead of the updater.</li>
+ *   <li><b>Controller</b> ({@code samsa-controller}, cluster, only while this node leads the quorum,
+ *       {@code io.samsa.metadata.ControllerEventLoop}): runs every controller call — registrations, heartbeats,
+ *       topic changes, AlterPartition — one at a time to its applied write, and expires broker sessions (fencing
+ *       a broker elects new leaders).</li>
+ *   <li><b>Broker lifecycle</b> ({@code samsa-broker-lifecycle}, cluster, {@code lifecycle.BrokerLifecycleManager}):
+ *       registration, a heartbeat every {@code broker.heartbeat.interval.ms}, and the controlled shutdown.</li>
+ *   <li><b>Replica fetchers</b> ({@code samsa-replica-fetcher-<leaderId>}, cluster, one per leader broker,
+ *       {@code replica.fetcher.ReplicaFetcherThread}): fetch as a follower, append, truncate a diverging tail and
+ *       take the leader's high watermark. A fetch from a follower moves the leader's high watermark on the request
+ *       handler thread that serves it (and completes the acks=all produces it covers).</li>
+ *   <li><b>ISR check</b> ({@code samsa-isr-check}, cluster, {@code replica.ReplicaManager}): every
+ *       {@code replica.lag.time.max.ms}/2 asks the controller to drop followers that stopped catching up; an ISR
+ *       change completes on the thread that completes the controller call.</li>
  *   <li><b>Metrics</b> ({@code samsa-metrics-http}, {@code metrics.PrometheusEndpoint}): renders counters and
  *       gauges on each scrape; reads only lock-free state.</li>
  * </ul>
- * Start-up and shutdown run on the caller's thread ({@link io.samsa.broker.SamsaBroker}). Shutdown order:
- * metrics endpoint, socket server (acceptor and processors joined), request handlers (each finishes the request
- * it is running; queued ones fail), group coordinator, fetch and produce purgatories, log manager, metadata log —
- * so no append is running when the logs close.
+ * Start-up and shutdown run on the caller's thread ({@link io.samsa.broker.SamsaBroker}). A cluster node registers
+ * and waits until its image has caught up to its registration before it opens any log (against a lagging image a
+ * topic it has not learned yet would look deleted), and serves once the controller unfenced it. Shutdown order:
+ * controlled shutdown (cluster: the controller moves this node's leaderships away, bounded), metrics endpoint,
+ * socket server (acceptor and processors joined), request handlers (each finishes the request it is running;
+ * queued ones fail), replica fetchers and ISR check, group coordinator, fetch and produce purgatories, log
+ * manager, metadata log (the quorum last) — so no append is running when the logs close.
  */
 package io.samsa.broker;

@@ -2,24 +2,22 @@ package io.samsa.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.samsa.broker.testing.Clients;
+import io.samsa.broker.testing.Kcat;
+import io.samsa.broker.testing.Kcat.Result;
 
 /**
  * librdkafka, through kcat, against the broker: metadata listing, and 10,000 lines produced to a partition
@@ -45,27 +43,15 @@ class KcatTest {
     }
 
     static void requireKcat() throws InterruptedException {
-        boolean present;
-        try {
-            present = run(List.of("kcat", "-V"), null).exit == 0;
-        } catch (IOException e) {
-            present = false;
-        }
-        if (!present) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError("kcat is not on PATH under CI: scripts/install-test-deps must install it");
-            }
-            Assumptions.abort("kcat is not installed (run scripts/install-test-deps or bin/test); "
-                    + "this test is mandatory only under CI=true");
-        }
+        Kcat.require();
     }
 
     @Test
     void metadataListsTheBrokerAndTopic() throws Exception {
         createTopic("kcat-meta", 2);
         Result r = run(List.of("kcat", "-b", broker.bootstrapServers(), "-L", "-t", "kcat-meta"), null);
-        assertThat(r.exit).as("kcat -L failed:\n%s", r).isZero();
-        assertThat(r.stdout)
+        assertThat(r.exit()).as("kcat -L failed:\n%s", r).isZero();
+        assertThat(r.stdout())
                 .contains("1 brokers:")
                 .contains("broker " + broker.config().nodeId() + " at " + broker.bootstrapServers())
                 .contains("topic \"kcat-meta\" with 2 partitions:")
@@ -73,8 +59,8 @@ class KcatTest {
                 .contains("partition 1, leader " + broker.config().nodeId());
 
         Result all = run(List.of("kcat", "-b", broker.bootstrapServers(), "-L"), null);
-        assertThat(all.exit).as("kcat -L failed:\n%s", all).isZero();
-        assertThat(all.stdout).contains("topic \"kcat-meta\" with 2 partitions:");
+        assertThat(all.exit()).as("kcat -L failed:\n%s", all).isZero();
+        assertThat(all.stdout()).contains("topic \"kcat-meta\" with 2 partitions:");
     }
 
     @ParameterizedTest(name = "compression {0}")
@@ -91,13 +77,13 @@ class KcatTest {
         }
         Result p = run(List.of("kcat", "-P", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
                 "-z", codec, "-X", "api.version.request=true"), in.toString());
-        assertThat(p.exit).as("kcat -P failed:\n%s", p).isZero();
-        assertThat(p.stderr).as("kcat -P reported errors").doesNotContainIgnoringCase("error");
+        assertThat(p.exit()).as("kcat -P failed:\n%s", p).isZero();
+        assertThat(p.stderr()).as("kcat -P reported errors").doesNotContainIgnoringCase("error");
 
         Result c = run(List.of("kcat", "-C", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
                 "-o", "beginning", "-e", "-q", "-f", "%o %s\\n"), null);
-        assertThat(c.exit).as("kcat -C failed:\n%s", c).isZero();
-        List<String> got = c.stdout.lines().toList();
+        assertThat(c.exit()).as("kcat -C failed:\n%s", c).isZero();
+        List<String> got = c.stdout().lines().toList();
         assertThat(got).as("consumed line count").hasSize(LINES);
         for (int i = 0; i < LINES; i++) {
             assertThat(got.get(i)).as("line %d", i).isEqualTo(i + " " + lines.get(i));
@@ -118,16 +104,16 @@ class KcatTest {
         // Offsets by time (ListOffsets with a timestamp): the first record at or after it, inside a batch too.
         Result byTime = run(List.of("kcat", "-C", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
                 "-o", "s@" + (base + 41_500), "-e", "-q", "-f", "%o %s\\n"), null);
-        assertThat(byTime.exit).as("kcat -o s@ts failed:\n%s", byTime).isZero();
-        List<String> got = byTime.stdout.lines().toList();
+        assertThat(byTime.exit()).as("kcat -o s@ts failed:\n%s", byTime).isZero();
+        List<String> got = byTime.stdout().lines().toList();
         assertThat(got).hasSize(58);
         assertThat(got.get(0)).isEqualTo("42 t42");
         assertThat(got.get(57)).isEqualTo("99 t99");
 
         Result tail = run(List.of("kcat", "-C", "-b", broker.bootstrapServers(), "-t", topic, "-p", "0",
                 "-o", "-3", "-e", "-q", "-f", "%o %s\\n"), null);
-        assertThat(tail.exit).as("kcat -o -3 failed:\n%s", tail).isZero();
-        assertThat(tail.stdout.lines().toList()).containsExactly("97 t97", "98 t98", "99 t99");
+        assertThat(tail.exit()).as("kcat -o -3 failed:\n%s", tail).isZero();
+        assertThat(tail.stdout().lines().toList()).containsExactly("97 t97", "98 t98", "99 t99");
     }
 
     static void createTopic(String name, int partitions) throws Exception {
@@ -136,45 +122,7 @@ class KcatTest {
         }
     }
 
-    record Result(int exit, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout (first 4000 chars) ---\n"
-                    + stdout.substring(0, Math.min(4000, stdout.length())) + "\n--- stderr ---\n" + stderr;
-        }
-    }
-
-    /** Runs a command, feeding it {@code stdin}; bounded so that a hung kcat fails the test instead of the build. */
     static Result run(List<String> cmd, String stdin) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread o = new Thread(() -> copy(p.getInputStream(), out));
-        Thread e = new Thread(() -> copy(p.getErrorStream(), err));
-        o.start();
-        e.start();
-        try (OutputStream w = p.getOutputStream()) {
-            if (stdin != null) {
-                w.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            o.join();
-            e.join();
-            throw new AssertionError("did not finish: " + cmd + "\n" + new Result(-1,
-                    out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)));
-        }
-        o.join();
-        e.join();
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void copy(java.io.InputStream in, ByteArrayOutputStream out) {
-        try {
-            in.transferTo(out);
-        } catch (IOException ignored) {
-            // process gone
-        }
+        return Kcat.run(cmd, stdin);
     }
 }

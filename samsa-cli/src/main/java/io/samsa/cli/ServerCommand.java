@@ -6,15 +6,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.SamsaNode;
 import io.samsa.broker.config.BrokerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code samsa server}: runs a broker in the foreground until interrupted. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Run a Samsa broker in the foreground.",
-                "Defaults: listener 127.0.0.1:9092, data in ./" + BrokerConfig.DEFAULT_DATA_DIR + "."})
+        description = {"Run a Samsa broker (or a controller-only node) in the foreground.",
+                "Defaults: listener 127.0.0.1:9092, data in ./" + BrokerConfig.DEFAULT_DATA_DIR + ".",
+                "A Kafka KRaft server.properties works as it is (process.roles, node.id, controller.quorum.voters, ...)."})
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A server.properties file (Kafka key names).")
@@ -26,7 +27,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BrokerConfig brokerConfig = BrokerConfig.load(config, overrides);
-        SamsaBroker broker = SamsaBroker.start(brokerConfig);
+        SamsaNode broker = SamsaNode.start(brokerConfig);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -37,8 +38,7 @@ final class ServerCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "samsa-shutdown"));
-        System.out.println("Samsa broker listening on " + broker.bootstrapServers()
-                + " (data in " + brokerConfig.dataDir().toAbsolutePath() + "). Ctrl-C stops it.");
+        System.out.println("Samsa " + broker.describe() + ". Ctrl-C stops it.");
         stopped.await();
         return 0;
     }

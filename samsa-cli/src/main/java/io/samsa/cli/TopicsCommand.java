@@ -23,10 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code samsa topics}: create, list, describe, delete topics and add partitions. */
-@Command(name = "topics", mixinStandardHelpOptions = true, description = "Create, list, describe and delete topics.",
+/**
+ * {@code samsa topics}: create, list, describe, delete topics, add partitions, change their configs and delete a
+ * partition's records before an offset.
+ */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+        description = "Create, list, describe and delete topics; add partitions; change their configs; delete records.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Describe.class,
-                TopicsCommand.Delete.class, TopicsCommand.AlterPartitions.class})
+                TopicsCommand.Delete.class, TopicsCommand.AlterPartitions.class, TopicsCommand.AlterConfig.class,
+                DeleteRecordsCommand.class})
 final class TopicsCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -34,7 +39,7 @@ final class TopicsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing subcommand: create, list, describe, delete or alter-partitions");
+                "Missing subcommand: create, list, describe, delete, alter-partitions, alter-config or delete-records");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a topic.")
@@ -194,6 +199,43 @@ final class TopicsCommand implements Runnable {
                 admin.createPartitions(topic, partitions);
                 spec.commandLine().getOut().printf("Topic %s now has %d partitions (was %d).%n", topic, partitions, now);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "alter-config", mixinStandardHelpOptions = true,
+            description = "Set or remove topic configs; in force on the topic's logs at once.")
+    static final class AlterConfig implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions client;
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "A topic config by Kafka's name (retention.ms, cleanup.policy, ...); repeatable.")
+        Map<String, String> set = new LinkedHashMap<>();
+        @Option(names = "--delete", paramLabel = "KEY",
+                description = "A topic config to remove (back to the broker's default); repeatable.")
+        List<String> delete = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (set.isEmpty() && delete.isEmpty()) {
+                throw new UserException("Nothing to change: give --set KEY=VALUE or --delete KEY");
+            }
+            for (String key : delete) {
+                if (set.containsKey(key)) {
+                    throw new UserException("'" + key + "' is both set and deleted; give it once");
+                }
+            }
+            try (SamsaAdmin admin = client.admin()) {
+                admin.alterConfigs(topic, set, delete);
+            }
+            List<String> changes = new ArrayList<>();
+            set.forEach((k, v) -> changes.add(k + "=" + v));
+            delete.forEach(k -> changes.add(k + " removed"));
+            spec.commandLine().getOut().printf("Updated topic %s: %s.%n", topic, String.join(", ", changes));
             return 0;
         }
     }

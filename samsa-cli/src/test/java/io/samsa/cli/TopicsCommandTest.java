@@ -60,6 +60,33 @@ class TopicsCommandTest {
     }
 
     @Test
+    void alterConfigSetsAndDeletesTopicConfigs() {
+        assertThat(InProcess.run("topics", "create", "tuned", "--config", "cleanup.policy=compact", "-b", b)
+                .exitCode()).isZero();
+        InProcess.Result alter = InProcess.run("topics", "alter-config", "tuned", "--set", "retention.ms=60000",
+                "--set", "max.message.bytes=2048", "--delete", "cleanup.policy", "-b", b);
+        assertThat(alter.exitCode()).as(alter.toString()).isZero();
+        assertThat(alter.stdout()).isEqualTo(
+                "Updated topic tuned: retention.ms=60000, max.message.bytes=2048, cleanup.policy removed.\n");
+        assertThat(InProcess.run("topics", "describe", "tuned", "-b", b).stdout())
+                .contains("Configs: max.message.bytes=2048,retention.ms=60000\n");
+        assertThat(broker.topics().log("tuned", 0).config().retentionMs()).isEqualTo(60_000L);
+
+        InProcess.Result bad = InProcess.run("topics", "alter-config", "tuned", "--set", "retention.ms=soon", "-b", b);
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.stderr()).startsWith("samsa: ").contains("retention.ms").hasLineCount(1);
+        InProcess.Result unknown = InProcess.run("topics", "alter-config", "nope", "--set", "retention.ms=1", "-b", b);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.stderr()).contains("Topic 'nope' does not exist").hasLineCount(1);
+        InProcess.Result nothing = InProcess.run("topics", "alter-config", "tuned", "-b", b);
+        assertThat(nothing.exitCode()).isEqualTo(1);
+        assertThat(nothing.stderr()).isEqualTo("samsa: Nothing to change: give --set KEY=VALUE or --delete KEY\n");
+        InProcess.Result noValue = InProcess.run("topics", "alter-config", "tuned", "--set", "retention.ms", "-b", b);
+        assertThat(noValue.exitCode()).isNotZero();
+        assertThat(noValue.stderr()).startsWith("samsa: ").contains("retention.ms");
+    }
+
+    @Test
     void createTwiceAndImpossibleReplicationAreUserErrors() {
         assertThat(InProcess.run("topics", "create", "dup", "-b", b).exitCode()).isZero();
         InProcess.Result twice = InProcess.run("topics", "create", "dup", "-b", b);
@@ -99,5 +126,43 @@ class TopicsCommandTest {
         assertThat(created.stderr()).contains("Created topic fresh.");
         assertThat(InProcess.run("produce", "sum", "--file", "/no/such/file", "-b", b).stderr())
                 .isEqualTo("samsa: No such file: /no/such/file\n");
+    }
+
+    @Test
+    void deleteRecordsMovesThePartitionsLogStart() throws Exception {
+        assertThat(InProcess.run("topics", "create", "purge", "-b", b).exitCode()).isZero();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("lines", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, "a\nb\nc\nd\ne\n");
+            assertThat(InProcess.run("produce", "purge", "--file", file.toString(), "-b", b).exitCode()).isZero();
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        InProcess.Result deleted = InProcess.run("topics", "delete-records", "purge", "--partition", "0", "--before",
+                "3", "-b", b);
+        assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+        assertThat(deleted.stdout()).isEqualTo("Deleted the records of purge-0 before offset 3: its log start is now 3.\n");
+        assertThat(broker.topics().log("purge", 0).logStartOffset()).isEqualTo(3);
+        assertThat(InProcess.run("topics", "describe", "purge", "-b", b).stdout())
+                .containsPattern("(?m)^\\s+0\\s+0\\s+0\\s+0\\s+3\\s+5\\s+2$");
+
+        InProcess.Result all = InProcess.run("topics", "delete-records", "purge", "-p", "0", "--before", "-1",
+                "-b", b);
+        assertThat(all.stdout()).as(all.toString()).contains("its log start is now 5.");
+
+        InProcess.Result tooFar = InProcess.run("topics", "delete-records", "purge", "-p", "0", "--before", "99",
+                "-b", b);
+        assertThat(tooFar.exitCode()).isEqualTo(1);
+        assertThat(tooFar.stderr()).contains("past the partition's last committed offset").hasLineCount(1);
+        InProcess.Result noPartition = InProcess.run("topics", "delete-records", "purge", "-p", "7", "--before",
+                "1", "-b", b);
+        assertThat(noPartition.exitCode()).isEqualTo(1);
+        assertThat(noPartition.stderr()).contains("has no partition 7").hasLineCount(1);
+        assertThat(InProcess.run("topics", "create", "kept", "--config", "cleanup.policy=compact", "-b", b)
+                .exitCode()).isZero();
+        InProcess.Result compacted = InProcess.run("topics", "delete-records", "kept", "-p", "0", "--before", "0",
+                "-b", b);
+        assertThat(compacted.exitCode()).isEqualTo(1);
+        assertThat(compacted.stderr()).contains("cleanup.policy").hasLineCount(1);
     }
 }

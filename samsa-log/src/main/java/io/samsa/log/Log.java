@@ -56,8 +56,12 @@ public final class Log implements Closeable {
     volatile long logStartOffset;
     volatile long highWatermark;
     volatile boolean highWatermarkFollowsLogEnd = true;
+    /** The checkpointed high watermark not yet applied (guarded by lock); -1 when none. */
+    private long checkpointedHighWatermark = -1;
     volatile boolean closed;
     volatile long fileDeleteDelayMs = LogBackground.DEFAULT_DELETE_DELAY_MS;
+    /** Counts truncations (under the lock): the log cleaner abandons a cleaning that raced one. */
+    volatile long truncations;
 
     private Log(Path dir, LogConfig config, Clock clock, LogBackground background, boolean ownsBackground) {
         this.dir = dir;
@@ -237,12 +241,60 @@ public final class Log implements Closeable {
 
     /**
      * Whether each leader append moves the high watermark to the new log end (true by default: a single node is
-     * its partition's only in-sync replica). A replica manager that waits for followers sets it to false.
+     * its partition's only in-sync replica). A replica manager that waits for followers sets it to false; the log
+     * then resumes at the high watermark checkpointed before the last stop, not its log end, which may hold records
+     * the replicas never agreed on (they would be served to consumers, then truncated away).
      */
-    public void setHighWatermarkFollowsLogEnd(boolean follows) { this.highWatermarkFollowsLogEnd = follows; }
+    public void setHighWatermarkFollowsLogEnd(boolean follows) {
+        lock.lock();
+        try {
+            this.highWatermarkFollowsLogEnd = follows;
+            if (!follows && checkpointedHighWatermark >= 0) {
+                highWatermark = Math.max(logStartOffset, Math.min(checkpointedHighWatermark, end.offset()));
+                checkpointedHighWatermark = -1;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At load: the high watermark a replicated log resumes at (see {@link #setHighWatermarkFollowsLogEnd}). */
+    void restoreCheckpointedHighWatermark(long offset) {
+        lock.lock();
+        try {
+            checkpointedHighWatermark = offset;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** The latest leader epoch in the log's epoch cache, or {@link EpochEndOffset#UNDEFINED_EPOCH}. */
     public int latestEpoch() { return epochCache.latestEpoch(); }
+
+    /**
+     * A replica became leader at {@code epoch}: the epoch begins at the current log end, recorded now rather than at
+     * the first append, so that OffsetForLeaderEpoch and a follower's diverging-epoch check see where the previous
+     * epoch ended even before anything is written (Kafka's {@code maybeAssignEpochStartOffset}). Ignored unless
+     * {@code epoch} is newer than every epoch the log knows. Returns the epoch's start offset (the log end).
+     */
+    public long assignEpochStartOffset(int epoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long start = end.offset();
+            if (epoch > epochCache.latestEpoch()) {
+                epochCache.assign(epoch, start);
+            }
+            return start;
+        } catch (IOException e) {
+            throw new KafkaStorageException("I/O error writing the leader epochs of " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The start offset of {@code epoch} in the leader-epoch cache, or -1 when the cache does not know it. */
+    public long epochStartOffset(int epoch) { return epochCache.startOffsetOf(epoch); }
 
     /** What OffsetForLeaderEpoch answers for {@code epoch}: see {@link EpochEndOffset}. */
     public EpochEndOffset endOffsetForEpoch(int epoch) {
@@ -257,6 +309,7 @@ public final class Log implements Closeable {
         lock.lock();
         try {
             ensureOpen();
+            truncations++;
             return LogTruncation.truncateTo(this, offset);
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error truncating " + dir, e);
@@ -270,6 +323,7 @@ public final class Log implements Closeable {
         lock.lock();
         try {
             ensureOpen();
+            truncations++;
             LogTruncation.truncateFullyAndStartAt(this, offset);
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error truncating " + dir, e);
@@ -306,7 +360,7 @@ public final class Log implements Closeable {
             LogSegment active = segments.lastEntry().getValue();
             // Wall-clock age since the segment was created (or loaded): at most one roll per segment.ms,
             // whatever the records' timestamps.
-            if (active.size() > 0 && active.ageMs(now) > cfg.segmentMs()) {
+            if (active.size() > 0 && active.ageMs(now) > cfg.maxSegmentMs()) {
                 LogAppends.roll(this, now);
             }
         } catch (IOException e) {
@@ -468,6 +522,16 @@ public final class Log implements Closeable {
         lock.lock();
         try {
             return closed ? 0 : producerState.removeExpired(clock.millis(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The idempotent producers this log holds state for (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producerState.activeProducers();
         } finally {
             lock.unlock();
         }

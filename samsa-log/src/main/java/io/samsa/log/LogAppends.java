@@ -214,7 +214,7 @@ final class LogAppends {
             return;
         }
         boolean full = active.size() > cfg.segmentBytes() - incomingBytes;
-        boolean old = active.timeWaitedForRoll(now, maxTimestampInBatches) > cfg.segmentMs();
+        boolean old = active.timeWaitedForRoll(now, maxTimestampInBatches) > cfg.maxSegmentMs();
         boolean offsetOverflow = nextEndOffset - 1 - active.baseOffset() > Integer.MAX_VALUE;
         if (full || old || active.indexesFull() || offsetOverflow) {
             roll(log, now);

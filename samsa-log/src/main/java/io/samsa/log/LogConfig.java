@@ -23,6 +23,13 @@ import org.apache.kafka.common.config.ConfigException;
  *   <li>logAppendTime: message.timestamp.type = LogAppendTime (default CreateTime)</li>
  *   <li>timestampBeforeMaxMs: message.timestamp.before.max.ms, default Long.MAX_VALUE</li>
  *   <li>timestampAfterMaxMs: message.timestamp.after.max.ms, default 3600000 (Kafka 4.x)</li>
+ *   <li>compact / delete: cleanup.policy (log.cleanup.policy), default delete; one of delete, compact or both
+ *       (compact,delete): compact hands the log to the {@link LogCleaner}, delete keeps time/size retention</li>
+ *   <li>deleteRetentionMs: delete.retention.ms (log.cleaner.delete.retention.ms), default 1 day: how long a
+ *       tombstone outlives the cleaning that first kept it</li>
+ *   <li>minCleanableDirtyRatio: min.cleanable.dirty.ratio (log.cleaner.min.cleanable.ratio), default 0.5</li>
+ *   <li>minCompactionLagMs: min.compaction.lag.ms (log.cleaner.min.compaction.lag.ms), default 0</li>
+ *   <li>maxCompactionLagMs: max.compaction.lag.ms (log.cleaner.max.compaction.lag.ms), default Long.MAX_VALUE</li>
  * </ul>
  */
 public final class LogConfig {
@@ -39,6 +46,12 @@ public final class LogConfig {
     private final boolean logAppendTime;
     private final long timestampBeforeMaxMs;
     private final long timestampAfterMaxMs;
+    private final boolean compact;
+    private final boolean delete;
+    private final long deleteRetentionMs;
+    private final double minCleanableDirtyRatio;
+    private final long minCompactionLagMs;
+    private final long maxCompactionLagMs;
 
     /** Kafka's defaults. */
     public static final LogConfig DEFAULTS = builder().build();
@@ -56,6 +69,12 @@ public final class LogConfig {
         this.logAppendTime = b.logAppendTime;
         this.timestampBeforeMaxMs = b.timestampBeforeMaxMs;
         this.timestampAfterMaxMs = b.timestampAfterMaxMs;
+        this.compact = b.compact;
+        this.delete = b.delete;
+        this.deleteRetentionMs = b.deleteRetentionMs;
+        this.minCleanableDirtyRatio = b.minCleanableDirtyRatio;
+        this.minCompactionLagMs = b.minCompactionLagMs;
+        this.maxCompactionLagMs = b.maxCompactionLagMs;
     }
 
     /** A builder holding Kafka's defaults. */
@@ -78,6 +97,12 @@ public final class LogConfig {
         b.logAppendTime = logAppendTime;
         b.timestampBeforeMaxMs = timestampBeforeMaxMs;
         b.timestampAfterMaxMs = timestampAfterMaxMs;
+        b.compact = compact;
+        b.delete = delete;
+        b.deleteRetentionMs = deleteRetentionMs;
+        b.minCleanableDirtyRatio = minCleanableDirtyRatio;
+        b.minCompactionLagMs = minCompactionLagMs;
+        b.maxCompactionLagMs = maxCompactionLagMs;
         return b;
     }
 
@@ -95,6 +120,12 @@ public final class LogConfig {
         private boolean logAppendTime;
         private long timestampBeforeMaxMs = Long.MAX_VALUE;
         private long timestampAfterMaxMs = 3600_000L;
+        private boolean compact;
+        private boolean delete = true;
+        private long deleteRetentionMs = 86_400_000L;
+        private double minCleanableDirtyRatio = 0.5;
+        private long minCompactionLagMs;
+        private long maxCompactionLagMs = Long.MAX_VALUE;
 
         private Builder() {
         }
@@ -123,12 +154,38 @@ public final class LogConfig {
 
         public Builder timestampAfterMaxMs(long v) { timestampAfterMaxMs = v; return this; }
 
+        /** cleanup.policy: {@code compact} and/or {@code delete}, at least one of them. */
+        public Builder cleanupPolicy(boolean compact, boolean delete) {
+            if (!compact && !delete) {
+                throw new IllegalArgumentException("cleanup.policy needs compact, delete or both");
+            }
+            this.compact = compact;
+            this.delete = delete;
+            return this;
+        }
+
+        public Builder deleteRetentionMs(long v) { deleteRetentionMs = v; return this; }
+
+        public Builder minCleanableDirtyRatio(double v) { minCleanableDirtyRatio = v; return this; }
+
+        public Builder minCompactionLagMs(long v) { minCompactionLagMs = v; return this; }
+
+        public Builder maxCompactionLagMs(long v) { maxCompactionLagMs = v; return this; }
+
         public LogConfig build() { return new LogConfig(this); }
     }
 
     public int segmentBytes() { return segmentBytes; }
 
     public long segmentMs() { return segmentMs; }
+
+    /**
+     * How old the active segment may grow before it rolls: segment.ms, or max.compaction.lag.ms when that is
+     * shorter on a compacted log (Kafka's maxSegmentMs), since the cleaner never touches the active segment.
+     */
+    public long maxSegmentMs() {
+        return compact && maxCompactionLagMs > 0 ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
+    }
 
     public long retentionMs() { return retentionMs; }
 
@@ -149,6 +206,23 @@ public final class LogConfig {
     public long timestampBeforeMaxMs() { return timestampBeforeMaxMs; }
 
     public long timestampAfterMaxMs() { return timestampAfterMaxMs; }
+
+    /** cleanup.policy holds compact: the log cleaner keeps the newest record of each key. */
+    public boolean compact() { return compact; }
+
+    /** cleanup.policy holds delete: retention.ms / retention.bytes delete old segments. */
+    public boolean delete() { return delete; }
+
+    /** cleanup.policy as Kafka renders it: {@code delete}, {@code compact} or {@code compact,delete}. */
+    public String cleanupPolicy() { return compact && delete ? "compact,delete" : compact ? "compact" : "delete"; }
+
+    public long deleteRetentionMs() { return deleteRetentionMs; }
+
+    public double minCleanableDirtyRatio() { return minCleanableDirtyRatio; }
+
+    public long minCompactionLagMs() { return minCompactionLagMs; }
+
+    public long maxCompactionLagMs() { return maxCompactionLagMs; }
 
     public LogConfig withSegmentBytes(int v) { return toBuilder().segmentBytes(v).build(); }
 
@@ -179,19 +253,23 @@ public final class LogConfig {
                 && flushIntervalMessages == c.flushIntervalMessages && flushIntervalMs == c.flushIntervalMs
                 && indexIntervalBytes == c.indexIntervalBytes && maxIndexBytes == c.maxIndexBytes
                 && maxMessageBytes == c.maxMessageBytes && logAppendTime == c.logAppendTime
-                && timestampBeforeMaxMs == c.timestampBeforeMaxMs && timestampAfterMaxMs == c.timestampAfterMaxMs;
+                && timestampBeforeMaxMs == c.timestampBeforeMaxMs && timestampAfterMaxMs == c.timestampAfterMaxMs
+                && compact == c.compact && delete == c.delete && deleteRetentionMs == c.deleteRetentionMs
+                && Double.compare(minCleanableDirtyRatio, c.minCleanableDirtyRatio) == 0
+                && minCompactionLagMs == c.minCompactionLagMs && maxCompactionLagMs == c.maxCompactionLagMs;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(segmentBytes, segmentMs, retentionMs, retentionBytes, flushIntervalMessages,
                 flushIntervalMs, indexIntervalBytes, maxIndexBytes, maxMessageBytes, logAppendTime,
-                timestampBeforeMaxMs, timestampAfterMaxMs);
+                timestampBeforeMaxMs, timestampAfterMaxMs, compact, delete, deleteRetentionMs, minCleanableDirtyRatio,
+                minCompactionLagMs, maxCompactionLagMs);
     }
 
     @Override
     public String toString() {
-        return "LogConfig" + toTopicConfigs().entrySet().stream().limit(12).toList();
+        return "LogConfig" + toTopicConfigs().entrySet().stream().limit(17).toList();
     }
 
     /** Kafka topic config names this class models. */
@@ -207,6 +285,11 @@ public final class LogConfig {
     public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
     public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
     public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
 
     /** Kafka 4's minimum segment.bytes (KIP-1030): tiny segments roll on every append. */
     public static final int MIN_SEGMENT_BYTES = 1024 * 1024;
@@ -221,7 +304,8 @@ public final class LogConfig {
     /** The names {@link #fromTopicConfigs} interprets. */
     public static final Set<String> MODELED_CONFIG_NAMES = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS,
             RETENTION_BYTES, FLUSH_MESSAGES, FLUSH_MS, INDEX_INTERVAL_BYTES, SEGMENT_INDEX_BYTES, MAX_MESSAGE_BYTES,
-            MESSAGE_TIMESTAMP_TYPE, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS);
+            MESSAGE_TIMESTAMP_TYPE, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS, CLEANUP_POLICY,
+            DELETE_RETENTION_MS, MIN_CLEANABLE_DIRTY_RATIO, MIN_COMPACTION_LAG_MS, MAX_COMPACTION_LAG_MS);
 
     /**
      * Kafka's other topic configs with their defaults: accepted (so that tools that set them work) but
@@ -234,20 +318,15 @@ public final class LogConfig {
 
     private static Map<String, String> unmodeledDefaults() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("cleanup.policy", "delete");
         m.put("compression.type", "producer");
         m.put("compression.gzip.level", "-1");
         m.put("compression.lz4.level", "9");
         m.put("compression.zstd.level", "3");
-        m.put("delete.retention.ms", "86400000");
         m.put("file.delete.delay.ms", "60000");
         m.put("follower.replication.throttled.replicas", "");
         m.put("leader.replication.throttled.replicas", "");
         m.put("local.retention.bytes", "-2");
         m.put("local.retention.ms", "-2");
-        m.put("max.compaction.lag.ms", "9223372036854775807");
-        m.put("min.cleanable.dirty.ratio", "0.5");
-        m.put("min.compaction.lag.ms", "0");
         m.put("min.insync.replicas", "1");
         m.put("preallocate", "false");
         m.put("remote.storage.enable", "false");
@@ -269,82 +348,11 @@ public final class LogConfig {
 
     /**
      * Applies Kafka topic-config overrides (Kafka's names and validators) to {@code defaults}. Names Kafka
-     * knows but the log does not act on (cleanup.policy, min.insync.replicas, compression.type, ...) are
+     * knows but the log does not act on (min.insync.replicas, compression.type, ...) are
      * accepted and ignored; unknown names and invalid values throw {@link ConfigException}.
      */
     public static LogConfig fromTopicConfigs(Map<String, String> overrides, LogConfig defaults) {
-        LogConfig c = defaults;
-        Integer internalSegmentBytes = null;
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String name = e.getKey();
-            String value = e.getValue() == null ? null : e.getValue().trim();
-            if (name.equals(INTERNAL_SEGMENT_BYTES)) {
-                if (value != null) {
-                    internalSegmentBytes = parseInt(name, value, MIN_INTERNAL_SEGMENT_BYTES);
-                }
-                continue;
-            }
-            if (!TOPIC_CONFIG_NAMES.contains(name)) {
-                throw new ConfigException("Unknown topic config name: " + name);
-            }
-            if (value == null) {
-                continue; // null = use the default
-            }
-            switch (name) {
-                case SEGMENT_BYTES -> c = c.withSegmentBytes(parseInt(name, value, MIN_SEGMENT_BYTES));
-                case SEGMENT_MS -> c = c.withSegmentMs(parseLong(name, value, 1));
-                case RETENTION_MS -> c = c.withRetention(parseLong(name, value, -1), c.retentionBytes());
-                case RETENTION_BYTES -> c = c.withRetention(c.retentionMs(), parseLong(name, value, Long.MIN_VALUE));
-                case FLUSH_MESSAGES -> c = c.withFlushIntervalMessages(parseLong(name, value, 1));
-                case FLUSH_MS -> c = c.withFlushIntervalMs(parseLong(name, value, 0));
-                case INDEX_INTERVAL_BYTES -> c = c.withIndexIntervalBytes(parseInt(name, value, 0));
-                case SEGMENT_INDEX_BYTES -> c = c.withMaxIndexBytes(parseInt(name, value, 4));
-                case MAX_MESSAGE_BYTES -> c = c.withMaxMessageBytes(parseInt(name, value, 0));
-                case MESSAGE_TIMESTAMP_TYPE -> {
-                    if (value.equals("CreateTime")) {
-                        c = c.withLogAppendTime(false);
-                    } else if (value.equals("LogAppendTime")) {
-                        c = c.withLogAppendTime(true);
-                    } else {
-                        throw new ConfigException(name, value, "String must be one of: CreateTime, LogAppendTime");
-                    }
-                }
-                case MESSAGE_TIMESTAMP_BEFORE_MAX_MS -> c = c.withTimestampBounds(parseLong(name, value, 0),
-                        c.timestampAfterMaxMs());
-                case MESSAGE_TIMESTAMP_AFTER_MAX_MS -> c = c.withTimestampBounds(c.timestampBeforeMaxMs(),
-                        parseLong(name, value, 0));
-                default -> {
-                    // accepted, not acted upon
-                }
-            }
-        }
-        return internalSegmentBytes == null ? c : c.withSegmentBytes(internalSegmentBytes);
-    }
-
-    private static long parseLong(String name, String value, long min) {
-        long v;
-        try {
-            v = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, value, "Expected value to be a 64-bit integer (long)");
-        }
-        if (v < min) {
-            throw new ConfigException(name, value, "Value must be at least " + min);
-        }
-        return v;
-    }
-
-    private static int parseInt(String name, String value, int min) {
-        long v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, value, "Expected value to be a 32-bit integer");
-        }
-        if (v < min) {
-            throw new ConfigException(name, value, "Value must be at least " + min);
-        }
-        return (int) v;
+        return TopicConfigParser.apply(overrides, defaults);
     }
 
     /**
@@ -365,6 +373,11 @@ public final class LogConfig {
         m.put(MESSAGE_TIMESTAMP_TYPE, logAppendTime ? "LogAppendTime" : "CreateTime");
         m.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.toString(timestampBeforeMaxMs));
         m.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, Long.toString(timestampAfterMaxMs));
+        m.put(CLEANUP_POLICY, cleanupPolicy());
+        m.put(DELETE_RETENTION_MS, Long.toString(deleteRetentionMs));
+        m.put(MIN_CLEANABLE_DIRTY_RATIO, Double.toString(minCleanableDirtyRatio));
+        m.put(MIN_COMPACTION_LAG_MS, Long.toString(minCompactionLagMs));
+        m.put(MAX_COMPACTION_LAG_MS, Long.toString(maxCompactionLagMs));
         m.putAll(UNMODELED_DEFAULTS);
         return m;
     }

@@ -15,8 +15,9 @@ import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
  * Opens the segments of one log directory at start-up (called once, by {@link Log#open}, before the log is
- * shared). After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or
- * corrupt index of <em>any</em> segment is rebuilt from its log file. After an unclean stop every segment from
+ * shared). First an interrupted swap of cleaned segments is completed or discarded ({@link SegmentSwap#recover}).
+ * After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or corrupt index
+ * of <em>any</em> segment is rebuilt from its log file. After an unclean stop every segment from
  * the recovery point on is re-validated, and the first invalid batch and everything after it is cut off.
  * Runs on the thread that opens the log (the log manager's caller at start-up, or a creating request thread).
  */
@@ -169,12 +170,12 @@ final class LogLoader {
     }
 
     private static TreeSet<Long> segmentBases(Path dir) throws IOException {
+        SegmentSwap.recover(dir); // before listing: a committed swap replaces the segments it covers
         TreeSet<Long> bases = new TreeSet<>();
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
                 String name = p.getFileName().toString();
-                if (name.endsWith(LogFiles.TMP_SUFFIX) || name.endsWith(".deleted") || name.endsWith(".cleaned")
-                        || name.endsWith(".swap")) {
+                if (name.endsWith(LogFiles.TMP_SUFFIX) || name.endsWith(".deleted")) {
                     Files.deleteIfExists(p);
                     continue;
                 }

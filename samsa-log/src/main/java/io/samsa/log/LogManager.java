@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * unclean stop, detected by the absence of Kafka's {@code .kafka_cleanshutdown} marker), keeps the checkpoint
  * files ({@link LogCheckpoints}), runs the periodic retention / roll / flush / checkpoint work on its own
  * background thread ({@code samsa-log-manager-<dir>}), owns the logs' {@link LogBackground} threads (segment
- * flusher, deferred closer), and writes the clean-shutdown marker on close.
+ * flusher, deferred closer) and the {@link LogCleaner} of its compacted logs, and writes the clean-shutdown marker
+ * on close.
  *
  * <p>Threads: thread-safe. Creation, deletion and renaming of logs are serialised on an internal lock (request
  * handler threads, the topic catalogue); the periodic work runs on the manager's thread and takes each log's own
@@ -39,11 +40,26 @@ public final class LogManager implements Closeable {
 
     /**
      * Periods of the background work (Kafka: log.retention.check.interval.ms = 300000,
-     * log.flush.scheduler.interval.ms, log.flush.offset.checkpoint.interval.ms = 60000).
+     * log.flush.scheduler.interval.ms, log.flush.offset.checkpoint.interval.ms = 60000,
+     * replica.high.watermark.checkpoint.interval.ms = 5000), and the log cleaner's log.cleaner.* settings.
      */
     public record Settings(long retentionCheckIntervalMs, long flushCheckIntervalMs, long checkpointIntervalMs,
-                           long fileDeleteDelayMs) {
-        public static final Settings DEFAULTS = new Settings(300_000L, 1_000L, 60_000L, 60_000L);
+                           long fileDeleteDelayMs, long highWatermarkCheckpointIntervalMs,
+                           LogCleaner.Settings cleaner) {
+        public static final Settings DEFAULTS = new Settings(300_000L, 1_000L, 60_000L, 60_000L, 5_000L);
+
+        /** With the log cleaner's defaults. */
+        public Settings(long retentionCheckIntervalMs, long flushCheckIntervalMs, long checkpointIntervalMs,
+                        long fileDeleteDelayMs, long highWatermarkCheckpointIntervalMs) {
+            this(retentionCheckIntervalMs, flushCheckIntervalMs, checkpointIntervalMs, fileDeleteDelayMs,
+                    highWatermarkCheckpointIntervalMs, LogCleaner.Settings.DEFAULTS);
+        }
+
+        /** These settings with other log cleaner settings. */
+        public Settings withCleaner(LogCleaner.Settings c) {
+            return new Settings(retentionCheckIntervalMs, flushCheckIntervalMs, checkpointIntervalMs,
+                    fileDeleteDelayMs, highWatermarkCheckpointIntervalMs, c);
+        }
     }
 
     private final Path dataDir;
@@ -57,6 +73,8 @@ public final class LogManager implements Closeable {
     private final ScheduledExecutorService scheduler;
     /** The logs' segment-flusher and deferred-close threads: created with the manager, shut down on close. */
     private final LogBackground background;
+    /** Compacts the logs whose cleanup.policy holds compact; threads started after loading, stopped first. */
+    private final LogCleaner cleaner;
     private final Object createLock = new Object();
     private volatile boolean closed;
 
@@ -67,6 +85,7 @@ public final class LogManager implements Closeable {
         this.settings = settings;
         this.checkpoints = new LogCheckpoints(dataDir);
         this.background = LogBackground.create(String.valueOf(dataDir.getFileName()));
+        this.cleaner = new LogCleaner(dataDir, () -> logs, settings.cleaner());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "samsa-log-manager-" + dataDir.getFileName());
             t.setDaemon(true);
@@ -89,6 +108,7 @@ public final class LogManager implements Closeable {
         LogManager m = new LogManager(dataDir, configFor, clock, settings);
         m.loadLogs();
         m.startBackgroundWork();
+        m.cleaner.start();
         return m;
     }
 
@@ -97,6 +117,7 @@ public final class LogManager implements Closeable {
         boolean clean = Files.exists(marker);
         Map<String, Long> rp = checkpoints.readRecoveryPoints();
         Map<String, Long> lso = checkpoints.readLogStartOffsets();
+        Map<String, Long> hw = checkpoints.readHighWatermarks();
         long start = System.nanoTime();
         try (var stream = Files.list(dataDir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
@@ -118,6 +139,8 @@ public final class LogManager implements Closeable {
                 if (startOffset != null) {
                     log.maybeIncrementLogStartOffset(startOffset);
                 }
+                // Kafka's rule: a log missing from the checkpoint resumes at 0 (clamped to its start).
+                log.restoreCheckpointedHighWatermark(hw.getOrDefault(name, 0L));
                 String topicId = PartitionMetadataFile.read(p);
                 if (topicId != null) {
                     topicIds.put(name, topicId);
@@ -146,6 +169,14 @@ public final class LogManager implements Closeable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), settings.checkpointIntervalMs(), settings.checkpointIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("high-watermark checkpoint", () -> {
+            try {
+                checkpoints.writeHighWatermarks(logs);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), settings.highWatermarkCheckpointIntervalMs(), settings.highWatermarkCheckpointIntervalMs(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -208,7 +239,7 @@ public final class LogManager implements Closeable {
         });
     }
 
-    /** Writes both checkpoint files from the open logs. */
+    /** Writes the checkpoint files (recovery points, log starts, high watermarks) from the open logs. */
     public void checkpoint() throws IOException {
         checkpoints.writeAll(logs);
     }
@@ -424,6 +455,9 @@ public final class LogManager implements Closeable {
 
     public Path dataDir() { return dataDir; }
 
+    /** The log cleaner of this directory (its threads run unless log.cleaner.enable is false). */
+    public LogCleaner cleaner() { return cleaner; }
+
     @Override
     public void close() throws IOException {
         synchronized (createLock) {
@@ -432,6 +466,7 @@ public final class LogManager implements Closeable {
             }
             closed = true;
         }
+        cleaner.close(); // first: a cleaning in progress finishes its swap while the logs are open
         scheduler.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -28,10 +28,14 @@ final class LogRetention {
 
     /**
      * Deletes whole segments past retention.ms / retention.bytes, oldest first, never the active one nor one
-     * holding offsets at or above the high watermark; returns how many.
+     * holding offsets at or above the high watermark; returns how many. Only when cleanup.policy holds delete (as
+     * Kafka: a compact-only log keeps every segment; compact,delete is both cleaned and retained).
      */
     static int deleteRetainedSegments(Log log) throws IOException {
         LogConfig cfg = log.config;
+        if (!cfg.delete()) {
+            return 0; // cleanup.policy=compact: the log cleaner alone shrinks the log
+        }
         long now = log.clock.millis();
         List<LogSegment> candidates = new ArrayList<>(log.segments.values());
         candidates.remove(candidates.size() - 1); // never the active segment

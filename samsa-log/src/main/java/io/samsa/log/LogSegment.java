@@ -28,7 +28,8 @@ final class LogSegment {
     }
 
     private final long baseOffset;
-    private final Path logFile;
+    /** Changes only when a cleaned segment is renamed into place ({@link #changeFileSuffixes}). */
+    private volatile Path logFile;
     final FileChannel channel;
     final OffsetIndex offsetIndex;
     final TimeIndex timeIndex;
@@ -46,17 +47,17 @@ final class LogSegment {
     private volatile boolean staleTail;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, boolean mutable,
-                       long nowMs) throws IOException {
+                       long nowMs, String fileSuffix) throws IOException {
         this.baseOffset = baseOffset;
-        this.logFile = dir.resolve(LogFiles.name(baseOffset, LogFiles.LOG_SUFFIX));
+        this.logFile = dir.resolve(LogFiles.name(baseOffset, LogFiles.LOG_SUFFIX) + fileSuffix);
         this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
         try {
-            offsets = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX)),
+            offsets = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX) + fileSuffix),
                     baseOffset, maxIndexBytes, mutable);
-            this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)),
-                    baseOffset, maxIndexBytes, mutable);
+            this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)
+                    + fileSuffix), baseOffset, maxIndexBytes, mutable);
         } catch (IOException | RuntimeException | Error e) {
             // Do not leak the channel (and the first mapping) when an index cannot be opened.
             if (offsets != null) {
@@ -76,7 +77,42 @@ final class LogSegment {
     /** Opens or creates the segment's files. Call {@link #loadTrusted} or {@link #recover} before use. */
     static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean mutable, long nowMs)
             throws IOException {
-        return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), config.maxIndexBytes(), mutable, nowMs);
+        return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), config.maxIndexBytes(), mutable, nowMs, "");
+    }
+
+    /**
+     * Creates an empty segment whose three files carry {@code fileSuffix} (the log cleaner's {@code .cleaned}),
+     * replacing any leftover of that name; appendable until {@link #onBecomeInactive}.
+     */
+    static LogSegment createWithSuffix(Path dir, long baseOffset, LogConfig config, long nowMs, String fileSuffix)
+            throws IOException {
+        for (String s : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(LogFiles.name(baseOffset, s) + fileSuffix));
+        }
+        return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), config.maxIndexBytes(), true, nowMs,
+                fileSuffix);
+    }
+
+    /**
+     * Renames the three files from suffix {@code from} to {@code to} (Kafka's {@code changeFileSuffixes}); the
+     * open channel and mappings follow the files. The log file is renamed last, so a crash in between leaves the
+     * log file under its old name (see {@link SegmentSwap#recover}).
+     */
+    void changeFileSuffixes(String from, String to) throws IOException {
+        offsetIndex.renameTo(swapSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(swapSuffix(timeIndex.file(), from, to));
+        Path target = swapSuffix(logFile, from, to);
+        Files.move(logFile, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        logFile = target;
+    }
+
+    private static Path swapSuffix(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException(file + " does not end with '" + from + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
     static boolean indexFilesExist(Path dir, long baseOffset) {

@@ -27,10 +27,14 @@ final class LogTruncation {
     /**
      * Drops every batch holding an offset at or after {@code offset} (a batch is never split: a target inside a
      * batch drops the whole batch, as in Kafka). A target below the log start empties the log and restarts it
-     * there. Returns false when the log end was already at or below the target.
+     * there. Returns false when the log end was already at or below the target (epochs starting at the log end
+     * are still dropped).
      */
     static boolean truncateTo(Log log, long offset) throws IOException {
         if (offset >= log.end.offset()) {
+            // Nothing to cut, but an epoch this replica began as leader at its log end, without writing, must go
+            // (as in Kafka): else its next fetch names that epoch and the leader reports the same divergence again.
+            log.epochCache.truncateFromEnd(log.end.offset());
             return false;
         }
         if (offset < log.logStartOffset) {

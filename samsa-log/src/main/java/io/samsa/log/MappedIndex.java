@@ -26,7 +26,7 @@ abstract class MappedIndex {
     private final int maxIndexBytes;
     private final boolean lengthAligned;
     private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
-    private Path file;
+    private volatile Path file;
     /** Guarded by {@link #mapLock}; null once closed. */
     private MappedByteBuffer mmap;
     private volatile int entries;
@@ -180,8 +180,10 @@ abstract class MappedIndex {
         }
     }
 
+    /** Renames the file atomically, replacing {@code target}; the mapping stays valid. */
     final void renameTo(Path target) throws IOException {
-        Files.move(file, target);
+        Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         file = target;
     }
 

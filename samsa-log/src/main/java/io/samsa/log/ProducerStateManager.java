@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,15 @@ final class ProducerStateManager {
     long mapEndOffset() { return mapEndOffset; }
 
     ProducerEntry entry(long producerId) { return producers.get(producerId); }
+
+    /** Each producer's last batch's last offset (the batch the log cleaner keeps); under the log's lock. */
+    void forEachLastBatch(java.util.function.BiConsumer<Long, Long> action) {
+        producers.forEach((id, e) -> {
+            if (!e.batches.isEmpty()) {
+                action.accept(id, e.batches.peekLast().lastOffset());
+            }
+        });
+    }
 
     /** The metadata of an earlier batch with this epoch and sequence range, or null. */
     BatchMetadata findDuplicate(long producerId, short epoch, int firstSeq, int lastSeq) {
@@ -162,6 +172,14 @@ final class ProducerStateManager {
         int before = producers.size();
         producers.values().removeIf(e -> nowMs - e.lastTimestamp >= expirationMs);
         return before - producers.size();
+    }
+
+    /** The producers held now, by producer id. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> out = new ArrayList<>();
+        producers.forEach((id, e) -> out.add(new ActiveProducer(id, e.epoch, e.lastSeq(), e.lastTimestamp)));
+        out.sort(Comparator.comparingLong(ActiveProducer::producerId));
+        return out;
     }
 
     /** Replays one batch header read back from the log (recovery). */

@@ -27,7 +27,8 @@ import io.samsa.protocol.records.RecordBatchHeader;
  *   <li>batch (INVALID_RECORD, as Kafka's validateBatch): more than one batch in the request ("Compressed outer
  *       record has more than one batch", Kafka's rule for every v2 request), count ≤ 0 or ≠ lastOffsetDelta+1,
  *       a control batch, a producer id with a negative base sequence;</li>
- *   <li>records (INVALID_RECORD, as Kafka's DefaultRecord.readFrom): each record's length varint is positive and
+ *   <li>records (INVALID_RECORD, as Kafka's DefaultRecord.readFrom): a record without a key on a log whose
+ *       cleanup.policy holds compact (Kafka's validateKey); each record's length varint is positive and
  *       its fields end exactly there; varints are well formed; offset deltas run 0..count-1; key, value and header
  *       lengths are -1 (null; not for header keys) or fit in the record; header counts are ≥ 0 and fit; exactly
  *       {@code count} records, with no bytes after the last;</li>
@@ -191,7 +192,12 @@ final class RecordValidator {
                 throw new InvalidRecordException("Inner record " + i + " has offset delta " + offsetDelta
                         + "; offset deltas must run 0.." + (count - 1));
             }
-            skipField(in, in.readVarint(), true, end, "key", i);
+            int keyLength = in.readVarint();
+            if (keyLength == -1 && cfg.compact()) {
+                // Kafka's LogValidator.validateKey: the cleaner could never keep such a record.
+                throw new InvalidRecordException("Compacted topic cannot accept message without key");
+            }
+            skipField(in, keyLength, true, end, "key", i);
             skipField(in, in.readVarint(), true, end, "value", i);
             int headers = in.readVarint();
             if (headers < 0 || headers > end - in.position()) {

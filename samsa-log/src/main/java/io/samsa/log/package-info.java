@@ -6,7 +6,8 @@
  * batches (magic v2) byte-for-byte as validated and offset-assigned (every record of a client's batch is
  * checked first, as Kafka's LogValidator does; compressed ones through a bounded decompressing stream),
  * finds batches by offset through a sparse memory-mapped index and by timestamp through a time index, keeps per-producer sequence state
- * so that idempotent retries are answered with their original offsets, rolls, retains and flushes
+ * so that idempotent retries are answered with their original offsets (and lists its producers,
+ * {@link io.samsa.log.Log#activeProducers}, for DescribeProducers), rolls, retains and flushes
  * segments by Kafka's settings, and after an unclean stop re-validates its tail and truncates whatever
  * was torn. It knows nothing of the network or the wire protocol beyond the batch format, whose header layout
  * and decompressing streams it takes from samsa-protocol ({@code io.samsa.protocol.records}).
@@ -18,9 +19,17 @@
  * missing or damaged index of any segment is rebuilt on start. Index mappings are released explicitly and
  * only under their index's write lock, so no reader can touch an unmapped buffer.
  *
- * <p>Replication seams (used by one node today, by followers in the cluster issue): a leader appends with
+ * <p>Compaction: a log whose cleanup.policy holds compact is cleaned by its manager's {@link io.samsa.log.LogCleaner}
+ * (Kafka's log cleaner: dirtiest log first, a bounded key → latest offset map, the newest record of each key kept at
+ * its original offset, tombstones kept for delete.retention.ms, progress in {@code cleaner-offset-checkpoint});
+ * cleaned segments replace the old ones through {@code .cleaned} and {@code .swap} files that
+ * {@link io.samsa.log.LogLoader} completes or discards after a crash, as Kafka's loader does. Retention by time and
+ * size applies only when cleanup.policy holds delete.
+ *
+ * <p>Replication: a leader appends with
  * {@link io.samsa.log.Log#appendAsLeader} (offsets assigned, its leader epoch stamped on every batch and recorded
- * in the {@code leader-epoch-checkpoint} cache); a follower appends the leader's batches unchanged with
+ * in the {@code leader-epoch-checkpoint} cache; a replica that becomes leader records its new epoch's start at
+ * once with {@link io.samsa.log.Log#assignEpochStartOffset}); a follower appends the leader's batches unchanged with
  * {@link io.samsa.log.Log#appendAsFollower} and, after a leader change, cuts its tail with
  * {@link io.samsa.log.Log#truncateTo} (or {@link io.samsa.log.Log#truncateFullyAndStartAt}) at the offset
  * {@link io.samsa.log.Log#endOffsetForEpoch} (OffsetForLeaderEpoch) gives. The high watermark lies between the log
@@ -35,6 +44,8 @@
  * {@link io.samsa.log.LogManager} owns one {@link io.samsa.log.LogBackground}: a {@code samsa-log-segment-flusher-<dir>}
  * thread fsyncs rolled segments and a {@code samsa-log-deferred-close-<dir>} thread closes deleted segments' channels
  * after {@code file.delete.delay.ms}; both are created with the manager and shut down by its close (a standalone
- * log owns its own). No thread in this module outlives its owner.
+ * log owns its own). The manager's {@code samsa-log-cleaner-<N>} threads compact; they read and write segment files
+ * without a log's lock and take it only to swap cleaned segments in, and are stopped first when the manager closes.
+ * No thread in this module outlives its owner.
  */
 package io.samsa.log;

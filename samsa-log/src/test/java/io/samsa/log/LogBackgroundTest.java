@@ -41,7 +41,7 @@ class LogBackgroundTest {
         LogConfig config = LogConfig.DEFAULTS.withSegmentBytes(300).withRetention(-1, 0);
         FileChannel deletedSegment;
         try (LogManager m = LogManager.open(dataDir, topic -> config, clock,
-                new LogManager.Settings(3_600_000L, 3_600_000L, 3_600_000L, 60_000L))) {
+                new LogManager.Settings(3_600_000L, 3_600_000L, 3_600_000L, 60_000L, 3_600_000L))) {
             Log log = m.getOrCreate("t", 0);
             for (int i = 0; i < 4; i++) {
                 log.appendAsLeader(batch(2, NOW, 100), 0); // each batch rolls: the segment flusher runs

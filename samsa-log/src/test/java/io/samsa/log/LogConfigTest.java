@@ -3,6 +3,7 @@ package io.samsa.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -53,5 +54,36 @@ class LogConfigTest {
                 "segment.bytes", "2097152"), LogConfig.DEFAULTS);
         assertThat(small.segmentBytes()).isEqualTo(1000);
         assertThat(small.toTopicConfigs()).doesNotContainKey("internal.segment.bytes");
+    }
+
+    @Test
+    void parsesTheCompactionConfigsWithKafkasDefaultsAndChecks() {
+        assertThat(LogConfig.DEFAULTS.toTopicConfigs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("delete.retention.ms", "86400000").containsEntry("min.cleanable.dirty.ratio", "0.5")
+                .containsEntry("min.compaction.lag.ms", "0")
+                .containsEntry("max.compaction.lag.ms", "9223372036854775807");
+        LogConfig c = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact", "delete.retention.ms", "100",
+                "min.cleanable.dirty.ratio", "0.1", "min.compaction.lag.ms", "5", "max.compaction.lag.ms", "50"),
+                LogConfig.DEFAULTS);
+        assertThat(c.compact()).isTrue();
+        assertThat(c.delete()).isFalse();
+        assertThat(c.toTopicConfigs()).containsEntry("cleanup.policy", "compact")
+                .containsEntry("delete.retention.ms", "100").containsEntry("min.cleanable.dirty.ratio", "0.1")
+                .containsEntry("min.compaction.lag.ms", "5").containsEntry("max.compaction.lag.ms", "50");
+        assertThat(LogConfig.fromTopicConfigs(Map.copyOf(c.toTopicConfigs()), LogConfig.DEFAULTS)).isEqualTo(c);
+        assertThat(c.maxSegmentMs()).isEqualTo(50); // a compacted log rolls by max.compaction.lag.ms too
+        assertThat(LogConfig.DEFAULTS.withSegmentMs(1000).toBuilder().maxCompactionLagMs(10).build().maxSegmentMs())
+                .isEqualTo(1000); // not compacted
+        LogConfig both = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "delete, compact"), LogConfig.DEFAULTS);
+        assertThat(both.compact() && both.delete()).isTrue();
+        assertThat(both.cleanupPolicy()).isEqualTo("compact,delete");
+
+        for (Map<String, String> bad : List.of(Map.of("cleanup.policy", "shrink"), Map.of("cleanup.policy", ""),
+                Map.of("min.cleanable.dirty.ratio", "1.5"), Map.of("min.cleanable.dirty.ratio", "x"),
+                Map.of("delete.retention.ms", "-1"), Map.of("max.compaction.lag.ms", "0"),
+                Map.of("min.compaction.lag.ms", "10", "max.compaction.lag.ms", "5"))) {
+            assertThatThrownBy(() -> LogConfig.fromTopicConfigs(bad, LogConfig.DEFAULTS))
+                    .as(bad.toString()).isInstanceOf(ConfigException.class);
+        }
     }
 }

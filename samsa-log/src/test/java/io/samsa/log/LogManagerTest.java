@@ -26,6 +26,28 @@ class LogManagerTest {
     }
 
     @Test
+    void aReplicatedLogResumesAtItsCheckpointedHighWatermarkNotItsLogEnd() throws IOException {
+        try (LogManager m = open()) {
+            Log log = m.getOrCreate("replicated", 0);
+            log.setHighWatermarkFollowsLogEnd(false);
+            log.appendAsLeader(batch(5, NOW), 0);
+            log.updateHighWatermark(3); // the followers have 3 of the 5
+            log.appendAsLeader(batch(2, NOW), 0);
+            m.getOrCreate("single", 0).appendAsLeader(batch(4, NOW), 0);
+        }
+        assertThat(Files.readString(tmp.resolve(LogCheckpoints.HIGH_WATERMARK_CHECKPOINT)))
+                .contains("replicated 0 3").contains("single 0 4");
+        try (LogManager m = open()) {
+            Log single = m.log("single", 0);
+            assertThat(single.highWatermark()).as("a single node's log: everything is committed").isEqualTo(4);
+            Log replicated = m.log("replicated", 0);
+            replicated.setHighWatermarkFollowsLogEnd(false);
+            assertThat(replicated.highWatermark()).isEqualTo(3);
+            assertThat(replicated.logEndOffset()).isEqualTo(7);
+        }
+    }
+
+    @Test
     void reopensLogsAndWritesKafkaCheckpoints() throws IOException {
         try (LogManager m = open()) {
             m.getOrCreate("my-topic", 0).appendAsLeader(batch(3, NOW), 0);
@@ -156,7 +178,7 @@ class LogManagerTest {
     @Test
     void deletionRenamesAtOnceAndClosesFilesOnlyAfterTheDelay() throws IOException {
         try (LogManager m = LogManager.open(tmp, topic -> LogConfig.DEFAULTS, clock,
-                new LogManager.Settings(300_000L, 1_000L, 60_000L, 60_000L))) {
+                new LogManager.Settings(300_000L, 1_000L, 60_000L, 60_000L, 5_000L))) {
             m.create("d", 0, "id").appendAsLeader(batch(5, NOW), 0);
             ReadResult inFlight = m.log("d", 0).read(0, 1 << 20, true);
             m.deleteTopic("d");

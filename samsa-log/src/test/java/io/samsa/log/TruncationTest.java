@@ -50,6 +50,23 @@ class TruncationTest {
         }
     }
 
+    /**
+     * A replica led at epoch 5 without writing anything (its epoch starts at its log end, 40), then follows again: the
+     * new leader says its tail diverges and it truncates to its own log end. Nothing is cut, but the empty epoch must
+     * go, or the next fetch names epoch 5 as its last fetched epoch and the leader answers the same divergence
+     * forever (seen: a million truncations a minute on one follower).
+     */
+    @Test
+    void truncatingToTheLogEndDropsAnEpochThatStartsThere() throws IOException {
+        try (Log log = twentyBatches()) {
+            log.assignEpochStartOffset(5);
+            assertThat(log.latestEpoch()).isEqualTo(5);
+            assertThat(log.truncateTo(40)).as("nothing to cut").isFalse();
+            assertThat(log.latestEpoch()).isEqualTo(4);
+            assertThat(log.logEndOffset()).isEqualTo(40);
+        }
+    }
+
     @Test
     void cutsAcrossSegmentsAndAppendsContinueAtTheNewEnd() throws IOException {
         try (Log log = twentyBatches()) {

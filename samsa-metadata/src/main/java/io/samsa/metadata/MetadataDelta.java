@@ -11,13 +11,17 @@ import java.util.TreeMap;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The changes of a batch of records on top of a base image. {@link #replay} takes records in log order;
  * {@link #apply} yields the next image copy-on-write: a part of the image no record touched (the topics, the
  * configs, the brokers, each unchanged topic) is the same object in both images. Publishers read what changed
- * from here instead of diffing images. A record that contradicts the image (a topic created twice, a partition
- * of an unknown topic) is an IllegalStateException: the controller never writes one, so it means corruption.
+ * from here instead of diffing images. A record that a concurrent or stale writer can produce is a
+ * {@link MetadataConflictException}: a topic whose name or id exists (TOPIC_ALREADY_EXISTS), a change of an
+ * existing partition whose partition epoch is not exactly the current one plus one (INVALID_UPDATE_VERSION), a
+ * fence or unfence of a broker life that is not the registered one (STALE_BROKER_EPOCH). Other contradictions
+ * (a partition of an unknown topic) are an IllegalStateException: the controller never writes one.
  * Not thread-safe: built and applied by one thread.
  */
 public final class MetadataDelta {
@@ -30,11 +34,27 @@ public final class MetadataDelta {
     private final Map<Integer, BrokerRegistrationRecord> changedBrokers = new LinkedHashMap<>();
     private long nextProducerId;
     private long offset;
+    private long batchOffset;
+    private final boolean checkEpochs;
 
     public MetadataDelta(MetadataImage base) {
+        this(base, true);
+    }
+
+    private MetadataDelta(MetadataImage base, boolean checkEpochs) {
+        this.checkEpochs = checkEpochs;
         this.base = base;
         this.nextProducerId = base.nextProducerId();
         this.offset = base.offset();
+        this.batchOffset = base.offset() + 1;
+    }
+
+    /**
+     * A delta that moves {@code base} to a snapshot's state ({@code ImageDiff}): partition and broker epochs may
+     * jump by more than one, since the snapshot skipped the changes in between, so epochs are not checked.
+     */
+    static MetadataDelta forReload(MetadataImage base) {
+        return new MetadataDelta(base, false);
     }
 
     public MetadataImage base() {
@@ -43,6 +63,7 @@ public final class MetadataDelta {
 
     /** Replays records committed at {@code offset} (the offset of the last record of the batch). */
     public MetadataDelta replay(List<MetadataRecord> records, long offset) {
+        batchOffset = offset;
         records.forEach(this::replay);
         this.offset = offset;
         return this;
@@ -51,14 +72,22 @@ public final class MetadataDelta {
     public void replay(MetadataRecord record) {
         if (record instanceof TopicRecord r) {
             if (topic(r.name()) != null || topic(r.topicId()) != null) {
-                throw new IllegalStateException("Topic " + r.name() + " (" + r.topicId() + ") already exists");
+                throw new MetadataConflictException(Errors.TOPIC_ALREADY_EXISTS,
+                        "Topic '" + r.name() + "' already exists.");
             }
             TopicBuilder created = new TopicBuilder(r.name(), r.topicId(), new TreeMap<>());
             changedTopics.put(r.topicId(), created);
             changedByName.put(r.name(), created);
             createdTopicIds.add(r.topicId());
         } else if (record instanceof PartitionRecord r) {
-            builder(r.topicId()).partitions.put(r.partition(), r);
+            TopicBuilder b = builder(r.topicId());
+            PartitionRecord old = b.partitions.get(r.partition());
+            if (checkEpochs && old != null && r.partitionEpoch() != old.partitionEpoch() + 1) {
+                throw new MetadataConflictException(Errors.INVALID_UPDATE_VERSION, "Partition " + b.name + "-"
+                        + r.partition() + " is at partition epoch " + old.partitionEpoch() + "; a change to epoch "
+                        + r.partitionEpoch() + " was written against a stale state");
+            }
+            b.partitions.put(r.partition(), r);
         } else if (record instanceof ConfigRecord r) {
             Map<String, String> configs = changedConfigs.computeIfAbsent(r.resource(),
                     res -> new TreeMap<>(base.configs().byResource().getOrDefault(res, Map.of())));
@@ -70,12 +99,27 @@ public final class MetadataDelta {
         } else if (record instanceof ProducerIdsRecord r) {
             nextProducerId = Math.max(nextProducerId, r.nextBlockStart());
         } else if (record instanceof BrokerRegistrationRecord r) {
-            changedBrokers.put(r.brokerId(), r);
+            changedBrokers.put(r.brokerId(),
+                    r.brokerEpoch() == BrokerRegistrationRecord.NEW_EPOCH ? r.withEpoch(batchOffset) : r);
+        } else if (record instanceof FenceBrokerRecord r) {
+            changedBrokers.put(r.brokerId(), registration(r.brokerId(), r.brokerEpoch()).withFenced(true));
+        } else if (record instanceof UnfenceBrokerRecord r) {
+            changedBrokers.put(r.brokerId(), registration(r.brokerId(), r.brokerEpoch()).withFenced(false));
         } else if (record instanceof RemoveTopicRecord r) {
             removeTopic(r.topicId());
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
+    }
+
+    /** The broker's registration as this delta sees it, if it is the life at {@code epoch}. */
+    private BrokerRegistrationRecord registration(int brokerId, long epoch) {
+        BrokerRegistrationRecord r = changedBrokers.getOrDefault(brokerId, base.brokers().get(brokerId));
+        if (r == null || r.brokerEpoch() != epoch) {
+            throw new MetadataConflictException(Errors.STALE_BROKER_EPOCH, "Broker " + brokerId + " epoch " + epoch
+                    + " is not the registered one (" + (r == null ? "none" : r.brokerEpoch()) + ")");
+        }
+        return r;
     }
 
     private void removeTopic(Uuid id) {

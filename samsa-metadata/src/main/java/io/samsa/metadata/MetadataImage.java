@@ -3,6 +3,8 @@ package io.samsa.metadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import org.apache.kafka.common.config.ConfigResource;
 
@@ -11,6 +13,8 @@ import org.apache.kafka.common.config.ConfigResource;
  * it without a lock, and the next image shares every part that did not change (see {@link MetadataDelta}).
  *
  * @param nextProducerId the producer-id high mark: no id at or above it has been handed out
+ * @param brokers every registered broker as of now: its registration with the resolved broker epoch and
+ *                whether it is fenced
  */
 public record MetadataImage(long offset, TopicsImage topics, ConfigsImage configs, long nextProducerId,
                             Map<Integer, BrokerRegistrationRecord> brokers) {
@@ -21,10 +25,32 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
         brokers = Map.copyOf(brokers);
     }
 
+    /** The broker's registration (epoch, fenced state), or null if it never registered. */
+    public BrokerRegistrationRecord broker(int brokerId) {
+        return brokers.get(brokerId);
+    }
+
+    /** Whether the broker is registered and not fenced: it may lead and be placed on. */
+    public boolean isUnfenced(int brokerId) {
+        BrokerRegistrationRecord b = brokers.get(brokerId);
+        return b != null && !b.fenced();
+    }
+
+    /** The registered, unfenced brokers in id order. */
+    public SortedSet<Integer> unfencedBrokers() {
+        SortedSet<Integer> ids = new TreeSet<>();
+        brokers.values().forEach(b -> {
+            if (!b.fenced()) {
+                ids.add(b.brokerId());
+            }
+        });
+        return ids;
+    }
+
     /** Records that rebuild this image from {@link #EMPTY}: what a snapshot holds. */
     public List<MetadataRecord> toRecords() {
         List<MetadataRecord> records = new ArrayList<>();
-        brokers.values().forEach(records::add);
+        brokers.values().forEach(records::add); // resolved epochs and fenced state: written explicitly
         for (TopicImage t : topics.all()) {
             records.add(new TopicRecord(t.name(), t.id()));
             records.addAll(t.partitions().values());

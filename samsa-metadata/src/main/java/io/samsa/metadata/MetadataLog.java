@@ -5,20 +5,23 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The replicated (today: local) log the metadata records live in. {@link LocalMetadataLog} is a durable file log
- * for one node; the cluster issue puts a Ratis group behind this interface, whose {@code applyTransaction} calls
- * the same {@link MetadataCommitListener}.
+ * The log the metadata records live in. {@link LocalMetadataLog} is a durable file log for one node;
+ * {@link io.samsa.metadata.quorum.RatisMetadataLog} a Raft group of the controller voters, whose
+ * {@code applyTransaction} calls the same {@link MetadataCommitListener}.
  */
 public interface MetadataLog extends AutoCloseable {
     /**
      * Replays every stored batch (snapshot, then the log after it) through {@link MetadataCommitListener#replayed},
      * then sends every later commit to {@link MetadataCommitListener#committed}. Called once, before any append.
+     * The Ratis log publishes the replay itself ({@link MetadataCommitListener#finishReplay}) before it joins the
+     * quorum; after the local log, the caller calls {@link MetadataStateMachine#finishReplay()}.
      */
     void start(MetadataCommitListener listener) throws IOException;
 
     /**
      * Appends one batch atomically (all of it or none survives a crash). The stage completes with the offset of
-     * its last record once it is committed, after the listener has applied it.
+     * its last record once it is committed, after the listener has applied it on this node; it fails with the
+     * {@link MetadataConflictException#toApiException() Kafka exception} of a batch the listener rejected.
      */
     CompletionStage<Long> append(List<MetadataRecord> records);
 

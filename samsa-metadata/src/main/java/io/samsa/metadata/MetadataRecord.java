@@ -6,5 +6,5 @@ package io.samsa.metadata;
  * (as new record types with their own type tags in {@link MetadataRecordCodec}).
  */
 public sealed interface MetadataRecord permits TopicRecord, PartitionRecord, ConfigRecord, ProducerIdsRecord,
-        BrokerRegistrationRecord, RemoveTopicRecord {
+        BrokerRegistrationRecord, RemoveTopicRecord, FenceBrokerRecord, UnfenceBrokerRecord {
 }

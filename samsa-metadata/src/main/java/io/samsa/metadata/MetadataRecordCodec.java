@@ -16,10 +16,12 @@ import org.apache.kafka.common.config.ConfigResource;
 /**
  * The binary form of a {@link MetadataRecord}, big-endian: {@code type:int8 version:int8} then the fields in
  * declaration order. Strings are {@code length:int32} (-1 for null) and UTF-8 bytes; a Uuid is two int64; a
- * list is {@code count:int32} and its elements. Every type is at version 0; a reader refuses a version it does
- * not know rather than guess, so a newer field is added as a new version with its own decoder.
- * Type tags (never reused): 1 topic, 2 partition, 3 config, 4 producer ids, 5 broker registration,
- * 6 remove topic. ACL (7) and SCRAM (8) records come with the security issue.
+ * list is {@code count:int32} and its elements. A reader refuses a version it does not know rather than guess,
+ * so a newer field is added as a new version with its own decoder, and the old versions stay readable (a
+ * single-node log written before the cluster release replays unchanged).
+ * Type tags (never reused): 1 topic, 2 partition, 3 config, 4 producer ids, 5 broker registration (v0: no
+ * epoch, unfenced; v1 adds {@code brokerEpoch:int64 fenced:int8}), 6 remove topic, 9 fence broker, 10 unfence
+ * broker ({@code brokerId:int32 brokerEpoch:int64}). ACL (7) and SCRAM (8) records come with the security issue.
  */
 public final class MetadataRecordCodec {
     private static final byte TOPIC = 1;
@@ -28,7 +30,10 @@ public final class MetadataRecordCodec {
     private static final byte PRODUCER_IDS = 4;
     private static final byte BROKER_REGISTRATION = 5;
     private static final byte REMOVE_TOPIC = 6;
+    private static final byte FENCE_BROKER = 9;
+    private static final byte UNFENCE_BROKER = 10;
     private static final byte VERSION = 0;
+    private static final byte REGISTRATION_WITH_EPOCH = 1;
 
     private MetadataRecordCodec() {
     }
@@ -94,7 +99,7 @@ public final class MetadataRecordCodec {
             out.writeLong(r.firstProducerId());
             out.writeInt(r.blockSize());
         } else if (record instanceof BrokerRegistrationRecord r) {
-            header(out, BROKER_REGISTRATION);
+            header(out, BROKER_REGISTRATION, REGISTRATION_WITH_EPOCH);
             out.writeInt(r.brokerId());
             writeUuid(out, r.incarnationId());
             out.writeInt(r.endpoints().size());
@@ -105,9 +110,19 @@ public final class MetadataRecordCodec {
                 out.writeInt(e.port());
             }
             writeString(out, r.rack());
+            out.writeLong(r.brokerEpoch());
+            out.writeBoolean(r.fenced());
         } else if (record instanceof RemoveTopicRecord r) {
             header(out, REMOVE_TOPIC);
             writeUuid(out, r.topicId());
+        } else if (record instanceof FenceBrokerRecord r) {
+            header(out, FENCE_BROKER);
+            out.writeInt(r.brokerId());
+            out.writeLong(r.brokerEpoch());
+        } else if (record instanceof UnfenceBrokerRecord r) {
+            header(out, UNFENCE_BROKER);
+            out.writeInt(r.brokerId());
+            out.writeLong(r.brokerEpoch());
         } else {
             throw new IllegalArgumentException("No encoding for " + record);
         }
@@ -116,7 +131,8 @@ public final class MetadataRecordCodec {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         byte type = in.readByte();
         byte version = in.readByte();
-        if (version != VERSION) {
+        byte highest = type == BROKER_REGISTRATION ? REGISTRATION_WITH_EPOCH : VERSION;
+        if (version < VERSION || version > highest) {
             throw new IOException("Unknown version " + version + " of metadata record type " + type);
         }
         return switch (type) {
@@ -135,16 +151,26 @@ public final class MetadataRecordCodec {
                     endpoints.add(new BrokerRegistrationRecord.Endpoint(readString(in), readString(in),
                             readString(in), in.readInt()));
                 }
-                yield new BrokerRegistrationRecord(brokerId, incarnation, endpoints, readString(in));
+                String rack = readString(in);
+                yield version == VERSION
+                        ? new BrokerRegistrationRecord(brokerId, incarnation, endpoints, rack)
+                        : new BrokerRegistrationRecord(brokerId, incarnation, endpoints, rack, in.readLong(),
+                                in.readBoolean());
             }
             case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
+            case FENCE_BROKER -> new FenceBrokerRecord(in.readInt(), in.readLong());
+            case UNFENCE_BROKER -> new UnfenceBrokerRecord(in.readInt(), in.readLong());
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }
 
     private static void header(DataOutputStream out, byte type) throws IOException {
+        header(out, type, VERSION);
+    }
+
+    private static void header(DataOutputStream out, byte type, byte version) throws IOException {
         out.writeByte(type);
-        out.writeByte(VERSION);
+        out.writeByte(version);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -10,4 +10,12 @@ import java.util.Map;
 @FunctionalInterface
 public interface TopicConfigValidator {
     void validate(Map<String, String> configs);
+
+    /**
+     * The value a topic has for {@code name} when it does not override it (the broker's setting or Kafka's
+     * default), or null if unknown: the base an APPEND or SUBTRACT starts from, as in Kafka.
+     */
+    default String defaultValue(String name) {
+        return null;
+    }
 }

@@ -48,7 +48,7 @@ class MetadataControllerTest {
             assertThat(errorOf(c.createPartitions("t", 60, false))).isEqualTo(Errors.INVALID_PARTITIONS);
             assertThat(errorOf(c.createPartitions("none", 2, false))).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
             assertThat(errorOf(c.deleteTopic("none"))).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-            assertThat(c.createPartitions("t", 70, true).toCompletableFuture().join().partitionCount()).isEqualTo(60);
+            assertThat(c.createPartitions("t", 70, true).toCompletableFuture().join().partitions()).isEqualTo(60);
             assertThat(Files.size(dir.resolve(LocalMetadataLog.LOG_FILE))).isEqualTo(logSize); // nothing written
             assertThatThrownBy(() -> c.validateCreateTopic("u", 20_001, Map.of()))
                     .isInstanceOf(ApiException.class).hasMessageContaining("per request");
@@ -124,12 +124,12 @@ class MetadataControllerTest {
     @Test
     void producerIdBlocksNeverOverlap() throws Exception {
         try (MetadataTestSupport m = new MetadataTestSupport(dir)) {
-            ProducerIdsRecord a = m.controller.allocateProducerIds(1).toCompletableFuture().join();
-            ProducerIdsRecord b = m.controller.allocateProducerIds(1).toCompletableFuture().join();
+            ProducerIdsRecord a = m.controller.allocateProducerIds(1).toCompletableFuture().join().block();
+            ProducerIdsRecord b = m.controller.allocateProducerIds(1).toCompletableFuture().join().block();
             assertThat(b.firstProducerId()).isEqualTo(a.nextBlockStart());
         }
         try (MetadataTestSupport m = new MetadataTestSupport(dir)) {
-            assertThat(m.controller.allocateProducerIds(1).toCompletableFuture().join().firstProducerId())
+            assertThat(m.controller.allocateProducerIds(1).toCompletableFuture().join().block().firstProducerId())
                     .isEqualTo(2000);
         }
     }

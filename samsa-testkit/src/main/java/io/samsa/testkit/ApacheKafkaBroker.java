@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A real Apache Kafka broker (KRaft, combined broker + controller, one node) in a child JVM on loopback, with a
@@ -168,15 +170,36 @@ public final class ApacheKafkaBroker implements AutoCloseable {
             for (int p = 0; p < partitions; p++) {
                 probe.put(new TopicPartition(name, p), OffsetSpec.latest());
             }
-            admin.listOffsets(probe).all().get(60, TimeUnit.SECONDS);
+            long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    admin.listOffsets(probe).all().get(60, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // Right after creation a loaded broker may not host the partition yet, and the admin client
+                    // does not retry that answer: ask again.
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > probeDeadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Could not create topic " + name + ": " + e, e);
         }
     }
 
     private static boolean allLeadersElected(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
-                .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+                    .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            // The broker's metadata cache may not list a just-created topic yet (seen in CI under load).
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The child's console output so far (for failure messages). */
@@ -253,7 +276,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Path locateLibs() {
+    static Path locateLibs() {
         String configured = System.getProperty(LIBS_PROPERTY);
         if (configured != null) {
             return checkLibs(Paths.get(configured));
@@ -279,7 +302,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         return dir;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -287,7 +310,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,7 +1,10 @@
 /**
  * Test support shared by Samsa's modules: {@link io.samsa.testkit.ApacheKafkaBroker} runs a real single-node
  * KRaft Apache Kafka (jars from Maven Central, copied by module {@code samsa-kafka-dist}) in a child JVM, so
- * clients can be checked against the reference implementation; {@link io.samsa.testkit.FaultyProxy} is a
+ * clients can be checked against the reference implementation, and {@link io.samsa.testkit.ApacheKafkaCluster} runs N
+ * such nodes as one KRaft cluster whose nodes can be SIGKILLed and restarted at the same address, behind the
+ * {@link io.samsa.testkit.ClusterUnderTest} interface that failover contracts run against (a Samsa cluster can
+ * implement it too); {@link io.samsa.testkit.FaultyProxy} is a
  * loopback TCP proxy that drops responses, cuts connections mid-request or stalls, for fault tests;
  * {@link io.samsa.testkit.CraftedBatch} and {@link io.samsa.testkit.ZstdFrame} build record batches and zstd
  * frames byte by byte (malformed records, decompression bombs) for hostile-input tests;

@@ -18,28 +18,29 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
 /**
- * One broker, Apache Kafka (KRaft, combined broker + controller, one node) or Samsa, as a child JVM on loopback.
+ * One broker, Apache Kafka (KRaft, combined broker + controller) or Samsa, as a child JVM on loopback: a single
+ * node, or one node of a {@link BrokerCluster} (then {@link #respawn()} starts it again on the same data).
  * Both get the same JVM flags (Kafka's {@code kafka-server-start.sh} defaults, heap from the plan), the same data
  * filesystem (directories under the run's work directory) and the same durability settings: no fsync per write
  * (Kafka's default; the page cache, and on a cluster replication, is what makes a write safe).
  */
-final class BrokerProcess implements AutoCloseable {
-    private final String kind;
+final class BrokerProcess implements Brokers, AutoCloseable {
+    /** How to start one node: its command line, client port, folder; the same for every respawn. */
+    private record Launch(String kind, List<String> cmd, int port, Path dir) {
+    }
+
+    private final Launch launch;
     private final Process process;
     private final Children children;
-    private final int port;
     private final long spawnNanos;
-    private final double listenMs;
     private final Path log;
+    private double listenMs = Double.NaN;
 
-    private BrokerProcess(String kind, Process process, Children children, int port, long spawnNanos,
-                          double listenMs, Path log) {
-        this.kind = kind;
+    private BrokerProcess(Launch launch, Process process, Children children, long spawnNanos, Path log) {
+        this.launch = launch;
         this.process = process;
         this.children = children;
-        this.port = port;
         this.spawnNanos = spawnNanos;
-        this.listenMs = listenMs;
         this.log = log;
     }
 
@@ -78,78 +79,168 @@ final class BrokerProcess implements AutoCloseable {
     static BrokerProcess start(String kind, Plan plan, Children children, Path dir) {
         try {
             Files.createDirectories(dir);
-            Path data = dir.resolve("data");
             int port = freePort();
-            Properties p = commonSettings(data);
-            Path config = dir.resolve("server.properties");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Children.java());
-            cmd.addAll(jvmFlags(kind, plan.heap));
+            Properties p = commonSettings(dir.resolve("data"));
             if ("kafka".equals(kind)) {
                 int controllerPort = freePort();
-                p.setProperty("process.roles", "broker,controller");
-                p.setProperty("node.id", "1");
-                p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-                p.setProperty("controller.listener.names", "CONTROLLER");
-                p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-                p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-                p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-                p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                p.putAll(kraftSettings(1, "1@127.0.0.1:" + controllerPort, port, controllerPort));
                 p.setProperty("offsets.topic.num.partitions", "1");
                 // Deleted topics' files go at once, as Samsa's do, so the runs do not fill the disk.
                 p.setProperty("log.segment.delete.delay.ms", "0");
-                store(p, config);
-                format(plan, children, dir, config);
-                cmd.addAll(List.of("-Dlog4j2.level=WARN", "-cp", plan.kafkaLibs.toAbsolutePath() + "/*", "kafka.Kafka",
-                        config.toString()));
             } else {
                 p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
-                store(p, config);
-                // As bin/samsa runs it: with the launcher's class-data-sharing archive when it is current.
-                Path archive = plan.samsaJar.resolveSibling("samsa.jsa");
-                if (Files.isRegularFile(archive)
-                        && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(plan.samsaJar)) >= 0) {
-                    cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xlog:cds=off",
-                            "-Xlog:cds+dynamic=off"));
-                }
-                cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar",
-                        plan.samsaJar.toAbsolutePath().toString(), "server", "-c", config.toString()));
             }
-            Path log = dir.resolve("broker.log");
-            long spawn = System.nanoTime();
-            Process process = children.start(cmd, log);
-            BrokerProcess broker = null;
-            try {
-                double listenMs = awaitListening(process, port, spawn, log);
-                broker = new BrokerProcess(kind, process, children, port, spawn, listenMs, log);
-                return broker;
-            } finally {
-                if (broker == null) {
-                    children.kill(process);
-                }
-            }
+            BrokerProcess broker = spawn(kind, plan, children, dir, port, p, Uuid.randomUuid().toString());
+            broker.awaitListening();
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    String kind() {
-        return kind;
+    /**
+     * Writes one cluster node's config and spawns it without waiting: a KRaft node may open its client port only
+     * once the quorum forms, which needs the other nodes running. Both brokers get the same Kafka combined-mode
+     * server.properties (the issue's contract: such a file starts a Samsa node as it is).
+     */
+    static BrokerProcess spawnNode(String kind, Plan plan, Children children, Path dir, ClusterPorts ports,
+                                   int nodeId, String clusterId) {
+        try {
+            Files.createDirectories(dir);
+            int replicas = Math.min(3, ports.nodes());
+            Properties p = commonSettings(dir.resolve("data"));
+            p.putAll(kraftSettings(nodeId, ports.voters(), ports.clientPort(nodeId), ports.controllerPort(nodeId)));
+            p.setProperty("offsets.topic.num.partitions", "1");
+            p.setProperty("offsets.topic.replication.factor", Integer.toString(replicas));
+            p.setProperty("transaction.state.log.replication.factor", Integer.toString(replicas));
+            p.setProperty("transaction.state.log.min.isr", Integer.toString(Math.min(2, replicas)));
+            p.setProperty("log.segment.delete.delay.ms", "0");
+            return spawn(kind, plan, children, dir, ports.clientPort(nodeId), p, clusterId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** KRaft combined mode (broker and controller in one process), Kafka's key names. */
+    static Properties kraftSettings(int nodeId, String voters, int port, int controllerPort) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", Integer.toString(nodeId));
+        p.setProperty("controller.quorum.voters", voters);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        return p;
+    }
+
+    private static BrokerProcess spawn(String kind, Plan plan, Children children, Path dir, int port, Properties p,
+                                       String clusterId) throws IOException {
+        Path config = dir.resolve("server.properties");
+        store(p, config);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Children.java());
+        cmd.addAll(jvmFlags(kind, plan.heap));
+        if ("kafka".equals(kind)) {
+            format(plan, children, dir, config, clusterId);
+            cmd.addAll(List.of("-Dlog4j2.level=WARN", "-cp", plan.kafkaLibs.toAbsolutePath() + "/*", "kafka.Kafka",
+                    config.toString()));
+        } else {
+            // As bin/samsa runs it: with the launcher's class-data-sharing archive when it is current.
+            Path archive = plan.samsaJar.resolveSibling("samsa.jsa");
+            if (Files.isRegularFile(archive)
+                    && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(plan.samsaJar)) >= 0) {
+                cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xlog:cds=off",
+                        "-Xlog:cds+dynamic=off"));
+            }
+            cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-jar",
+                    plan.samsaJar.toAbsolutePath().toString(), "server", "-c", config.toString()));
+        }
+        return launch(new Launch(kind, List.copyOf(cmd), port, dir), children, dir.resolve("broker.log"));
+    }
+
+    private static BrokerProcess launch(Launch launch, Children children, Path log) {
+        long spawn = System.nanoTime();
+        Process process = children.start(launch.cmd(), log);
+        return new BrokerProcess(launch, process, children, spawn, log);
+    }
+
+    /** The same node again (same config, port and data), after this process has gone; logs to a new file. */
+    BrokerProcess respawn() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("node on port " + launch.port() + " is still running");
+        }
+        int n = 1;
+        while (Files.exists(launch.dir().resolve("broker-" + n + ".log"))) {
+            n++;
+        }
+        return launch(launch, children, launch.dir().resolve("broker-" + n + ".log"));
+    }
+
+    /**
+     * Returns once the client port accepts connections (killing the process if it does not within 120 s);
+     * records spawn to listening.
+     */
+    void awaitListening() {
+        boolean ok = false;
+        try {
+            listenMs = awaitListening(process, launch.port(), spawnNanos, log);
+            ok = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!ok) {
+                children.kill(process);
+            }
+        }
+    }
+
+    /** SIGKILL ({@code hard}) or SIGTERM; does not wait for the process to go. */
+    void signal(boolean hard) {
+        if (hard) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+    }
+
+    /** Waits for the process to exit; false if it is still running after the timeout. */
+    boolean awaitExit(long timeoutMs) {
+        try {
+            return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return launch.kind();
     }
 
     long pid() {
         return process.pid();
     }
 
-    String bootstrap() {
-        return "127.0.0.1:" + port;
+    @Override
+    public String bootstrap() {
+        return "127.0.0.1:" + launch.port();
     }
 
-    boolean alive() {
+    @Override
+    public double cpuSeconds() {
+        return ProcStats.cpuSeconds(process.pid());
+    }
+
+    @Override
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String exitDescription() {
+    @Override
+    public String exitDescription() {
         if (process.isAlive()) {
             return "running";
         }
@@ -166,7 +257,8 @@ final class BrokerProcess implements AutoCloseable {
         return (System.nanoTime() - spawnNanos) / 1e6;
     }
 
-    String logTail() {
+    @Override
+    public String logTail() {
         try {
             String s = Files.readString(log, StandardCharsets.UTF_8);
             return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
@@ -180,9 +272,9 @@ final class BrokerProcess implements AutoCloseable {
         children.kill(process);
     }
 
-    private static void format(Plan plan, Children children, Path dir, Path config) {
+    private static void format(Plan plan, Children children, Path dir, Path config, String clusterId) {
         List<String> cmd = List.of(Children.java(), "-Xmx256m", "-cp", plan.kafkaLibs.toAbsolutePath() + "/*",
-                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString());
+                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString());
         Children.Result r = children.run(cmd, dir.resolve("format.log"), 120);
         if (!r.ok()) {
             throw new IllegalStateException("kafka-storage format failed:\n" + r.output());

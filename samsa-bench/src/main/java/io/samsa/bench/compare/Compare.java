@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code bench/compare}'s engine: for each broker in turn (never both at once) it measures start-up and memory,
  * runs the throughput matrix and the fixed-rate latency runs, then writes {@code <date>.md}, {@code .csv} and
- * {@code .png}. Run through {@code bench/compare}, which builds the jars and passes their paths.
+ * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
+ * a {@link FailoverRun} per broker replaces the matrix. Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {
     private static final Pattern EMBEDDED = Pattern.compile("(cold|warm) start to first produce: ([\\d.]+) ms");
@@ -75,6 +77,7 @@ public final class Compare {
         }
         Files.createDirectories(plan.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"))
+                + (plan.failover() ? "-failover" : plan.cluster() ? "-cluster" + plan.nodes : "")
                 + (plan.quick ? "-quick" : "");
         Path md = plan.out.resolve(stamp + ".md");
         Path csv = plan.out.resolve(stamp + ".csv");
@@ -95,18 +98,26 @@ public final class Compare {
 
     /** Runs everything; false if a broker's run stopped early (what was measured is still reported). */
     private boolean runAll() throws IOException {
-        notes.add(tools.hasSamsaPerfCommand()
-                ? "SamsaProducer runs through `samsa perf produce`."
-                : "SamsaProducer runs through `java -cp samsa.jar io.samsa.clients.tools.ProducerPerf --producer samsa`"
-                        + " (this samsa.jar has no `samsa perf` yet).");
+        if (!plan.failover()) {
+            notes.add(tools.hasSamsaPerfCommand()
+                    ? "SamsaProducer runs through `samsa perf produce`."
+                    : "SamsaProducer runs through `java -cp samsa.jar io.samsa.clients.tools.ProducerPerf --producer"
+                            + " samsa` (this samsa.jar has no `samsa perf` yet).");
+        }
         warmUpClientClasses();
-        if (plan.brokers.contains("samsa")) {
+        if (plan.brokers.contains("samsa") && !plan.cluster()) {
             embeddedStartup();
         }
         boolean complete = true;
         for (String broker : plan.brokers) {
             try {
-                runBroker(broker);
+                if (plan.failover()) {
+                    new FailoverRun(plan, children, samples, notes, work.resolve(broker + "-cluster")).run(broker);
+                } else if (plan.cluster()) {
+                    runCluster(broker);
+                } else {
+                    runBroker(broker);
+                }
             } catch (RuntimeException e) {
                 complete = false;
                 notes.add("**" + broker + " run stopped early**: " + e.getMessage().replace("\n", " / "));
@@ -155,24 +166,13 @@ public final class Compare {
                 }
                 log(kind + ": start " + (s + 1) + "/" + plan.startups);
                 broker = BrokerProcess.start(kind, plan, children, work.resolve(kind + "-" + s));
-                double firstProduce = firstProduce(broker);
+                double firstProduce = firstProduce(broker, broker::msSinceSpawn);
                 samples.add(kind, "startup", "process", "-", "spawn_to_listening_ms", s, broker.listenMs());
                 samples.add(kind, "startup", "process", "-", "spawn_to_first_produce_ms", s, firstProduce);
                 BrokerProcess.sleep(TimeUnit.SECONDS.toMillis(plan.settleSeconds));
                 samples.add(kind, "memory", "process", "-", "idle_rss_mib", s, ProcStats.rssMiB(broker.pid()));
             }
-            try (Admin admin = Admin.create(clientProps(broker.bootstrap()))) {
-                for (int rep = 0; rep < plan.repeats; rep++) {
-                    for (Cell cell : plan.throughputCells()) {
-                        throughputCell(broker, admin, cell, rep);
-                    }
-                }
-                for (int rep = 0; rep < plan.repeats; rep++) {
-                    for (Cell cell : plan.latencyCells()) {
-                        latencyCell(broker, admin, cell, rep);
-                    }
-                }
-            }
+            matrix(broker);
             samples.add(kind, "memory", "process", "-", "peak_rss_mib", 0, ProcStats.peakRssMiB(broker.pid()));
             samples.add(kind, "cpu", "process", "-", "broker_cpu_s_whole_run", 0, ProcStats.cpuSeconds(broker.pid()));
         } finally {
@@ -185,8 +185,49 @@ public final class Compare {
         }
     }
 
+    /**
+     * An N-node cluster of {@code kind}: spawn to formed (all N brokers in DescribeCluster) and to the first
+     * acks=all produce on a replicated topic, then the same matrix as one node, on topics with the plan's
+     * replication factor and min.insync.replicas. Broker CPU is summed over the nodes; peak RSS is the largest node's.
+     */
+    private void runCluster(String kind) throws IOException {
+        Path dir = work.resolve(kind + "-cluster");
+        log(kind + ": starting a " + plan.nodes + "-node cluster");
+        try (BrokerCluster cluster = BrokerCluster.start(kind, plan, children, dir)) {
+            double formed = cluster.awaitFormed(Duration.ofSeconds(plan.formSeconds));
+            double firstProduce = firstProduce(cluster, cluster::msSinceSpawn);
+            samples.add(kind, "startup", "cluster", "-", "spawn_to_formed_ms", 0, formed);
+            samples.add(kind, "startup", "cluster", "-", "spawn_to_first_produce_ms", 0, firstProduce);
+            matrix(cluster);
+            double peak = cluster.pids().stream().mapToDouble(ProcStats::peakRssMiB).max().orElse(Double.NaN);
+            samples.add(kind, "memory", "cluster", "-", "peak_rss_mib_largest_node", 0, peak);
+            samples.add(kind, "cpu", "cluster", "-", "broker_cpu_s_whole_run", 0, cluster.cpuSeconds());
+        } finally {
+            if (System.getenv("BENCH_KEEP") == null) {
+                deleteTree(dir);
+            } else {
+                log(kind + ": kept the cluster's data and logs in " + dir + " (BENCH_KEEP)");
+            }
+        }
+    }
+
+    private void matrix(Brokers broker) {
+        try (Admin admin = Admin.create(clientProps(broker.bootstrap()))) {
+            for (int rep = 0; rep < plan.repeats; rep++) {
+                for (Cell cell : plan.throughputCells()) {
+                    throughputCell(broker, admin, cell, rep);
+                }
+            }
+            for (int rep = 0; rep < plan.repeats; rep++) {
+                for (Cell cell : plan.latencyCells()) {
+                    latencyCell(broker, admin, cell, rep);
+                }
+            }
+        }
+    }
+
     /** Spawn to the first acknowledged produce (acks=all) to a topic created after the port opened. */
-    private double firstProduce(BrokerProcess broker) {
+    private double firstProduce(Brokers broker, DoubleSupplier msSinceSpawn) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         Properties p = clientProps(broker.bootstrap());
         p.setProperty("acks", "all");
@@ -196,7 +237,7 @@ public final class Compare {
                      new ByteArraySerializer())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    admin.createTopics(List.of(new NewTopic("startup", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(newTopic("startup", 1))).all().get(30, TimeUnit.SECONDS);
                     break;
                 } catch (Exception e) {
                     if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
@@ -208,14 +249,14 @@ public final class Compare {
             }
             producer.send(new ProducerRecord<>("startup", "first".getBytes(StandardCharsets.UTF_8))).get(60,
                     TimeUnit.SECONDS);
-            return broker.msSinceSpawn();
+            return msSinceSpawn.getAsDouble();
         } catch (Exception e) {
             throw new IllegalStateException(broker.kind() + ": no first produce (" + last + "): " + e + "\n"
                     + broker.logTail(), e);
         }
     }
 
-    private void throughputCell(BrokerProcess broker, Admin admin, Cell cell, int rep) {
+    private void throughputCell(Brokers broker, Admin admin, Cell cell, int rep) {
         String kind = broker.kind();
         long records = plan.records(cell);
         double gb = records * (double) cell.recordSize() / 1e9;
@@ -242,11 +283,11 @@ public final class Compare {
         deleteTopic(admin, samsaTopic);
     }
 
-    private void produce(BrokerProcess broker, String client, Cell cell, int rep, double gb, List<String> cmd) {
+    private void produce(Brokers broker, String client, Cell cell, int rep, double gb, List<String> cmd) {
         requireAlive(broker);
-        double cpuBefore = ProcStats.cpuSeconds(broker.pid());
+        double cpuBefore = broker.cpuSeconds();
         Children.Result r = children.run(cmd, nextLog(broker.kind(), "produce"), plan.clientTimeoutSeconds);
-        double cpu = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
+        double cpu = broker.cpuSeconds() - cpuBefore;
         Optional<ClientTools.ProduceSummary> s = ClientTools.parseProduce(r.output());
         if (!r.ok() || s.isEmpty()) {
             failed(broker.kind(), client, cell, r);
@@ -260,7 +301,7 @@ public final class Compare {
         samples.add(kind, "produce", client, cell.label(), "broker_cpu_s_per_GB", rep, cpu / gb);
     }
 
-    private void consume(BrokerProcess broker, String client, Cell cell, int rep, long records,
+    private void consume(Brokers broker, String client, Cell cell, int rep, long records,
                          Optional<List<String>> cmd) {
         if (cmd.isEmpty()) {
             note(client + ": not in this build's samsa.jar (hook: ClientTools.samsaConsumer); no rows");
@@ -281,16 +322,16 @@ public final class Compare {
         samples.add(broker.kind(), "consume", client, cell.label(), "MB_per_s", rep, s.get().mbPerSec());
     }
 
-    private void latencyCell(BrokerProcess broker, Admin admin, Cell cell, int rep) {
+    private void latencyCell(Brokers broker, Admin admin, Cell cell, int rep) {
         String kind = broker.kind();
         log(kind + ": end-to-end " + cell.label() + " at " + plan.latencyRate + "/s, repeat " + (rep + 1));
         String topic = "lat-" + cell.topicPart() + "-" + rep;
         requireAlive(broker);
         createTopic(admin, topic, cell.partitions());
-        double cpuBefore = ProcStats.cpuSeconds(broker.pid());
+        double cpuBefore = broker.cpuSeconds();
         Children.Result r = children.run(tools.endToEnd(broker.bootstrap(), topic, cell), nextLog(kind, "e2e"),
                 plan.clientTimeoutSeconds);
-        double cpu = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
+        double cpu = broker.cpuSeconds() - cpuBefore;
         deleteTopic(admin, topic);
         Optional<ClientTools.LatencySummary> s = ClientTools.parseEndToEnd(r.output());
         if (!r.ok() || s.isEmpty()) {
@@ -305,7 +346,7 @@ public final class Compare {
     }
 
     /** Stops this broker's run with its log tail if the process is gone (killed, crashed, out of memory). */
-    private static void requireAlive(BrokerProcess broker) {
+    private static void requireAlive(Brokers broker) {
         if (!broker.alive()) {
             throw new IllegalStateException(broker.kind() + " broker process exited (" + broker.exitDescription()
                     + "); last log lines: " + broker.logTail().lines().skip(Math.max(0,
@@ -328,9 +369,14 @@ public final class Compare {
         return work.resolve(String.format(Locale.ROOT, "%s-%03d-%s.log", kind, ++runNumber, what));
     }
 
-    private static void createTopic(Admin admin, String topic, int partitions) {
+    /** A topic with the plan's replication factor (1 for one node) and, when set, its min.insync.replicas. */
+    private NewTopic newTopic(String topic, int partitions) {
+        return new NewTopic(topic, partitions, (short) plan.replicationFactor).configs(BrokerCluster.topicConfigs(plan));
+    }
+
+    private void createTopic(Admin admin, String topic, int partitions) {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(newTopic(topic, partitions))).all().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not create " + topic + ": " + e, e);
         }

@@ -16,37 +16,38 @@ final class MarkdownReport {
 
     static String render(Plan plan, Machine m, Samples samples, List<String> notes, Path csv, Path png) {
         StringBuilder b = new StringBuilder();
-        b.append("# bench/compare: Samsa vs Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
-                .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        if (plan.failover()) {
+            b.append("# bench/failover: write pause per leader failure, Samsa vs Apache Kafka ")
+                    .append(Machine.kafkaVersion(plan.kafkaLibs)).append(", ").append(plan.nodes).append(" nodes")
+                    .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        } else {
+            b.append("# bench/compare: Samsa vs Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
+                    .append(plan.cluster() ? ", " + plan.nodes + "-node clusters" : "")
+                    .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        }
         b.append("Run ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16))
                 .append(", took ").append(m.elapsed().toMinutes()).append(" min ")
-                .append(m.elapsed().toSecondsPart()).append(" s. Medians of ").append(plan.repeats)
-                .append(" run(s) per cell; ratio = Samsa / Kafka.\n\n");
+                .append(m.elapsed().toSecondsPart()).append(" s. Medians of ")
+                .append(plan.failover() ? plan.kills + " round(s) per signal" : plan.repeats + " run(s) per cell")
+                .append("; ratio = Samsa / Kafka.\n\n");
         b.append("- Machine: ").append(m.cores()).append(" cores, ").append(m.kernel()).append(", ").append(m.jvm())
                 .append("\n");
         b.append("- Load average (1/5/15 min) before: ").append(m.loadBefore()).append(", after: ")
                 .append(m.loadAfter()).append(load(m.loadBefore())).append("\n");
-        b.append("- Brokers one at a time, same heap limit, each with its own launcher's JVM flags: Kafka `")
-                .append(String.join(" ", BrokerProcess.jvmFlags("kafka", plan.heap))).append("`, Samsa `")
-                .append(String.join(" ", BrokerProcess.jvmFlags("samsa", plan.heap)))
-                .append("` (plus bin/samsa's class-data-sharing archive when present); data on ").append(m.filesystem()).append(", no fsync per write for either")
-                .append(" (`log.flush.interval.messages` and `.ms` = Long.MAX_VALUE), replication factor 1.\n");
-        b.append("- Produce runs: ").append(fmt(plan.mb)).append(" MB of payload each, `--throughput -1`, client ")
-                .append("defaults otherwise (linger.ms=5, batch.size=16384). Broker CPU = utime+stime of the broker ")
-                .append("process across the run. End-to-end: ").append(plan.latencyRate).append(" records/s for ")
-                .append(plan.latencySeconds).append(" s (first ").append(plan.latencyWarmupSeconds)
-                .append(" s left out), linger.ms=0.\n");
-        b.append("- Start-up: spawn of the broker JVM to the client port accepting, and to the first acknowledged ")
-                .append("produce (acks=all, topic created after the port opened). Kafka's storage format runs ")
-                .append("before the spawn and is not counted. Idle RSS ").append(plan.settleSeconds)
-                .append(" s after that produce; peak RSS (VmHWM) at the end of the matrix.\n");
+        if (plan.cluster()) {
+            clusterSetup(b, plan, m);
+        } else {
+            singleNodeSetup(b, plan, m);
+        }
         b.append("- Raw values: [").append(csv).append("](").append(csv).append("); chart: [").append(png)
                 .append("](").append(png).append(").\n\n");
         b.append("![Samsa / Kafka ratios](").append(png).append(")\n\n");
 
         b.append("## Targets (figures, not assertions)\n\n");
         b.append("| Target | Figure | Met |\n|---|---|---|\n");
-        targets(samples).forEach(t -> b.append("| ").append(t).append(" |\n"));
+        // A cluster run has no single-process start-up or idle-memory figures: only the throughput targets apply.
+        (plan.failover() ? failoverTargets(samples) : plan.cluster() ? targets(samples).subList(0, 4)
+                : targets(samples)).forEach(t -> b.append("| ").append(t).append(" |\n"));
         b.append("\n## Results\n\n");
         b.append("| Test | Client | Cell | Metric | Kafka | Samsa | Samsa/Kafka | n |\n");
         b.append("|---|---|---|---|---:|---:|---:|---:|\n");
@@ -66,6 +67,76 @@ final class MarkdownReport {
             notes.forEach(n -> b.append("- ").append(n.replace("|", "\\|")).append("\n"));
         }
         return b.toString();
+    }
+
+    private static void singleNodeSetup(StringBuilder b, Plan plan, Machine m) {
+        b.append("- Brokers one at a time, same heap limit, each with its own launcher's JVM flags: Kafka `")
+                .append(String.join(" ", BrokerProcess.jvmFlags("kafka", plan.heap))).append("`, Samsa `")
+                .append(String.join(" ", BrokerProcess.jvmFlags("samsa", plan.heap)))
+                .append("` (plus bin/samsa's class-data-sharing archive when present); data on ").append(m.filesystem()).append(", no fsync per write for either")
+                .append(" (`log.flush.interval.messages` and `.ms` = Long.MAX_VALUE), replication factor 1.\n");
+        b.append("- Produce runs: ").append(fmt(plan.mb)).append(" MB of payload each, `--throughput -1`, client ")
+                .append("defaults otherwise (linger.ms=5, batch.size=16384). Broker CPU = utime+stime of the broker ")
+                .append("process across the run. End-to-end: ").append(plan.latencyRate).append(" records/s for ")
+                .append(plan.latencySeconds).append(" s (first ").append(plan.latencyWarmupSeconds)
+                .append(" s left out), linger.ms=0.\n");
+        b.append("- Start-up: spawn of the broker JVM to the client port accepting, and to the first acknowledged ")
+                .append("produce (acks=all, topic created after the port opened). Kafka's storage format runs ")
+                .append("before the spawn and is not counted. Idle RSS ").append(plan.settleSeconds)
+                .append(" s after that produce; peak RSS (VmHWM) at the end of the matrix.\n");
+    }
+
+    private static void clusterSetup(StringBuilder b, Plan plan, Machine m) {
+        b.append("- Clusters one at a time: ").append(plan.nodes).append(" nodes per broker kind on loopback, each ")
+                .append("node a child JVM in KRaft combined mode (`process.roles=broker,controller`, all nodes voters ")
+                .append("in `controller.quorum.voters`), the same Kafka-style server.properties for both; JVM flags ")
+                .append("per node: Kafka `").append(String.join(" ", BrokerProcess.jvmFlags("kafka", plan.heap)))
+                .append("`, Samsa `").append(String.join(" ", BrokerProcess.jvmFlags("samsa", plan.heap)))
+                .append("`; data on ").append(m.filesystem()).append(", no fsync per write for either. Topics: ")
+                .append("replication factor ").append(plan.replicationFactor).append(", min.insync.replicas ")
+                .append(plan.minInsyncReplicas > 0 ? Integer.toString(plan.minInsyncReplicas) : "(broker default)")
+                .append(". Each broker kind with its own defaults otherwise (Kafka: broker.session.timeout.ms 9000, ")
+                .append("broker.heartbeat.interval.ms 2000, replica.lag.time.max.ms 30000).\n");
+        if (plan.failover()) {
+            b.append("- Writer: one stock KafkaProducer (acks=all, enable.idempotence=true, client defaults ")
+                    .append("otherwise) sending ").append(plan.failoverRate).append(" records/s of 100 bytes ")
+                    .append("(sequence number and send time inside) round-robin over ")
+                    .append(plan.failoverPartitions).append(" partition(s), throughout. ").append(plan.kills)
+                    .append(" round(s) per signal (").append(String.join(", ", plan.signals)).append("): find the ")
+                    .append("leader of partition 0 (Admin describeTopics), signal its process, measure, start it ")
+                    .append("again on its data, wait until every partition's ISR is full again.\n");
+            b.append("- `write_pause_ms`: from the signal to the first ack of a record sent after the old leader ")
+                    .append("was gone (SIGKILL: the signal; SIGTERM: the process's exit), i.e. the first ")
+                    .append("acknowledged acks=all write on the new leader; the longest over the node's partitions. ")
+                    .append("`longest_ack_gap_ms`: the longest time without an ack on those partitions between the ")
+                    .append("signal and that ack (the SIGTERM figure: a controlled shutdown keeps acknowledging while ")
+                    .append("it moves leadership). Medians over the rounds in the table, with min and max rows; ")
+                    .append("each round in the Notes.\n");
+        } else {
+            b.append("- Produce runs: ").append(fmt(plan.mb)).append(" MB of payload each, `--throughput -1`, ")
+                    .append("acks ").append(String.join("/", plan.acks)).append(", client defaults otherwise. ")
+                    .append("Broker CPU = utime+stime summed over the ").append(plan.nodes).append(" node processes. ")
+                    .append("End-to-end: ").append(plan.latencyRate).append(" records/s for ")
+                    .append(plan.latencySeconds).append(" s (first ").append(plan.latencyWarmupSeconds)
+                    .append(" s left out), linger.ms=0.\n");
+            b.append("- Start-up: spawn of the first node to all ").append(plan.nodes).append(" brokers listed by ")
+                    .append("DescribeCluster (`spawn_to_formed_ms`) and to the first acknowledged acks=all produce ")
+                    .append("on a replicated topic. Peak RSS: the largest node's VmHWM at the end.\n");
+        }
+    }
+
+    /** The failover targets: Samsa's ≤ 3 s per SIGKILL, and the issue's Kafka figure as the reference. */
+    static List<String> failoverTargets(Samples s) {
+        List<String> out = new ArrayList<>();
+        for (String broker : List.of("samsa", "kafka")) {
+            Optional<Double> kill = s.keys().stream().filter(k -> k.metric().equals("write_pause_ms")
+                    && k.cell().endsWith("SIGKILL")).findFirst().flatMap(k -> s.median(broker, k));
+            String name = broker.equals("samsa") ? "Samsa: write pause per SIGKILL (median) ≤ 3 s"
+                    : "Apache Kafka: write pause per SIGKILL (median; the issue measured 8.4–12.6 s)";
+            out.add(name + " | " + kill.map(v -> fmt(v / 1000) + " s").orElse("n/a") + " | "
+                    + (broker.equals("samsa") ? kill.map(v -> v <= 3000 ? "yes" : "no").orElse("–") : "reference"));
+        }
+        return out;
     }
 
     /** Each target as "name | figure | yes/no": geometric means of the per-cell median ratios. */

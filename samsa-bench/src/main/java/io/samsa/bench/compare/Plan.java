@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** What one {@code bench/compare} run does: the matrix, the sizes of each run, the paths. Parsed from the flags. */
 final class Plan {
@@ -17,6 +18,18 @@ final class Plan {
               --mb MB            payload megabytes per produce run (default 100)
               --heap SIZE        heap limit -Xmx of both brokers (default 1g; Kafka also -Xms, as its launcher)
               --work DIR         data directories of both brokers (default: a new directory under java.io.tmpdir)
+            cluster mode (both brokers as N-node KRaft combined-mode clusters on loopback):
+              --nodes N          nodes per cluster (default 1: the single-node run above)
+              --replication-factor R   replicas per partition of every topic (default N)
+              --min-insync-replicas M  the topics' min.insync.replicas (default 2 when R > 1)
+              --acks             default all when N > 1
+            failover mode (bench/failover, or --mode failover): SIGKILL / SIGTERM the partition leader, K times:
+              --mode MODE        compare (default) or failover
+              --kills K          rounds per signal and broker (default 5; --quick 2)
+              --signals S        KILL,TERM (default both)
+              --failover-partitions P  partitions of the written topic (default 1)
+              --failover-rate R  records/s the producer sends (default 1000)
+              --form-seconds S   longest wait for a cluster to form, after its ports open (default 180)
             """;
 
     boolean quick;
@@ -42,6 +55,18 @@ final class Plan {
     int settleSeconds = 5;
     /** Longest a single client run may take before it is killed and counted as failed. */
     int clientTimeoutSeconds = 600;
+    /** "compare" (throughput, latency, start-up) or "failover" (write pause per leader kill). */
+    String mode = "compare";
+    /** Nodes per cluster; 1 is the single-node run. */
+    int nodes = 1;
+    int replicationFactor = 1;
+    /** Topic-level min.insync.replicas; 0 = not set (the broker default). */
+    int minInsyncReplicas;
+    int kills = 5;
+    List<String> signals = List.of("KILL", "TERM");
+    int failoverPartitions = 1;
+    int failoverRate = 1000;
+    int formSeconds = 180;
 
     static Plan parse(String[] args) {
         Plan p = new Plan();
@@ -77,12 +102,26 @@ final class Plan {
                         case "--latency-rate" -> p.latencyRate = Integer.parseInt(v);
                         case "--latency-seconds" -> { p.latencySeconds = Integer.parseInt(v); latencySet = true; }
                         case "--brokers" -> p.brokers = strings(v);
+                        case "--mode" -> p.mode = v;
+                        case "--nodes" -> p.nodes = Integer.parseInt(v);
+                        case "--replication-factor" -> p.replicationFactor = Integer.parseInt(v);
+                        case "--min-insync-replicas" -> p.minInsyncReplicas = Integer.parseInt(v);
+                        case "--kills" -> p.kills = Integer.parseInt(v);
+                        case "--signals" -> p.signals = strings(v).stream().map(x -> x.toUpperCase(Locale.ROOT)
+                                .replaceFirst("^SIG", "")).toList();
+                        case "--failover-partitions" -> p.failoverPartitions = Integer.parseInt(v);
+                        case "--failover-rate" -> p.failoverRate = Integer.parseInt(v);
+                        case "--form-seconds" -> p.formSeconds = Integer.parseInt(v);
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
             }
         }
+        p.clusterDefaults(explicit);
         if (p.quick) {
+            if (!explicit.contains("--kills")) {
+                p.kills = 2;
+            }
             if (!repeatsSet) {
                 p.repeats = 1;
             }
@@ -103,7 +142,7 @@ final class Plan {
                 p.partitions = List.of(1);
             }
             if (!explicit.contains("--acks")) {
-                p.acks = List.of("1");
+                p.acks = List.of(p.nodes > 1 ? "all" : "1");
             }
             if (!explicit.contains("--compression")) {
                 p.compression = List.of("none");
@@ -114,6 +153,55 @@ final class Plan {
                     + " (bench/compare passes them)");
         }
         return p;
+    }
+
+    /** Cluster and failover defaults and checks; a single-node compare run is left exactly as it was. */
+    private void clusterDefaults(List<String> explicit) {
+        if (!mode.equals("compare") && !mode.equals("failover")) {
+            throw new IllegalArgumentException("--mode is compare or failover, not " + mode);
+        }
+        if (mode.equals("failover") && !explicit.contains("--nodes")) {
+            nodes = 3;
+        }
+        if (nodes < 1) {
+            throw new IllegalArgumentException("--nodes must be at least 1");
+        }
+        if (!explicit.contains("--replication-factor")) {
+            replicationFactor = nodes;
+        }
+        if (replicationFactor < 1 || replicationFactor > nodes) {
+            throw new IllegalArgumentException("--replication-factor must be 1.." + nodes + " (the nodes)");
+        }
+        if (!explicit.contains("--min-insync-replicas") && replicationFactor > 1) {
+            minInsyncReplicas = 2;
+        }
+        if (minInsyncReplicas > replicationFactor) {
+            throw new IllegalArgumentException("--min-insync-replicas must not exceed the replication factor");
+        }
+        if (nodes > 1 && !explicit.contains("--acks")) {
+            acks = List.of("all");
+        }
+        if (mode.equals("failover")) {
+            if (nodes < 2 || replicationFactor < 2) {
+                throw new IllegalArgumentException("failover needs --nodes and --replication-factor of 2 or more");
+            }
+            if (kills < 1 || failoverPartitions < 1 || failoverRate < 1) {
+                throw new IllegalArgumentException("--kills, --failover-partitions and --failover-rate must be positive");
+            }
+            for (String s : signals) {
+                if (!s.equals("KILL") && !s.equals("TERM")) {
+                    throw new IllegalArgumentException("--signals takes KILL and TERM, not " + s);
+                }
+            }
+        }
+    }
+
+    boolean cluster() {
+        return nodes > 1;
+    }
+
+    boolean failover() {
+        return mode.equals("failover");
     }
 
     /** The throughput matrix: every combination. */

@@ -39,6 +39,7 @@ final class RatioChart {
         System.setProperty("java.awt.headless", "true");
         List<Bar> throughput = new ArrayList<>();
         List<Bar> latency = new ArrayList<>();
+        List<Bar> failover = new ArrayList<>();
         for (Samples.Key k : samples.keys()) {
             Optional<Double> kafka = samples.median("kafka", k);
             Optional<Double> samsa = samples.median("samsa", k);
@@ -51,6 +52,9 @@ final class RatioChart {
                 throughput.add(new Bar(k.test() + " · " + client + " · " + k.cell(), ratio, true));
             } else if (k.test().equals("e2e") && k.metric().equals("p99_ms")) {
                 latency.add(new Bar("end-to-end p99 · " + k.cell(), ratio, false));
+            } else if (k.test().equals("failover")
+                    && (k.metric().equals("write_pause_ms") || k.metric().equals("longest_ack_gap_ms"))) {
+                failover.add(new Bar(k.metric() + " · " + k.cell(), ratio, false));
             }
         }
         List<Bar> clients = new ArrayList<>();
@@ -66,18 +70,21 @@ final class RatioChart {
                 }
             }
         }
-        List<Section> sections = List.of(
+        List<Section> sections = new ArrayList<>(List.of(
                 new Section("Throughput, records/s: Samsa broker / Kafka broker, same client (higher is better)",
                         throughput),
                 new Section("Latency p99, fixed rate: Samsa broker / Kafka broker (lower is better)", latency),
-                new Section("Records/s: SamsaProducer / KafkaProducer, same broker (higher is better)", clients));
+                new Section("Records/s: SamsaProducer / KafkaProducer, same broker (higher is better)", clients)));
+        if (!failover.isEmpty()) {
+            sections.add(new Section("Failover, median write pause: Samsa / Kafka (lower is better)", failover));
+        }
         double max = 2;
         for (Section s : sections) {
             for (Bar b : s.bars()) {
                 max = Math.max(max, Math.ceil(b.ratio() * 1.15 * 2) / 2);
             }
         }
-        int rows = throughput.size() + latency.size() + clients.size();
+        int rows = throughput.size() + latency.size() + clients.size() + failover.size();
         int height = 70 + sections.size() * 50 + Math.max(1, rows) * ROW + 40;
         BufferedImage img = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

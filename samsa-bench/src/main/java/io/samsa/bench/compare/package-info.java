@@ -4,6 +4,10 @@
  * child JVM, drives the client tools (Kafka's ProducerPerformance and ConsumerPerformance, Samsa's perf tools,
  * and the two small tools here: {@link io.samsa.bench.compare.AssignedConsumerPerf} and
  * {@link io.samsa.bench.compare.EndToEndLatency}) in further child JVMs, reads the broker's CPU and memory from
- * {@code /proc}, and writes a Markdown table, a CSV and a PNG chart. Figures, never assertions.
+ * {@code /proc}, and writes a Markdown table, a CSV and a PNG chart. Figures, never assertions. With
+ * {@code --nodes N} each broker kind runs as an N-node KRaft combined-mode cluster ({@link
+ * io.samsa.bench.compare.BrokerCluster}); {@code --mode failover} ({@code bench/failover},
+ * {@link io.samsa.bench.compare.FailoverRun}) measures the write pause per leader SIGKILL / SIGTERM
+ * ({@link io.samsa.bench.compare.WritePause}).
  */
 package io.samsa.bench.compare;

@@ -3,6 +3,7 @@ package io.samsa.broker.api;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -11,19 +12,30 @@ import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 
-/** ApiVersions: lists exactly the APIs and versions in the dispatch table. */
+/**
+ * ApiVersions: lists exactly the APIs and versions in the dispatch table, and from v3 the feature flags
+ * ({@link BrokerFeatures}) with the finalized features' epoch (Kafka's: the offset of the metadata image).
+ */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.API_VERSIONS, 0, 4);
 
     private final Supplier<Collection<ApiRegistration>> registrations;
+    private final LongSupplier finalizedFeaturesEpoch;
 
+    /** Finalized features at epoch 0 (tests and nodes without a metadata image). */
     public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations) {
+        this(registrations, () -> 0L);
+    }
+
+    public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations, LongSupplier finalizedFeaturesEpoch) {
         this.registrations = registrations;
+        this.finalizedFeaturesEpoch = finalizedFeaturesEpoch;
     }
 
     @Override
     public CompletionStage<ApiVersionsResponseData> handle(RequestContext context, ApiVersionsRequestData request) {
-        return CompletableFuture.completedFuture(describe(registrations.get()));
+        return CompletableFuture.completedFuture(BrokerFeatures.addTo(describe(registrations.get()),
+                context.apiVersion(), Math.max(0, finalizedFeaturesEpoch.getAsLong())));
     }
 
     static ApiVersionsResponseData describe(Collection<ApiRegistration> registrations) {

@@ -1,59 +1,180 @@
 package io.samsa.broker.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import io.samsa.broker.api.RequestContext;
+import io.samsa.metadata.BrokerRegistrationRecord;
+import io.samsa.metadata.MetadataImage;
 
 /**
- * The cluster as this broker answers about it: its id, the brokers and their endpoints, the controller and
- * the coordinator of a group or transactional id. Metadata, DescribeCluster and FindCoordinator ask this
- * instead of assuming "this node is everything", so a cluster (brokers registered in the metadata image,
- * coordinators by hash of the key over {@code __consumer_offsets} partitions) replaces only this class.
+ * The cluster as this broker answers about it, read from the metadata image: the live brokers (registered and not
+ * fenced, see {@link BrokerLiveness}) each at its endpoint for the listener the request arrived on, their racks,
+ * the active controller, and the coordinator of a group or transactional id. Metadata, DescribeCluster and
+ * FindCoordinator ask here instead of assuming "this node is everything".
  *
- * <p>Today: a single node, which is every broker, the controller and every coordinator. Immutable and
- * thread-safe.
+ * <p>This node is always among the brokers, at the advertised address of the request's listener (it is answering,
+ * so it is reachable there), also before its own registration is committed. A broker without an endpoint for the
+ * request's listener is left out, as Kafka does: the client could not reach it anyway. Immutable and thread-safe;
+ * callers that answer from one image take it once ({@link #image()}) and pass it on.
  */
 public final class ClusterView {
-    private final BrokerIdentity self;
+    private static final String DEFAULT_LISTENER = "PLAINTEXT";
 
-    public ClusterView(BrokerIdentity self) {
-        this.self = self;
+    private final String clusterId;
+    private final int localNodeId;
+    private final Supplier<MetadataImage> image;
+    private final IntSupplier controllerId;
+    private final BrokerLiveness liveness;
+    private final GroupCoordinatorPlacement groups; // null: this node's groups (single node)
+
+    /**
+     * @param image        the image the broker answers from (the topic registry's, so brokers and topics agree)
+     * @param controllerId the active controller: the metadata quorum's leader, -1 while none (a single node: itself)
+     * @param liveness     which registered brokers count as alive (unfenced)
+     */
+    public ClusterView(String clusterId, int localNodeId, Supplier<MetadataImage> image, IntSupplier controllerId,
+                       BrokerLiveness liveness) {
+        this(clusterId, localNodeId, image, controllerId, liveness, null);
+    }
+
+    private ClusterView(String clusterId, int localNodeId, Supplier<MetadataImage> image, IntSupplier controllerId,
+                        BrokerLiveness liveness, GroupCoordinatorPlacement groups) {
+        this.clusterId = clusterId;
+        this.localNodeId = localNodeId;
+        this.image = image;
+        this.controllerId = controllerId;
+        this.liveness = liveness;
+        this.groups = groups;
+    }
+
+    /** The same view, placing group coordinators on the leaders of {@code __consumer_offsets} (a cluster). */
+    public ClusterView withGroupPlacement(GroupCoordinatorPlacement placement) {
+        return new ClusterView(clusterId, localNodeId, image, controllerId, liveness, placement);
+    }
+
+    /** A single node: it is the controller, and every registered broker (only itself) is alive. */
+    public static ClusterView singleNode(String clusterId, int nodeId, Supplier<MetadataImage> image) {
+        return new ClusterView(clusterId, nodeId, image, () -> nodeId, BrokerLiveness.REGISTERED);
     }
 
     public String clusterId() {
-        return self.clusterId();
+        return clusterId;
     }
 
     public int localNodeId() {
-        return self.nodeId();
-    }
-
-    public int controllerId() {
-        return self.nodeId();
-    }
-
-    /** Node ids of the live brokers, ascending. */
-    public List<Integer> brokers() {
-        return List.of(self.nodeId());
-    }
-
-    /** The node coordinating a group or transactional id. */
-    public int coordinatorFor(String key) {
-        return self.nodeId();
+        return localNodeId;
     }
 
     /**
-     * Where a client that sent {@code context} reaches broker {@code nodeId}: the advertised endpoint of the
-     * listener the request arrived on (Kafka answers per listener), so internal and external clients each get
-     * an address they can use.
+     * The node named as controller in Metadata and DescribeCluster: the active controller when it is a live broker
+     * reachable on the request's listener, else this node. Clients send CreateTopics, DeleteTopics and the like to
+     * that node; every Samsa broker passes them on to the active controller, so any live broker serves (Kafka's
+     * KRaft brokers likewise name a live broker, never a controller-only node a client cannot reach).
      */
-    public BrokerEndpoint endpoint(int nodeId, RequestContext context) {
-        if (nodeId != self.nodeId()) {
-            throw new IllegalArgumentException("Unknown broker " + nodeId);
+    public int controllerId(MetadataImage image, RequestContext context) {
+        int active = controllerId.getAsInt();
+        if (active >= 0 && isAlive(image, active) && endpoint(image, active, context).isPresent()) {
+            return active;
         }
-        if (context != null && context.advertised() != null) {
-            return new BrokerEndpoint(context.advertised().host(), context.advertised().port());
+        return localNodeId;
+    }
+
+    public MetadataImage image() {
+        return image.get();
+    }
+
+    public boolean isAlive(MetadataImage image, int nodeId) {
+        return nodeId == localNodeId || liveness.isAlive(image, nodeId);
+    }
+
+    /** The live brokers reachable on the request's listener, ascending by id. */
+    public List<BrokerNode> brokers(MetadataImage image, RequestContext context) {
+        List<BrokerNode> out = new ArrayList<>();
+        boolean selfListed = false;
+        for (int id : image.brokers().keySet().stream().sorted().toList()) {
+            if (!isAlive(image, id)) {
+                continue;
+            }
+            Optional<BrokerEndpoint> endpoint = endpoint(image, id, context);
+            if (endpoint.isPresent()) {
+                out.add(new BrokerNode(id, endpoint.get(), image.brokers().get(id).rack()));
+                selfListed |= id == localNodeId;
+            }
         }
-        return new BrokerEndpoint(self.host(), self.port());
+        if (!selfListed) {
+            endpoint(image, localNodeId, context).ifPresent(e -> {
+                out.add(new BrokerNode(localNodeId, e, null));
+                out.sort((a, b) -> Integer.compare(a.nodeId(), b.nodeId()));
+            });
+        }
+        return out;
+    }
+
+    /** The replicas among {@code replicas} on brokers that are not alive (fenced or not registered). */
+    public List<Integer> offlineReplicas(MetadataImage image, List<Integer> replicas) {
+        return replicas.stream().filter(id -> !isAlive(image, id)).toList();
+    }
+
+    /**
+     * The node coordinating a group, or -1 while there is none. In a cluster: the leader of the group's
+     * {@code __consumer_offsets} partition ({@link GroupCoordinatorPlacement}; -1 until the topic exists and the
+     * partition has a live leader). On a single node: itself.
+     */
+    public int groupCoordinatorFor(String groupId) {
+        if (groups == null) {
+            return localNodeId;
+        }
+        MetadataImage current = image.get();
+        return groups.coordinatorFor(groupId, current, id -> isAlive(current, id));
+    }
+
+    /**
+     * The node answering for a transactional id: the live broker with the lowest id, so every node of a cluster
+     * names the same one (on a single node: itself). Samsa has no transaction coordinator yet; this only keeps
+     * FindCoordinator for transactional ids answering as before.
+     */
+    public int coordinatorFor(String key) {
+        MetadataImage current = image.get();
+        return current.brokers().keySet().stream().filter(id -> liveness.isAlive(current, id)).sorted()
+                .findFirst().orElse(localNodeId);
+    }
+
+    /**
+     * Where a client that sent {@code context} reaches broker {@code nodeId}: its registered endpoint for the
+     * listener the request arrived on (Kafka answers per listener, so internal and external clients each get an
+     * address they can use). This node answers with the request's own advertised listener.
+     */
+    public Optional<BrokerEndpoint> endpoint(MetadataImage image, int nodeId, RequestContext context) {
+        if (nodeId == localNodeId && context != null && context.advertised() != null) {
+            return Optional.of(new BrokerEndpoint(context.advertised().host(), context.advertised().port()));
+        }
+        BrokerRegistrationRecord registration = image.brokers().get(nodeId);
+        if (registration == null) {
+            return Optional.empty();
+        }
+        String listener = listenerName(context);
+        return registration.endpoints().stream()
+                .filter(e -> e.listener().equals(listener))
+                .findFirst()
+                .map(e -> new BrokerEndpoint(e.host(), e.port()));
+    }
+
+    /** As {@link #endpoint(MetadataImage, int, RequestContext)} on the current image. */
+    public Optional<BrokerEndpoint> endpoint(int nodeId, RequestContext context) {
+        return endpoint(image(), nodeId, context);
+    }
+
+    private static String listenerName(RequestContext context) {
+        if (context == null) {
+            return DEFAULT_LISTENER;
+        }
+        if (context.advertised() != null) {
+            return context.advertised().name();
+        }
+        return context.session() != null ? context.listenerName() : DEFAULT_LISTENER;
     }
 }

@@ -1,6 +1,7 @@
 /**
- * This broker's identity and the cluster as clients are told about it ({@code ClusterView}: brokers, their
- * advertised endpoints, controller, coordinators). Handlers ask here rather than use this node's id inline, so a
- * multi-broker metadata image changes one class, not every handler.
+ * The cluster as clients are told about it, read from the metadata image: {@code ClusterView} (live brokers at
+ * their endpoints for the request's listener, racks, the active controller, coordinators), which brokers count
+ * as alive ({@code BrokerLiveness}), and this broker's registration ({@code LocalBrokerRegistration}: every
+ * advertised listener and its rack). Handlers ask here rather than use this node's id inline.
  */
 package io.samsa.broker.cluster;

@@ -2,12 +2,15 @@ package io.samsa.broker.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -15,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
+import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.log.LogCleaner;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
 import io.samsa.network.server.NetworkConfig;
@@ -22,7 +27,9 @@ import io.samsa.network.server.NetworkConfig;
 /**
  * The broker's settings, read from a {@code server.properties}-style map with Kafka's key names and
  * defaults. Every value is checked when the broker starts: a bad one stops it with a message naming the
- * key; an unknown key is only warned about (it may belong to a Kafka feature Samsa does not have yet).
+ * key; unknown keys are only warned about, in one line (they may belong to a Kafka feature Samsa does not have yet),
+ * so Kafka's sample KRaft {@code server.properties} starts a node as it is. The cluster's keys ({@code
+ * process.roles}, {@code controller.quorum.voters}, {@code replica.*}, ...) are read by {@link ClusterConfig}.
  */
 public final class BrokerConfig {
     private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
@@ -33,6 +40,7 @@ public final class BrokerConfig {
     private final Map<String, String> originals;
     private final int nodeId;
     private final Listeners listeners;
+    private final ClusterConfig cluster;
     private final Path dataDir;
     private final int numPartitions;
     private final short defaultReplicationFactor;
@@ -63,6 +71,7 @@ public final class BrokerConfig {
         nodeId = r.intValue("node.id", r.intValue("broker.id", 0, 0, Integer.MAX_VALUE), 0, Integer.MAX_VALUE);
         r.alias("broker.id");
         listeners = Listeners.read(r);
+        cluster = new ClusterConfig(r, nodeId, r.has("node.id") || r.has("broker.id"), listeners);
         String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
         r.alias("log.dir");
         if (dirs.contains(",")) {
@@ -105,7 +114,7 @@ public final class BrokerConfig {
         if (!tsType.equals("CreateTime") && !tsType.equals("LogAppendTime")) {
             throw new ConfigException("log.message.timestamp.type", tsType, "must be CreateTime or LogAppendTime");
         }
-        logDefaults = LogConfig.builder()
+        logDefaults = withCleanerDefaults(r, LogConfig.builder()
                 .segmentBytes(segmentBytes(r))
                 .segmentMs(rollMs)
                 .retentionMs(retentionMs)
@@ -119,7 +128,7 @@ public final class BrokerConfig {
                 .timestampBeforeMaxMs(r.longValue("log.message.timestamp.before.max.ms", Long.MAX_VALUE, 0,
                         Long.MAX_VALUE))
                 .timestampAfterMaxMs(r.longValue("log.message.timestamp.after.max.ms", 3600_000L, 0, Long.MAX_VALUE))
-                .build();
+                .build());
         logManagerSettings = new LogManager.Settings(
                 retentionCheckIntervalMs,
                 // Samsa's own roll/flush check period (Kafka has no background time roll), not a Kafka key.
@@ -127,7 +136,10 @@ public final class BrokerConfig {
                 r.longValue("log.flush.offset.checkpoint.interval.ms",
                         LogManager.Settings.DEFAULTS.checkpointIntervalMs(), 1, Integer.MAX_VALUE),
                 r.longValue("log.segment.delete.delay.ms", LogManager.Settings.DEFAULTS.fileDeleteDelayMs(), 0,
-                        Long.MAX_VALUE));
+                        Long.MAX_VALUE),
+                r.longValue("replica.high.watermark.checkpoint.interval.ms",
+                        LogManager.Settings.DEFAULTS.highWatermarkCheckpointIntervalMs(), 1, Long.MAX_VALUE),
+                cleanerSettings(r));
         GroupCoordinatorConfig g = GroupCoordinatorConfig.DEFAULTS;
         int minSession = r.intValue("group.min.session.timeout.ms", g.minSessionTimeoutMs(), 0, Integer.MAX_VALUE);
         groupCoordinator = new GroupCoordinatorConfig(
@@ -140,18 +152,59 @@ public final class BrokerConfig {
                 r.longValue("offsets.retention.check.interval.ms", g.offsetsRetentionCheckIntervalMs(), 1, Long.MAX_VALUE),
                 r.intValue("offset.metadata.max.bytes", g.offsetMetadataMaxBytes(), 0, Integer.MAX_VALUE),
                 g.newMemberJoinTimeoutMs(), g.compactionMinRecords());
-        // Known Kafka keys we accept but that have no effect on a single Samsa node.
-        for (String ignored : List.of("process.roles", "controller.quorum.voters", "controller.listener.names",
-                "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
-                "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-                "transaction.state.log.min.isr",
-                "controller.quorum.bootstrap.servers", "log.cleaner.enable", "delete.topic.enable")) {
+        // Known Kafka keys (Kafka's sample server.properties among them) we accept but that have no effect.
+        for (String ignored : List.of("socket.send.buffer.bytes", "socket.receive.buffer.bytes",
+                "num.recovery.threads.per.data.dir", "transaction.state.log.min.isr",
+                "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
+                "delete.topic.enable")) {
             r.accept(ignored);
         }
-        for (String unknown : r.unusedKeys()) {
-            log.warn("Unknown configuration key '{}' is ignored", unknown);
+        Set<String> unknown = r.unusedKeys();
+        if (!unknown.isEmpty()) {
+            log.warn("Configuration keys Samsa does not use are ignored: {}", String.join(", ", unknown));
         }
         effective.putAll(r.used());
+    }
+
+    /** Kafka's log.cleaner.* broker settings of the log cleaner threads. */
+    private static LogCleaner.Settings cleanerSettings(ConfigReader r) {
+        LogCleaner.Settings d = LogCleaner.Settings.DEFAULTS;
+        String io = r.string("log.cleaner.io.max.bytes.per.second", null);
+        double ioMax = d.ioMaxBytesPerSecond();
+        if (io != null) {
+            try {
+                ioMax = Double.parseDouble(io.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("log.cleaner.io.max.bytes.per.second", io, "Expected value to be a double");
+            }
+        }
+        return new LogCleaner.Settings(r.bool("log.cleaner.enable", d.enable()),
+                r.intValue("log.cleaner.threads", d.threads(), 0, Integer.MAX_VALUE),
+                r.longValue("log.cleaner.dedupe.buffer.size", d.dedupeBufferSize(), 0, Long.MAX_VALUE), ioMax,
+                r.longValue("log.cleaner.backoff.ms", d.backoffMs(), 0, Long.MAX_VALUE));
+    }
+
+    /**
+     * The broker-wide defaults of the compaction topic configs (log.cleanup.policy, log.cleaner.delete.retention.ms,
+     * log.cleaner.min.cleanable.ratio, log.cleaner.min/max.compaction.lag.ms), checked as the topic configs are.
+     */
+    private static LogConfig withCleanerDefaults(ConfigReader r, LogConfig defaults) {
+        Map<String, String> topicLevel = new LinkedHashMap<>();
+        for (String[] names : new String[][] {{"log.cleanup.policy", LogConfig.CLEANUP_POLICY},
+                {"log.cleaner.delete.retention.ms", LogConfig.DELETE_RETENTION_MS},
+                {"log.cleaner.min.cleanable.ratio", LogConfig.MIN_CLEANABLE_DIRTY_RATIO},
+                {"log.cleaner.min.compaction.lag.ms", LogConfig.MIN_COMPACTION_LAG_MS},
+                {"log.cleaner.max.compaction.lag.ms", LogConfig.MAX_COMPACTION_LAG_MS}}) {
+            String v = r.string(names[0], null);
+            if (v != null) {
+                topicLevel.put(names[1], v);
+            }
+        }
+        try {
+            return LogConfig.fromTopicConfigs(topicLevel, defaults);
+        } catch (ConfigException e) {
+            throw new ConfigException("Invalid broker log cleaner default: " + e.getMessage());
+        }
     }
 
     /**
@@ -194,8 +247,16 @@ public final class BrokerConfig {
 
     public int nodeId() { return nodeId; }
 
-    /** The first of {@code listeners}: the one {@code SamsaBroker.port()} and its bootstrap address report. */
-    public Listener listener() { return listeners.bound().get(0); }
+    /**
+     * The first broker listener of {@code listeners}: the one {@code SamsaBroker.port()} and its bootstrap address
+     * report. A controller-only node has none ({@link IllegalStateException}).
+     */
+    public Listener listener() {
+        if (listeners.bound().isEmpty()) {
+            throw new IllegalStateException("process.roles=controller: this node has no broker listener");
+        }
+        return listeners.bound().get(0);
+    }
 
     /** The {@code advertised.listeners} entry of {@link #listener()}, or null (then the bound address is told). */
     public Listener advertisedListener() { return listeners.advertised(listener().name()).orElse(null); }
@@ -264,4 +325,102 @@ public final class BrokerConfig {
 
     /** Port of the Prometheus endpoint on the listener's host; -1 (default) turns it off, 0 picks one. */
     public int metricsPort() { return metricsPort; }
+
+    // ---- cluster (ClusterConfig) ----
+
+    /** {@code process.roles}; empty when not set (a single node: broker and its own controller). */
+    public Set<ProcessRole> processRoles() { return cluster.processRoles; }
+
+    /** Whether this node is part of a cluster: {@code controller.quorum.voters} is set. */
+    public boolean isCluster() { return cluster.isCluster(); }
+
+    /** Whether this node votes in the metadata quorum (a single node is its own controller). */
+    public boolean isController() {
+        return cluster.processRoles.isEmpty() || cluster.processRoles.contains(ProcessRole.CONTROLLER);
+    }
+
+    /** Whether this node serves clients and holds replicas (a single node always does). */
+    public boolean isBroker() {
+        return cluster.processRoles.isEmpty() || cluster.processRoles.contains(ProcessRole.BROKER);
+    }
+
+    /**
+     * {@code controller.quorum.voters}: node id → its controller listener's address (unresolved), in
+     * configuration order; empty on a single node.
+     */
+    public Map<Integer, InetSocketAddress> quorumVoters() { return cluster.quorumVoters; }
+
+    /**
+     * The listener the metadata quorum (not the Kafka socket server) binds: the first {@code
+     * controller.listener.names} entry of {@code listeners}. Empty on a broker-only node or when not configured.
+     */
+    public Optional<Listener> controllerListener() { return listeners.controllerListener(); }
+
+    /** {@code inter.broker.listener.name} (default PLAINTEXT, else the first broker listener). */
+    public String interBrokerListenerName() { return listeners.interBrokerListenerName(); }
+
+    /** {@code broker.rack}, or null when not set. */
+    public String brokerRack() { return cluster.brokerRack; }
+
+    /**
+     * {@code replica.selector.class} (Kafka: not set, consumers read from the leader): Kafka's
+     * {@code RackAwareReplicaSelector} (or {@code LeaderSelector}) by name, see {@code ReplicaSelectors}; null when
+     * not set.
+     */
+    public String replicaSelectorClass() { return cluster.replicaSelectorClass; }
+
+    /** {@code replica.lag.time.max.ms} (Kafka: 30000): a follower not caught up for this long leaves the ISR. */
+    public long replicaLagTimeMaxMs() { return cluster.replicaLagTimeMaxMs; }
+
+    /** {@code replica.fetch.max.bytes} (Kafka: 1 MiB): a follower's per-partition fetch size. */
+    public int replicaFetchMaxBytes() { return cluster.replicaFetchMaxBytes; }
+
+    /** {@code replica.fetch.wait.max.ms} (Kafka: 500): a follower fetch's max wait. */
+    public int replicaFetchWaitMaxMs() { return cluster.replicaFetchWaitMaxMs; }
+
+    /** {@code replica.fetch.min.bytes} (Kafka: 1). */
+    public int replicaFetchMinBytes() { return cluster.replicaFetchMinBytes; }
+
+    /** {@code replica.fetch.backoff.ms} (Kafka: 1000): the pause after a failed follower fetch. */
+    public int replicaFetchBackoffMs() { return cluster.replicaFetchBackoffMs; }
+
+    /** {@code num.replica.fetchers} (Kafka: 1): fetcher threads per source broker. */
+    public int numReplicaFetchers() { return cluster.numReplicaFetchers; }
+
+    /** {@code broker.heartbeat.interval.ms}: Samsa 500 (Kafka 2000), for failover within 3 s. */
+    public int brokerHeartbeatIntervalMs() { return cluster.brokerHeartbeatIntervalMs; }
+
+    /** {@code broker.session.timeout.ms}: Samsa 2000 (Kafka 9000): a silent broker is fenced after this long. */
+    public int brokerSessionTimeoutMs() { return cluster.brokerSessionTimeoutMs; }
+
+    /** {@code unclean.leader.election.enable} (Kafka: false). */
+    public boolean uncleanLeaderElectionEnable() { return cluster.uncleanLeaderElectionEnable; }
+
+    /** {@code offsets.topic.replication.factor}: Kafka's 3 in a cluster; always 1 on a single node. */
+    public short offsetsTopicReplicationFactor() { return cluster.offsetsTopicReplicationFactor; }
+
+    /**
+     * The {@code __consumer_offsets} topic of a cluster: {@code offsets.topic.num.partitions} (50),
+     * {@code offsets.topic.replication.factor} (3), {@code offsets.topic.segment.bytes} (104857600),
+     * {@code offsets.commit.timeout.ms} (5000).
+     */
+    public OffsetsTopic offsetsTopic() {
+        return new OffsetsTopic(cluster.offsetsTopicNumPartitions, cluster.offsetsTopicReplicationFactor,
+                cluster.offsetsTopicSegmentBytes, cluster.offsetsCommitTimeoutMs);
+    }
+
+    /** {@code transaction.state.log.replication.factor}: accepted (Kafka's 3 in a cluster, 1 on a single node). */
+    public short transactionStateLogReplicationFactor() { return cluster.transactionStateLogReplicationFactor; }
+
+    /** {@code auto.leader.rebalance.enable} (Kafka: true): periodic preferred-leader election. */
+    public boolean autoLeaderRebalanceEnable() { return cluster.autoLeaderRebalanceEnable; }
+
+    /** {@code leader.imbalance.check.interval.seconds} (Kafka: 300). */
+    public long leaderImbalanceCheckIntervalSeconds() { return cluster.leaderImbalanceCheckIntervalSeconds; }
+
+    /**
+     * {@code metadata.log.dir}: where the metadata log (the quorum's Raft log) lives; empty when not set (then
+     * under the data directory, as Kafka puts it in the first of {@code log.dirs}).
+     */
+    public Optional<Path> metadataLogDir() { return Optional.ofNullable(cluster.metadataLogDir); }
 }

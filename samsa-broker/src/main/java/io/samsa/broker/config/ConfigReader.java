@@ -18,6 +18,12 @@ final class ConfigReader {
         this.props = props;
     }
 
+    /** Whether {@code key} is set to a non-blank value (without marking it read). */
+    boolean has(String key) {
+        String v = props.get(key);
+        return v != null && !v.isBlank();
+    }
+
     String string(String key, String defaultValue) {
         seen.add(key);
         String v = props.get(key);

@@ -29,25 +29,40 @@ public final class Listeners {
     private final Map<String, Listener> advertised;
     private final Map<String, SecurityProtocol> protocols;
     private final String interBrokerListenerName;
+    private final List<String> controllerListenerNames;
+    private final Listener controllerListener;
 
     private Listeners(List<Listener> bound, Map<String, Listener> advertised, Map<String, SecurityProtocol> protocols,
-                      String interBrokerListenerName) {
+                      String interBrokerListenerName, List<String> controllerListenerNames,
+                      Listener controllerListener) {
         this.bound = bound;
         this.advertised = advertised;
         this.protocols = protocols;
         this.interBrokerListenerName = interBrokerListenerName;
+        this.controllerListenerNames = controllerListenerNames;
+        this.controllerListener = controllerListener;
     }
 
     static Listeners read(ConfigReader r) {
         String listenersValue = r.string("listeners", "PLAINTEXT://127.0.0.1:9092");
-        List<Listener> bound = parseList("listeners", listenersValue, true);
-        Map<String, SecurityProtocol> protocols = protocolMap(
-                r.string("listener.security.protocol.map", DEFAULT_PROTOCOL_MAP));
-        for (Listener l : bound) {
+        List<Listener> all = parseList("listeners", listenersValue, true);
+        List<String> controllerNames = names(r.string("controller.listener.names", null));
+        String mapValue = r.string("listener.security.protocol.map", null);
+        Map<String, SecurityProtocol> protocols = protocolMap(mapValue == null ? DEFAULT_PROTOCOL_MAP : mapValue);
+        if (mapValue == null) {
+            // Kafka: without an explicit map, controller listeners that are not a protocol's name are PLAINTEXT.
+            controllerNames.forEach(n -> protocols.putIfAbsent(n, SecurityProtocol.PLAINTEXT));
+            r.string("listener.security.protocol.map", DEFAULT_PROTOCOL_MAP);
+        }
+        Listener controller = all.stream().filter(l -> controllerNames.contains(l.name())).findFirst().orElse(null);
+        List<Listener> bound = all.stream().filter(l -> !controllerNames.contains(l.name())).toList();
+        for (Listener l : all) {
             SecurityProtocol p = protocols.get(l.name());
             if (p == null) {
                 throw new ConfigException("listener.security.protocol.map", protocols.toString(), "listener "
-                        + l.name() + " has no security protocol; add " + l.name() + ":PLAINTEXT");
+                        + l.name() + " has no security protocol; add " + l.name() + ":PLAINTEXT"
+                        + (controllerNames.isEmpty() ? " (or, for the quorum's listener, set controller.listener.names="
+                        + l.name() + ")" : ""));
             }
             if (p != SecurityProtocol.PLAINTEXT) {
                 throw new ConfigException("listeners", listenersValue, "listener " + l.name() + " uses security"
@@ -58,9 +73,9 @@ public final class Listeners {
         String advertisedValue = r.string("advertised.listeners", null);
         if (advertisedValue != null) {
             for (Listener a : parseList("advertised.listeners", advertisedValue, false)) {
-                if (bound.stream().noneMatch(l -> l.name().equals(a.name()))) {
+                if (all.stream().noneMatch(l -> l.name().equals(a.name()))) {
                     throw new ConfigException("advertised.listeners", advertisedValue, "listener " + a.name()
-                            + " is not in listeners (" + names(bound) + ")");
+                            + " is not in listeners (" + names(all) + ")");
                 }
                 advertised.put(a.name(), a);
             }
@@ -69,18 +84,36 @@ public final class Listeners {
         if (interBroker != null) {
             interBroker = interBroker.toUpperCase(Locale.ROOT);
             String name = interBroker;
+            if (controllerNames.contains(name)) {
+                throw new ConfigException("inter.broker.listener.name", interBroker, "is a controller listener "
+                        + "(controller.listener.names); brokers replicate through a broker listener");
+            }
             if (bound.stream().noneMatch(l -> l.name().equals(name))) {
                 throw new ConfigException("inter.broker.listener.name", interBroker, "not a listener name ("
                         + names(bound) + ")");
             }
         } else {
-            // Kafka's default is the listener named after security.inter.broker.protocol (PLAINTEXT); a single
-            // node has no inter-broker traffic, so without one Samsa takes the first listener rather than fail.
+            // Kafka's default is the listener named after security.inter.broker.protocol (PLAINTEXT); without one
+            // Samsa takes the first broker listener rather than fail (a controller-only node has none: null).
             interBroker = bound.stream().anyMatch(l -> l.name().equals("PLAINTEXT")) ? "PLAINTEXT"
-                    : bound.get(0).name();
+                    : bound.isEmpty() ? null : bound.get(0).name();
         }
         return new Listeners(List.copyOf(bound), Collections.unmodifiableMap(advertised), Map.copyOf(protocols),
-                interBroker);
+                interBroker, controllerNames, controller);
+    }
+
+    /** {@code controller.listener.names}: comma-separated, upper-cased; empty when not set. */
+    private static List<String> names(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : value.split(",")) {
+            if (!n.isBlank()) {
+                out.add(n.trim().toUpperCase(Locale.ROOT));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<Listener> parseList(String key, String value, boolean uniquePorts) {
@@ -137,7 +170,7 @@ public final class Listeners {
         return String.join(", ", listeners.stream().map(Listener::name).toList());
     }
 
-    /** The listeners to bind, in configuration order. */
+    /** The listeners the Kafka socket server binds, in configuration order (the controller listener excluded). */
     public List<Listener> bound() {
         return bound;
     }
@@ -151,9 +184,25 @@ public final class Listeners {
         return protocols.get(name);
     }
 
-    /** {@code inter.broker.listener.name}: unused on a single node; replication will connect through it. */
+    /**
+     * {@code inter.broker.listener.name}: follower fetchers connect to leaders through it (unused on a single
+     * node); null on a controller-only node.
+     */
     public String interBrokerListenerName() {
         return interBrokerListenerName;
+    }
+
+    /** {@code controller.listener.names}, upper-cased, in order; empty when not set. */
+    public List<String> controllerListenerNames() {
+        return controllerListenerNames;
+    }
+
+    /**
+     * The listener of {@code listeners} named first in {@code controller.listener.names}: the address the
+     * metadata quorum binds on a controller. Empty on a broker-only node and when no controller name is set.
+     */
+    public Optional<Listener> controllerListener() {
+        return Optional.ofNullable(controllerListener);
     }
 
     /** What the network layer binds: one endpoint per listener. */

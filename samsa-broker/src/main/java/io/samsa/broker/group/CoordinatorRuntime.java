@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>With a log whose appends complete later (replication), operations that run while a write is in flight see
  * the state before it (the committed state); continuations check that what they complete is still current (e.g.
  * the same generation). Continuations change state but do not write.
+ *
+ * <p>With replication every shard (one per {@code __consumer_offsets} partition this broker leads) has its own
+ * runtime, all on the one shared coordinator thread ({@link #onSharedThread}); a shard that is unloaded is
+ * {@link #stop stopped}: what is still queued, or comes back from the log, answers NOT_COORDINATOR and its timers
+ * no longer run, while the shared thread goes on for the other shards.
  *
  * <p>{@link #callerRuns} is the test mode: operations, timers and continuations run on the calling thread, so a
  * test drives the coordinator step by step with a mock timer.
@@ -44,28 +50,59 @@ final class CoordinatorRuntime {
     private final Executor executor;
     private final ScheduledThreadPoolExecutor thread;
     private final CoordinatorLog coordinatorLog;
+    private final boolean ownsThread;
+    private volatile boolean stopped;
     private StateMachine stateMachine;
 
-    private CoordinatorRuntime(ScheduledThreadPoolExecutor thread, Executor executor, CoordinatorLog coordinatorLog) {
+    private CoordinatorRuntime(ScheduledThreadPoolExecutor thread, Executor executor, CoordinatorLog coordinatorLog,
+                               boolean ownsThread) {
         this.thread = thread;
         this.executor = executor;
         this.coordinatorLog = coordinatorLog;
+        this.ownsThread = ownsThread;
     }
 
     /** Production: starts the coordinator thread. */
     static CoordinatorRuntime onOwnThread(CoordinatorLog coordinatorLog) {
+        ScheduledThreadPoolExecutor t = newThread();
+        return new CoordinatorRuntime(t, t, coordinatorLog, true);
+    }
+
+    /** The coordinator thread, {@value #THREAD_NAME}: one thread, daemon, cancelled timers leave its queue. */
+    static ScheduledThreadPoolExecutor newThread() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, THREAD_NAME);
             th.setDaemon(true);
             return th;
         });
         t.setRemoveOnCancelPolicy(true);
-        return new CoordinatorRuntime(t, t, coordinatorLog);
+        return t;
+    }
+
+    /** A shard's runtime on the coordinator thread the shards share; {@link #close} leaves that thread running. */
+    static CoordinatorRuntime onSharedThread(ScheduledThreadPoolExecutor shared, CoordinatorLog coordinatorLog) {
+        return new CoordinatorRuntime(shared, shared, coordinatorLog, false);
     }
 
     /** Tests: everything runs on the calling thread, which is then the coordinator thread. */
     static CoordinatorRuntime callerRuns(CoordinatorLog coordinatorLog) {
-        return new CoordinatorRuntime(null, Runnable::run, coordinatorLog);
+        return new CoordinatorRuntime(null, Runnable::run, coordinatorLog, false);
+    }
+
+    /**
+     * The shard is unloaded (this broker no longer leads its partition): from now on operations, timers and
+     * commit continuations of this runtime answer NOT_COORDINATOR instead of touching the state. Any thread.
+     */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean isStopped() {
+        return stopped;
+    }
+
+    private static NotCoordinatorException notCoordinator() {
+        return new NotCoordinatorException("This broker is no longer the coordinator of the group");
     }
 
     void bind(StateMachine machine) {
@@ -86,6 +123,10 @@ final class CoordinatorRuntime {
         CompletableFuture<T> f = new CompletableFuture<>();
         try {
             executor.execute(() -> {
+                if (stopped) {
+                    f.completeExceptionally(notCoordinator());
+                    return;
+                }
                 try {
                     write(operation.get(), f);
                 } catch (Throwable e) {
@@ -100,6 +141,9 @@ final class CoordinatorRuntime {
 
     /** Runs a fired timer's operation (already on the coordinator thread); failures are logged. */
     void runTimer(CoordinatorTimer.TimerOperation operation) {
+        if (stopped) {
+            return;
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         try {
             write(operation.run(), f);
@@ -141,9 +185,18 @@ final class CoordinatorRuntime {
 
     private <T> void afterAppend(CoordinatorResult<T> result, CompletableFuture<T> f, CompletableFuture<Long> appended) {
         try {
+            if (stopped) {
+                // Unloaded meanwhile: the state is gone; whether or not the write made it, the client asks anew.
+                f.complete(result.failed(notCoordinator()));
+                return;
+            }
             if (appended.isCompletedExceptionally()) {
                 Throwable error = appended.handle((o, e) -> e).join();
-                log.error("Could not write {} group metadata records", result.records().size(), error);
+                if (CoordinatorResult.writeError(error) == org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR) {
+                    log.info("Could not write {} group metadata records: {}", result.records().size(), error.toString());
+                } else {
+                    log.error("Could not write {} group metadata records", result.records().size(), error);
+                }
                 f.complete(result.failed(error));
                 return;
             }
@@ -158,7 +211,10 @@ final class CoordinatorRuntime {
 
     /** Stops the coordinator thread (waiting for the running operation); then closes the log. */
     void close() throws IOException {
-        if (thread != null) {
+        if (thread != null && !ownsThread) {
+            stopped = true; // a shard on the shared thread
+        }
+        if (thread != null && ownsThread) {
             thread.shutdownNow();
             try {
                 thread.awaitTermination(10, TimeUnit.SECONDS);

@@ -2,50 +2,46 @@ package io.samsa.broker.group;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The group coordinator's API, as the group handlers call it: a thin facade that submits each call to the
- * {@link CoordinatorRuntime} as an operation of the state machine ({@link JoinOperations},
- * {@link MembershipOperations}, {@link OffsetOperations}, {@link AdminOperations}) and hands back a future.
+ * The group coordinator's API, as the group handlers call it: a thin facade that finds the group's
+ * {@link CoordinatorShard} ({@link ShardRouter}) and submits each call to the shard's {@link CoordinatorRuntime}
+ * as an operation of the state machine ({@link JoinOperations}, {@link MembershipOperations},
+ * {@link OffsetOperations}, {@link AdminOperations}), handing back a future. On a single node one shard over the
+ * local log holds every group ({@link #open}); in a cluster ({@link #replicated}) there is one shard per
+ * {@code __consumer_offsets} partition this broker leads, and a group of any other partition fails its future with
+ * NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while its shard loads), which the handlers answer.
  * Thread-safe: called on request handler threads; everything behind it runs on the coordinator thread. A
  * future completes once the operation's records (if any) are committed; JoinGroup and SyncGroup futures stay
  * pending until the rebalance (or the leader's assignment) completes.
  */
 public final class GroupCoordinator implements Closeable {
-    private final CoordinatorRuntime runtime;
-    private final GroupStore store;
-    private final Rebalance rebalance;
-    private final JoinOperations joins;
-    private final MembershipOperations membership;
-    private final OffsetOperations offsets;
-    private final AdminOperations admin;
+    private final ShardRouter shards;
+    private final ReplicatedShards replicated; // null on a single node
 
-    private GroupCoordinator(CoordinatorRuntime runtime, CoordinatorTimer timer, GroupCoordinatorConfig config,
-                             Clock clock) {
-        this.runtime = runtime;
-        this.store = new GroupStore(config, clock, timer);
-        this.rebalance = new Rebalance(store);
-        this.joins = new JoinOperations(store, rebalance);
-        this.membership = new MembershipOperations(store, rebalance);
-        this.offsets = new OffsetOperations(store, rebalance);
-        this.admin = new AdminOperations(store);
-        runtime.bind(store);
+    private GroupCoordinator(ShardRouter shards, ReplicatedShards replicated) {
+        this.shards = shards;
+        this.replicated = replicated;
     }
 
-    /** Opens the metadata log under {@code metaDir}, reloads groups and offsets, and starts the timers. */
+    /** Single node: opens the metadata log under {@code metaDir}, reloads groups and offsets, starts the timers. */
     public static GroupCoordinator open(Path metaDir, GroupCoordinatorConfig config, Clock clock) throws IOException {
         GroupMetadataLog store = GroupMetadataLog.open(metaDir, clock);
         CoordinatorRuntime runtime = CoordinatorRuntime.onOwnThread(
@@ -54,20 +50,28 @@ public final class GroupCoordinator implements Closeable {
         return start(runtime, timer, config, clock);
     }
 
+    /**
+     * Cluster: groups live in the {@code __consumer_offsets} partitions; no shard until the broker is told it
+     * leads one ({@link #onLeader}).
+     */
+    public static GroupCoordinator replicated(GroupCoordinatorConfig config, OffsetsTopic topic,
+                                              OffsetsPartitions partitions, Clock clock) {
+        ReplicatedShards shards = ReplicatedShards.over(topic, partitions, config, clock);
+        return new GroupCoordinator(shards, shards);
+    }
+
+    /** Tests: a clustered coordinator over shards made by {@code shards}. */
+    static GroupCoordinator replicated(ReplicatedShards shards) {
+        return new GroupCoordinator(shards, shards);
+    }
+
     /** Loads the state from the runtime's log and starts the offset-retention pass (tests pass a mock timer). */
     static GroupCoordinator start(CoordinatorRuntime runtime, CoordinatorTimer timer, GroupCoordinatorConfig config,
                                   Clock clock) throws IOException {
-        GroupCoordinator c = new GroupCoordinator(runtime, timer, config, clock);
+        CoordinatorShard shard = new CoordinatorShard(runtime, timer, config, clock);
+        GroupCoordinator c = new GroupCoordinator(ShardRouter.single(shard), null);
         try {
-            c.runtime.submit(() -> {
-                try {
-                    GroupLoader.load(runtime.log(), c.store, c.rebalance);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                c.offsets.scheduleRetentionPass();
-                return CoordinatorResult.of(null);
-            }).get();
+            shard.load().get();
         } catch (Exception e) {
             c.close();
             throw new IOException("Could not load the group metadata log", e);
@@ -75,24 +79,81 @@ public final class GroupCoordinator implements Closeable {
         return c;
     }
 
+    // ---------------------------------------------------------------- shards (cluster)
+
+    /**
+     * This broker leads {@code __consumer_offsets} partition {@code partition} at {@code leaderEpoch}: its groups
+     * are loaded (from the local replica) and served from here on. Ignored on a single node. Metadata thread.
+     */
+    public void onLeader(int partition, int leaderEpoch) {
+        if (replicated != null) {
+            replicated.becomeLeader(partition, leaderEpoch);
+        }
+    }
+
+    /** This broker no longer leads the partition: its groups are unloaded and answer NOT_COORDINATOR. */
+    public void onNotLeader(int partition) {
+        if (replicated != null) {
+            replicated.resign(partition);
+        }
+    }
+
+    /** The partitions whose groups this broker has (loaded or loading); empty on a single node. */
+    public List<Integer> coordinatedPartitions() {
+        return replicated == null ? List.of() : replicated.partitions();
+    }
+
+    /** Runs {@code operation} on the group's shard, or fails with the routing error (NOT_COORDINATOR, ...). */
+    private <T> CompletableFuture<T> onShard(String groupId, Function<CoordinatorShard, CompletableFuture<T>> operation) {
+        CoordinatorShard shard;
+        try {
+            shard = shards.shardFor(groupId);
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return operation.apply(shard);
+    }
+
+    /** Runs {@code operation} on every loaded shard; combines their answers. */
+    private <T> CompletableFuture<T> onEveryShard(Function<CoordinatorShard, CompletableFuture<T>> operation,
+                                                  T empty, BinaryOperator<T> combine) {
+        CompletableFuture<T> all = CompletableFuture.completedFuture(empty);
+        for (CoordinatorShard shard : shards.activeShards()) {
+            CompletableFuture<T> one = operation.apply(shard);
+            if (replicated != null) {
+                // A shard unloaded meanwhile has nothing to add: its groups are another broker's now.
+                one = one.exceptionally(e -> {
+                    if (CoordinatorResult.writeError(e) == Errors.NOT_COORDINATOR) {
+                        return empty;
+                    }
+                    throw e instanceof java.util.concurrent.CompletionException c ? c
+                            : new java.util.concurrent.CompletionException(e);
+                });
+            }
+            all = all.thenCombine(one, combine);
+        }
+        return all;
+    }
+
     // ---------------------------------------------------------------- membership
 
     public CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
-        return runtime.submit(() -> joins.join(request)).thenCompose(f -> f);
+        return onShard(request.groupId(), s -> s.runtime.submit(() -> s.joins.join(request))).thenCompose(f -> f);
     }
 
     public CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
-        return runtime.submit(() -> membership.sync(request)).thenCompose(f -> f);
+        return onShard(request.groupId(), s -> s.runtime.submit(() -> s.membership.sync(request))).thenCompose(f -> f);
     }
 
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId,
                                                int generationId) {
-        return runtime.submit(() -> membership.heartbeat(groupId, memberId, groupInstanceId, generationId));
+        return onShard(groupId, s -> s.runtime.submit(
+                () -> s.membership.heartbeat(groupId, memberId, groupInstanceId, generationId)));
     }
 
     /** Removes the members named (by member id, or by group.instance.id with an empty member id). */
     public CompletableFuture<LeaveResult> leaveGroup(String groupId, List<MemberIdentity> leaving) {
-        return runtime.submit(() -> membership.leave(groupId, leaving));
+        return onShard(groupId, s -> s.runtime.submit(() -> s.membership.leave(groupId, leaving)));
     }
 
     /** A LeaveGroup's answer: a group-level error, and one per member. */
@@ -110,14 +171,14 @@ public final class GroupCoordinator implements Closeable {
     public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, String memberId,
             String groupInstanceId, int generationId, Map<TopicPartition, CommittedOffset> toCommit,
             boolean groupIdNotFoundIfUnknown) {
-        return runtime.submit(() -> offsets.commit(groupId, memberId, groupInstanceId, generationId, toCommit,
-                groupIdNotFoundIfUnknown));
+        return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.commit(groupId, memberId, groupInstanceId,
+                generationId, toCommit, groupIdNotFoundIfUnknown)));
     }
 
     /** Committed offsets of the group: of {@code partitions}, or all when null. Missing ones are absent. */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> fetchOffsets(String groupId,
             Collection<TopicPartition> partitions) {
-        return runtime.submit(() -> offsets.fetch(groupId, partitions));
+        return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.fetch(groupId, partitions)));
     }
 
     /** OffsetDelete: a group-level error, or per-partition errors. */
@@ -125,22 +186,39 @@ public final class GroupCoordinator implements Closeable {
     }
 
     public CompletableFuture<OffsetDeleteResult> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
-        return runtime.submit(() -> offsets.delete(groupId, partitions));
+        return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.delete(groupId, partitions)));
     }
 
     // ---------------------------------------------------------------- administration
 
     public CompletableFuture<List<GroupOverview>> listGroups() {
-        return runtime.submit(admin::list);
+        return onEveryShard(s -> s.runtime.submit(s.admin::list), List.of(), (a, b) -> {
+            List<GroupOverview> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        });
     }
 
     /** Empty when the group does not exist. */
     public CompletableFuture<Optional<GroupSnapshot>> describeGroup(String groupId) {
-        return runtime.submit(() -> admin.describe(groupId));
+        return onShard(groupId, s -> s.runtime.submit(() -> s.admin.describe(groupId)));
     }
 
     public CompletableFuture<Map<String, Errors>> deleteGroups(Collection<String> groupIds) {
-        return runtime.submit(() -> admin.delete(groupIds));
+        if (replicated == null) {
+            return onShard("", s -> s.runtime.submit(() -> s.admin.delete(groupIds)));
+        }
+        // Each group on its shard; a group this broker does not coordinate gets its routing error.
+        Map<String, CompletableFuture<Map<String, Errors>>> each = new LinkedHashMap<>();
+        for (String id : groupIds) {
+            each.put(id, onShard(id, s -> s.runtime.submit(() -> s.admin.delete(List.of(id)))));
+        }
+        return CompletableFuture.allOf(each.values().toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
+            Map<String, Errors> out = new LinkedHashMap<>();
+            each.forEach((id, f) -> out.put(id, f.handle((m, e) -> e == null ? m.get(id)
+                    : CoordinatorResult.writeError(e)).join()));
+            return out;
+        });
     }
 
     /**
@@ -151,7 +229,8 @@ public final class GroupCoordinator implements Closeable {
      */
     public CompletableFuture<Integer> onTopicsDeleted(Collection<String> topics) {
         Set<String> deleted = Set.copyOf(topics);
-        return runtime.submit(() -> offsets.removeOffsetsOfTopics(deleted::contains));
+        return onEveryShard(s -> s.runtime.submit(() -> s.offsets.removeOffsetsOfTopics(deleted::contains)), 0,
+                Integer::sum);
     }
 
     /**
@@ -159,17 +238,18 @@ public final class GroupCoordinator implements Closeable {
      * offsets; commits are only accepted for existing topics, so no other offsets can name a missing topic).
      */
     public CompletableFuture<Integer> removeOffsetsOfMissingTopics(Predicate<String> topicExists) {
-        return runtime.submit(() -> offsets.removeOffsetsOfTopics(topicExists.negate()));
+        return onEveryShard(s -> s.runtime.submit(() -> s.offsets.removeOffsetsOfTopics(topicExists.negate())), 0,
+                Integer::sum);
     }
 
     /** Runs one offset-retention pass now (normally every offsets.retention.check.interval.ms). */
     public CompletableFuture<Integer> cleanupExpiredOffsets() {
-        return runtime.submit(offsets::expireOffsets);
+        return onEveryShard(s -> s.runtime.submit(s.offsets::expireOffsets), 0, Integer::sum);
     }
 
     /** Stops the coordinator thread and closes the log; later calls fail with COORDINATOR_NOT_AVAILABLE. */
     @Override
     public void close() throws IOException {
-        runtime.close();
+        shards.close();
     }
 }

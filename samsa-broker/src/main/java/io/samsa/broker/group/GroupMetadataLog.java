@@ -56,9 +56,20 @@ final class GroupMetadataLog implements Closeable {
 
     /** Feeds every record from the log start to the end to {@code visitor}, in log order. */
     void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
+        long count = replay(recordLog, visitor);
+        appendedSinceCompaction = count;
+        log.info("Replayed {} group metadata records from {}", count, recordLog.dir());
+    }
+
+    /**
+     * Feeds every record of {@code recordLog} from its start to its end (as it is when called) to {@code visitor},
+     * in log order; answers how many. Shared with the replicated partitions' loading.
+     */
+    static long replay(Log recordLog, Consumer<GroupMetadataRecord> visitor) throws IOException {
         long offset = recordLog.logStartOffset();
+        long end = recordLog.logEndOffset();
         long count = 0;
-        while (offset < recordLog.logEndOffset()) {
+        while (offset < end) {
             ReadResult r = recordLog.read(offset, 1 << 20, true);
             if (r.sizeInBytes() == 0) {
                 break;
@@ -74,16 +85,22 @@ final class GroupMetadataLog implements Closeable {
             }
             buf.flip();
             RecordCursor batches = RecordsView.of(buf).cursor();
+            long before = offset;
             while (batches.nextBatch()) {
+                if (batches.batchNextOffset() > end) {
+                    return count; // appended after the load started: the state machine sees it when committed
+                }
                 while (batches.nextRecord()) {
                     visitor.accept(GroupMetadataRecord.decode(batches.key(), batches.value()));
                     count++;
                 }
                 offset = batches.batchNextOffset();
             }
+            if (offset == before) {
+                throw new IOException("No complete batch at offset " + offset + " of " + recordLog.dir());
+            }
         }
-        appendedSinceCompaction = count;
-        log.info("Replayed {} group metadata records from {}", count, recordLog.dir());
+        return count;
     }
 
     /** Appends the records as one batch (or a few, for very many). */
@@ -96,7 +113,7 @@ final class GroupMetadataLog implements Closeable {
     }
 
     /** One uncompressed v2 batch of the records, all stamped {@code now}, no producer id. */
-    private static ByteBuffer batch(List<? extends GroupMetadataRecord> records, long now) {
+    static ByteBuffer batch(List<? extends GroupMetadataRecord> records, long now) {
         byte[][] keys = new byte[records.size()][];
         byte[][] values = new byte[records.size()][];
         int size = RecordBatchWriter.HEADER_SIZE;

@@ -48,6 +48,13 @@ final class ScheduledCoordinatorTimer implements CoordinatorTimer {
         }
     }
 
+    /** Cancels every timer (the shard is unloaded). */
+    void cancelAll() {
+        for (String key : java.util.List.copyOf(timers.keySet())) {
+            cancel(key);
+        }
+    }
+
     @Override
     public boolean isScheduled(String key) {
         return timers.containsKey(key);

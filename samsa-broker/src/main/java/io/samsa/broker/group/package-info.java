@@ -1,7 +1,7 @@
 /**
  * The group coordinator for Kafka's classic consumer-group protocol (JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup) and committed offsets; this node coordinates every group. It is a state machine with a small
- * runtime, split the way Kafka's new coordinator is:
+ * LeaveGroup) and committed offsets. It is a state machine with a small runtime, split the way Kafka's new
+ * coordinator is:
  * <ul>
  *   <li><b>State machine.</b> Each group ({@link io.samsa.broker.group.ClassicGroup}, its
  *   {@link io.samsa.broker.group.ClassicGroupMember}s) moves through {@link io.samsa.broker.group.GroupState}
@@ -11,19 +11,34 @@
  *   write, and the response. Assignors run in the clients; the coordinator only relays member metadata to the
  *   leader and the leader's assignments back.</li>
  *   <li><b>Writes.</b> Offsets, the group record and deletions change only by records: the runtime appends them
- *   to the {@code CoordinatorLog} (today {@link io.samsa.broker.group.GroupMetadataLog}, Samsa's
- *   {@code __consumer_offsets}, compacted by rewriting the live records; with replication a replicated partition
- *   whose appends complete at the high watermark), replays them into the state once committed (the same replay that
+ *   to the {@code CoordinatorLog} (on a single node {@code LocalCoordinatorLog} over
+ *   {@link io.samsa.broker.group.GroupMetadataLog}, a local log compacted by rewriting the live records; in a
+ *   cluster {@code ReplicatedCoordinatorLog}, a {@code __consumer_offsets} partition appended as leader with
+ *   acks=all, whose writes complete when the high watermark passes them), replays them into the state once committed (the same replay that
  *   loads the log at start) and only then answers. A failed write therefore has nothing to undo; the result's
  *   failure branch answers the error. Rebalance bookkeeping (who has rejoined, held answers, timers) is volatile
  *   and never written.</li>
  *   <li><b>Timers.</b> Rebalance delays and timeouts, session timeouts and offset retention are named timers of a
  *   {@code CoordinatorTimer} whose operations are state-machine operations like any other; tests use a mock timer
  *   on a mutable clock instead of sleeping.</li>
- *   <li><b>Thread.</b> The runtime runs every operation, timer and commit continuation on one thread,
- *   {@code samsa-group-coordinator}, so group state needs no locks. The public
- *   {@link io.samsa.broker.group.GroupCoordinator} is a thread-safe facade that request handler threads call; it
- *   returns futures.</li>
+ *   <li><b>Shards.</b> A {@code CoordinatorShard} is the state, operations and runtime of one coordinator log.
+ *   A single node has one shard over its local log, holding every group. In a cluster
+ *   ({@code ReplicatedShards}) a group lives in partition {@code abs(groupId.hashCode()) % partitions} of the
+ *   internal topic {@link io.samsa.broker.group.OffsetsTopic __consumer_offsets}, and its coordinator is that
+ *   partition's leader: when this broker becomes leader of a partition (the broker's
+ *   {@code lifecycle.CoordinatorShardPublisher} follows the replica roles after each metadata batch), the shard
+ *   is created and loaded by replaying the local replica's log to its end — its groups answer
+ *   COORDINATOR_LOAD_IN_PROGRESS meanwhile —; when it stops leading (or leads at a newer epoch) the shard is
+ *   unloaded: queued operations and late write completions answer NOT_COORDINATOR, timers are cancelled, held
+ *   JoinGroup/SyncGroup answers are released with NOT_COORDINATOR. Groups of a partition without a shard here
+ *   answer NOT_COORDINATOR, and clients look the coordinator up again.</li>
+ *   <li><b>Threads.</b> Every operation, timer and commit continuation of every shard runs on one thread,
+ *   {@code samsa-group-coordinator}, so group state needs no locks (shards share the thread; loading a shard
+ *   blocks it for the replay). The public {@link io.samsa.broker.group.GroupCoordinator} is a thread-safe facade
+ *   that request handler threads call; it routes to the group's shard and returns futures. Shards are created and
+ *   unloaded on the metadata apply thread (under {@code ReplicatedShards}' lock); write completions arrive on the
+ *   thread that advanced the high watermark (or the produce purgatory's timer) and hop to the coordinator
+ *   thread.</li>
  * </ul>
  */
 package io.samsa.broker.group;

@@ -1,6 +1,7 @@
 package io.samsa.broker.handler;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,32 +27,37 @@ import org.slf4j.LoggerFactory;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
-import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.topic.TopicRegistry;
-import io.samsa.log.LogConfig;
+import io.samsa.metadata.ControllerApi;
 
 /**
- * CreateTopics: validates name, partitions, replication factor (a single node holds one replica),
- * manual assignments and configs; creates each topic through the metadata controller (the answer completes
- * when the last one is committed), or only checks when {@code validateOnly}.
+ * CreateTopics: checks the request's shape (partitions or replication factor with a manual assignment, a
+ * malformed assignment, a replication factor below 1) and hands each topic — name, partitions, replication factor
+ * ({@code default.replication.factor} for -1), manual assignment, configs — to the active controller, which checks
+ * the rest (names, limits, configs, enough brokers: INVALID_REPLICATION_FACTOR, unknown brokers:
+ * INVALID_REPLICA_ASSIGNMENT) and places the replicas. The answer completes when the last topic is committed and
+ * visible on this broker, or at once when {@code validateOnly}.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.CREATE_TOPICS, 2, 7);
 
     private static final Logger log = LoggerFactory.getLogger(CreateTopicsHandler.class);
-    private static final byte DYNAMIC_TOPIC_CONFIG = 1;
-    private static final byte DEFAULT_CONFIG = 5;
 
     private final TopicRegistry topics;
-    private final int nodeId;
     private final int defaultPartitions;
     private final short defaultReplicationFactor;
+    private final TopicConfigDescriber describer;
 
-    public CreateTopicsHandler(TopicRegistry topics, int nodeId, int defaultPartitions, short defaultReplicationFactor) {
+    /**
+     * {@code num.partitions} and {@code default.replication.factor} are for a topic that asks for -1; the
+     * broker's settings also give the described defaults of the new topic's configs (v5+).
+     */
+    public CreateTopicsHandler(TopicRegistry topics, BrokerConfig config) {
         this.topics = topics;
-        this.nodeId = nodeId;
-        this.defaultPartitions = defaultPartitions;
-        this.defaultReplicationFactor = defaultReplicationFactor;
+        this.defaultPartitions = config.numPartitions();
+        this.defaultReplicationFactor = config.defaultReplicationFactor();
+        this.describer = new TopicConfigDescriber(topics.brokerDefaults(), config);
     }
 
     @Override
@@ -125,52 +131,72 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                                          short version) {
         int partitions = topic.numPartitions() == -1 ? defaultPartitions : topic.numPartitions();
         short replication = topic.replicationFactor() == -1 ? defaultReplicationFactor : topic.replicationFactor();
+        Map<Integer, List<Integer>> assignments = new HashMap<>();
         if (!topic.assignments().isEmpty()) {
             if (topic.numPartitions() != -1 || topic.replicationFactor() != -1) {
                 throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
                         + "were set. Both cannot be used at the same time.");
             }
-            partitions = topic.assignments().size();
-            for (CreatableReplicaAssignment a : topic.assignments()) {
-                if (!a.brokerIds().equals(List.of(nodeId))) {
-                    throw new InvalidReplicaAssignmentException("Replica assignment " + a.brokerIds()
-                            + " names brokers other than this single node (" + nodeId + ")");
-                }
-            }
-            replication = 1;
-        }
-        if (replication < 1) {
+            assignments = assignments(topic);
+            partitions = assignments.size();
+            replication = (short) assignments.get(0).size();
+        } else if (replication < 1) {
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
-        }
-        if (replication > 1) {
-            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replication
-                    + " time(s): The target replication factor of " + replication
-                    + " cannot be reached because only 1 broker(s) are registered.");
         }
         Map<String, String> configs = new HashMap<>();
         topic.configs().forEach(c -> configs.put(c.name(), c.value()));
-        int count = partitions;
-        short factor = replication;
-        if (validateOnly) {
-            describe(result, count, factor, configs, topics.validateNew(topic.name(), partitions, configs), null,
-                    version);
-            return CompletableFuture.completedFuture(null);
-        }
-        return topics.createAsync(topic.name(), partitions, configs).thenAccept(created ->
-                describe(result, count, factor, configs, created.logConfig(), created, version));
+        ControllerApi.CreateTopic request = new ControllerApi.CreateTopic(topic.name(), partitions, replication,
+                assignments, configs, validateOnly);
+        return topics.createAsync(request).thenAccept(created -> describe(result, created, configs, version));
     }
 
-    private static void describe(CreatableTopicResult result, int partitions, short replication,
-                                 Map<String, String> configs, LogConfig logConfig, TopicInfo created, short version) {
+    /**
+     * Kafka's checks of a manual assignment before the controller sees it: partitions 0..n-1 each once, each with
+     * the same number of replicas, none twice. Whether the brokers exist is the controller's to say.
+     */
+    private static Map<Integer, List<Integer>> assignments(CreatableTopic topic) {
+        Map<Integer, List<Integer>> out = new HashMap<>();
+        int size = -1;
+        for (CreatableReplicaAssignment a : topic.assignments()) {
+            List<Integer> brokers = a.brokerIds();
+            if (brokers.isEmpty()) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes an empty "
+                        + "replica list.");
+            }
+            if (new HashSet<>(brokers).size() != brokers.size()) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes the broker "
+                        + "more than once: " + brokers);
+            }
+            if (size != -1 && brokers.size() != size) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes a partition "
+                        + "with " + brokers.size() + " replica(s), but this is not consistent with previous "
+                        + "partitions, which have " + size + " replica(s).");
+            }
+            size = brokers.size();
+            if (out.put(a.partitionIndex(), List.copyOf(brokers)) != null) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment names partition "
+                        + a.partitionIndex() + " twice.");
+            }
+        }
+        for (int p = 0; p < out.size(); p++) {
+            if (!out.containsKey(p)) {
+                throw new InvalidReplicaAssignmentException("Partitions should be a consecutive 0-based integer "
+                        + "sequence");
+            }
+        }
+        return out;
+    }
+
+    private void describe(CreatableTopicResult result, ControllerApi.TopicResult created,
+                          Map<String, String> configs, short version) {
         if (version >= 5) {
-            result.setNumPartitions(partitions).setReplicationFactor(replication);
-            logConfig.toTopicConfigs().forEach((name, value) -> result.configs().add(new CreatableTopicConfigs()
-                    .setName(name).setValue(value).setReadOnly(false)
-                    .setConfigSource(configs.containsKey(name) ? DYNAMIC_TOPIC_CONFIG : DEFAULT_CONFIG)
+            result.setNumPartitions(created.partitions()).setReplicationFactor(created.replicationFactor());
+            describer.describe(configs).forEach(d -> result.configs().add(new CreatableTopicConfigs()
+                    .setName(d.name()).setValue(d.value()).setReadOnly(false).setConfigSource(d.source())
                     .setIsSensitive(false)));
         }
-        if (version >= 7 && created != null) {
-            result.setTopicId(created.id());
+        if (version >= 7 && created.topicId() != null) {
+            result.setTopicId(created.topicId());
         }
     }
 

@@ -12,10 +12,14 @@ import org.apache.kafka.common.protocol.Errors;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
-import io.samsa.broker.cluster.BrokerEndpoint;
+import io.samsa.broker.cluster.BrokerNode;
 import io.samsa.broker.cluster.ClusterView;
+import io.samsa.metadata.MetadataImage;
 
-/** DescribeCluster: the brokers and the controller as the {@link ClusterView} knows them (today: this node). */
+/**
+ * DescribeCluster: the live brokers (registered, unfenced) at their endpoints for the request's listener, with
+ * their racks, and the active controller, as the {@link ClusterView} reads them from the metadata image.
+ */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
 
@@ -30,17 +34,17 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     @Override
     public CompletionStage<DescribeClusterResponseData> handle(RequestContext context,
                                                                DescribeClusterRequestData request) {
+        MetadataImage image = cluster.image();
         DescribeClusterResponseData response = new DescribeClusterResponseData()
                 .setClusterId(cluster.clusterId())
-                .setControllerId(cluster.controllerId());
+                .setControllerId(cluster.controllerId(image, context));
         if (context.apiVersion() >= 1 && request.endpointType() != BROKERS_ENDPOINT) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
                     .setErrorMessage("Samsa serves only the brokers endpoint"));
         }
-        for (int nodeId : cluster.brokers()) {
-            BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
-            response.brokers().add(new DescribeClusterBroker().setBrokerId(nodeId)
-                    .setHost(endpoint.host()).setPort(endpoint.port()));
+        for (BrokerNode b : cluster.brokers(image, context)) {
+            response.brokers().add(new DescribeClusterBroker().setBrokerId(b.nodeId())
+                    .setHost(b.endpoint().host()).setPort(b.endpoint().port()).setRack(b.rack()));
         }
         return CompletableFuture.completedFuture(response);
     }

@@ -1,8 +1,7 @@
 package io.samsa.broker.handler;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +11,7 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -22,36 +22,41 @@ import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
-/** DescribeConfigs: a topic's effective settings (overrides marked as such), or the broker's. */
+/**
+ * DescribeConfigs: a topic's configs as set and the effective value of every other one
+ * ({@link TopicConfigDescriber}), with Kafka's synonyms when asked; or the broker's own settings.
+ */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
 
     private static final byte TOPIC = 2;
     private static final byte BROKER = 4;
     private static final byte BROKER_LOGGER = 8;
-    private static final byte SOURCE_TOPIC_OVERRIDE = 1;
-    private static final byte SOURCE_STATIC_BROKER = 4;
-    private static final byte SOURCE_DEFAULT = 5;
+    private static final byte SOURCE_STATIC_BROKER = TopicConfigDescriber.STATIC_BROKER_CONFIG;
+    private static final byte SOURCE_DEFAULT = TopicConfigDescriber.DEFAULT_CONFIG;
 
     private final TopicRegistry topics;
     private final BrokerConfig config;
+    private final TopicConfigDescriber describer;
 
     public DescribeConfigsHandler(TopicRegistry topics, BrokerConfig config) {
         this.topics = topics;
         this.config = config;
+        this.describer = new TopicConfigDescriber(topics.brokerDefaults(), config);
     }
 
     @Override
     public CompletionStage<DescribeConfigsResponseData> handle(RequestContext context,
                                                                DescribeConfigsRequestData request) {
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        Options options = new Options(request.includeSynonyms(), context.apiVersion() >= 3);
         for (DescribeConfigsResource resource : request.resources()) {
             DescribeConfigsResult result = new DescribeConfigsResult()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             switch (resource.resourceType()) {
-                case TOPIC -> describeTopic(resource, result);
-                case BROKER -> describeBroker(resource, result);
+                case TOPIC -> describeTopic(resource, result, options);
+                case BROKER -> describeBroker(resource, result, options);
                 case BROKER_LOGGER -> { } // no dynamic loggers: an empty list
                 default -> result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Unsupported resource type " + resource.resourceType());
@@ -61,43 +66,58 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         return CompletableFuture.completedFuture(response);
     }
 
-    private void describeTopic(DescribeConfigsResource resource, DescribeConfigsResult result) {
+    private void describeTopic(DescribeConfigsResource resource, DescribeConfigsResult result, Options options) {
         Optional<TopicInfo> topic = topics.get(resource.resourceName());
         if (topic.isEmpty()) {
             result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("Topic '" + resource.resourceName() + "' does not exist.");
             return;
         }
-        Map<String, String> overrides = topic.get().configOverrides();
-        Map<String, String> values = new LinkedHashMap<>(topic.get().logConfig().toTopicConfigs());
-        values.put("min.insync.replicas", Integer.toString(topics.minInsyncReplicas(topic.get())));
-        add(result, resource.configurationKeys(), values,
-                name -> overrides.containsKey(name) ? SOURCE_TOPIC_OVERRIDE : SOURCE_DEFAULT);
+        for (TopicConfigDescriber.Described d : describer.describe(topic.get().configOverrides())) {
+            if (wanted(resource.configurationKeys(), d.name())) {
+                add(result, options, d.name(), d.value(), d.source(), d.type(), d.synonyms().stream()
+                        .map(s -> synonym(s.name(), s.value(), s.source())).toList());
+            }
+        }
     }
 
-    private void describeBroker(DescribeConfigsResource resource, DescribeConfigsResult result) {
+    private void describeBroker(DescribeConfigsResource resource, DescribeConfigsResult result, Options options) {
         if (!resource.resourceName().isEmpty() && !resource.resourceName().equals(Integer.toString(config.nodeId()))) {
             result.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage("Unexpected broker id " + resource.resourceName());
             return;
         }
-        add(result, resource.configurationKeys(), config.effectiveValues(),
-                name -> config.originals().containsKey(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT);
-    }
-
-    private interface SourceOf {
-        byte of(String name);
-    }
-
-    private static void add(DescribeConfigsResult result, List<String> keys, Map<String, String> values,
-                            SourceOf source) {
-        values.forEach((name, value) -> {
-            if (keys == null || keys.isEmpty() || keys.contains(name)) {
-                result.configs().add(new DescribeConfigsResourceResult()
-                        .setName(name).setValue(value).setReadOnly(false)
-                        .setConfigSource(source.of(name)).setIsSensitive(false));
+        config.effectiveValues().forEach((name, value) -> {
+            if (wanted(resource.configurationKeys(), name)) {
+                byte source = config.originals().containsKey(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
+                add(result, options, name, value, source, (byte) 0, List.of(synonym(name, value, source)));
             }
         });
+    }
+
+    /** What the request asks for besides the values (v1+: synonyms, v3+: types and documentation). */
+    private record Options(boolean synonyms, boolean types) {
+    }
+
+    private static boolean wanted(List<String> keys, String name) {
+        return keys == null || keys.isEmpty() || keys.contains(name);
+    }
+
+    private static DescribeConfigsSynonym synonym(String name, String value, byte source) {
+        return new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source);
+    }
+
+    private static void add(DescribeConfigsResult result, Options options, String name, String value, byte source,
+                            byte type, List<DescribeConfigsSynonym> synonyms) {
+        DescribeConfigsResourceResult entry = new DescribeConfigsResourceResult().setName(name).setValue(value)
+                .setReadOnly(false).setConfigSource(source).setIsSensitive(false);
+        if (options.synonyms()) {
+            entry.setSynonyms(new ArrayList<>(synonyms));
+        }
+        if (options.types()) {
+            entry.setConfigType(type);
+        }
+        result.configs().add(entry);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -26,9 +27,12 @@ import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionRead;
+import io.samsa.broker.replica.PartitionRole;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.selector.PreferredReadReplica;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.EpochEndOffset;
 import io.samsa.log.FetchIsolation;
 import io.samsa.log.ReadResult;
 import io.samsa.protocol.FileSliceRecords;
@@ -42,6 +46,20 @@ import io.samsa.protocol.WireCodec;
  * from the segment files. With less than {@code minBytes} available it waits up to {@code maxWaitMs} for the
  * high watermark (a follower: the log end) to advance ({@link FetchPurgatory}).
  * No fetch sessions are created (session id 0), so every fetch is a full fetch (KIP-227 allows this).
+ *
+ * <p>Replica fetches (replica id ≥ 0: v&lt;15 {@code replicaId}, v15+ {@code ReplicaState.replicaId}) come from
+ * followers: one that is not a replica of the partition gets NOT_LEADER_OR_FOLLOWER; its fetch offset is its log
+ * end, which moves the high watermark and the ISR; a fetch (v12+) naming a {@code lastFetchedEpoch} that this
+ * leader's epoch cache ends before the fetch offset gets a {@code divergingEpoch} {epoch, end offset} and no
+ * records (and does not count as a fetch at that offset), so the follower truncates. Each partition's answer
+ * carries the leader's high watermark and log start offset.
+ *
+ * <p>Fetch from follower (KIP-392), as Kafka: a consumer's fetch (v11+) is served by any in-sync replica of the
+ * partition ({@code Partition#checkReplica}) — a follower up to the high watermark the leader last told it, answering
+ * OFFSET_OUT_OF_RANGE past its log end (the consumer then goes back to the leader), with the same currentLeaderEpoch
+ * check. On the leader, a consumer with a {@code rackId} may be sent to a follower ({@link ReadReplicaSelection}):
+ * that partition's answer names it as {@code preferredReadReplica}, with no records, and is sent at once. Consumer
+ * partitions served as follower are counted ({@code ReplicationMetrics#followerFetches}).
  * The first read runs on a request handler thread; the re-reads of a waiting fetch on the fetch purgatory's.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
@@ -52,15 +70,23 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final FetchPurgatory waiters;
     private final BrokerStats stats;
     private final int brokerMaxBytes;
+    private final ReadReplicaSelection readReplicas;
 
     /** @param brokerMaxBytes the broker's {@code fetch.max.bytes}: caps every response, whatever the client asks */
     public FetchHandler(TopicRegistry topics, ReplicaManager replicas, FetchPurgatory waiters, BrokerStats stats,
                         int brokerMaxBytes) {
+        this(topics, replicas, waiters, stats, brokerMaxBytes, ReadReplicaSelection.LEADER_ONLY);
+    }
+
+    /** @param readReplicas where a leader sends consumers with a rack ({@code replica.selector.class}) */
+    public FetchHandler(TopicRegistry topics, ReplicaManager replicas, FetchPurgatory waiters, BrokerStats stats,
+                        int brokerMaxBytes, ReadReplicaSelection readReplicas) {
         this.topics = topics;
         this.replicas = replicas;
         this.waiters = waiters;
         this.stats = stats;
         this.brokerMaxBytes = brokerMaxBytes;
+        this.readReplicas = readReplicas;
     }
 
     @Override
@@ -69,13 +95,16 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()));
         }
-        boolean byId = context.apiVersion() >= 13;
-        int replicaId = context.apiVersion() >= 15 ? request.replicaState().replicaId() : request.replicaId();
-        Read first = read(request, byId, replicaId);
-        if (first.bytes >= request.minBytes() || request.maxWaitMs() <= 0 || first.hasErrors
+        short version = context.apiVersion();
+        int replicaId = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
+        ReadReplicaSelection.ForRequest selection = readReplicas.forRequest(context, version, replicaId,
+                request.rackId());
+        Read first = read(request, version, replicaId, selection);
+        if (first.bytes >= request.minBytes() || request.maxWaitMs() <= 0 || first.answerNow
                 || request.topics().isEmpty()) {
             return done(first);
         }
+        boolean byId = version >= 13;
         List<Watch> keys = new ArrayList<>();
         for (FetchTopic t : request.topics()) {
             Optional<TopicInfo> topic = byId ? topics.get(t.topicId()) : topics.get(t.topic());
@@ -86,22 +115,37 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         return waiters.await(context.client().connectionId(), keys, request.maxWaitMs(),
                 () -> {
-                    Read r = read(request, byId, replicaId);
-                    return r.bytes >= request.minBytes() || r.hasErrors ? r : null;
+                    Read r = read(request, version, replicaId, selection);
+                    return r.bytes >= request.minBytes() || r.answerNow ? r : null;
                 },
-                () -> read(request, byId, replicaId))
-                .thenApply(r -> {
-                    stats.recordFetch(r.bytes);
-                    return r.response;
-                });
+                () -> read(request, version, replicaId, selection))
+                .thenApply(this::record);
     }
 
     private CompletableFuture<FetchResponseData> done(Read read) {
-        stats.recordFetch(read.bytes);
-        return CompletableFuture.completedFuture(read.response);
+        return CompletableFuture.completedFuture(record(read));
     }
 
-    private record Read(FetchResponseData response, long bytes, boolean hasErrors) {
+    /** Counts the answered read (bytes out; partitions and bytes served as follower); returns its response. */
+    private FetchResponseData record(Read read) {
+        stats.recordFetch(read.bytes);
+        if (read.asFollower.partitions > 0) {
+            replicas.metrics().recordFollowerFetch(read.asFollower.partitions, read.asFollower.bytes);
+        }
+        return read.response;
+    }
+
+    /**
+     * A read of every partition; {@code answerNow}: some partition has an error, a diverging epoch or a preferred
+     * read replica (the fetcher must act on it, so the fetch does not wait).
+     */
+    private record Read(FetchResponseData response, long bytes, boolean answerNow, FollowerServed asFollower) {
+    }
+
+    /** What a read served as follower of its partitions (consumer reads without error). Request handler thread only. */
+    private static final class FollowerServed {
+        int partitions;
+        long bytes;
     }
 
     /** Which advance can give this fetcher more of the partition: the high watermark, or for a follower the log end. */
@@ -114,7 +158,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
     }
 
-    private Read read(FetchRequestData request, boolean byId, int replicaId) {
+    private Read read(FetchRequestData request, short version, int replicaId,
+                      ReadReplicaSelection.ForRequest selection) {
+        boolean byId = version >= 13;
+        FollowerServed asFollower = new FollowerServed();
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         long maxBytes = Math.min(request.maxBytes(), brokerMaxBytes);
         long total = 0;
@@ -133,26 +180,62 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 } else {
                     int budget = (int) Math.max(0, Math.min(wantedPartition.partitionMaxBytes(),
                             maxBytes - total));
-                    total += readPartition(topic.get(), wantedPartition, replicaId, budget, total == 0, out);
+                    total += readPartition(topic.get(), wantedPartition, version, replicaId, budget, total == 0,
+                            selection, asFollower, out);
                 }
-                errors |= out.errorCode() != Errors.NONE.code();
+                errors |= out.errorCode() != Errors.NONE.code() || out.divergingEpoch().epoch() >= 0
+                        || out.preferredReadReplica() >= 0;
                 topicResponse.partitions().add(out);
             }
             response.responses().add(topicResponse);
         }
-        return new Read(response, total, errors);
+        return new Read(response, total, errors, asFollower);
     }
 
-    private int readPartition(TopicInfo topic, FetchPartition wanted, int replicaId, int maxBytes,
-                              boolean minOneBatch, PartitionData out) {
+    private int readPartition(TopicInfo topic, FetchPartition wanted, short version, int replicaId, int maxBytes,
+                              boolean minOneBatch, ReadReplicaSelection.ForRequest selection,
+                              FollowerServed asFollower, PartitionData out) {
         Partition partition;
         try {
-            partition = replicas.leaderPartition(topic, wanted.partition(), wanted.currentLeaderEpoch());
+            // Kafka: a consumer's fetch v11+ (it carries client metadata) may be served by a follower.
+            partition = replicaId < 0 && version >= 11
+                    ? replicas.replicaPartition(topic, wanted.partition(), wanted.currentLeaderEpoch())
+                    : replicas.leaderPartition(topic, wanted.partition(), wanted.currentLeaderEpoch());
         } catch (ApiException e) {
             out.setErrorCode(Errors.forException(e).code());
             return 0;
         }
+        boolean follower = partition.role() == PartitionRole.FOLLOWER;
         try {
+            if (selection != null && !follower) {
+                int preferred = selection.preferredReadReplica(partition, wanted.fetchOffset());
+                if (preferred != PreferredReadReplica.NONE) {
+                    long hw = partition.highWatermark();
+                    out.setPreferredReadReplica(preferred)
+                            .setHighWatermark(hw)
+                            .setLastStableOffset(hw)
+                            .setLogStartOffset(partition.logStartOffset());
+                    return 0;
+                }
+            }
+            // Fetch v12+: a fetcher naming the epoch of its last batch learns here whether its tail diverges
+            // (Kafka's replacement of OffsetForLeaderEpoch for followers); it then gets no records but the epoch end.
+            if (version >= 12 && wanted.lastFetchedEpoch() >= 0) {
+                if (replicaId >= 0 && !partition.isFollower(replicaId)) {
+                    throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a follower of "
+                            + partition);
+                }
+                EpochEndOffset diverging = partition.divergingEpoch(wanted.lastFetchedEpoch(), wanted.fetchOffset());
+                if (diverging != null) {
+                    long hw = partition.highWatermark();
+                    out.setDivergingEpoch(new FetchResponseData.EpochEndOffset()
+                                    .setEpoch(diverging.leaderEpoch()).setEndOffset(diverging.endOffset()))
+                            .setHighWatermark(hw)
+                            .setLastStableOffset(hw)
+                            .setLogStartOffset(partition.logStartOffset());
+                    return 0;
+                }
+            }
             PartitionRead read = replicas.read(partition, replicaId, wanted.fetchOffset(), maxBytes, minOneBatch);
             ReadResult r = read.records();
             out.setHighWatermark(read.highWatermark())
@@ -160,6 +243,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setLogStartOffset(read.logStartOffset());
             if (r.sizeInBytes() > 0) {
                 out.setRecords(new FileSliceRecords(r.channel(), r.position(), r.sizeInBytes()));
+            }
+            if (follower) {
+                asFollower.partitions++;
+                asFollower.bytes += r.sizeInBytes();
             }
             return r.sizeInBytes();
         } catch (ApiException e) {

@@ -2,6 +2,7 @@ package io.samsa.broker.handler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,9 +20,11 @@ import io.samsa.broker.cluster.ClusterView;
 import io.samsa.protocol.CoordinatorKeyType;
 
 /**
- * FindCoordinator: the coordinator of each group (and transactional id) as the {@link ClusterView} places it —
- * on a single node, this node — at its endpoint for the request's listener. v0–3 ask for one key, v4+ for a
- * batch. Key types other than group (0) and transaction (1) are INVALID_REQUEST.
+ * FindCoordinator: the coordinator of each group as {@link ClusterView#groupCoordinatorFor} places it — in a
+ * cluster the leader of the group's {@code __consumer_offsets} partition (COORDINATOR_NOT_AVAILABLE while the topic
+ * is being created or the partition has no leader), on a single node this node — and of each transactional id as
+ * {@link ClusterView#coordinatorFor} does, at its endpoint for the request's listener. v0–3 ask for one key, v4+ for
+ * a batch. Key types other than group (0) and transaction (1) are INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     /**
@@ -63,10 +66,16 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage("Samsa does not support coordinator key type " + keyType);
         }
-        int nodeId = cluster.coordinatorFor(key);
-        BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
-        return c.setErrorCode(Errors.NONE.code()).setNodeId(nodeId).setHost(endpoint.host())
-                .setPort(endpoint.port());
+        int nodeId = keyType == CoordinatorKeyType.GROUP.id() ? cluster.groupCoordinatorFor(key)
+                : cluster.coordinatorFor(key);
+        Optional<BrokerEndpoint> endpoint = nodeId < 0 ? Optional.empty() : cluster.endpoint(nodeId, context);
+        if (endpoint.isEmpty()) {
+            // The coordinator's broker is not reachable on this listener (not registered yet): retriable.
+            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setNodeId(-1).setHost("").setPort(-1)
+                    .setErrorMessage("The coordinator of " + key + " is not available");
+        }
+        return c.setErrorCode(Errors.NONE.code()).setNodeId(nodeId).setHost(endpoint.get().host())
+                .setPort(endpoint.get().port());
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.samsa.broker.handler;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -23,83 +23,89 @@ import org.apache.kafka.common.protocol.Errors;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
-import io.samsa.broker.cluster.BrokerEndpoint;
+import io.samsa.broker.cluster.BrokerNode;
 import io.samsa.broker.cluster.ClusterView;
-import io.samsa.broker.replica.LeaderAndIsr;
-import io.samsa.broker.replica.ReplicaManager;
-import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicNames;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.PartitionRecord;
+import io.samsa.metadata.TopicImage;
 
 /**
- * Metadata: the brokers (each at its advertised endpoint for the listener the request came on) and the
- * controller ({@link ClusterView}), and the requested topics (all when the list is null, or empty at v0), each
- * partition with the leader, leader epoch, replicas and ISR the {@link ReplicaManager} knows — today this node,
- * epoch 0, alone. Unknown topics are created when {@code auto.create.topics.enable} is on and the client allows it.
+ * Metadata: the live brokers (each at its advertised endpoint for the listener the request came on, with its
+ * rack) and the active controller ({@link ClusterView}), and the requested topics (all when the list is null, or
+ * empty at v0), each partition with the leader, leader epoch, replicas, ISR and offline replicas (those on fenced
+ * or unregistered brokers) its metadata record states — all from one image. A partition without a live leader is
+ * answered LEADER_NOT_AVAILABLE with leader -1, as Kafka does. Unknown topics are created when
+ * {@code auto.create.topics.enable} is on and the client allows it, with {@code num.partitions} and
+ * {@code default.replication.factor}; too few brokers for that factor is INVALID_REPLICATION_FACTOR for the topic,
+ * as in Kafka.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.METADATA, 0, 13);
+    private static final short FIRST_WITH_OFFLINE_REPLICAS = 5;
 
     private final ClusterView cluster;
     private final TopicRegistry topics;
-    private final ReplicaManager replicas;
     private final boolean autoCreate;
     private final int defaultPartitions;
+    private final short defaultReplicationFactor;
 
-    public MetadataHandler(ClusterView cluster, TopicRegistry topics, ReplicaManager replicas, boolean autoCreate,
-                           int defaultPartitions) {
+    public MetadataHandler(ClusterView cluster, TopicRegistry topics, boolean autoCreate, int defaultPartitions,
+                           short defaultReplicationFactor) {
         this.cluster = cluster;
         this.topics = topics;
-        this.replicas = replicas;
         this.autoCreate = autoCreate;
         this.defaultPartitions = defaultPartitions;
+        this.defaultReplicationFactor = defaultReplicationFactor;
     }
 
     @Override
     public CompletionStage<MetadataResponseData> handle(RequestContext context, MetadataRequestData request) {
+        MetadataImage image = topics.image();
         MetadataResponseBrokerCollection brokers = new MetadataResponseBrokerCollection();
-        for (int nodeId : cluster.brokers()) {
-            BrokerEndpoint endpoint = cluster.endpoint(nodeId, context);
-            brokers.add(new MetadataResponseBroker().setNodeId(nodeId).setHost(endpoint.host())
-                    .setPort(endpoint.port()));
+        for (BrokerNode b : cluster.brokers(image, context)) {
+            brokers.add(new MetadataResponseBroker().setNodeId(b.nodeId()).setHost(b.endpoint().host())
+                    .setPort(b.endpoint().port()).setRack(b.rack()));
         }
         MetadataResponseData response = new MetadataResponseData()
                 .setBrokers(brokers)
                 .setClusterId(cluster.clusterId())
-                .setControllerId(cluster.controllerId())
-                .setTopics(topicsFor(context.apiVersion(), request));
+                .setControllerId(cluster.controllerId(image, context))
+                .setTopics(topicsFor(context.apiVersion(), request, image));
         return CompletableFuture.completedFuture(response);
     }
 
-    private MetadataResponseTopicCollection topicsFor(short version, MetadataRequestData request) {
+    private MetadataResponseTopicCollection topicsFor(short version, MetadataRequestData request,
+                                                      MetadataImage image) {
         MetadataResponseTopicCollection out = new MetadataResponseTopicCollection();
         boolean all = request.topics() == null || (version == 0 && request.topics().isEmpty());
         if (all) {
-            topics.all().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                    .forEach(t -> out.add(describe(t)));
+            image.topics().all().stream().sorted(Comparator.comparing(TopicImage::name))
+                    .forEach(t -> out.add(describe(t, image, version)));
             return out;
         }
         boolean allowCreate = autoCreate && (version < 4 || request.allowAutoTopicCreation());
         for (MetadataRequestData.MetadataRequestTopic wanted : request.topics()) {
             if (wanted.name() == null) {
-                out.add(byId(wanted.topicId()));
+                out.add(byId(wanted.topicId(), image, version));
             } else {
-                out.add(byName(wanted.name(), allowCreate));
+                out.add(byName(wanted.name(), allowCreate, image, version));
             }
         }
         return out;
     }
 
-    private MetadataResponseTopic byId(Uuid id) {
-        Optional<TopicInfo> t = topics.get(id);
-        return t.map(this::describe).orElseGet(() -> new MetadataResponseTopic().setTopicId(id)
-                .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+    private MetadataResponseTopic byId(Uuid id, MetadataImage image, short version) {
+        TopicImage t = image.topics().get(id);
+        return t != null ? describe(t, image, version) : new MetadataResponseTopic().setTopicId(id)
+                .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
     }
 
-    private MetadataResponseTopic byName(String name, boolean allowCreate) {
-        Optional<TopicInfo> t = topics.get(name);
-        if (t.isPresent()) {
-            return describe(t.get());
+    private MetadataResponseTopic byName(String name, boolean allowCreate, MetadataImage image, short version) {
+        TopicImage t = image.topics().get(name);
+        if (t != null) {
+            return describe(t, image, version);
         }
         try {
             TopicNames.validate(name);
@@ -110,25 +116,33 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
             return new MetadataResponseTopic().setName(name).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         try {
-            return describe(topics.create(name, defaultPartitions, Map.of()));
+            topics.create(name, defaultPartitions, defaultReplicationFactor, Map.of());
         } catch (TopicExistsException raced) {
-            return describe(topics.get(name).orElseThrow());
+            // created by another request meanwhile: described below
         } catch (Exception e) {
             return new MetadataResponseTopic().setName(name).setErrorCode(Errors.forException(e).code());
         }
+        MetadataImage after = topics.image(); // includes the new topic: create() waited for it
+        TopicImage created = after.topics().get(name);
+        return created != null ? describe(created, after, version) : new MetadataResponseTopic().setName(name)
+                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
-    private MetadataResponseTopic describe(TopicInfo t) {
-        List<MetadataResponsePartition> partitions = new ArrayList<>(t.partitions());
-        for (int p = 0; p < t.partitions(); p++) {
-            LeaderAndIsr state = replicas.leaderAndIsr(t, p);
-            partitions.add(new MetadataResponsePartition()
-                    .setPartitionIndex(p)
-                    .setLeaderId(state.leaderId())
-                    .setLeaderEpoch(state.leaderEpoch())
-                    .setReplicaNodes(state.replicas())
-                    .setIsrNodes(state.isr())
-                    .setOfflineReplicas(List.of()));
+    private MetadataResponseTopic describe(TopicImage t, MetadataImage image, short version) {
+        List<MetadataResponsePartition> partitions = new ArrayList<>(t.partitionCount());
+        for (PartitionRecord p : t.partitions().values()) {
+            boolean leaderAlive = p.leader() >= 0 && cluster.isAlive(image, p.leader());
+            MetadataResponsePartition out = new MetadataResponsePartition()
+                    .setPartitionIndex(p.partition())
+                    .setErrorCode(leaderAlive ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                    .setLeaderId(leaderAlive ? p.leader() : -1)
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(p.replicas())
+                    .setIsrNodes(p.isr());
+            if (version >= FIRST_WITH_OFFLINE_REPLICAS) {
+                out.setOfflineReplicas(cluster.offlineReplicas(image, p.replicas()));
+            }
+            partitions.add(out);
         }
         return new MetadataResponseTopic()
                 .setName(t.name())

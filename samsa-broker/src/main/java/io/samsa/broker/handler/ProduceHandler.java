@@ -42,7 +42,9 @@ import io.samsa.protocol.WireCodec;
  * answers once the leader has appended; acks=all once each partition's high watermark passes the appended
  * records ({@link ProducePurgatory}, REQUEST_TIMED_OUT after the request's timeout) — on a single node, the only
  * replica's append advances the high watermark, so it answers at once — and is refused with NOT_ENOUGH_REPLICAS
- * when the ISR is smaller than the topic's {@code min.insync.replicas}, as Kafka refuses it. acks=0 gets no
+ * when the ISR is smaller than the topic's {@code min.insync.replicas}, as Kafka refuses it; a waiting acks=all
+ * gets NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below it meanwhile, NOT_LEADER_OR_FOLLOWER if this
+ * broker stopped leading. acks=0 gets no
  * response, and a failure then closes the connection so that the client notices.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
@@ -138,7 +140,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             if (!result.duplicate()) {
                 stats.recordAppend(bytes, result.recordCount());
             }
-            return new PartitionAck(partition, result.lastOffset() + 1);
+            return new PartitionAck(partition, result.lastOffset() + 1, topics.minInsyncReplicas(topic));
         } catch (ApiException e) {
             out.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
         } catch (RuntimeException e) {

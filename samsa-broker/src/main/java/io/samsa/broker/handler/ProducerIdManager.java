@@ -3,23 +3,24 @@ package io.samsa.broker.handler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.samsa.metadata.MetadataController;
+import io.samsa.metadata.ControllerApi;
 import io.samsa.metadata.ProducerIdsRecord;
 
 /**
- * Hands out producer ids that are never reused, even across crashes: ids come from blocks allocated by the
- * metadata controller, and a block is committed as a {@link ProducerIdsRecord} before any id in it is handed
- * out. Called on request-handler threads (the stage of a new block completes on the metadata commit thread);
+ * Hands out producer ids that are never reused, even across crashes or between brokers: ids come from blocks
+ * allocated by the active controller ({@link ControllerApi#allocateProducerIds}), and a block is committed as a
+ * {@link ProducerIdsRecord} before any id in it is handed out. Called on request-handler threads (the stage of a
+ * new block completes on the metadata commit thread, or the controller channel's);
  * the current block is guarded by this object. Blocks are disjoint, so ids stay unique even if two callers
  * both ask for a block: the one not used is skipped, never handed out twice.
  */
 public final class ProducerIdManager {
-    private final MetadataController controller;
+    private final ControllerApi controller;
     private final int nodeId;
     private long next; // guarded by this
     private long blockEnd; // guarded by this
 
-    public ProducerIdManager(MetadataController controller, int nodeId) {
+    public ProducerIdManager(ControllerApi controller, int nodeId) {
         this.controller = controller;
         this.nodeId = nodeId;
     }
@@ -31,7 +32,7 @@ public final class ProducerIdManager {
                 return CompletableFuture.completedFuture(next++);
             }
         }
-        return controller.allocateProducerIds(nodeId).thenApply(this::takeFrom);
+        return controller.allocateProducerIds(nodeId).thenApply(allocated -> takeFrom(allocated.block()));
     }
 
     private synchronized long takeFrom(ProducerIdsRecord block) {

@@ -1,14 +1,24 @@
 package io.samsa.broker.metrics;
 
+import static io.samsa.broker.metrics.PrometheusText.counter;
+import static io.samsa.broker.metrics.PrometheusText.gauge;
+import static io.samsa.broker.metrics.PrometheusText.header;
+import static io.samsa.broker.metrics.PrometheusText.partitionSample;
+import static io.samsa.broker.metrics.PrometheusText.sample;
+
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.network.server.NetworkMetrics;
+import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.Log;
+import io.samsa.metadata.PartitionRecord;
+import io.samsa.metadata.TopicImage;
 
 /** Renders the broker's counters and gauges as Prometheus text; called on the metrics endpoint's thread. */
 public final class BrokerMetricsFormatter {
@@ -16,13 +26,20 @@ public final class BrokerMetricsFormatter {
     private final RequestMetrics requests;
     private final TopicRegistry topics;
     private final NetworkMetrics network;
+    private final ReplicaManager replicas;
+    private final BooleanSupplier activeController;
 
+    /**
+     * @param activeController whether this node runs the active controller (a single node always does)
+     */
     public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
-                                  NetworkMetrics network) {
+                                  NetworkMetrics network, ReplicaManager replicas, BooleanSupplier activeController) {
         this.stats = stats;
         this.requests = requests;
         this.topics = topics;
         this.network = network;
+        this.replicas = replicas;
+        this.activeController = activeController;
     }
 
     public String scrape() {
@@ -53,14 +70,30 @@ public final class BrokerMetricsFormatter {
         counter(out, "samsa_broker_request_handler_busy_seconds_total", "Time request handler threads spent "
                 + "running requests, summed over threads.", requests.handlerBusyNanos() / 1e9);
 
-        int partitions = 0;
-        for (TopicInfo t : topics.all()) {
-            partitions += t.partitions();
-        }
         gauge(out, "samsa_broker_topics", "Topics.", topics.all().size());
-        gauge(out, "samsa_broker_partitions", "Partitions led by this broker.", partitions);
-        gauge(out, "samsa_broker_under_replicated_partitions", "Partitions with fewer in-sync replicas than "
-                + "replicas (always 0 on a single node).", 0);
+        int led = 0;
+        for (TopicImage t : topics.image().topics().all()) {
+            for (PartitionRecord p : t.partitions().values()) {
+                led += p.leader() == replicas.localNodeId() ? 1 : 0;
+            }
+        }
+        gauge(out, "samsa_broker_partitions", "Partitions led by this broker.", led);
+        gauge(out, "samsa_broker_under_replicated_partitions", "Partitions this broker leads with fewer in-sync "
+                + "replicas than replicas (Kafka's UnderReplicatedPartitions).", replicas.underReplicatedPartitions());
+        counter(out, "samsa_broker_isr_shrinks_total", "ISR shrinks of partitions this broker led.",
+                replicas.metrics().isrShrinks());
+        counter(out, "samsa_broker_isr_expands_total", "ISR expansions of partitions this broker led.",
+                replicas.metrics().isrExpands());
+        counter(out, "samsa_broker_follower_fetches_total", "Consumer partition fetches this broker answered as a "
+                + "follower (fetch from follower, KIP-392).", replicas.metrics().followerFetches());
+        counter(out, "samsa_broker_follower_fetch_bytes_total", "Record bytes this broker sent to consumers as a "
+                + "follower (fetch from follower, KIP-392).", replicas.metrics().followerFetchBytes());
+        header(out, "samsa_replica_fetcher_max_lag", "gauge",
+                "Largest lag in records of this broker's follower replicas, by leader broker.");
+        replicas.fetchers().ifPresent(f -> f.maxLagByLeader().forEach((leader, lag) ->
+                sample(out, "samsa_replica_fetcher_max_lag", "leader", String.valueOf(leader), lag)));
+        gauge(out, "samsa_controller_active", "1 while this node runs the active controller "
+                + "(Kafka's ActiveControllerCount).", activeController.getAsBoolean() ? 1 : 0);
         header(out, "samsa_log_size_bytes", "gauge", "Bytes on disk, by partition.");
         forEachLog((t, p, log) -> partitionSample(out, "samsa_log_size_bytes", t, p, log.sizeInBytes()));
         header(out, "samsa_log_end_offset", "gauge", "Log end offset, by partition.");
@@ -96,33 +129,5 @@ public final class BrokerMetricsFormatter {
                 }
             }
         }
-    }
-
-    private static void counter(StringBuilder out, String name, String help, double value) {
-        header(out, name, "counter", help);
-        out.append(name).append(' ').append(format(value)).append('\n');
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, double value) {
-        header(out, name, "gauge", help);
-        out.append(name).append(' ').append(format(value)).append('\n');
-    }
-
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String name, String label, String value, double v) {
-        out.append(name).append('{').append(label).append("=\"").append(value).append("\"} ").append(format(v)).append('\n');
-    }
-
-    private static void partitionSample(StringBuilder out, String name, String topic, int partition, double v) {
-        out.append(name).append("{topic=\"").append(topic).append("\",partition=\"").append(partition).append("\"} ")
-                .append(format(v)).append('\n');
-    }
-
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

@@ -13,7 +13,8 @@ import io.samsa.broker.replica.PartitionRole;
 /**
  * An acks=all produce whose records are in the leader's log but not yet below every partition's high
  * watermark. Each partition is acknowledged (NONE) once its high watermark reaches {@code requiredOffset} (the
- * offset after its last appended record), refused with NOT_LEADER_OR_FOLLOWER if this node stops leading it,
+ * offset after its last appended record) — or NOT_ENOUGH_REPLICAS_AFTER_APPEND if by then its ISR is smaller than
+ * {@code min.insync.replicas} —, refused with NOT_LEADER_OR_FOLLOWER if this node stops leading it,
  * or given REQUEST_TIMED_OUT when the request's timeout expires first — per partition, as Kafka does. The result
  * lists one outcome per {@link PartitionAck}, in order, once no partition is pending.
  *
@@ -21,8 +22,15 @@ import io.samsa.broker.replica.PartitionRole;
  * purgatory's timer; exactly one of them completes it (see {@link ProducePurgatory} for which).
  */
 public final class DelayedProduce {
-    /** One appended partition and the high watermark that acknowledges it. */
-    public record PartitionAck(Partition partition, long requiredOffset) {
+    /**
+     * One appended partition, the high watermark that acknowledges it, and the topic's {@code min.insync.replicas}
+     * (checked again when the high watermark gets there: Kafka answers NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR
+     * shrank below it meanwhile).
+     */
+    public record PartitionAck(Partition partition, long requiredOffset, int minInsyncReplicas) {
+        public PartitionAck(Partition partition, long requiredOffset) {
+            this(partition, requiredOffset, 1);
+        }
     }
 
     private final List<PartitionAck> acks;
@@ -99,6 +107,10 @@ public final class DelayedProduce {
         if (p.role() != PartitionRole.LEADER) {
             return Errors.NOT_LEADER_OR_FOLLOWER;
         }
-        return p.highWatermark() >= ack.requiredOffset() ? Errors.NONE : null;
+        if (p.highWatermark() < ack.requiredOffset()) {
+            return null;
+        }
+        return p.maximalIsr().size() >= ack.minInsyncReplicas() ? Errors.NONE
+                : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
     }
 }

@@ -48,7 +48,13 @@ public final class ProducePurgatory implements PartitionListener, Closeable {
             return produce.result();
         }
         for (DelayedProduce.PartitionAck ack : produce.acks()) {
-            watching.computeIfAbsent(ack.partition().key(), k -> ConcurrentHashMap.newKeySet()).add(produce);
+            // Added inside compute: unregister drops a partition's set once empty, and an add outside the map's
+            // lock could land in a set just dropped, where no high-watermark advance would ever find it.
+            watching.compute(ack.partition().key(), (k, set) -> {
+                Set<DelayedProduce> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(produce);
+                return s;
+            });
         }
         produce.timeout = timer.schedule(() -> {
             if (produce.expire()) {

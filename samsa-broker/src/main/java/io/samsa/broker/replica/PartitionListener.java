@@ -12,6 +12,15 @@ public interface PartitionListener {
     /** The high watermark advanced: wakes consumer fetches and acks=all produces. */
     void onHighWatermarkAdvanced(PartitionKey partition);
 
+    /**
+     * The partition's leader, leader epoch or ISR changed (or it stopped being hosted): wakes every waiter, which
+     * re-checks — an acks=all produce of a leader that lost leadership fails, a fetch answers its new error.
+     */
+    default void onStateChanged(PartitionKey partition) {
+        onLogEndAdvanced(partition);
+        onHighWatermarkAdvanced(partition);
+    }
+
     PartitionListener NONE = new PartitionListener() {
         @Override
         public void onLogEndAdvanced(PartitionKey partition) {

@@ -8,8 +8,9 @@ package io.samsa.broker.replica;
  *   FOLLOWER ──this broker elected (epoch + 1)──▶ LEADER
  * </pre>
  * A LEADER accepts produce, serves consumer fetches up to the high watermark and ListOffsets, and advances the
- * high watermark as its ISR's log end offsets move. A FOLLOWER fetches from the leader, appends as a follower
- * and answers clients NOT_LEADER_OR_FOLLOWER.
+ * high watermark as its ISR's log end offsets move. A FOLLOWER fetches from the leader, appends as a follower,
+ * answers produce and ListOffsets NOT_LEADER_OR_FOLLOWER, and serves consumer fetches up to the high watermark the
+ * leader told it (fetch from follower, KIP-392).
  *
  * <p>On a single node every partition is created LEADER at epoch 0 and stays so; FOLLOWER is the state
  * replication adds.

@@ -7,33 +7,39 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.log.LogFiles;
-import io.samsa.metadata.BrokerRegistrationRecord;
+import io.samsa.metadata.ControllerApi;
 import io.samsa.metadata.LocalMetadataLog;
 import io.samsa.metadata.MetadataController;
 import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.MetadataLog;
 import io.samsa.metadata.MetadataRecord;
 import io.samsa.metadata.MetadataStateMachine;
 
 /**
- * The broker's metadata stack: the local metadata log under {@code __samsa_meta/metadata/}, the state machine
- * replayed from it, and the controller that writes to it. A data directory written before the metadata log (topic
- * files and the producer-id file) is imported on its first start as one atomic batch
+ * The broker's metadata stack: the metadata log, the state machine replayed from it, and the {@link ControllerApi}
+ * through which this broker changes the metadata. Two ways to open it:
+ * <ul>
+ * <li>a single node ({@link #open(Path, MetadataController.Settings)}): the local log under
+ * {@code __samsa_meta/metadata/} and this node's own {@link MetadataController}. A data directory written before
+ * the metadata log (topic files and the producer-id file) is imported on its first start as one atomic batch
  * ({@link LegacyMetadataImport}); the old files are then left alone (a later release may remove them).
+ * <li>a cluster node ({@link #open(MetadataStateMachine, MetadataLog, ControllerApi)}): any log (the metadata
+ * quorum's) and whatever reaches the active controller.
+ * </ul>
  * Opened and closed on the broker's main thread; see {@link io.samsa.metadata} for the threads of the apply path.
  */
 public final class BrokerMetadata implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerMetadata.class);
 
     private final MetadataStateMachine state;
-    private final LocalMetadataLog metadataLog;
-    private final MetadataController controller;
+    private final MetadataLog metadataLog;
+    private final ControllerApi controller;
 
-    private BrokerMetadata(MetadataStateMachine state, LocalMetadataLog metadataLog, MetadataController controller) {
+    private BrokerMetadata(MetadataStateMachine state, MetadataLog metadataLog, ControllerApi controller) {
         this.state = state;
         this.metadataLog = metadataLog;
         this.controller = controller;
@@ -69,19 +75,43 @@ public final class BrokerMetadata implements AutoCloseable {
     }
 
     /**
-     * Records this start of the broker (a new incarnation id) with its advertised endpoint. Single node: one
-     * PLAINTEXT listener and no rack until named listeners and {@code broker.rack} arrive.
+     * A node of a cluster: starts {@code metadataLog} (it replays what it holds into {@code state}, then sends
+     * every later commit) and changes the metadata through {@code controller} (the active controller, local or
+     * remote). Publishers registered on {@code state} before this call see the replay; the topic registry,
+     * created after, starts from the replayed image. Closing this closes the log.
      */
-    public void registerBroker(int nodeId, String host, int port) throws IOException {
-        await(controller.write(List.of(new BrokerRegistrationRecord(nodeId, Uuid.randomUuid(),
-                List.of(new BrokerRegistrationRecord.Endpoint("PLAINTEXT", "PLAINTEXT", host, port)), null))));
+    public static BrokerMetadata open(MetadataStateMachine state, MetadataLog metadataLog, ControllerApi controller)
+            throws IOException {
+        try {
+            metadataLog.start(state);
+            state.finishReplay();
+            return new BrokerMetadata(state, metadataLog, controller);
+        } catch (IOException | RuntimeException e) {
+            try {
+                metadataLog.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Registers this start of the broker (a new incarnation id) with every advertised listener and its rack, see
+     * {@link io.samsa.broker.cluster.LocalBrokerRegistration}. On a single node the registration is written as is
+     * (unfenced); in a cluster the controller registers the broker fenced until its first heartbeat after it has
+     * caught up. Returns the broker epoch its heartbeats name.
+     */
+    public ControllerApi.Registered registerBroker(ControllerApi.BrokerRegistration registration) throws IOException {
+        return await(controller.registerBroker(registration));
     }
 
     public MetadataStateMachine state() {
         return state;
     }
 
-    public MetadataController controller() {
+    /** How this broker changes the metadata: the active controller, wherever it runs. */
+    public ControllerApi controller() {
         return controller;
     }
 

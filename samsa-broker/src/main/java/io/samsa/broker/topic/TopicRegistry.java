@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,78 +22,104 @@ import org.slf4j.LoggerFactory;
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
+import io.samsa.metadata.ControllerApi;
 import io.samsa.metadata.MetadataController;
 import io.samsa.metadata.MetadataDelta;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataPublisher;
+import io.samsa.metadata.MetadataStateMachine;
 import io.samsa.metadata.PartitionRecord;
 import io.samsa.metadata.TopicConfigValidator;
 import io.samsa.metadata.TopicImage;
 
 /**
- * The broker's view of the topics in the current {@link MetadataImage}, and the publisher that keeps the
- * partition logs in line with it. Changes go through the {@link MetadataController} (one writer, one apply path);
- * the order of each step keeps a crash at any point harmless:
+ * The broker's view of the topics in the current {@link MetadataImage} — every topic of the cluster, by name and
+ * id, its partition count and configs — and the publisher that keeps this node's partition logs in line with it:
+ * this node holds a log only for the partitions whose replicas include it ({@link #localNodeId}). Changes go
+ * through the {@link ControllerApi} (the active controller; one writer, one apply path) and are answered once
+ * this broker's own view has reached the write's offset. The order of each step keeps a crash at any point
+ * harmless:
  * <ul>
- * <li>create (and new partitions): every limit is checked by the controller, then {@link #prepare} creates the
- * logs (each tied to the new topic id by its partition.metadata) BEFORE the records are committed, and the topic
- * becomes visible only once they are; a failure deletes the logs again and commits nothing. A crash after the
- * logs but before the commit leaves directories whose topic does not exist: {@link #attach} deletes them.
+ * <li>create (and new partitions): every limit is checked by the controller. On the node that writes,
+ * {@link #prepare} creates the local logs (each tied to the new topic id by its partition.metadata) BEFORE the
+ * records are committed, and a failure deletes them again and commits nothing (a single node leaves nothing
+ * behind). Every other node creates its replicas' logs when the committed change reaches it
+ * ({@link #onMetadataUpdate}), before the topic enters its view. A crash after the logs but before the commit
+ * leaves directories whose topic does not exist: {@link #attach} deletes them.
  * <li>delete: the RemoveTopicRecord is committed, the topic leaves the view, then its directories are renamed to
  * {@code -delete} and the deletion listener (the group coordinator) drops its committed offsets. A crash in
- * between leaves directories of a topic that does not exist: deleted by {@link #attach} as well.
+ * between leaves directories of a topic that does not exist: deleted by {@link #attach} as well. A replica
+ * taken off this node goes the same way.
  * <li>a directory whose topic id is not its topic's (another topic's data under the same name) is never
  * adopted: it is renamed to {@code -stray} and kept for the operator, as Kafka does.
  * </ul>
- * Publisher calls come on the metadata apply thread (today: the request-handler thread that writes, or the
- * broker's main thread at start); lookups are lock-free reads of an immutable view and see a topic only once
- * all its logs exist.
+ * Publisher calls come on the metadata apply thread (a single node: the request-handler thread that writes, or
+ * the broker's main thread at start; a cluster: the quorum's apply thread); lookups are lock-free reads of an
+ * immutable view and see a topic only once all its local logs exist.
  */
 public final class TopicRegistry implements MetadataPublisher {
     private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
 
     /** See {@link MetadataController#MAX_PARTITIONS_PER_REQUEST}. */
     public static final int MAX_PARTITIONS_PER_REQUEST = MetadataController.MAX_PARTITIONS_PER_REQUEST;
-    private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     /** Node id of a registry opened on its own (tests and tools): a single node's default {@code node.id}. */
     private static final int STANDALONE_NODE_ID = 0;
     private static final int PRODUCER_ID_BLOCK = 1000;
+    /** How long a write waits for this node to apply it (Kafka's request.timeout.ms default). */
+    private static final long APPLY_TIMEOUT_MS = 30_000;
+    /** Deletion stages kept for nodes that did not ask for the deletion; completed ones go past this many. */
+    private static final int MAX_KEPT_CLEANUPS = 1024;
 
-    private final MetadataController controller;
+    private final ControllerApi controller;
+    private final int localNodeId;
     private final LogConfig brokerDefaults;
     private final int defaultMinInsyncReplicas;
+    private final AppliedOffsetWaiter applied;
     private final Map<Uuid, CompletionStage<?>> deletionCleanups = new ConcurrentHashMap<>();
     private volatile View view;
     private volatile Function<Collection<String>, CompletionStage<?>> deletionListener =
             names -> CompletableFuture.completedFuture(null);
     private LogManager logs;
 
-    /** Topics by name and by id, as of one image; replaced whole on every change (copy-on-write). */
-    private record View(Map<String, TopicInfo> byName, Map<Uuid, TopicInfo> byId) {
+    /** Topics by name and by id, and the image they were read from; replaced whole on every change (copy-on-write). */
+    private record View(Map<String, TopicInfo> byName, Map<Uuid, TopicInfo> byId, MetadataImage image) {
     }
 
     /**
-     * Follows {@code metadata}'s image; call {@link #attach} once the log manager is open.
+     * Follows {@code metadata}'s image and writes through its controller; call {@link #attach} once the log
+     * manager is open.
      *
+     * @param localNodeId              this node's {@code node.id}: it holds the logs of the partitions it replicates
      * @param defaultMinInsyncReplicas the broker's {@code min.insync.replicas}
      */
-    public TopicRegistry(BrokerMetadata metadata, LogConfig brokerDefaults, int defaultMinInsyncReplicas) {
-        this.controller = metadata.controller();
+    public TopicRegistry(BrokerMetadata metadata, int localNodeId, LogConfig brokerDefaults,
+                         int defaultMinInsyncReplicas) {
+        this(metadata.state(), metadata.controller(), localNodeId, brokerDefaults, defaultMinInsyncReplicas);
+    }
+
+    /** Follows {@code state} and writes through {@code controller}. */
+    public TopicRegistry(MetadataStateMachine state, ControllerApi controller, int localNodeId,
+                         LogConfig brokerDefaults, int defaultMinInsyncReplicas) {
+        this.controller = controller;
+        this.localNodeId = localNodeId;
         this.brokerDefaults = brokerDefaults;
         this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
-        this.view = buildView(metadata.image());
-        metadata.state().register(this);
+        MetadataImage image = state.image();
+        this.view = buildView(image);
+        this.applied = new AppliedOffsetWaiter(image.offset(), APPLY_TIMEOUT_MS);
+        state.register(this);
     }
 
     /**
-     * A registry with its own metadata log under {@code metaDir} (for tests and tools that run no broker).
+     * A single-node registry with its own metadata log under {@code metaDir} (for tests and tools that run no
+     * broker).
      *
      * @param maxPartitions partitions this broker holds at most over all topics ({@code max.partitions})
      */
     public TopicRegistry(Path metaDir, LogConfig brokerDefaults, int maxPartitions, int defaultMinInsyncReplicas)
             throws IOException {
         this(BrokerMetadata.open(metaDir, settings(STANDALONE_NODE_ID, maxPartitions, brokerDefaults)),
-                brokerDefaults, defaultMinInsyncReplicas);
+                STANDALONE_NODE_ID, brokerDefaults, defaultMinInsyncReplicas);
     }
 
     /** The controller settings of a single-node broker: every partition on {@code nodeId}, configs as LogConfig. */
@@ -102,15 +128,9 @@ public final class TopicRegistry implements MetadataPublisher {
                 configValidator(brokerDefaults));
     }
 
-    /** Kafka's topic-config checks: min.insync.replicas an int of at least 1, the rest as LogConfig parses them. */
+    /** Kafka's topic-config checks ({@link TopicConfigRules}) over these broker defaults. */
     public static TopicConfigValidator configValidator(LogConfig brokerDefaults) {
-        return configs -> {
-            String minIsr = configs.get(MIN_INSYNC_REPLICAS);
-            if (minIsr != null) {
-                parseMinInsyncReplicas(minIsr);
-            }
-            LogConfig.fromTopicConfigs(configs, brokerDefaults);
-        };
+        return new TopicConfigRules(brokerDefaults);
     }
 
     /** Called with the names of deleted topics once their logs are renamed; its stage ends the DeleteTopics call. */
@@ -126,29 +146,34 @@ public final class TopicRegistry implements MetadataPublisher {
 
     /** The topic's {@code min.insync.replicas}, or the broker's when the topic does not set it. */
     public int minInsyncReplicas(TopicInfo topic) {
-        String v = topic.configOverrides().get(MIN_INSYNC_REPLICAS);
+        String v = topic.configOverrides().get(TopicConfigRules.MIN_INSYNC_REPLICAS);
         return v == null ? defaultMinInsyncReplicas : Integer.parseInt(v.trim());
     }
 
     /**
-     * Opens every partition's log: adopts the directories of current topics (writing partition.metadata into
-     * those from before topic ids), deletes those of topics that do not exist (a create or delete cut short),
-     * puts aside those of another topic id, and creates whatever is missing.
+     * Opens the logs of this node's replicas: adopts their directories (writing partition.metadata into those
+     * from before topic ids), deletes those of topics that do not exist (a create or delete cut short) and of
+     * partitions this node no longer replicates, puts aside those of another topic id, and creates whatever is
+     * missing. In a cluster, call it only once this node's image has caught up with the metadata quorum: against
+     * an image that lags, the directories of topics it has not learned yet would count as deleted.
      */
     public synchronized void attach(LogManager logManager) throws IOException {
         this.logs = logManager;
+        View v = view;
         Map<String, TopicInfo> expected = new HashMap<>();
-        for (TopicInfo t : view.byName().values()) {
+        for (TopicInfo t : v.byName().values()) {
             for (int p = 0; p < t.partitions(); p++) {
-                expected.put(t.name() + "-" + p, t);
+                if (isLocal(v.image(), t.id(), p)) {
+                    expected.put(t.name() + "-" + p, t);
+                }
             }
         }
         for (String dir : logs.logs().keySet()) {
             TopicInfo owner = expected.remove(dir);
             String dirId = logs.topicId(dir);
             if (owner == null && dirId != null) {
-                log.warn("Deleting {}: its topic (id {}) does not exist (a creation or deletion was cut short)",
-                        dir, dirId);
+                log.warn("Deleting {}: its topic (id {}) does not exist or has no replica here (a creation, deletion "
+                        + "or reassignment happened while it was away)", dir, dirId);
                 logs.deleteStray(dir);
             } else if (owner == null || (dirId != null && !dirId.equals(owner.id().toString()))) {
                 Path moved = logs.quarantineStray(dir);
@@ -169,6 +194,15 @@ public final class TopicRegistry implements MetadataPublisher {
         logs.checkpoint(); // forgets the recovery points of the directories put aside
     }
 
+    public int localNodeId() {
+        return localNodeId;
+    }
+
+    /** The image this view was read from: answers built from it agree with {@link #get} and {@link #all}. */
+    public MetadataImage image() {
+        return view.image();
+    }
+
     public Optional<TopicInfo> get(String name) {
         return Optional.ofNullable(view.byName().get(name));
     }
@@ -177,20 +211,34 @@ public final class TopicRegistry implements MetadataPublisher {
         return Optional.ofNullable(view.byId().get(id));
     }
 
+    /** Every topic of the cluster, also those with no replica on this node. */
     public Collection<TopicInfo> all() {
         return view.byName().values();
     }
 
     /** Who holds the partition — replicas, ISR, leader, leader epoch — as the metadata records it; empty if unknown. */
     public Optional<PartitionRecord> assignment(Uuid topicId, int partition) {
-        TopicImage t = controller.image().topics().get(topicId);
+        TopicImage t = view.image().topics().get(topicId);
         return Optional.ofNullable(t == null ? null : t.partition(partition));
     }
 
-    /** The partition's log, or UnknownTopicOrPartitionException (retriable) — also while it is being deleted. */
+    /**
+     * The partition's log. NotLeaderOrFollowerException when this node is not one of its replicas (the client's
+     * metadata is stale); UnknownTopicOrPartitionException (retriable) when there is no such partition or its log
+     * is not open yet or any more (being deleted).
+     */
     public Log log(String topic, int partition) {
-        TopicInfo t = view.byName().get(topic);
-        Log l = t == null || partition < 0 || partition >= t.partitions() ? null : logs.log(topic, partition);
+        View v = view;
+        TopicInfo t = v.byName().get(topic);
+        if (t == null || partition < 0 || partition >= t.partitions()) {
+            throw new UnknownTopicOrPartitionException("This server does not host this topic-partition: "
+                    + topic + "-" + partition);
+        }
+        if (!isLocal(v.image(), t.id(), partition)) {
+            throw new NotLeaderOrFollowerException("Broker " + localNodeId + " is not a replica of "
+                    + topic + "-" + partition);
+        }
+        Log l = logs == null ? null : logs.log(topic, partition);
         if (l == null) {
             throw new UnknownTopicOrPartitionException("This server does not host this topic-partition: "
                     + topic + "-" + partition);
@@ -198,50 +246,78 @@ public final class TopicRegistry implements MetadataPublisher {
         return l;
     }
 
-    /** Checks a new topic's settings without creating it (CreateTopics validateOnly, and before create). */
-    public LogConfig validateNew(String name, int partitions, Map<String, String> configs) {
-        controller.validateCreateTopic(name, partitions, configs);
-        return LogConfig.fromTopicConfigs(configs, brokerDefaults);
+    /** Whether this node is a replica of the partition in {@code image}. */
+    private boolean isLocal(MetadataImage image, Uuid topicId, int partition) {
+        TopicImage t = image.topics().get(topicId);
+        PartitionRecord p = t == null ? null : t.partition(partition);
+        return p != null && p.replicas().contains(localNodeId);
     }
 
-    /** Kafka's validator for min.insync.replicas: an int, at least 1. */
-    private static void parseMinInsyncReplicas(String value) {
-        try {
-            if (Integer.parseInt(value.trim()) >= 1) {
-                return;
+    /**
+     * Completes once this broker has applied the metadata up to {@code offset} (at once for -1, a validate-only
+     * answer); fails with REQUEST_TIMED_OUT if that takes longer than a request may wait.
+     */
+    public CompletionStage<Void> awaitApplied(long offset) {
+        return applied.await(offset);
+    }
+
+    /**
+     * Creates a topic (or only checks, {@code validateOnly}) through the controller; the stage completes once the
+     * topic is committed and in this broker's view.
+     */
+    public CompletionStage<ControllerApi.TopicResult> createAsync(ControllerApi.CreateTopic request) {
+        return controller.createTopic(request).thenCompose(created -> awaitApplied(created.offset()).thenApply(v -> {
+            if (!request.validateOnly()) {
+                log.info("Created topic {} with {} partitions, replication factor {}, id {}, configs {}",
+                        created.name(), created.partitions(), created.replicationFactor(), created.topicId(),
+                        request.configs());
             }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidConfigurationException("Invalid value " + value + " for configuration "
-                + MIN_INSYNC_REPLICAS + ": Value must be at least 1");
+            return created;
+        }));
     }
 
-    /** Creates a topic through the controller; the stage completes once it is committed and visible. */
-    public CompletionStage<TopicInfo> createAsync(String name, int partitions, Map<String, String> configs) {
-        return controller.createTopic(name, partitions, configs).thenApply(created -> {
-            log.info("Created topic {} with {} partitions, id {}, configs {}", name, partitions, created.id(),
-                    configs);
-            return view.byId().get(created.id());
-        });
+    /**
+     * Changes a topic's config overrides through the controller (or only checks them); completes once the change
+     * is applied here, its logs running with the new settings.
+     */
+    public CompletionStage<Void> alterConfigsAsync(ControllerApi.AlterTopicConfigs request) {
+        return controller.alterTopicConfigs(request).thenCompose(this::awaitApplied);
     }
 
-    /** As {@link #createAsync}, waiting for the commit (auto-creation in Metadata, tests). */
+    /** Creates a topic with {@code replicationFactor} replicas placed by the controller, waiting for it. */
+    public TopicInfo create(String name, int partitions, short replicationFactor, Map<String, String> configs)
+            throws IOException {
+        ControllerApi.TopicResult created = BrokerMetadata.await(createAsync(new ControllerApi.CreateTopic(name,
+                partitions, replicationFactor, Map.of(), configs, false)));
+        return visible(created);
+    }
+
+    /** As {@link #create(String, int, short, Map)} with one replica (a single node, tests). */
     public TopicInfo create(String name, int partitions, Map<String, String> configs) throws IOException {
-        return BrokerMetadata.await(createAsync(name, partitions, configs));
+        return create(name, partitions, (short) 1, configs);
+    }
+
+    /** The topic a write left, in this view; gone again if a deletion overtook the answer. */
+    private TopicInfo visible(ControllerApi.TopicResult result) {
+        TopicInfo t = view.byId().get(result.topicId());
+        if (t == null) {
+            throw new UnknownTopicOrPartitionException("Topic " + result.name() + " was deleted meanwhile");
+        }
+        return t;
     }
 
     /** A committed deletion: the topic's id and the stage of the deletion listener (its offsets removed). */
     public record Deletion(Uuid topicId, CompletionStage<?> cleanup) {
     }
 
-    /** Deletes a topic through the controller; the stage completes once the deletion is committed. */
+    /** Deletes a topic through the controller; the stage completes once the deletion is committed and applied here. */
     public CompletionStage<Deletion> deleteAsync(String name) {
-        return controller.deleteTopic(name).thenApply(removed -> {
-            log.info("Deleted topic {} (id {})", name, removed.id());
-            CompletionStage<?> cleanup = deletionCleanups.remove(removed.id());
-            return new Deletion(removed.id(), cleanup == null ? CompletableFuture.completedFuture(null) : cleanup);
-        });
+        return controller.deleteTopic(name).thenCompose(removed -> awaitApplied(removed.offset()).thenApply(v -> {
+            log.info("Deleted topic {} (id {})", name, removed.topicId());
+            CompletionStage<?> cleanup = deletionCleanups.remove(removed.topicId());
+            return new Deletion(removed.topicId(),
+                    cleanup == null ? CompletableFuture.completedFuture(null) : cleanup);
+        }));
     }
 
     /** As {@link #deleteAsync}, waiting for the commit; returns the deletion listener's stage. */
@@ -249,49 +325,97 @@ public final class TopicRegistry implements MetadataPublisher {
         return BrokerMetadata.await(deleteAsync(name)).cleanup();
     }
 
-    /** Grows a topic through the controller (or only checks, {@code validateOnly}); completes on commit. */
-    public CompletionStage<TopicInfo> addPartitionsAsync(String name, int newCount, boolean validateOnly) {
-        TopicImage before = controller.image().topics().get(name);
-        return controller.createPartitions(name, newCount, validateOnly).thenApply(grown -> {
-            if (!validateOnly) {
-                log.info("Topic {} grown from {} to {} partitions", name,
-                        before == null ? "?" : before.partitionCount(), newCount);
-            }
-            return view.byId().get(grown.id());
-        });
+    /** Grows a topic through the controller (or only checks, {@code validateOnly}); completes once applied here. */
+    public CompletionStage<ControllerApi.TopicResult> addPartitionsAsync(String name, int newCount,
+                                                                         boolean validateOnly) {
+        TopicInfo before = view.byName().get(name);
+        return controller.createPartitions(name, newCount, validateOnly).thenCompose(grown ->
+                awaitApplied(grown.offset()).thenApply(v -> {
+                    if (!validateOnly) {
+                        log.info("Topic {} grown from {} to {} partitions", name,
+                                before == null ? "?" : before.partitions(), newCount);
+                    }
+                    return grown;
+                }));
     }
 
     /** As {@link #addPartitionsAsync}, waiting for the commit. */
     public TopicInfo addPartitions(String name, int newCount, boolean validateOnly) throws IOException {
-        return BrokerMetadata.await(addPartitionsAsync(name, newCount, validateOnly));
+        ControllerApi.TopicResult grown = BrokerMetadata.await(addPartitionsAsync(name, newCount, validateOnly));
+        return validateOnly ? view.byName().get(name) : visible(grown);
     }
 
     public LogConfig brokerDefaults() {
         return brokerDefaults;
     }
 
-    /** Creates the logs of the delta's new partitions before anything is committed (on the writing node). */
+    /**
+     * On the node that writes, before anything is committed: creates the logs of the delta's new partitions that
+     * this node replicates.
+     */
     @Override
     public void prepare(MetadataDelta delta, MetadataImage newImage) throws IOException {
+        if (logs == null) {
+            return; // not attached yet: attach() creates what is missing
+        }
         for (Uuid id : delta.changedTopicIds()) {
             TopicImage after = newImage.topics().get(id);
             TopicImage before = delta.base().topics().get(id);
             int from = before == null ? 0 : before.partitionCount();
             if (after.partitionCount() > from) {
-                logs.createAll(after.name(), from, after.partitionCount(), id.toString(),
-                        LogConfig.fromTopicConfigs(newImage.configs().topic(after.name()), brokerDefaults));
+                createLocal(after, from, LogConfig.fromTopicConfigs(newImage.configs().topic(after.name()),
+                        brokerDefaults), true);
             }
+        }
+    }
+
+    /**
+     * Creates the missing logs of the partitions from {@code from} on that this node replicates, runs of
+     * consecutive partitions with one directory sync each. {@code failFast}: the first failure is thrown
+     * (prepare: it vetoes the write); otherwise each failure is logged and the next start retries it.
+     */
+    private void createLocal(TopicImage topic, int from, LogConfig config, boolean failFast) throws IOException {
+        int p = from;
+        while (p < topic.partitionCount()) {
+            if (!topic.partition(p).replicas().contains(localNodeId) || logs.log(topic.name(), p) != null) {
+                p++;
+                continue;
+            }
+            int end = p + 1;
+            while (end < topic.partitionCount() && topic.partition(end).replicas().contains(localNodeId)
+                    && logs.log(topic.name(), end) == null) {
+                end++;
+            }
+            try {
+                logs.createAll(topic.name(), p, end, topic.id().toString(), config);
+            } catch (IOException | RuntimeException e) {
+                if (failFast) {
+                    throw e;
+                }
+                log.error("Could not create the logs of {}-[{}, {}); retried at the next start", topic.name(), p,
+                        end, e);
+            }
+            p = end;
         }
     }
 
     /** The write was not committed: deletes the logs {@link #prepare} created (and any it got to). */
     @Override
     public void abort(MetadataDelta delta) {
+        if (logs == null) {
+            return;
+        }
+        MetadataImage intended = delta.apply();
         for (Uuid id : delta.changedTopicIds()) {
             TopicImage before = delta.base().topics().get(id);
+            TopicInfo now = view.byId().get(id);
+            if (now != null && now.partitions() >= intended.topics().get(id).partitionCount()) {
+                // A replicated log may commit a write its caller saw fail (a leader change): it is applied, keep it.
+                continue;
+            }
             try {
                 if (before == null) {
-                    String name = nameInDelta(delta, id);
+                    String name = intended.topics().get(id).name();
                     log.warn("Creating topic {} failed, deleting its logs again", name);
                     logs.discardTopic(name);
                 } else {
@@ -309,10 +433,6 @@ public final class TopicRegistry implements MetadataPublisher {
         }
     }
 
-    private static String nameInDelta(MetadataDelta delta, Uuid id) {
-        return delta.apply().topics().get(id).name();
-    }
-
     private static int partitionOf(String dir, String topic) {
         try {
             return Integer.parseInt(dir.substring(topic.length() + 1));
@@ -322,49 +442,100 @@ public final class TopicRegistry implements MetadataPublisher {
     }
 
     /**
-     * A committed change: creates logs still missing (a replayed or replicated change this node did not
-     * prepare), publishes the new view, then renames the logs of deleted topics and tells the listener.
+     * A committed change: creates this node's logs still missing (a change another node wrote, or a replay),
+     * publishes the new view, then renames the logs of deleted topics (and of replicas moved off this node), tells
+     * the deletion listener, and releases the writes waiting for this offset.
      */
     @Override
     public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
         boolean topicsChanged = !delta.changedTopicIds().isEmpty() || !delta.removedTopics().isEmpty()
                 || delta.changedConfigs().stream().anyMatch(r -> r.type() == ConfigResource.Type.TOPIC);
         if (!topicsChanged) {
+            View v = view;
+            view = new View(v.byName(), v.byId(), newImage);
+            applied.applied(newImage.offset());
             return;
         }
         if (logs != null) {
             createMissingLogs(delta, newImage);
         }
         view = buildView(newImage);
-        List<String> deleted = delta.removedTopics().values().stream().map(TopicImage::name).toList();
-        if (deleted.isEmpty()) {
-            return;
+        if (logs != null) {
+            deleteMovedReplicas(delta, newImage);
+            applyConfigChanges(delta);
         }
-        for (TopicImage removed : delta.removedTopics().values()) {
-            try {
-                if (logs != null) {
-                    logs.deleteTopic(removed.name());
+        List<String> deleted = delta.removedTopics().values().stream().map(TopicImage::name).toList();
+        if (!deleted.isEmpty()) {
+            for (TopicImage removed : delta.removedTopics().values()) {
+                try {
+                    if (logs != null) {
+                        logs.deleteTopic(removed.name());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The topic is deleted (committed); a directory that could not be renamed has no topic, so the
+                    // next start removes it, and so does a re-creation of the name before that.
+                    log.error("Topic {} is deleted but renaming its directories failed", removed.name(), e);
                 }
-            } catch (IOException | RuntimeException e) {
-                // The topic is deleted (committed); a directory that could not be renamed has no topic, so the next
-                // start removes it, and so does a re-creation of the name before that.
-                log.error("Topic {} is deleted but renaming its directories failed", removed.name(), e);
+            }
+            CompletionStage<?> cleanup = deletionListener.apply(deleted);
+            if (deletionCleanups.size() > MAX_KEPT_CLEANUPS) {
+                // Stages of deletions another node asked for: nobody here collects them.
+                deletionCleanups.values().removeIf(c -> c.toCompletableFuture().isDone());
+            }
+            delta.removedTopics().keySet().forEach(id -> deletionCleanups.put(id, cleanup));
+        }
+        applied.applied(newImage.offset());
+    }
+
+    /** Altered topic configs take effect at once: every local log of the topic gets its new LogConfig. */
+    private void applyConfigChanges(MetadataDelta delta) {
+        for (ConfigResource resource : delta.changedConfigs()) {
+            TopicInfo t = resource.type() == ConfigResource.Type.TOPIC ? view.byName().get(resource.name()) : null;
+            if (t == null) {
+                continue; // deleted, or a broker resource
+            }
+            for (int p = 0; p < t.partitions(); p++) {
+                Log l = logs.log(t.name(), p);
+                if (l != null && !l.config().equals(t.logConfig())) {
+                    l.updateConfig(t.logConfig());
+                }
             }
         }
-        CompletionStage<?> cleanup = deletionListener.apply(deleted);
-        delta.removedTopics().keySet().forEach(id -> deletionCleanups.put(id, cleanup));
     }
 
     private void createMissingLogs(MetadataDelta delta, MetadataImage newImage) {
         for (Uuid id : delta.changedTopicIds()) {
             TopicImage t = newImage.topics().get(id);
-            for (int p = 0; p < t.partitionCount(); p++) {
-                if (logs.log(t.name(), p) == null) {
+            try {
+                createLocal(t, 0, LogConfig.fromTopicConfigs(newImage.configs().topic(t.name()), brokerDefaults),
+                        false);
+            } catch (IOException e) {
+                throw new IllegalStateException("unreachable: failures are logged", e);
+            }
+        }
+    }
+
+    /**
+     * A partition of a remaining topic whose replicas no longer include this node: its log goes (reassignment is
+     * not in Samsa yet; this keeps the rule "a log only for a local replica" true when it comes).
+     */
+    private void deleteMovedReplicas(MetadataDelta delta, MetadataImage newImage) {
+        for (Uuid id : delta.changedTopicIds()) {
+            TopicImage before = delta.base().topics().get(id);
+            TopicImage after = newImage.topics().get(id);
+            if (before == null) {
+                continue;
+            }
+            for (int p = 0; p < before.partitionCount(); p++) {
+                if (after.partition(p) != null && !after.partition(p).replicas().contains(localNodeId)
+                        && logs.log(after.name(), p) != null) {
                     try {
-                        logs.createAll(t.name(), p, p + 1, id.toString(),
-                                LogConfig.fromTopicConfigs(newImage.configs().topic(t.name()), brokerDefaults));
+                        log.info("{}-{} no longer has a replica on node {}; deleting its log", after.name(), p,
+                                localNodeId);
+                        logs.deleteStray(after.name() + "-" + p);
+                        logs.checkpoint();
                     } catch (IOException | RuntimeException e) {
-                        log.error("Could not create the log of {}-{}; it is retried at the next start", t.name(), p, e);
+                        log.error("Could not delete the log of {}-{}; the next start does", after.name(), p, e);
                     }
                 }
             }
@@ -385,6 +556,6 @@ public final class TopicRegistry implements MetadataPublisher {
             byName.put(info.name(), info);
             byId.put(info.id(), info);
         }
-        return new View(Map.copyOf(byName), Map.copyOf(byId));
+        return new View(Map.copyOf(byName), Map.copyOf(byId), image);
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
+import io.samsa.log.LogCleaner;
+import io.samsa.log.LogConfig;
+
 class BrokerConfigTest {
 
     @Test
@@ -63,6 +66,27 @@ class BrokerConfigTest {
                 .isEqualTo(65536);
         assertThat(BrokerConfig.from(Map.of("log.flush.offset.checkpoint.interval.ms", "500"))
                 .logManagerSettings().checkpointIntervalMs()).isEqualTo(500);
+    }
+
+    @Test
+    void logCleanerSettingsAndTheCompactionDefaultsUseKafkasNames() {
+        BrokerConfig defaults = BrokerConfig.from(Map.of());
+        assertThat(defaults.logManagerSettings().cleaner()).isEqualTo(LogCleaner.Settings.DEFAULTS);
+        assertThat(defaults.logDefaults().cleanupPolicy()).isEqualTo("delete");
+        BrokerConfig c = BrokerConfig.from(Map.of("log.cleaner.enable", "false", "log.cleaner.threads", "2",
+                "log.cleaner.dedupe.buffer.size", "1048576", "log.cleaner.io.max.bytes.per.second", "1e6",
+                "log.cleaner.backoff.ms", "100", "log.cleanup.policy", "compact,delete",
+                "log.cleaner.delete.retention.ms", "1000", "log.cleaner.min.cleanable.ratio", "0.2",
+                "log.cleaner.min.compaction.lag.ms", "5", "log.cleaner.max.compaction.lag.ms", "500"));
+        assertThat(c.logManagerSettings().cleaner()).isEqualTo(new LogCleaner.Settings(false, 2, 1048576, 1e6, 100));
+        LogConfig d = c.logDefaults();
+        assertThat(d.compact() && d.delete()).isTrue();
+        assertThat(d.deleteRetentionMs()).isEqualTo(1000);
+        assertThat(d.minCleanableDirtyRatio()).isEqualTo(0.2);
+        assertThat(d.minCompactionLagMs()).isEqualTo(5);
+        assertThat(d.maxCompactionLagMs()).isEqualTo(500);
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("log.cleanup.policy", "forever")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cleanup.policy");
     }
 
     @Test

@@ -15,9 +15,13 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * Immutable, shared by all workers.
  */
 final class KnownDataGuard {
-    /** APIs that delete topics or groups, or move committed offsets. Fuzzed with other names only. */
+    /**
+     * APIs that delete topics or groups, move committed offsets, or change topic configs (a retention of 1 ms
+     * deletes the data). Fuzzed with other names only.
+     */
     static final Set<ApiKeys> DESTRUCTIVE = EnumSet.of(ApiKeys.DELETE_TOPICS, ApiKeys.DELETE_GROUPS,
-            ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_DELETE, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DELETE_RECORDS);
+            ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_DELETE, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DELETE_RECORDS,
+            ApiKeys.ALTER_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS);
 
     private final List<String> topics;
     private final List<Uuid> topicIds;

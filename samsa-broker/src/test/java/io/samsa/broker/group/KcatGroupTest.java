@@ -3,12 +3,10 @@ package io.samsa.broker.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.testing.Kcat;
 
 /**
  * librdkafka's balanced consumer ({@code kcat -G}) against Samsa: it joins, consumes a topic produced
@@ -36,15 +34,8 @@ class KcatGroupTest {
     Path tmp;
 
     @BeforeAll
-    static void requireKcat() {
-        boolean present = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "kcat")));
-        if (!present) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("kcat is not installed (run scripts/install-test-deps)");
-            }
-            Assumptions.abort("kcat is not installed (run scripts/install-test-deps); skipped outside CI");
-        }
+    static void requireKcat() throws InterruptedException {
+        Kcat.require();
     }
 
     @Test

@@ -11,22 +11,36 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsResponseData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeProducersResponseData;
+import org.apache.kafka.common.message.DescribeQuorumRequestData;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -94,10 +108,17 @@ class ApiVersionMatrixTest {
                 case PRODUCE -> produce(c, version);
                 case FETCH -> fetch(c, version);
                 case LIST_OFFSETS -> listOffsets(c, version);
+                case OFFSET_FOR_LEADER_EPOCH -> offsetForLeaderEpoch(c, version);
+                case DESCRIBE_QUORUM -> describeQuorum(c, version);
                 case CREATE_TOPICS -> createTopics(c, version);
                 case DELETE_TOPICS -> deleteTopics(c, version);
+                case DELETE_RECORDS -> deleteRecords(c, version);
+                case DESCRIBE_LOG_DIRS -> describeLogDirs(c, version);
+                case DESCRIBE_PRODUCERS -> describeProducers(c, version);
                 case INIT_PRODUCER_ID -> initProducerId(c, version);
                 case DESCRIBE_CONFIGS -> describeConfigs(c, version);
+                case INCREMENTAL_ALTER_CONFIGS -> incrementalAlterConfigs(c, version);
+                case ALTER_CONFIGS -> alterConfigs(c, version);
                 case CREATE_PARTITIONS -> createPartitions(c, version);
                 case DESCRIBE_CLUSTER -> describeCluster(c, version);
                 case FIND_COORDINATOR -> groupCases(c).findCoordinator(version);
@@ -213,6 +234,40 @@ class ApiVersionMatrixTest {
         assertThat(parts.get(parts.size() - 1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
+    private void offsetForLeaderEpoch(RawKafkaConnection c, short v) throws Exception {
+        OffsetForLeaderEpochRequestData req = new OffsetForLeaderEpochRequestData();
+        if (v >= 3) {
+            req.setReplicaId(-1);
+        }
+        OffsetForLeaderEpochRequestData.OffsetForLeaderTopic t =
+                new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("matrix");
+        t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0)
+                .setCurrentLeaderEpoch(0).setLeaderEpoch(0));
+        t.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(9)
+                .setLeaderEpoch(0));
+        req.topics().add(t);
+        OffsetForLeaderEpochResponseData r = (OffsetForLeaderEpochResponseData) c.send(
+                ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, req);
+        List<OffsetForLeaderEpochResponseData.EpochEndOffset> parts = r.topics().iterator().next().partitions();
+        assertThat(parts.get(0).errorCode()).isZero();
+        assertThat(parts.get(0).leaderEpoch()).isZero();
+        assertThat(parts.get(1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    /** A single node is the only voter and the leader of {@code __cluster_metadata-0}; other partitions are unknown. */
+    private void describeQuorum(RawKafkaConnection c, short v) throws Exception {
+        DescribeQuorumRequestData req = new DescribeQuorumRequestData();
+        req.topics().add(new DescribeQuorumRequestData.TopicData().setTopicName("__cluster_metadata")
+                .setPartitions(List.of(new DescribeQuorumRequestData.PartitionData().setPartitionIndex(0),
+                        new DescribeQuorumRequestData.PartitionData().setPartitionIndex(1))));
+        DescribeQuorumResponseData r = (DescribeQuorumResponseData) c.send(ApiKeys.DESCRIBE_QUORUM, v, req);
+        List<DescribeQuorumResponseData.PartitionData> parts = r.topics().get(0).partitions();
+        assertThat(parts.get(0).errorCode()).isZero();
+        assertThat(parts.get(0).leaderId()).isEqualTo(broker.config().nodeId());
+        assertThat(parts.get(0).currentVoters()).hasSize(1);
+        assertThat(parts.get(1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
     private void createTopics(RawKafkaConnection c, short v) throws Exception {
         CreateTopicsRequestData req = new CreateTopicsRequestData().setTimeoutMs(5000);
         req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("created-v" + v)
@@ -248,6 +303,58 @@ class ApiVersionMatrixTest {
         assertThat(broker.topics().get("doomed-v" + v)).isEmpty();
     }
 
+    private void deleteRecords(RawKafkaConnection c, short v) throws Exception {
+        DeleteRecordsRequestData req = new DeleteRecordsRequestData().setTimeoutMs(5000);
+        req.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("matrix").setPartitions(List.of(
+                new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(1).setOffset(0),
+                new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(9).setOffset(0))));
+        req.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("no-such-topic").setPartitions(
+                List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+        DeleteRecordsResponseData r = (DeleteRecordsResponseData) c.send(ApiKeys.DELETE_RECORDS, v, req);
+        DeleteRecordsResponseData.DeleteRecordsTopicResult matrix = r.topics().find("matrix");
+        assertThat(matrix.partitions().find(1).errorCode()).isZero();
+        assertThat(matrix.partitions().find(1).lowWatermark()).isGreaterThanOrEqualTo(0);
+        assertThat(matrix.partitions().find(9).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(r.topics().find("no-such-topic").partitions().find(0).errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    private void describeLogDirs(RawKafkaConnection c, short v) throws Exception {
+        DescribeLogDirsRequestData req = new DescribeLogDirsRequestData();
+        req.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic("matrix")
+                .setPartitions(List.of(0, 9)));
+        DescribeLogDirsResponseData r = (DescribeLogDirsResponseData) c.send(ApiKeys.DESCRIBE_LOG_DIRS, v, req);
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.results()).hasSize(1);
+        DescribeLogDirsResponseData.DescribeLogDirsResult dir = r.results().get(0);
+        assertThat(dir.errorCode()).isZero();
+        assertThat(dir.logDir()).isEqualTo(broker.config().dataDir().toAbsolutePath().toString());
+        assertThat(dir.topics()).hasSize(1);
+        assertThat(dir.topics().get(0).partitions())
+                .extracting(DescribeLogDirsResponseData.DescribeLogDirsPartition::partitionIndex).containsExactly(0);
+        if (v >= 4) {
+            assertThat(dir.totalBytes()).isPositive();
+        }
+        DescribeLogDirsResponseData all = (DescribeLogDirsResponseData) c.send(ApiKeys.DESCRIBE_LOG_DIRS, v,
+                new DescribeLogDirsRequestData().setTopics(null));
+        assertThat(all.results().get(0).topics()).anyMatch(t -> t.name().equals("matrix")
+                && t.partitions().size() == 2);
+    }
+
+    private void describeProducers(RawKafkaConnection c, short v) throws Exception {
+        DescribeProducersRequestData req = new DescribeProducersRequestData();
+        req.topics().add(new DescribeProducersRequestData.TopicRequest().setName("matrix")
+                .setPartitionIndexes(List.of(0, 9)));
+        req.topics().add(new DescribeProducersRequestData.TopicRequest().setName("no-such-topic")
+                .setPartitionIndexes(List.of(0)));
+        DescribeProducersResponseData r = (DescribeProducersResponseData) c.send(ApiKeys.DESCRIBE_PRODUCERS, v, req);
+        List<DescribeProducersResponseData.PartitionResponse> matrix = r.topics().get(0).partitions();
+        assertThat(matrix.get(0).errorCode()).isZero();
+        assertThat(matrix.get(1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(r.topics().get(1).partitions().get(0).errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
     private void initProducerId(RawKafkaConnection c, short v) throws Exception {
         InitProducerIdRequestData req = new InitProducerIdRequestData().setTransactionalId(null)
                 .setTransactionTimeoutMs(60000);
@@ -270,6 +377,40 @@ class ApiVersionMatrixTest {
         assertThat(r.results().get(0).configs()).anyMatch(e -> e.name().equals("retention.ms"));
         assertThat(r.results().get(1).configs()).anyMatch(e -> e.name().equals("num.partitions"));
         assertThat(r.results().get(2).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    private void incrementalAlterConfigs(RawKafkaConnection c, short v) throws Exception {
+        IncrementalAlterConfigsRequestData req = new IncrementalAlterConfigsRequestData();
+        IncrementalAlterConfigsRequestData.AlterConfigsResource topicResource =
+                new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType((byte) 2)
+                        .setResourceName("matrix");
+        topicResource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("flush.ms")
+                .setConfigOperation((byte) 0).setValue(Integer.toString(1000 + v)));
+        req.resources().add(topicResource);
+        req.resources().add(new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType((byte) 2)
+                .setResourceName("no-such-topic"));
+        IncrementalAlterConfigsResponseData r = (IncrementalAlterConfigsResponseData) c.send(
+                ApiKeys.INCREMENTAL_ALTER_CONFIGS, v, req);
+        assertThat(r.responses().get(0).errorCode()).isZero();
+        assertThat(r.responses().get(1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(matrixTopic().configOverrides()).containsEntry("flush.ms", Integer.toString(1000 + v));
+    }
+
+    private void alterConfigs(RawKafkaConnection c, short v) throws Exception {
+        String name = "alter-configs-v" + v;
+        broker.topics().create(name, 1, Map.of("retention.ms", "5000"));
+        AlterConfigsRequestData req = new AlterConfigsRequestData();
+        AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
+                .setResourceType((byte) 2).setResourceName(name);
+        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("flush.ms").setValue("7"));
+        req.resources().add(resource);
+        AlterConfigsResponseData r = (AlterConfigsResponseData) c.send(ApiKeys.ALTER_CONFIGS, v, req);
+        assertThat(r.responses().get(0).errorCode()).isZero();
+        assertThat(broker.topics().get(name).orElseThrow().configOverrides()).isEqualTo(Map.of("flush.ms", "7"));
+    }
+
+    private static TopicInfo matrixTopic() {
+        return broker.topics().get("matrix").orElseThrow();
     }
 
     private void createPartitions(RawKafkaConnection c, short v) throws Exception {

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,13 +94,37 @@ class ReplicaManagerTest {
     }
 
     @Test
-    void aFetcherThatIsNotAReplicaReadsAsAConsumer() throws Exception {
+    void aConsumerReadsBelowTheHighWatermarkAndABrokerThatIsNotAReplicaIsRefused() throws Exception {
         TopicInfo t = topics.create("t", 1, Map.of());
         Partition p = replicas.partition(t, 0);
         replicas.appendAsLeader(p, t, Batches.of(3), (short) -1);
-        assertThat(replicas.isolationFor(p, 3)).isEqualTo(FetchIsolation.HIGH_WATERMARK);
-        PartitionRead read = replicas.read(p, 3, 0, 1 << 20, true);
+        assertThat(replicas.isolationFor(p, -1)).isEqualTo(FetchIsolation.HIGH_WATERMARK);
+        PartitionRead read = replicas.read(p, -1, 0, 1 << 20, true);
         assertThat(read.records().sizeInBytes()).isPositive();
         assertThat(read.highWatermark()).isEqualTo(3);
+        assertThatThrownBy(() -> replicas.read(p, 3, 0, 1 << 20, true))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+    }
+
+    @Test
+    void metadataStatesMakeThePartitionFollowAndLeadAgainAtNewerEpochsOnly() throws Exception {
+        TopicInfo t = topics.create("m", 1, Map.of());
+        PartitionKey key = new PartitionKey(t.id(), 0);
+        replicas.applyPartitionState(key, new LeaderAndIsr(NODE, 1, List.of(NODE, 8), List.of(NODE, 8), 1));
+        Partition p = replicas.hostedPartition(key).orElseThrow();
+        assertThat(p.role()).isEqualTo(PartitionRole.LEADER);
+        assertThat(replicas.underReplicatedPartitions()).isZero();
+        replicas.applyPartitionState(key, new LeaderAndIsr(NODE, 1, List.of(NODE, 8), List.of(NODE), 2));
+        assertThat(replicas.underReplicatedPartitions()).isOne();
+        replicas.applyPartitionState(key, new LeaderAndIsr(8, 2, List.of(NODE, 8), List.of(8), 3));
+        assertThat(p.role()).isEqualTo(PartitionRole.FOLLOWER);
+        assertThat(replicas.underReplicatedPartitions()).isZero();
+        assertThatThrownBy(() -> replicas.appendAsLeader(p, t, Batches.of(1), (short) 1))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+        replicas.applyPartitionState(key, new LeaderAndIsr(NODE, 1, List.of(NODE, 8), List.of(NODE), 9));
+        assertThat(p.role()).as("an older leader epoch is ignored").isEqualTo(PartitionRole.FOLLOWER);
+        replicas.applyPartitionState(key, new LeaderAndIsr(8, 2, List.of(8), List.of(8), 4));
+        assertThat(replicas.hostedPartition(key)).as("no longer a replica here").isEmpty();
+        assertThat(p.leaderAndIsr().leaderId()).as("the dropped replica follows nobody").isEqualTo(LeaderAndIsr.NO_LEADER);
     }
 }

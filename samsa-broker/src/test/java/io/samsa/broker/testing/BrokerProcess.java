@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.samsa.broker.BrokerMain;
+
 /**
  * A Samsa broker in a child JVM ({@link BrokerMain}) on a fixed port and data directory, so that it can be
  * SIGKILLed ({@link #kill()}) and started again at the same address. Its output is kept in memory (the first

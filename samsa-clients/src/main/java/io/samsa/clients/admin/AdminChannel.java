@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -57,9 +58,27 @@ final class AdminChannel implements AutoCloseable {
         return call(null, key, body, deadlineMs);
     }
 
-    /** Sends to {@code nodeId} (null: any broker) and waits for the response until {@code deadlineMs}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Sends to {@code nodeId} (null: any broker) and waits for the response until {@code deadlineMs}. A request to
+     * any broker whose connection fails is sent again to another one (a broker was killed or restarted) until the
+     * deadline; a request to a given node fails with a {@link NetworkException} when that node cannot be reached,
+     * so the caller can ask metadata where to go instead.
+     */
     <R extends ApiMessage> R call(Integer nodeId, ApiKeys key, Function<Short, ApiMessage> body, long deadlineMs) {
+        while (true) {
+            try {
+                return callOnce(nodeId, key, body, deadlineMs);
+            } catch (NetworkException e) {
+                if (nodeId != null || System.currentTimeMillis() + POLL_MS >= deadlineMs) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R extends ApiMessage> R callOnce(Integer nodeId, ApiKeys key, Function<Short, ApiMessage> body,
+                                              long deadlineMs) {
         int node = nodeId != null ? awaitReady(nodeId, deadlineMs) : awaitAnyReady(deadlineMs);
         short version = network.version(node, key);
         if (version < 0) {
@@ -96,6 +115,9 @@ final class AdminChannel implements AutoCloseable {
             long now = System.currentTimeMillis();
             if (network.ensureConnected(nodeId, now)) {
                 return nodeId;
+            }
+            if (!network.isConnecting(nodeId)) { // refused, or backing off after a failure just now
+                throw new NetworkException("Cannot connect to broker " + describe(nodeId));
             }
             if (now >= deadlineMs) {
                 throw new TimeoutException("Could not connect to broker " + describe(nodeId) + " in time");

@@ -139,11 +139,11 @@ final class GroupCalls {
             }
         }
         Map<String, Map<Integer, Long>> start = ListOffsetsLookup.offsets(channel, topics, ListOffsetsLookup.EARLIEST,
-                timeoutMs, deadlineMs);
+                timeoutMs, deadlineMs, metadata);
         Map<String, Map<Integer, Long>> end = ListOffsetsLookup.offsets(channel, topics, ListOffsetsLookup.LATEST,
-                timeoutMs, deadlineMs);
+                timeoutMs, deadlineMs, metadata);
         Map<String, Map<Integer, Long>> atTime = to instanceof OffsetReset.ToTimestamp t
-                ? ListOffsetsLookup.offsets(channel, topics, t.timestampMs(), timeoutMs, deadlineMs) : Map.of();
+                ? ListOffsetsLookup.offsets(channel, topics, t.timestampMs(), timeoutMs, deadlineMs, metadata) : Map.of();
         List<OffsetChange> plan = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             Long first = start.get(tp.topic()).get(tp.partition());
@@ -382,7 +382,7 @@ final class GroupCalls {
                 existing.put(t.name(), new ArrayList<>(t.partitions()));
             }
         }
-        return ListOffsetsLookup.offsets(channel, existing, timestamp, timeoutMs, deadlineMs);
+        return ListOffsetsLookup.offsets(channel, existing, timestamp, timeoutMs, deadlineMs, metadata);
     }
 
     /** The partitions of a consumer-protocol assignment (empty when there is none or it cannot be read). */

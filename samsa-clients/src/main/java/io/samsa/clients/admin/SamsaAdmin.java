@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
@@ -25,6 +27,8 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -34,8 +38,9 @@ import io.samsa.clients.core.ClientCore;
 import io.samsa.clients.core.ClientSettings;
 
 /**
- * Samsa's admin client: create, list, describe and delete topics, add partitions, read topic configs; list,
- * describe and delete consumer groups, read their offsets and lag, reset their offsets.
+ * Samsa's admin client: create, list, describe and delete topics, add partitions, read and change topic configs,
+ * delete a partition's records before an offset; list, describe and delete consumer groups, read their offsets and
+ * lag, reset their offsets; describe the cluster (brokers, racks, controller) and its metadata quorum.
  * Each call blocks until the broker answers or {@code timeout} passes; calls are serialized. Broker errors are
  * thrown as Kafka's {@link ApiException}s ({@code TopicExistsException}, {@code InvalidReplicationFactorException},
  * {@code GroupNotEmptyException}, ...), an unknown topic as {@link UnknownTopicException}, an unknown group as
@@ -49,6 +54,7 @@ public final class SamsaAdmin implements AutoCloseable {
     private final AdminChannel channel;
     private final long timeoutMs;
     private final GroupCalls groups;
+    private final ClusterCalls cluster;
 
     /** A convenience for {@link #create(Map)}: these servers, every call bounded by 30 seconds. */
     public SamsaAdmin(String bootstrapServers) {
@@ -80,6 +86,7 @@ public final class SamsaAdmin implements AutoCloseable {
         this.timeoutMs = config.getInt(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
         this.channel = new AdminChannel(new ClientCore(ClientSettings.from(config, clientId)));
         this.groups = new GroupCalls(channel, timeoutMs, this::metadata);
+        this.cluster = new ClusterCalls(channel);
     }
 
     private static Map<String, Object> convenienceConfig(String bootstrapServers, Duration timeout) {
@@ -169,9 +176,9 @@ public final class SamsaAdmin implements AutoCloseable {
             ids.put(name, t.topicId());
         }
         Map<String, Map<Integer, Long>> start = ListOffsetsLookup.offsets(channel, partitions,
-                ListOffsetsLookup.EARLIEST, timeoutMs, deadline());
+                ListOffsetsLookup.EARLIEST, timeoutMs, deadline(), this::metadata);
         Map<String, Map<Integer, Long>> end = ListOffsetsLookup.offsets(channel, partitions,
-                ListOffsetsLookup.LATEST, timeoutMs, deadline());
+                ListOffsetsLookup.LATEST, timeoutMs, deadline(), this::metadata);
         Map<String, TopicDescription> out = new LinkedHashMap<>();
         partitions.forEach((name, ps) -> {
             List<TopicDescription.Partition> described = new ArrayList<>();
@@ -218,6 +225,65 @@ public final class SamsaAdmin implements AutoCloseable {
         }
         entries.sort((a, b) -> a.name().compareTo(b.name()));
         return entries;
+    }
+
+    /**
+     * Changes a topic's config overrides in one IncrementalAlterConfigs call: {@code set} keys get their values,
+     * {@code delete} keys go back to the broker's default. An invalid name or value fails the whole change
+     * (InvalidConfigurationException) and changes nothing.
+     */
+    public synchronized void alterConfigs(String topic, Map<String, String> set, Collection<String> delete) {
+        IncrementalAlterConfigsRequestData.AlterConfigsResource resource =
+                new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(topic);
+        set.forEach((k, v) -> resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                .setName(k).setConfigOperation(AlterConfigOp.OpType.SET.id()).setValue(v)));
+        delete.forEach(k -> resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                .setName(k).setConfigOperation(AlterConfigOp.OpType.DELETE.id()).setValue(null)));
+        IncrementalAlterConfigsRequestData request = new IncrementalAlterConfigsRequestData();
+        request.resources().add(resource);
+        IncrementalAlterConfigsResponseData response = channel.call(ApiKeys.INCREMENTAL_ALTER_CONFIGS,
+                v -> request, deadline());
+        for (IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r : response.responses()) {
+            check(topic, r.errorCode(), r.errorMessage());
+        }
+    }
+
+    /**
+     * Deletes the records of a partition before {@code offset} (-1: all committed records) on its leader, moving
+     * its log start there; returns the new log start. OffsetOutOfRangeException for an offset past the high
+     * watermark, PolicyViolationException for a topic whose cleanup.policy is compact only.
+     */
+    public synchronized long deleteRecords(String topic, int partition, long offset) {
+        return RecordDeletion.deleteBefore(channel, topic, partition, offset, timeoutMs, deadline(), this::metadata);
+    }
+
+    /**
+     * Every topic's partitions with leader, replicas and ISR from one Metadata request (log offsets -1): quick,
+     * and it needs no answer from the partitions' leaders, so it works while a broker is down.
+     */
+    public synchronized Map<String, TopicDescription> describeTopicsLeadership() {
+        Map<String, TopicDescription> out = new TreeMap<>();
+        for (MetadataResponseData.MetadataResponseTopic t : metadata(null).topics()) {
+            List<TopicDescription.Partition> ps = new ArrayList<>();
+            t.partitions().forEach(p -> ps.add(new TopicDescription.Partition(p.partitionIndex(), p.leaderId(),
+                    List.copyOf(p.replicaNodes()), List.copyOf(p.isrNodes()), -1, -1)));
+            ps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            out.put(t.name(), new TopicDescription(t.name(), t.topicId(), List.copyOf(ps)));
+        }
+        return out;
+    }
+
+    // ---- cluster ----
+
+    /** The cluster id, the active controller and the brokers with their racks (DescribeCluster). */
+    public synchronized ClusterDescription describeCluster() {
+        return cluster.describeCluster(deadline());
+    }
+
+    /** The metadata quorum: leader, epoch, high watermark, voters and observers (DescribeQuorum). */
+    public synchronized QuorumDescription describeQuorum() {
+        return cluster.describeQuorum(deadline());
     }
 
     // ---- groups ----

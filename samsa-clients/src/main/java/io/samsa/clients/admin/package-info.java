@@ -1,6 +1,7 @@
 /**
  * Samsa's small admin client: topics (create, list, describe with leaders, replicas, ISR and log start/end
- * offsets, delete, add partitions), topic configs, and consumer groups (list, describe with members and their
+ * offsets, delete, add partitions, delete records before an offset on the partition's leader), topic configs, and
+ * consumer groups (list, describe with members and their
  * assignments, committed offsets with lag, offset resets, delete; {@link io.samsa.clients.admin.GroupCalls}
  * finds each group's coordinator first). Configured like Kafka's admin ({@code SamsaAdmin.create(Properties)},
  * {@code AdminClientConfig} names) or with a bootstrap string and a timeout. Blocking calls, one at a time, on

@@ -40,7 +40,7 @@ record ConsumerSettings(String groupId, String groupInstanceId, int maxPollRecor
         Fetcher.Settings fetch = new Fetcher.Settings(config.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
                 config.getInt(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), config.getInt(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
                 config.getInt(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), isolationLevel,
-                rack == null || rack.isEmpty() ? null : rack);
+                rack == null || rack.isEmpty() ? null : rack, client.metadataMaxAgeMs());
         List<ConsumerPartitionAssignor> assignors = groupId == null ? List.of()
                 : ConsumerPartitionAssignor.getAssignorInstances(
                         config.getList(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG),

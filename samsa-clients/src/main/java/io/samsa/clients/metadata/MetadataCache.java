@@ -21,10 +21,19 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Brokers and topics as last seen. Written only by the I/O thread ({@link #update}); read by anyone. Callers
  * that need a topic register it ({@link #awaitTopic}) and wait, bounded, for the I/O thread to fetch it.
+ *
+ * <p>Leadership never goes back in time: each partition keeps the leader epoch it was last named with, and a
+ * response from a broker that has not caught up with the cluster's metadata (an older leader epoch for the same
+ * topic id) leaves that partition as it was (Kafka's {@code Metadata.updateLatestMetadata} rule). A changed
+ * topic id (the topic was deleted and created again) starts afresh.
  */
 public final class MetadataCache {
-    /** A topic as of the last Metadata response. {@code leaders[p]} is -1 while a partition has no leader. */
-    public record TopicInfo(String name, Uuid id, Errors error, int[] leaders, List<PartitionInfo> partitions) {
+    /**
+     * A topic as of the last Metadata responses. {@code leaders[p]} is -1 while a partition has no leader;
+     * {@code leaderEpochs[p]} is the leader epoch the leader was named with (-1 when the broker did not say).
+     */
+    public record TopicInfo(String name, Uuid id, Errors error, int[] leaders, int[] leaderEpochs,
+                            List<PartitionInfo> partitions) {
         public int partitionCount() {
             return leaders.length;
         }
@@ -78,6 +87,18 @@ public final class MetadataCache {
             return -1;
         }
         return leader;
+    }
+
+    /**
+     * The leader epoch the partition's current leader was named with, or -1 when unknown (then brokers skip the
+     * epoch check, as for a client that sends none).
+     */
+    public int leaderEpoch(TopicPartition tp) {
+        TopicInfo t = topic(tp.topic());
+        if (t == null || tp.partition() >= t.leaderEpochs().length) {
+            return -1;
+        }
+        return t.leaderEpochs()[tp.partition()];
     }
 
     public Set<String> wantedTopics() {
@@ -155,21 +176,33 @@ public final class MetadataCache {
                 missing = true; // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE (being created): ask again
                 TopicInfo old = newTopics.get(t.name());
                 if (old == null) {
-                    newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, new int[0], List.of()));
+                    newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, new int[0], new int[0],
+                            List.of()));
                 }
                 continue;
             }
             int n = t.partitions().size();
             int[] leaders = new int[n];
+            int[] epochs = new int[n];
             PartitionInfo[] infos = new PartitionInfo[n];
+            TopicInfo previous = sameTopic(topics.get(t.name()), t.topicId());
             for (MetadataResponseData.MetadataResponsePartition p : t.partitions()) {
                 int idx = p.partitionIndex();
                 if (idx >= n) {
                     continue;
                 }
+                if (isStale(previous, idx, p.leaderEpoch())) {
+                    // This broker is behind the one we heard from before: keep the newer leadership.
+                    leaders[idx] = previous.leaders()[idx];
+                    epochs[idx] = previous.leaderEpochs()[idx];
+                    infos[idx] = partitionInfo(previous, idx);
+                    missing = true; // ask again, likely another broker
+                    continue;
+                }
                 Errors pe = Errors.forCode(p.errorCode());
                 int leader = pe == Errors.NONE || pe == Errors.REPLICA_NOT_AVAILABLE ? p.leaderId() : -1;
                 leaders[idx] = leader;
+                epochs[idx] = p.leaderEpoch();
                 if (leader < 0) {
                     missing = true;
                 }
@@ -182,7 +215,7 @@ public final class MetadataCache {
                     list.add(pi);
                 }
             }
-            newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, leaders, List.copyOf(list)));
+            newTopics.put(t.name(), new TopicInfo(t.name(), t.topicId(), error, leaders, epochs, List.copyOf(list)));
             if (t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId())) {
                 names.put(t.topicId(), t.name());
             }
@@ -211,6 +244,34 @@ public final class MetadataCache {
             cluster = c;
         }
         return c;
+    }
+
+    /** The cached topic if it is the same topic (same id, or an id unknown on either side), else null. */
+    private static TopicInfo sameTopic(TopicInfo cached, Uuid id) {
+        if (cached == null || cached.leaderEpochs().length == 0) {
+            return null;
+        }
+        boolean known = id != null && !Uuid.ZERO_UUID.equals(id);
+        boolean cachedKnown = cached.id() != null && !Uuid.ZERO_UUID.equals(cached.id());
+        return known && cachedKnown && !id.equals(cached.id()) ? null : cached;
+    }
+
+    /** Whether a response's leader epoch for partition {@code idx} is older than the one cached. */
+    static boolean isStale(TopicInfo previous, int idx, int epoch) {
+        if (previous == null || idx >= previous.leaderEpochs().length) {
+            return false;
+        }
+        int cached = previous.leaderEpochs()[idx];
+        return epoch >= 0 && cached >= 0 && epoch < cached;
+    }
+
+    private static PartitionInfo partitionInfo(TopicInfo t, int idx) {
+        for (PartitionInfo p : t.partitions()) {
+            if (p.partition() == idx) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Node ids as Metadata lists them → nodes; an id with no broker entry becomes a placeholder node. */

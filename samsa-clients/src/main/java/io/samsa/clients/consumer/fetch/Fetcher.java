@@ -28,17 +28,28 @@ import io.samsa.network.client.ResponseHandler;
 import io.samsa.protocol.records.RecordsView;
 
 /**
- * Sends Fetch requests from the I/O thread: one in flight per leader, for every assigned, unpaused partition that
+ * Sends Fetch requests from the I/O thread: one in flight per node, for every assigned, unpaused partition that
  * has a position and fewer than the allowed number of responses waiting in the buffer. The next fetch starts from
  * the end of the last response, not from the application's position, so it is on the wire while the application
  * processes the previous one. No fetch sessions (session id 0, epoch -1: full requests).
+ *
+ * <p>Each partition is fetched with the leader epoch metadata named its leader with ({@code currentLeaderEpoch}).
+ * A leadership error (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...) or an unreachable
+ * leader refreshes metadata; the next fetch goes to whichever broker it names, from the same position. Positions
+ * are not validated with OffsetForLeaderEpoch: with unclean leader election off, data a consumer has seen (below
+ * the high watermark) is never truncated.
+ *
+ * <p>Fetch from follower (KIP-392): {@code client.rack} goes out as the request's {@code rackId} (v11+); a leader
+ * that answers a partition with a {@code preferredReadReplica} sends the consumer to that replica, which is fetched
+ * from until an error, a failed fetch, a leader change or the lease ends ({@link ReadReplicas}); OFFSET_OUT_OF_RANGE
+ * from it means "ask the leader" (it lags), not a reset.
  */
 public final class Fetcher implements ConsumerIo.Participant {
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
 
     /** What the fetcher needs from the configuration. */
     public record Settings(int maxWaitMs, int minBytes, int maxBytes, int partitionMaxBytes, byte isolationLevel,
-                           String rackId) {
+                           String rackId, long readReplicaLeaseMs) {
     }
 
     private final Settings settings;
@@ -46,6 +57,7 @@ public final class Fetcher implements ConsumerIo.Participant {
     private final FetchBuffer buffer;
     private final MetadataCache metadata;
     private final NetworkIo network;
+    private final ReadReplicas readReplicas;
     private final Set<Integer> nodesInFlight = new HashSet<>();
 
     public Fetcher(Settings settings, SubscriptionState subscriptions, FetchBuffer buffer, ConsumerIo io) {
@@ -54,6 +66,7 @@ public final class Fetcher implements ConsumerIo.Participant {
         this.buffer = buffer;
         this.metadata = io.metadata();
         this.network = io.network();
+        this.readReplicas = new ReadReplicas(metadata, settings.readReplicaLeaseMs());
     }
 
     @Override
@@ -64,15 +77,19 @@ public final class Fetcher implements ConsumerIo.Participant {
         }
         Map<Integer, List<SubscriptionState.Fetchable>> perNode = new LinkedHashMap<>();
         for (SubscriptionState.Fetchable f : fetchable) {
-            int leader = metadata.leaderFor(f.tp());
-            if (leader < 0 || nodesInFlight.contains(leader)) {
+            int node = readReplicas.nodeFor(f.tp(), nowMs);
+            if (node < 0 || nodesInFlight.contains(node)) {
                 continue;
             }
-            perNode.computeIfAbsent(leader, k -> new ArrayList<>()).add(f);
+            perNode.computeIfAbsent(node, k -> new ArrayList<>()).add(f);
         }
         for (Map.Entry<Integer, List<SubscriptionState.Fetchable>> e : perNode.entrySet()) {
             if (network.ensureConnected(e.getKey(), nowMs)) {
                 send(e.getKey(), e.getValue(), nowMs);
+            } else if (!network.isConnecting(e.getKey())) {
+                // The node cannot be reached: a leader may have failed over; a preferred replica is given up.
+                e.getValue().forEach(f -> readReplicas.clear(f.tp()));
+                metadata.requestUpdate();
             }
         }
         return 100;
@@ -102,8 +119,14 @@ public final class Fetcher implements ConsumerIo.Participant {
                 }
                 topics.put(topic, ft);
             }
-            ft.partitions().add(new FetchRequestData.FetchPartition().setPartition(f.tp().partition())
-                    .setFetchOffset(f.fetchOffset()).setPartitionMaxBytes(settings.partitionMaxBytes()));
+            FetchRequestData.FetchPartition fp = new FetchRequestData.FetchPartition().setPartition(f.tp().partition())
+                    .setFetchOffset(f.fetchOffset()).setPartitionMaxBytes(settings.partitionMaxBytes());
+            if (version >= 9) {
+                // The leader fences a fetch made with an older epoch (FENCED_LEADER_EPOCH: our metadata is stale)
+                // and defers one made with a newer epoch (UNKNOWN_LEADER_EPOCH: it has not caught up yet).
+                fp.setCurrentLeaderEpoch(metadata.leaderEpoch(f.tp()));
+            }
+            ft.partitions().add(fp);
             sent.put(f.tp(), f);
         }
         if (sent.isEmpty()) {
@@ -124,7 +147,7 @@ public final class Fetcher implements ConsumerIo.Participant {
             @Override
             public void onResponse(ApiMessage body) {
                 nodesInFlight.remove(node);
-                handle((FetchResponseData) body, useIds, names, sent);
+                handle((FetchResponseData) body, useIds, names, sent, System.currentTimeMillis());
             }
 
             @Override
@@ -133,6 +156,7 @@ public final class Fetcher implements ConsumerIo.Participant {
                 LOG.debug("Fetch from node {} failed: {}", node, error.toString());
                 for (TopicPartition tp : sent.keySet()) {
                     subscriptions.fetchDone(tp);
+                    readReplicas.clear(tp);
                 }
                 metadata.requestUpdate();
             }
@@ -140,7 +164,7 @@ public final class Fetcher implements ConsumerIo.Participant {
     }
 
     private void handle(FetchResponseData data, boolean useIds, Map<Uuid, String> names,
-                        Map<TopicPartition, SubscriptionState.Fetchable> sent) {
+                        Map<TopicPartition, SubscriptionState.Fetchable> sent, long nowMs) {
         Errors top = Errors.forCode(data.errorCode());
         if (top != Errors.NONE) {
             LOG.debug("Fetch failed: {}", top);
@@ -154,7 +178,7 @@ public final class Fetcher implements ConsumerIo.Participant {
                     continue;
                 }
                 subscriptions.fetchDone(tp);
-                handlePartition(f, pd);
+                handlePartition(f, pd, nowMs);
             }
         }
         for (TopicPartition tp : sent.keySet()) {
@@ -165,11 +189,23 @@ public final class Fetcher implements ConsumerIo.Participant {
         }
     }
 
-    private void handlePartition(SubscriptionState.Fetchable f, FetchResponseData.PartitionData pd) {
+    private void handlePartition(SubscriptionState.Fetchable f, FetchResponseData.PartitionData pd, long nowMs) {
         TopicPartition tp = f.tp();
         Errors error = Errors.forCode(pd.errorCode());
+        if (error != Errors.NONE) {
+            boolean fromPreferred = readReplicas.clear(tp);
+            if (error == Errors.OFFSET_OUT_OF_RANGE && fromPreferred) {
+                // A lagging follower: the leader may have the offset (kafka-clients asks it before resetting).
+                LOG.debug("Fetch of {} at {} from its preferred read replica is out of range; back to the leader", tp,
+                        f.fetchOffset());
+                return;
+            }
+        }
         switch (error) {
             case NONE -> {
+                if (pd.preferredReadReplica() >= 0) {
+                    readReplicas.named(tp, pd.preferredReadReplica(), nowMs);
+                }
                 RecordsView records = RecordsView.of(pd);
                 long next = records.nextOffset();
                 boolean hasData = next > f.fetchOffset();

@@ -78,6 +78,9 @@ public final class ListOffsetsClient implements ConsumerIo.Participant {
             TopicPartition tp = e.getKey();
             MetadataCache.TopicInfo t = metadata.topic(tp.topic());
             int leader = t == null || tp.partition() >= t.partitionCount() ? -1 : t.leaders()[tp.partition()];
+            if (leader >= 0 && metadata.node(leader) == null) {
+                leader = -1; // named, but no longer listed among the brokers
+            }
             if (leader < 0) {
                 metadata.wantedTopics().add(tp.topic());
                 metadata.requestUpdate();
@@ -133,7 +136,8 @@ public final class ListOffsetsClient implements ConsumerIo.Participant {
         for (Map.Entry<TopicPartition, Long> e : asked.entrySet()) {
             topics.computeIfAbsent(e.getKey().topic(), n -> new ListOffsetsRequestData.ListOffsetsTopic().setName(n))
                     .partitions().add(new ListOffsetsRequestData.ListOffsetsPartition()
-                            .setPartitionIndex(e.getKey().partition()).setTimestamp(e.getValue()));
+                            .setPartitionIndex(e.getKey().partition()).setTimestamp(e.getValue())
+                            .setCurrentLeaderEpoch(version >= 4 ? metadata.leaderEpoch(e.getKey()) : -1));
         }
         ListOffsetsRequestData request = new ListOffsetsRequestData().setReplicaId(-1)
                 .setTopics(new ArrayList<>(topics.values()));

@@ -211,6 +211,15 @@ public final class ConsumerIo implements Runnable {
             Integer node = p.node == ANY_NODE ? readyNodeOrConnect(now) : (network.ensureConnected(p.node, now)
                     ? Integer.valueOf(p.node) : null);
             if (node == null) {
+                if (p.node != ANY_NODE && unreachable(p.node)) {
+                    // A broker that refused or dropped the connection (killed, failing over): fail now, retriably,
+                    // so the caller asks fresh metadata where to go instead of waiting out request.timeout.ms.
+                    it.remove();
+                    metadata.requestUpdate();
+                    p.future.completeExceptionally(new NetworkException("Cannot connect to node " + p.node
+                            + " for " + p.key));
+                    continue;
+                }
                 if (now > p.deadlineMs) {
                     it.remove();
                     p.future.completeExceptionally(new TimeoutException("No connection to "
@@ -239,6 +248,19 @@ public final class ConsumerIo implements Runnable {
                 }
             }, now);
         }
+    }
+
+    /** A known broker whose connection attempt failed (no connection, not connecting: reconnect backoff). */
+    private boolean unreachable(int node) {
+        if (network.isConnecting(node) || network.isReady(node)) {
+            return false;
+        }
+        for (int id : network.knownNodes()) {
+            if (id == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void maybeUpdateMetadata(long now) {

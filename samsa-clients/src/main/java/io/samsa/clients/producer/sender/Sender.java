@@ -28,7 +28,6 @@ import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
-import io.samsa.protocol.records.BatchCompressor;
 import io.samsa.clients.producer.batch.ProducerBatch;
 import io.samsa.clients.producer.batch.RecordAccumulator;
 import io.samsa.clients.producer.metrics.ProducerMetrics;
@@ -213,8 +212,12 @@ public final class Sender implements Runnable {
         }
         Set<Integer> open = new HashSet<>();
         for (int node : check.readyNodes()) {
-            if (network.ensureConnected(node, now) && network.inFlight(node) < settings.maxInFlight()) {
-                open.add(node);
+            if (network.ensureConnected(node, now)) {
+                if (network.inFlight(node) < settings.maxInFlight()) {
+                    open.add(node);
+                }
+            } else if (!network.isConnecting(node)) {
+                metadata.requestUpdate(); // the leader cannot be reached: it may have failed over
             }
         }
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(open, metadata::leaderFor,

@@ -1,0 +1,85 @@
+package io.samsa.bench.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** bench/compare's and bench/failover's flags: the single-node defaults stay as they were; the cluster ones. */
+class PlanTest {
+    private static Plan parse(String... args) {
+        List<String> all = new ArrayList<>(List.of("--kafka-libs", "libs", "--samsa-jar", "s.jar", "--bench-jar",
+                "b.jar"));
+        all.addAll(List.of(args));
+        return Plan.parse(all.toArray(String[]::new));
+    }
+
+    @Test
+    void singleNodeDefaultsAreUnchanged() {
+        Plan p = parse();
+        assertThat(p.cluster()).isFalse();
+        assertThat(p.failover()).isFalse();
+        assertThat(p.nodes).isEqualTo(1);
+        assertThat(p.replicationFactor).isEqualTo(1);
+        assertThat(p.minInsyncReplicas).isZero();
+        assertThat(p.acks).containsExactly("1", "all");
+        assertThat(BrokerCluster.topicConfigs(p)).isEmpty();
+
+        Plan quick = parse("--quick");
+        assertThat(quick.acks).containsExactly("1");
+        assertThat(quick.throughputCells()).containsExactly(new Cell(100, 1, "1", "none"));
+    }
+
+    @Test
+    void threeNodesDefaultToReplicationFactorThreeMinIsrTwoAndAcksAll() {
+        Plan p = parse("--nodes", "3");
+        assertThat(p.cluster()).isTrue();
+        assertThat(p.replicationFactor).isEqualTo(3);
+        assertThat(p.minInsyncReplicas).isEqualTo(2);
+        assertThat(p.acks).containsExactly("all");
+        assertThat(BrokerCluster.topicConfigs(p)).containsEntry("min.insync.replicas", "2");
+        assertThat(parse("--nodes", "3", "--quick").throughputCells()).containsExactly(new Cell(100, 1, "all", "none"));
+
+        Plan explicit = parse("--nodes", "3", "--replication-factor", "2", "--min-insync-replicas", "1", "--acks", "1");
+        assertThat(explicit.replicationFactor).isEqualTo(2);
+        assertThat(explicit.minInsyncReplicas).isEqualTo(1);
+        assertThat(explicit.acks).containsExactly("1");
+    }
+
+    @Test
+    void failoverModeDefaultsToThreeNodesFiveKillsBothSignals() {
+        Plan p = parse("--mode", "failover");
+        assertThat(p.failover()).isTrue();
+        assertThat(p.nodes).isEqualTo(3);
+        assertThat(p.replicationFactor).isEqualTo(3);
+        assertThat(p.kills).isEqualTo(5);
+        assertThat(p.signals).containsExactly("KILL", "TERM");
+        assertThat(parse("--mode", "failover", "--quick").kills).isEqualTo(2);
+        assertThat(parse("--mode", "failover", "--signals", "sigkill", "--kills", "3").signals).containsExactly("KILL");
+    }
+
+    @Test
+    void rejectsImpossibleClusters() {
+        assertThatThrownBy(() -> parse("--nodes", "3", "--replication-factor", "4"))
+                .hasMessageContaining("--replication-factor");
+        assertThatThrownBy(() -> parse("--nodes", "3", "--min-insync-replicas", "4"))
+                .hasMessageContaining("--min-insync-replicas");
+        assertThatThrownBy(() -> parse("--mode", "failover", "--nodes", "1")).hasMessageContaining("failover needs");
+        assertThatThrownBy(() -> parse("--mode", "failover", "--signals", "HUP")).hasMessageContaining("HUP");
+        assertThatThrownBy(() -> parse("--mode", "chaos")).hasMessageContaining("--mode");
+    }
+
+    @Test
+    void clusterPortsNameEveryVoter() {
+        ClusterPorts ports = new ClusterPorts(List.of(9092, 9094, 9096), List.of(9093, 9095, 9097));
+        assertThat(ports.voters()).isEqualTo("1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097");
+        assertThat(BrokerProcess.kraftSettings(2, ports.voters(), ports.clientPort(2), ports.controllerPort(2)))
+                .containsEntry("node.id", "2")
+                .containsEntry("process.roles", "broker,controller")
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:9094,CONTROLLER://127.0.0.1:9095")
+                .containsEntry("controller.listener.names", "CONTROLLER");
+    }
+}

@@ -1,0 +1,69 @@
+package io.samsa.broker.group;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard's {@link CoordinatorLog} in a cluster: one {@code __consumer_offsets} partition, led by this broker at
+ * one leader epoch. A write is one record batch v2 of the records (key = the record's key, so the log cleaner can
+ * compact it), appended as leader and committed once the high watermark passes it (acks=all). Writes
+ * complete in the order they were appended, so the state machine replays them in log order even though the high
+ * watermark may release several at once. There is no rewrite-compaction here: the replicated log is never
+ * rewritten by its leader; each replica's log cleaner compacts it ({@code cleanup.policy=compact}). Coordinator
+ * thread only.
+ */
+final class ReplicatedCoordinatorLog implements CoordinatorLog {
+    private static final Logger log = LoggerFactory.getLogger(ReplicatedCoordinatorLog.class);
+
+    private final OffsetsPartitions partitions;
+    private final int partition;
+    private final int leaderEpoch;
+    private final Clock clock;
+    private CompletableFuture<Long> lastWrite = CompletableFuture.completedFuture(-1L);
+
+    ReplicatedCoordinatorLog(OffsetsPartitions partitions, int partition, int leaderEpoch, Clock clock) {
+        this.partitions = partitions;
+        this.partition = partition;
+        this.leaderEpoch = leaderEpoch;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Long> append(List<GroupMetadataRecord> records) {
+        CompletableFuture<Long> appended;
+        try {
+            appended = partitions.appendAsLeader(partition, leaderEpoch, GroupMetadataLog.batch(records, clock.millis()))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Long> thisWrite = appended;
+        CompletableFuture<Long> inOrder = lastWrite.handle((o, e) -> null).thenCompose(ignored -> thisWrite);
+        lastWrite = inOrder;
+        return inOrder;
+    }
+
+    @Override
+    public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
+        long n = GroupMetadataLog.replay(partitions.log(partition), visitor);
+        log.info("Replayed {} group metadata records of {}-{} (leader epoch {})", n, OffsetsTopic.NAME, partition,
+                leaderEpoch);
+    }
+
+    @Override
+    public void maybeCompact(Supplier<List<GroupMetadataRecord>> liveRecords) {
+        // Never rewritten by the leader: followers copy the log as it is, the log cleaner compacts it.
+    }
+
+    @Override
+    public void close() {
+    }
+}

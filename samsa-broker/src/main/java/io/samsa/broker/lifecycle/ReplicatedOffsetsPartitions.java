@@ -1,0 +1,102 @@
+package io.samsa.broker.lifecycle;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.group.OffsetsPartitions;
+import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.broker.purgatory.DelayedProduce;
+import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.replica.Partition;
+import io.samsa.broker.replica.PartitionKey;
+import io.samsa.broker.replica.PartitionRole;
+import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.AppendResult;
+import io.samsa.log.Log;
+
+/**
+ * The group coordinator's writes and loads on this broker's replicas of {@code __consumer_offsets}: an append goes
+ * through {@link ReplicaManager#appendAsLeader} with acks=all and waits in the produce purgatory, exactly as an
+ * acks=all Produce does, for the high watermark to pass it (at most {@code offsets.commit.timeout.ms}). Errors
+ * become what Kafka's coordinator answers for them: lost leadership NOT_COORDINATOR; too few in-sync replicas or a
+ * timeout COORDINATOR_NOT_AVAILABLE (both retriable for the clients). Thread-safe: appends come from the coordinator
+ * thread, completions from the thread that moved the high watermark or the purgatory's timer.
+ */
+public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
+    private final TopicRegistry topics;
+    private final ReplicaManager replicas;
+    private final ProducePurgatory purgatory;
+    private final long commitTimeoutMs;
+
+    public ReplicatedOffsetsPartitions(TopicRegistry topics, ReplicaManager replicas, ProducePurgatory purgatory,
+                                       long commitTimeoutMs) {
+        this.topics = topics;
+        this.replicas = replicas;
+        this.purgatory = purgatory;
+        this.commitTimeoutMs = commitTimeoutMs;
+    }
+
+    @Override
+    public Log log(int partition) {
+        return hosted(topic(), partition).log();
+    }
+
+    @Override
+    public CompletionStage<Long> appendAsLeader(int partition, int leaderEpoch, ByteBuffer batch) {
+        AppendResult appended;
+        Partition p;
+        TopicInfo topic;
+        try {
+            topic = topic();
+            p = hosted(topic, partition);
+            if (p.role() != PartitionRole.LEADER || p.leaderEpoch() != leaderEpoch) {
+                throw new NotCoordinatorException("No longer the leader of " + p + " at epoch " + leaderEpoch);
+            }
+            appended = replicas.appendAsLeader(p, topic, batch, (short) -1);
+        } catch (NotLeaderOrFollowerException | FencedLeaderEpochException | UnknownTopicOrPartitionException e) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException(e.getMessage()));
+        } catch (NotEnoughReplicasException e) {
+            return CompletableFuture.failedFuture(new CoordinatorNotAvailableException(e.getMessage()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long required = appended.lastOffset() + 1;
+        DelayedProduce.PartitionAck ack = new DelayedProduce.PartitionAck(p, required, topics.minInsyncReplicas(topic));
+        return purgatory.await(new DelayedProduce(List.of(ack)), commitTimeoutMs).thenApply(outcomes -> {
+            Errors e = outcomes.get(0);
+            switch (e) {
+                case NONE:
+                    return required;
+                case NOT_LEADER_OR_FOLLOWER:
+                    throw new NotCoordinatorException("Lost the leadership of " + ack.partition() + " during a write");
+                default:
+                    // NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT: Kafka answers COORDINATOR_NOT_AVAILABLE.
+                    throw new CoordinatorNotAvailableException("Group metadata write to " + ack.partition()
+                            + " not committed: " + e);
+            }
+        });
+    }
+
+    private TopicInfo topic() {
+        return topics.get(OffsetsTopic.NAME)
+                .orElseThrow(() -> new NotCoordinatorException(OffsetsTopic.NAME + " does not exist"));
+    }
+
+    private Partition hosted(TopicInfo topic, int partition) {
+        return replicas.hostedPartition(new PartitionKey(topic.id(), partition))
+                .orElseThrow(() -> new NotCoordinatorException(OffsetsTopic.NAME + "-" + partition
+                        + " is not hosted here"));
+    }
+}

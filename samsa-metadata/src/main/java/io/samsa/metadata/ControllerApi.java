@@ -1,0 +1,115 @@
+package io.samsa.metadata;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.Uuid;
+
+/**
+ * What brokers ask of the active controller. {@link MetadataController} implements it on the node that runs the
+ * controller (a single node, or the leader of the metadata quorum); in a cluster every other node reaches the
+ * active controller through the quorum's controller channel with the same calls. Every stage completes once the
+ * change is committed and carries the metadata {@code offset} of that commit, so a caller can wait until its own
+ * image has caught up ({@link MetadataStateMachine#awaitOffset}) before it answers its client. Failures are Kafka
+ * {@code ApiException}s (NOT_CONTROLLER is retriable: the quorum is electing a leader).
+ */
+public interface ControllerApi {
+
+    /**
+     * CreateTopics for one topic. {@code assignments} (partition → replicas) empty: the controller places them.
+     * {@code internal}: a broker creates one of Kafka's internal topics ({@code __consumer_offsets}) for itself;
+     * only such a call may name one (a client's CreateTopics may not).
+     */
+    record CreateTopic(String name, int partitions, short replicationFactor, Map<Integer, List<Integer>> assignments,
+                       Map<String, String> configs, boolean validateOnly, boolean internal) {
+        public CreateTopic {
+            assignments = Map.copyOf(assignments);
+            configs = Map.copyOf(configs);
+        }
+
+        /** A client's topic. */
+        public CreateTopic(String name, int partitions, short replicationFactor,
+                           Map<Integer, List<Integer>> assignments, Map<String, String> configs, boolean validateOnly) {
+            this(name, partitions, replicationFactor, assignments, configs, validateOnly, false);
+        }
+    }
+
+    /** A topic as a write left it; {@code offset} is -1 for a validate-only call. */
+    record TopicResult(long offset, Uuid topicId, String name, int partitions, short replicationFactor) {
+    }
+
+    /** A broker (re)starting: a new incarnation id per start; endpoints are its advertised listeners. */
+    record BrokerRegistration(int brokerId, Uuid incarnationId, List<BrokerRegistrationRecord.Endpoint> endpoints,
+                              String rack) {
+        public BrokerRegistration {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
+
+    /** The broker epoch is the offset of the registration record: it tells this life of the broker apart. */
+    record Registered(long offset, long brokerEpoch) {
+    }
+
+    /**
+     * A broker is alive, has applied the metadata up to {@code metadataOffset}, and (SIGTERM) wants to shut down,
+     * which moves its leaderships away first.
+     */
+    record BrokerHeartbeat(int brokerId, long brokerEpoch, long metadataOffset, boolean wantShutdown) {
+    }
+
+    record HeartbeatResult(long offset, boolean fenced, boolean shouldShutDown) {
+    }
+
+    /** A partition leader asks to change the ISR; the epochs are those of the state it believes current. */
+    record AlterPartition(int brokerId, long brokerEpoch, Uuid topicId, int partition, int leaderEpoch,
+                          int partitionEpoch, List<Integer> newIsr) {
+        public AlterPartition {
+            newIsr = List.copyOf(newIsr);
+        }
+    }
+
+    record PartitionResult(long offset, PartitionRecord partition) {
+    }
+
+    record ProducerIdsResult(long offset, ProducerIdsRecord block) {
+    }
+
+    /**
+     * One operation on a config key; {@code op} is Kafka's wire id of {@code AlterConfigOp.OpType}: 0 SET,
+     * 1 DELETE (value ignored), 2 APPEND, 3 SUBTRACT (list-type keys only, comma-separated values).
+     */
+    record ConfigChange(String key, byte op, String value) {
+        public static final byte SET = 0;
+        public static final byte DELETE = 1;
+        public static final byte APPEND = 2;
+        public static final byte SUBTRACT = 3;
+    }
+
+    /**
+     * Changes one topic's config overrides: IncrementalAlterConfigs, or with {@code replace} the legacy
+     * AlterConfigs, whose SETs become the topic's whole set of overrides (every other override is removed).
+     */
+    record AlterTopicConfigs(String topic, List<ConfigChange> changes, boolean replace, boolean validateOnly) {
+        public AlterTopicConfigs {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    CompletionStage<TopicResult> createTopic(CreateTopic request);
+
+    CompletionStage<TopicResult> deleteTopic(String name);
+
+    CompletionStage<TopicResult> createPartitions(String name, int newCount, boolean validateOnly);
+
+    /** Completes with the offset of the commit (-1 for validate-only; the current one when nothing changed). */
+    CompletionStage<Long> alterTopicConfigs(AlterTopicConfigs request);
+
+    CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId);
+
+    CompletionStage<Registered> registerBroker(BrokerRegistration request);
+
+    CompletionStage<HeartbeatResult> heartbeat(BrokerHeartbeat request);
+
+    CompletionStage<PartitionResult> alterPartition(AlterPartition request);
+}
