@@ -105,7 +105,12 @@ class DiskFullTest {
                     assertThat(broker.isAlive()).isTrue();
                     int ackedWhenFull = acked.size();
                     assertThat(ackedWhenFull).as("records acknowledged before the disk filled").isPositive();
-                    broker.health(3, -1).everyNetworkThreadAnswers("disk full");
+                    try {
+                        broker.health(3, -1).everyNetworkThreadAnswers("disk full");
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + "\n--- the broker's last output ---\n"
+                                + broker.outputTail(60), e);
+                    }
 
                     Files.delete(filler); // free the space: the producer's retries must now go through
                     await("production resumes after space is freed (acked " + acked.size() + ")",

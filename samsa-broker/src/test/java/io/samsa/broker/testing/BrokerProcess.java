@@ -126,6 +126,19 @@ public final class BrokerProcess implements AutoCloseable {
         return outputFile;
     }
 
+    /**
+     * The last {@code lines} lines of the child's output so far, for a failure message: {@link #output()} keeps
+     * only the start, and a fault shows at the end.
+     */
+    public String outputTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(outputFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(output file unreadable: " + e + ")";
+        }
+    }
+
     /** SIGKILL (destroyForcibly is SIGKILL on Linux): no shutdown hook, no flush, no clean-shutdown marker. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
