@@ -35,12 +35,17 @@ public final class Clients {
     }
 
     public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
+    }
+
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> p = new HashMap<>();
         p.put("bootstrap.servers", bootstrap);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "none");
+        p.putAll(overrides);
         return new KafkaConsumer<>(p);
     }
 
