@@ -276,7 +276,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         }
     }
 
-    static Path locateLibs() {
+    public static Path locateLibs() {
         String configured = System.getProperty(LIBS_PROPERTY);
         if (configured != null) {
             return checkLibs(Paths.get(configured));
@@ -302,7 +302,7 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         return dir;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
