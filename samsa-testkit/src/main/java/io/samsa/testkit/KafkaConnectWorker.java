@@ -70,7 +70,7 @@ public final class KafkaConnectWorker implements AutoCloseable {
             }
             Path output = dir.resolve("worker.log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-Dlog4j2.level=INFO", "-cp",
+                    .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dlog4j2.level=INFO", "-cp",
                     ApacheKafkaBroker.locateLibs().toAbsolutePath() + "/*",
                     "org.apache.kafka.connect.cli.ConnectDistributed", props.toString()));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile())

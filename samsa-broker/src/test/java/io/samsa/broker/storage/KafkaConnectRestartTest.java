@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -51,8 +52,11 @@ class KafkaConnectRestartTest {
             // Connect's defaults: 1 config partition, 25 offset partitions, 5 status partitions.
             assertThat(described).extracting(d -> d.partitions().size()).containsExactlyInAnyOrder(1, 25, 5);
 
-            try (KafkaConnectWorker again = KafkaConnectWorker.start(bs, CLUSTER, Map.of());
-                 KafkaConnectWorker second = KafkaConnectWorker.start(bs, CLUSTER, Map.of())) {
+            // Both start at once (a worker's start is mostly its own JVM's warm-up): the restart and a second member.
+            CompletableFuture<KafkaConnectWorker> starting = CompletableFuture.supplyAsync(
+                    () -> KafkaConnectWorker.start(bs, CLUSTER, Map.of()));
+            try (KafkaConnectWorker second = KafkaConnectWorker.start(bs, CLUSTER, Map.of());
+                 KafkaConnectWorker again = starting.get(120, TimeUnit.SECONDS)) {
                 assertThat(again.get("/connectors").body()).isEqualTo("[]");
                 assertThat(second.get("/connectors").body()).isEqualTo("[]");
                 awaitJoinedWithoutError(again);
@@ -61,6 +65,8 @@ class KafkaConnectRestartTest {
                         .doesNotContain("is required to have 'cleanup.policy=compact'");
                 assertThat(again.isAlive()).isTrue();
                 assertThat(second.isAlive()).isTrue();
+            } finally {
+                starting.thenAccept(KafkaConnectWorker::close); // when the other start failed first
             }
         }
     }
