@@ -17,6 +17,11 @@ public record ConfigRecord(ConfigResource.Type resourceType, String resourceName
         return new ConfigRecord(ConfigResource.Type.TOPIC, topic, key, value);
     }
 
+    /** A dynamic broker config: {@code broker} is "" (the cluster-wide default) or a broker id. */
+    public static ConfigRecord broker(String broker, String key, String value) {
+        return new ConfigRecord(ConfigResource.Type.BROKER, broker, key, value);
+    }
+
     public boolean isRemoval() {
         return value == null;
     }

@@ -16,4 +16,9 @@ public record ConfigsImage(Map<ConfigResource, Map<String, String>> byResource) 
     public Map<String, String> topic(String name) {
         return byResource.getOrDefault(new ConfigResource(ConfigResource.Type.TOPIC, name), Map.of());
     }
+
+    /** A broker resource's dynamic configs: {@code ""} the cluster-wide default, else a broker id (empty if none). */
+    public Map<String, String> broker(String name) {
+        return byResource.getOrDefault(new ConfigResource(ConfigResource.Type.BROKER, name), Map.of());
+    }
 }

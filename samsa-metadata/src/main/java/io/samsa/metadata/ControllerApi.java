@@ -96,6 +96,17 @@ public interface ControllerApi {
         }
     }
 
+    /**
+     * Changes a broker resource's dynamic configs (KIP-226), as {@link AlterTopicConfigs} does a topic's:
+     * {@code broker} is {@code ""} for the cluster-wide default ({@code kafka-configs --entity-default}) or a
+     * broker id.
+     */
+    record AlterBrokerConfigs(String broker, List<ConfigChange> changes, boolean replace, boolean validateOnly) {
+        public AlterBrokerConfigs {
+            changes = List.copyOf(changes);
+        }
+    }
+
     CompletionStage<TopicResult> createTopic(CreateTopic request);
 
     CompletionStage<TopicResult> deleteTopic(String name);
@@ -104,6 +115,9 @@ public interface ControllerApi {
 
     /** Completes with the offset of the commit (-1 for validate-only; the current one when nothing changed). */
     CompletionStage<Long> alterTopicConfigs(AlterTopicConfigs request);
+
+    /** As {@link #alterTopicConfigs}, for a broker resource; stored as ConfigRecord(BROKER, broker, key, value). */
+    CompletionStage<Long> alterBrokerConfigs(AlterBrokerConfigs request);
 
     CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId);
 

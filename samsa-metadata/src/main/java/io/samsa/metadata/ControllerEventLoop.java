@@ -133,6 +133,11 @@ public final class ControllerEventLoop implements ControllerApi {
     }
 
     @Override
+    public CompletionStage<Long> alterBrokerConfigs(AlterBrokerConfigs request) {
+        return submit(() -> controller.alterBrokerConfigs(request));
+    }
+
+    @Override
     public CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId) {
         return submit(() -> controller.allocateProducerIds(brokerId));
     }

@@ -111,26 +111,26 @@ public final class ControllerRequestServer implements ControllerRequestHandler {
             });
         }
         if (body instanceof IncrementalAlterConfigsRequestData r) {
-            IncrementalAlterConfigsRequestData.AlterConfigsResource res = onlyTopic(r.resources().size(),
+            IncrementalAlterConfigsRequestData.AlterConfigsResource res = onlyResource(r.resources().size(),
                     r.resources().isEmpty() ? null : r.resources().iterator().next(),
                     IncrementalAlterConfigsRequestData.AlterConfigsResource::resourceType);
             List<ControllerApi.ConfigChange> changes = new ArrayList<>();
             res.configs().forEach(c -> changes.add(new ControllerApi.ConfigChange(c.name(), c.configOperation(),
                     c.value())));
-            return controller.alterTopicConfigs(new ControllerApi.AlterTopicConfigs(res.resourceName(), changes,
-                    false, r.validateOnly())).thenApply(offset -> ControllerMessages.encodeReply(version, offset,
-                    new IncrementalAlterConfigsResponseData()));
+            return alterConfigs(res.resourceType(), res.resourceName(), changes, false, r.validateOnly())
+                    .thenApply(offset -> ControllerMessages.encodeReply(version, offset,
+                            new IncrementalAlterConfigsResponseData()));
         }
         if (body instanceof AlterConfigsRequestData r) {
-            AlterConfigsRequestData.AlterConfigsResource res = onlyTopic(r.resources().size(),
+            AlterConfigsRequestData.AlterConfigsResource res = onlyResource(r.resources().size(),
                     r.resources().isEmpty() ? null : r.resources().iterator().next(),
                     AlterConfigsRequestData.AlterConfigsResource::resourceType);
             List<ControllerApi.ConfigChange> changes = new ArrayList<>();
             res.configs().forEach(c -> changes.add(new ControllerApi.ConfigChange(c.name(),
                     ControllerApi.ConfigChange.SET, c.value())));
-            return controller.alterTopicConfigs(new ControllerApi.AlterTopicConfigs(res.resourceName(), changes,
-                    true, r.validateOnly())).thenApply(offset -> ControllerMessages.encodeReply(version, offset,
-                    new AlterConfigsResponseData()));
+            return alterConfigs(res.resourceType(), res.resourceName(), changes, true, r.validateOnly())
+                    .thenApply(offset -> ControllerMessages.encodeReply(version, offset,
+                            new AlterConfigsResponseData()));
         }
         if (body instanceof AllocateProducerIdsRequestData r) {
             return controller.allocateProducerIds(r.brokerId()).thenApply(res -> ControllerMessages.encodeReply(
@@ -174,12 +174,22 @@ public final class ControllerRequestServer implements ControllerRequestHandler {
         throw new InvalidRequestException("Not a controller call: " + body.getClass().getSimpleName());
     }
 
-    /** The one topic resource of a config call. */
-    private static <R> R onlyTopic(int count, R resource, java.util.function.ToIntFunction<R> type) {
-        if (count != 1 || type.applyAsInt(resource) != ConfigResource.Type.TOPIC.id()) {
-            throw new InvalidRequestException("A controller call alters the configs of one topic");
+    /** The one resource of a config call: a topic, or a broker (its dynamic configs). */
+    private static <R> R onlyResource(int count, R resource, java.util.function.ToIntFunction<R> type) {
+        if (count != 1 || (type.applyAsInt(resource) != ConfigResource.Type.TOPIC.id()
+                && type.applyAsInt(resource) != ConfigResource.Type.BROKER.id())) {
+            throw new InvalidRequestException("A controller call alters the configs of one topic or broker");
         }
         return resource;
+    }
+
+    private CompletionStage<Long> alterConfigs(byte type, String name, List<ControllerApi.ConfigChange> changes,
+                                               boolean replace, boolean validateOnly) {
+        return type == ConfigResource.Type.BROKER.id()
+                ? controller.alterBrokerConfigs(new ControllerApi.AlterBrokerConfigs(name, changes, replace,
+                        validateOnly))
+                : controller.alterTopicConfigs(new ControllerApi.AlterTopicConfigs(name, changes, replace,
+                        validateOnly));
     }
 
     private static byte[] encodeError(Throwable error) {

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.IneligibleReplicaException;
@@ -65,36 +66,42 @@ public final class MetadataController implements ControllerApi {
      */
     public record Settings(int nodeId, int maxPartitions, int producerIdBlockSize, TopicConfigValidator configs,
                            boolean singleNode, int defaultPartitions, short defaultReplicationFactor,
-                           long sessionTimeoutMs, boolean uncleanLeaderElection) {
+                           long sessionTimeoutMs, boolean uncleanLeaderElection, BrokerConfigValidator brokerConfigs) {
         /** Samsa's default {@code broker.session.timeout.ms} (Kafka's is 9000; Samsa fails over within 3 s). */
         public static final long DEFAULT_SESSION_TIMEOUT_MS = 2000;
 
         /** A single node's controller. */
         public Settings(int nodeId, int maxPartitions, int producerIdBlockSize, TopicConfigValidator configs) {
             this(nodeId, maxPartitions, producerIdBlockSize, configs, true, 1, (short) 1, DEFAULT_SESSION_TIMEOUT_MS,
-                    false);
+                    false, BrokerConfigValidator.NONE);
         }
 
         /** A cluster's controller with Kafka's defaults (1 partition, replication factor 1, clean elections). */
         public static Settings cluster(int nodeId, int maxPartitions, int producerIdBlockSize,
                                        TopicConfigValidator configs) {
             return new Settings(nodeId, maxPartitions, producerIdBlockSize, configs, false, 1, (short) 1,
-                    DEFAULT_SESSION_TIMEOUT_MS, false);
+                    DEFAULT_SESSION_TIMEOUT_MS, false, BrokerConfigValidator.NONE);
         }
 
         public Settings withDefaults(int partitions, short replicationFactor) {
             return new Settings(nodeId, maxPartitions, producerIdBlockSize, configs, singleNode, partitions,
-                    replicationFactor, sessionTimeoutMs, uncleanLeaderElection);
+                    replicationFactor, sessionTimeoutMs, uncleanLeaderElection, brokerConfigs);
         }
 
         public Settings withSessionTimeoutMs(long timeoutMs) {
             return new Settings(nodeId, maxPartitions, producerIdBlockSize, configs, singleNode, defaultPartitions,
-                    defaultReplicationFactor, timeoutMs, uncleanLeaderElection);
+                    defaultReplicationFactor, timeoutMs, uncleanLeaderElection, brokerConfigs);
         }
 
         public Settings withUncleanLeaderElection(boolean enable) {
             return new Settings(nodeId, maxPartitions, producerIdBlockSize, configs, singleNode, defaultPartitions,
-                    defaultReplicationFactor, sessionTimeoutMs, enable);
+                    defaultReplicationFactor, sessionTimeoutMs, enable, brokerConfigs);
+        }
+
+        /** The rules of dynamic broker configs; without them ({@link BrokerConfigValidator#NONE}) all are refused. */
+        public Settings withBrokerConfigs(BrokerConfigValidator validator) {
+            return new Settings(nodeId, maxPartitions, producerIdBlockSize, configs, singleNode, defaultPartitions,
+                    defaultReplicationFactor, sessionTimeoutMs, uncleanLeaderElection, validator);
         }
     }
 
@@ -270,6 +277,53 @@ public final class MetadataController implements ControllerApi {
             log.info("Altering the configs of topic {}: {}", request.topic(), records);
         }
         return write(records);
+    }
+
+    /**
+     * Changes a broker resource's dynamic configs (KIP-226): {@code ""} the cluster-wide default, or a broker id
+     * (any, registered or not, as Kafka's controller allows). The result is validated as a whole by the broker's
+     * rules; records only for keys whose value changes, as for a topic.
+     */
+    @Override
+    public synchronized CompletionStage<Long> alterBrokerConfigs(AlterBrokerConfigs request) {
+        List<MetadataRecord> records;
+        try {
+            checkBrokerName(request.broker());
+            Map<String, String> before = state.image().configs().broker(request.broker());
+            Map<String, String> after = TopicConfigChanges.apply(before, request, settings.brokerConfigs());
+            try {
+                settings.brokerConfigs().validate(request.broker(), after);
+            } catch (ConfigException e) {
+                throw new InvalidConfigurationException(e.getMessage(), e);
+            }
+            if (request.validateOnly()) {
+                return CompletableFuture.completedFuture(-1L);
+            }
+            records = TopicConfigChanges.records(new ConfigResource(ConfigResource.Type.BROKER, request.broker()),
+                    before, after);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!records.isEmpty()) {
+            log.info("Altering the dynamic configs of broker {}: {}",
+                    request.broker().isEmpty() ? "<default>" : request.broker(), records);
+        }
+        return write(records);
+    }
+
+    /** Kafka's controller: a broker resource is "" (the default) or a broker id. */
+    private static void checkBrokerName(String broker) {
+        if (broker.isEmpty()) {
+            return;
+        }
+        try {
+            if (Integer.parseInt(broker) >= 0) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new InvalidRequestException("Invalid broker name " + broker);
     }
 
     /** Hands {@code brokerId} the next block of producer ids, above every block handed out before. */

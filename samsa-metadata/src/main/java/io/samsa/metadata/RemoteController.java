@@ -120,23 +120,35 @@ public final class RemoteController implements ControllerApi {
     /** IncrementalAlterConfigs for one topic, or (replace) the legacy AlterConfigs, which has no operations. */
     @Override
     public CompletionStage<Long> alterTopicConfigs(AlterTopicConfigs request) {
-        byte topic = ConfigResource.Type.TOPIC.id();
-        if (request.replace()) {
+        return alterConfigs(ConfigResource.Type.TOPIC, request.topic(), request.changes(), request.replace(),
+                request.validateOnly());
+    }
+
+    /** The same messages with a BROKER resource ("" the cluster-wide default, or a broker id). */
+    @Override
+    public CompletionStage<Long> alterBrokerConfigs(AlterBrokerConfigs request) {
+        return alterConfigs(ConfigResource.Type.BROKER, request.broker(), request.changes(), request.replace(),
+                request.validateOnly());
+    }
+
+    private CompletionStage<Long> alterConfigs(ConfigResource.Type type, String name, List<ConfigChange> changes,
+                                               boolean replace, boolean validateOnly) {
+        if (replace) {
             AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
-                    .setResourceType(topic).setResourceName(request.topic());
-            request.changes().forEach(c -> resource.configs().add(
+                    .setResourceType(type.id()).setResourceName(name);
+            changes.forEach(c -> resource.configs().add(
                     new AlterConfigsRequestData.AlterableConfig().setName(c.key()).setValue(c.value())));
-            AlterConfigsRequestData body = new AlterConfigsRequestData().setValidateOnly(request.validateOnly());
+            AlterConfigsRequestData body = new AlterConfigsRequestData().setValidateOnly(validateOnly);
             body.resources().add(resource);
             return call(ApiKeys.ALTER_CONFIGS, ControllerCallVersions.ALTER_CONFIGS, body, (offset, reply) -> offset);
         }
         IncrementalAlterConfigsRequestData.AlterConfigsResource resource =
-                new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType(topic)
-                        .setResourceName(request.topic());
-        request.changes().forEach(c -> resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType(type.id())
+                        .setResourceName(name);
+        changes.forEach(c -> resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
                 .setName(c.key()).setConfigOperation(c.op()).setValue(c.value())));
         IncrementalAlterConfigsRequestData body = new IncrementalAlterConfigsRequestData()
-                .setValidateOnly(request.validateOnly());
+                .setValidateOnly(validateOnly);
         body.resources().add(resource);
         return call(ApiKeys.INCREMENTAL_ALTER_CONFIGS, ControllerCallVersions.INCREMENTAL_ALTER_CONFIGS, body,
                 (offset, reply) -> offset);

@@ -8,24 +8,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 
+import io.samsa.metadata.ControllerApi.AlterBrokerConfigs;
 import io.samsa.metadata.ControllerApi.AlterTopicConfigs;
 import io.samsa.metadata.ControllerApi.ConfigChange;
 
 /**
- * Kafka's semantics of a config change on one topic's overrides, without the image: IncrementalAlterConfigs
+ * Kafka's semantics of a config change on one topic's overrides (or a broker resource's dynamic configs), without
+ * the image: IncrementalAlterConfigs
  * (SET, DELETE, APPEND, SUBTRACT) and the legacy AlterConfigs (the given keys replace every override), the
  * request checks of Kafka's broker (duplicate keys, unknown operations: INVALID_REQUEST) and of its controller
  * (APPEND / SUBTRACT on a key that is not a list, null values: INVALID_CONFIG). Values are validated afterwards
  * by the {@link TopicConfigValidator}, on the whole resulting set, as Kafka's controller does.
  */
 final class TopicConfigChanges {
-    /** Kafka's topic configs of type LIST: the only ones APPEND and SUBTRACT apply to. */
+    /** Kafka's topic (and dynamic broker) configs of type LIST: the only ones APPEND and SUBTRACT apply to. */
     static final Set<String> LIST_CONFIGS = Set.of("cleanup.policy", "follower.replication.throttled.replicas",
-            "leader.replication.throttled.replicas");
+            "leader.replication.throttled.replicas", "log.cleanup.policy");
 
     private TopicConfigChanges() {
     }
@@ -33,10 +37,21 @@ final class TopicConfigChanges {
     /** The topic's overrides after {@code request}; {@code current} is left as it is. */
     static Map<String, String> apply(Map<String, String> current, AlterTopicConfigs request,
                                      TopicConfigValidator defaults) {
-        checkRequest(request.changes());
-        Map<String, String> after = request.replace() ? new TreeMap<>() : new TreeMap<>(current);
+        return apply(current, request.changes(), request.replace(), defaults::defaultValue, "topic");
+    }
+
+    /** A broker resource's dynamic configs after {@code request}. */
+    static Map<String, String> apply(Map<String, String> current, AlterBrokerConfigs request,
+                                     BrokerConfigValidator defaults) {
+        return apply(current, request.changes(), request.replace(), defaults::defaultValue, "broker");
+    }
+
+    private static Map<String, String> apply(Map<String, String> current, List<ConfigChange> changes,
+                                             boolean replace, UnaryOperator<String> defaults, String kind) {
+        checkRequest(changes);
+        Map<String, String> after = replace ? new TreeMap<>() : new TreeMap<>(current);
         List<String> nulls = new ArrayList<>();
-        for (ConfigChange c : request.changes()) {
+        for (ConfigChange c : changes) {
             if (c.op() != ConfigChange.DELETE && c.value() == null) {
                 nulls.add(c.key());
                 continue;
@@ -45,11 +60,11 @@ final class TopicConfigChanges {
                 case ConfigChange.SET -> after.put(c.key(), c.value());
                 case ConfigChange.DELETE -> after.remove(c.key());
                 default -> after.put(c.key(), appendOrSubtract(c, after.containsKey(c.key())
-                        ? after.get(c.key()) : defaults.defaultValue(c.key())));
+                        ? after.get(c.key()) : defaults.apply(c.key())));
             }
         }
         if (!nulls.isEmpty()) {
-            throw new InvalidConfigurationException("Null value not supported for topic configs: "
+            throw new InvalidConfigurationException("Null value not supported for " + kind + " configs: "
                     + String.join(",", nulls));
         }
         return after;
@@ -57,12 +72,18 @@ final class TopicConfigChanges {
 
     /** The records that turn {@code before} into {@code after}: changed keys set, vanished keys removed. */
     static List<MetadataRecord> records(String topic, Map<String, String> before, Map<String, String> after) {
+        return records(new ConfigResource(ConfigResource.Type.TOPIC, topic), before, after);
+    }
+
+    /** As above, for any resource (a broker's: ConfigRecord(BROKER, "" or id, ...)). */
+    static List<MetadataRecord> records(ConfigResource resource, Map<String, String> before,
+                                        Map<String, String> after) {
         List<MetadataRecord> records = new ArrayList<>();
         before.keySet().stream().filter(k -> !after.containsKey(k))
-                .forEach(k -> records.add(ConfigRecord.topic(topic, k, null)));
+                .forEach(k -> records.add(new ConfigRecord(resource.type(), resource.name(), k, null)));
         after.forEach((k, v) -> {
             if (!v.equals(before.get(k))) {
-                records.add(ConfigRecord.topic(topic, k, v));
+                records.add(new ConfigRecord(resource.type(), resource.name(), k, v));
             }
         });
         return records;

@@ -1,7 +1,6 @@
 package io.samsa.broker.handler;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -11,29 +10,23 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.broker.topic.BrokerConfigRules;
+import io.samsa.broker.topic.DynamicLogDefaults;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.metadata.ControllerApi.AlterBrokerConfigs;
 import io.samsa.metadata.ControllerApi.AlterTopicConfigs;
 import io.samsa.metadata.ControllerApi.ConfigChange;
 
 /**
- * What IncrementalAlterConfigs and AlterConfigs do with one resource. A topic's change goes through the metadata
- * controller and is answered once applied here. Broker configs are static in Samsa: a change is refused with
- * INVALID_REQUEST (Kafka's answer for a config that is not dynamic; for one Kafka could change at run time the
- * message says Samsa cannot), never a silent success; so are log levels (BROKER_LOGGER) and other types.
+ * What IncrementalAlterConfigs and AlterConfigs do with one resource. A topic's change, and a change of Kafka's
+ * dynamic broker configs (KIP-226: resource {@code ""} the cluster-wide default, {@code "<id>"} one broker; the log
+ * defaults of {@link DynamicLogDefaults#TOPIC_CONFIG_OF}), go through the metadata controller and are answered once
+ * applied here. Any other broker key is refused with INVALID_REQUEST (Kafka's message for a config that is not
+ * dynamic; for one Kafka could change at run time the message says Samsa does not), never a silent success; so are
+ * log levels (BROKER_LOGGER) and other types. Called on a request-handler thread.
  */
 final class ConfigAlterations {
     private static final Logger log = LoggerFactory.getLogger(ConfigAlterations.class);
-
-    /**
-     * Broker configs Kafka can change at run time (cluster-wide or per broker; the common ones), besides the
-     * topic defaults ({@code log.*}), which are dynamic in Kafka too. Only the refusal's wording depends on it.
-     */
-    private static final Set<String> KAFKA_DYNAMIC = Set.of("message.max.bytes", "min.insync.replicas",
-            "unclean.leader.election.enable", "compression.type", "num.io.threads", "num.network.threads",
-            "num.replica.fetchers", "num.recovery.threads.per.data.dir", "background.threads", "max.connections",
-            "max.connections.per.ip", "max.connections.per.ip.overrides", "max.connection.creation.rate",
-            "listeners", "advertised.listeners", "listener.security.protocol.map", "producer.id.expiration.ms",
-            "follower.replication.throttled.rate", "leader.replication.throttled.rate", "metric.reporters");
 
     /** The outcome of one resource: NONE or an error code and message. */
     record Outcome(Errors error, String message) {
@@ -50,11 +43,20 @@ final class ConfigAlterations {
         switch (type) {
             case TOPIC -> {
                 return topics.alterConfigsAsync(new AlterTopicConfigs(resourceName, changes, replace, validateOnly))
-                        .handle((v, error) -> error == null ? Outcome.OK : outcome(resourceName,
+                        .handle((v, error) -> error == null ? Outcome.OK : outcome("topic " + resourceName,
                                 MetadataWrites.cause(error)));
             }
             case BROKER -> {
-                return done(Errors.INVALID_REQUEST, brokerRefusal(resourceName, changes));
+                // Checked here too, for a DELETE of a key that is not dynamic (the controller sees only the result).
+                String refusal = BrokerConfigRules.refusal(resourceName,
+                        changes.stream().map(ConfigChange::key).toList());
+                if (refusal != null) {
+                    return done(Errors.INVALID_REQUEST, refusal);
+                }
+                return topics.alterBrokerConfigsAsync(new AlterBrokerConfigs(resourceName, changes, replace,
+                        validateOnly)).handle((v, error) -> error == null ? Outcome.OK
+                        : outcome("broker " + (resourceName.isEmpty() ? "<default>" : resourceName),
+                        MetadataWrites.cause(error)));
             }
             case BROKER_LOGGER -> {
                 return done(Errors.INVALID_REQUEST, "Samsa does not change log levels at run time (BROKER_LOGGER "
@@ -67,24 +69,11 @@ final class ConfigAlterations {
         }
     }
 
-    /** Kafka's message for configs that are not dynamic; Samsa's own for those Kafka could change. */
-    private static String brokerRefusal(String broker, List<ConfigChange> changes) {
-        List<String> keys = changes.stream().map(ConfigChange::key).toList();
-        String resource = "ConfigResource(type=BROKER, name='" + broker + "')";
-        List<String> dynamic = keys.stream().filter(k -> KAFKA_DYNAMIC.contains(k) || k.startsWith("log.")).toList();
-        if (dynamic.isEmpty()) {
-            return "Invalid config value for resource " + resource + ": Cannot update these configs dynamically: "
-                    + "Set(" + String.join(", ", keys) + ")";
-        }
-        return "Invalid config value for resource " + resource + ": Samsa does not update broker configs "
-                + "dynamically (" + String.join(", ", dynamic) + "); set them in server.properties and restart.";
-    }
-
-    private static Outcome outcome(String topic, Throwable e) {
+    private static Outcome outcome(String resource, Throwable e) {
         if (e instanceof ApiException) {
             return new Outcome(Errors.forException(e), e.getMessage());
         }
-        log.error("Altering the configs of topic {} failed", topic, e);
+        log.error("Altering the configs of {} failed", resource, e);
         return new Outcome(Errors.UNKNOWN_SERVER_ERROR, e.getMessage());
     }
 

@@ -57,7 +57,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         this.topics = topics;
         this.defaultPartitions = config.numPartitions();
         this.defaultReplicationFactor = config.defaultReplicationFactor();
-        this.describer = new TopicConfigDescriber(topics.brokerDefaults(), config);
+        this.describer = new TopicConfigDescriber(topics, config);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.samsa.broker.handler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,12 +20,15 @@ import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.topic.DynamicLogDefaults;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
 /**
  * DescribeConfigs: a topic's configs as set and the effective value of every other one
- * ({@link TopicConfigDescriber}), with Kafka's synonyms when asked; or the broker's own settings.
+ * ({@link TopicConfigDescriber}), with Kafka's synonyms when asked; or the broker's own settings, the dynamic ones
+ * (KIP-226) with their source — DYNAMIC_BROKER_CONFIG over DYNAMIC_DEFAULT_BROKER_CONFIG over STATIC_BROKER_CONFIG
+ * over DEFAULT_CONFIG — and, as in Kafka, for resource {@code ""} only the cluster-wide dynamic defaults.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
@@ -32,6 +36,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     private static final byte TOPIC = 2;
     private static final byte BROKER = 4;
     private static final byte BROKER_LOGGER = 8;
+    private static final byte SOURCE_DYNAMIC_BROKER = TopicConfigDescriber.DYNAMIC_BROKER_CONFIG;
+    private static final byte SOURCE_DYNAMIC_DEFAULT = TopicConfigDescriber.DYNAMIC_DEFAULT_BROKER_CONFIG;
     private static final byte SOURCE_STATIC_BROKER = TopicConfigDescriber.STATIC_BROKER_CONFIG;
     private static final byte SOURCE_DEFAULT = TopicConfigDescriber.DEFAULT_CONFIG;
 
@@ -42,7 +48,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     public DescribeConfigsHandler(TopicRegistry topics, BrokerConfig config) {
         this.topics = topics;
         this.config = config;
-        this.describer = new TopicConfigDescriber(topics.brokerDefaults(), config);
+        this.describer = new TopicConfigDescriber(topics, config);
     }
 
     @Override
@@ -82,15 +88,37 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     private void describeBroker(DescribeConfigsResource resource, DescribeConfigsResult result, Options options) {
-        if (!resource.resourceName().isEmpty() && !resource.resourceName().equals(Integer.toString(config.nodeId()))) {
+        DynamicLogDefaults dynamic = topics.dynamicDefaults();
+        if (resource.resourceName().isEmpty()) {
+            // Kafka describes the default resource as the dynamic defaults set, nothing else.
+            new TreeMap<>(dynamic.clusterDefault()).forEach((name, value) -> {
+                if (wanted(resource.configurationKeys(), name)) {
+                    add(result, options, name, value, SOURCE_DYNAMIC_DEFAULT, (byte) 0,
+                            List.of(synonym(name, value, SOURCE_DYNAMIC_DEFAULT)));
+                }
+            });
+            return;
+        }
+        if (!resource.resourceName().equals(Integer.toString(config.nodeId()))) {
             result.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage("Unexpected broker id " + resource.resourceName());
             return;
         }
-        config.effectiveValues().forEach((name, value) -> {
+        config.effectiveValues().forEach((name, staticValue) -> {
             if (wanted(resource.configurationKeys(), name)) {
-                byte source = config.originals().containsKey(name) ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT;
-                add(result, options, name, value, source, (byte) 0, List.of(synonym(name, value, source)));
+                List<DescribeConfigsSynonym> synonyms = new ArrayList<>();
+                String perBroker = dynamic.perBroker().get(name);
+                String clusterDefault = dynamic.clusterDefault().get(name);
+                if (perBroker != null) {
+                    synonyms.add(synonym(name, perBroker, SOURCE_DYNAMIC_BROKER));
+                }
+                if (clusterDefault != null) {
+                    synonyms.add(synonym(name, clusterDefault, SOURCE_DYNAMIC_DEFAULT));
+                }
+                synonyms.add(synonym(name, staticValue, config.originals().containsKey(name) ? SOURCE_STATIC_BROKER
+                        : SOURCE_DEFAULT));
+                DescribeConfigsSynonym inForce = synonyms.get(0);
+                add(result, options, name, inForce.value(), inForce.source(), (byte) 0, synonyms);
             }
         });
     }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.topic.BrokerConfigRules;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.LogFiles;
 import io.samsa.metadata.ControllerApi;
@@ -61,7 +62,8 @@ public final class QuorumNode {
                         config.maxPartitions(), PRODUCER_ID_BLOCK, TopicRegistry.configValidator(config.logDefaults()))
                 .withSessionTimeoutMs(config.brokerSessionTimeoutMs())
                 .withUncleanLeaderElection(config.uncleanLeaderElectionEnable())
-                .withDefaults(config.numPartitions(), config.defaultReplicationFactor());
+                .withDefaults(config.numPartitions(), config.defaultReplicationFactor())
+                .withBrokerConfigs(new BrokerConfigRules(config.logDefaults()));
         ControllerEventLoop controller = new ControllerEventLoop(new MetadataController(state, metadataLog, settings),
                 () -> System.nanoTime() / 1_000_000, ControllerEventLoop.DEFAULT_SESSION_CHECK_INTERVAL_MS,
                 config.autoLeaderRebalanceEnable() ? config.leaderImbalanceCheckIntervalSeconds() * 1000L : 0);

@@ -72,8 +72,9 @@ public final class TopicRegistry implements MetadataPublisher {
 
     private final ControllerApi controller;
     private final int localNodeId;
-    private final LogConfig brokerDefaults;
-    private final int defaultMinInsyncReplicas;
+    /** server.properties' topic defaults; the dynamic broker configs in the image go on top ({@link View}). */
+    private final LogConfig staticDefaults;
+    private final int staticMinInsyncReplicas;
     private final AppliedOffsetWaiter applied;
     private final Map<Uuid, CompletionStage<?>> deletionCleanups = new ConcurrentHashMap<>();
     private volatile View view;
@@ -81,8 +82,12 @@ public final class TopicRegistry implements MetadataPublisher {
             names -> CompletableFuture.completedFuture(null);
     private LogManager logs;
 
-    /** Topics by name and by id, and the image they were read from; replaced whole on every change (copy-on-write). */
-    private record View(Map<String, TopicInfo> byName, Map<Uuid, TopicInfo> byId, MetadataImage image) {
+    /**
+     * Topics by name and by id, the image they were read from and the broker defaults (static + dynamic) their
+     * LogConfigs were derived with; replaced whole on every change (copy-on-write).
+     */
+    private record View(Map<String, TopicInfo> byName, Map<Uuid, TopicInfo> byId, MetadataImage image,
+                        DynamicLogDefaults defaults) {
     }
 
     /**
@@ -102,8 +107,8 @@ public final class TopicRegistry implements MetadataPublisher {
                          LogConfig brokerDefaults, int defaultMinInsyncReplicas) {
         this.controller = controller;
         this.localNodeId = localNodeId;
-        this.brokerDefaults = brokerDefaults;
-        this.defaultMinInsyncReplicas = defaultMinInsyncReplicas;
+        this.staticDefaults = brokerDefaults;
+        this.staticMinInsyncReplicas = defaultMinInsyncReplicas;
         MetadataImage image = state.image();
         this.view = buildView(image);
         this.applied = new AppliedOffsetWaiter(image.offset(), APPLY_TIMEOUT_MS);
@@ -125,7 +130,7 @@ public final class TopicRegistry implements MetadataPublisher {
     /** The controller settings of a single-node broker: every partition on {@code nodeId}, configs as LogConfig. */
     public static MetadataController.Settings settings(int nodeId, int maxPartitions, LogConfig brokerDefaults) {
         return new MetadataController.Settings(nodeId, maxPartitions, PRODUCER_ID_BLOCK,
-                configValidator(brokerDefaults));
+                configValidator(brokerDefaults)).withBrokerConfigs(new BrokerConfigRules(brokerDefaults));
     }
 
     /** Kafka's topic-config checks ({@link TopicConfigRules}) over these broker defaults. */
@@ -141,13 +146,13 @@ public final class TopicRegistry implements MetadataPublisher {
     /** Effective log settings of a topic (broker defaults for unknown names). */
     public LogConfig logConfig(String topic) {
         TopicInfo info = view.byName().get(topic);
-        return info == null ? brokerDefaults : info.logConfig();
+        return info == null ? view.defaults().logConfig() : info.logConfig();
     }
 
     /** The topic's {@code min.insync.replicas}, or the broker's when the topic does not set it. */
     public int minInsyncReplicas(TopicInfo topic) {
         String v = topic.configOverrides().get(TopicConfigRules.MIN_INSYNC_REPLICAS);
-        return v == null ? defaultMinInsyncReplicas : Integer.parseInt(v.trim());
+        return v == null ? view.defaults().minInsyncReplicas() : Integer.parseInt(v.trim());
     }
 
     /**
@@ -284,6 +289,15 @@ public final class TopicRegistry implements MetadataPublisher {
         return controller.alterTopicConfigs(request).thenCompose(this::awaitApplied);
     }
 
+    /**
+     * Changes a broker resource's dynamic configs (KIP-226) through the controller (or only checks them);
+     * completes once the change is applied here, this node's logs running with the new defaults if it concerns
+     * them.
+     */
+    public CompletionStage<Void> alterBrokerConfigsAsync(ControllerApi.AlterBrokerConfigs request) {
+        return controller.alterBrokerConfigs(request).thenCompose(this::awaitApplied);
+    }
+
     /** Creates a topic with {@code replicationFactor} replicas placed by the controller, waiting for it. */
     public TopicInfo create(String name, int partitions, short replicationFactor, Map<String, String> configs)
             throws IOException {
@@ -345,8 +359,14 @@ public final class TopicRegistry implements MetadataPublisher {
         return validateOnly ? view.byName().get(name) : visible(grown);
     }
 
+    /** The topic defaults in force on this broker: server.properties overlaid by the dynamic broker configs. */
     public LogConfig brokerDefaults() {
-        return brokerDefaults;
+        return view.defaults().logConfig();
+    }
+
+    /** The effective broker defaults with the dynamic configs they came from (DescribeConfigs' sources). */
+    public DynamicLogDefaults dynamicDefaults() {
+        return view.defaults();
     }
 
     /**
@@ -364,7 +384,7 @@ public final class TopicRegistry implements MetadataPublisher {
             int from = before == null ? 0 : before.partitionCount();
             if (after.partitionCount() > from) {
                 createLocal(after, from, LogConfig.fromTopicConfigs(newImage.configs().topic(after.name()),
-                        brokerDefaults), true);
+                        defaultsOf(newImage)), true);
             }
         }
     }
@@ -448,11 +468,13 @@ public final class TopicRegistry implements MetadataPublisher {
      */
     @Override
     public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+        boolean defaultsChanged = delta.changedConfigs().stream().anyMatch(this::setsMyDefaults);
         boolean topicsChanged = !delta.changedTopicIds().isEmpty() || !delta.removedTopics().isEmpty()
-                || delta.changedConfigs().stream().anyMatch(r -> r.type() == ConfigResource.Type.TOPIC);
+                || delta.changedConfigs().stream().anyMatch(r -> r.type() == ConfigResource.Type.TOPIC)
+                || defaultsChanged;
         if (!topicsChanged) {
             View v = view;
-            view = new View(v.byName(), v.byId(), newImage);
+            view = new View(v.byName(), v.byId(), newImage, v.defaults());
             applied.applied(newImage.offset());
             return;
         }
@@ -462,7 +484,7 @@ public final class TopicRegistry implements MetadataPublisher {
         view = buildView(newImage);
         if (logs != null) {
             deleteMovedReplicas(delta, newImage);
-            applyConfigChanges(delta);
+            applyConfigChanges(delta, defaultsChanged);
         }
         List<String> deleted = delta.removedTopics().values().stream().map(TopicImage::name).toList();
         if (!deleted.isEmpty()) {
@@ -487,13 +509,16 @@ public final class TopicRegistry implements MetadataPublisher {
         applied.applied(newImage.offset());
     }
 
-    /** Altered topic configs take effect at once: every local log of the topic gets its new LogConfig. */
-    private void applyConfigChanges(MetadataDelta delta) {
-        for (ConfigResource resource : delta.changedConfigs()) {
-            TopicInfo t = resource.type() == ConfigResource.Type.TOPIC ? view.byName().get(resource.name()) : null;
-            if (t == null) {
-                continue; // deleted, or a broker resource
-            }
+    /**
+     * Altered topic configs take effect at once: every local log of the topic gets its new LogConfig. Altered broker
+     * defaults (the cluster's or this node's dynamic configs) reach every topic, as in Kafka: a topic that overrides
+     * the key keeps its value, the others follow the new default.
+     */
+    private void applyConfigChanges(MetadataDelta delta, boolean defaultsChanged) {
+        Collection<TopicInfo> changed = defaultsChanged ? view.byName().values()
+                : delta.changedConfigs().stream().filter(r -> r.type() == ConfigResource.Type.TOPIC)
+                .map(r -> view.byName().get(r.name())).filter(t -> t != null).toList(); // null: deleted
+        for (TopicInfo t : changed) {
             for (int p = 0; p < t.partitions(); p++) {
                 Log l = logs.log(t.name(), p);
                 if (l != null && !l.config().equals(t.logConfig())) {
@@ -507,8 +532,8 @@ public final class TopicRegistry implements MetadataPublisher {
         for (Uuid id : delta.changedTopicIds()) {
             TopicImage t = newImage.topics().get(id);
             try {
-                createLocal(t, 0, LogConfig.fromTopicConfigs(newImage.configs().topic(t.name()), brokerDefaults),
-                        false);
+                createLocal(t, 0, LogConfig.fromTopicConfigs(newImage.configs().topic(t.name()),
+                        defaultsOf(newImage)), false);
             } catch (IOException e) {
                 throw new IllegalStateException("unreachable: failures are logged", e);
             }
@@ -542,20 +567,34 @@ public final class TopicRegistry implements MetadataPublisher {
         }
     }
 
+    /** Whether a changed config resource is one of this node's dynamic defaults ("" or its own id). */
+    private boolean setsMyDefaults(ConfigResource resource) {
+        return resource.type() == ConfigResource.Type.BROKER
+                && (resource.name().isEmpty() || resource.name().equals(Integer.toString(localNodeId)));
+    }
+
+    private LogConfig defaultsOf(MetadataImage image) {
+        return DynamicLogDefaults.resolve(staticDefaults, staticMinInsyncReplicas, image.configs(), localNodeId)
+                .logConfig();
+    }
+
     private View buildView(MetadataImage image) {
         View current = view;
+        DynamicLogDefaults defaults = DynamicLogDefaults.resolve(staticDefaults, staticMinInsyncReplicas,
+                image.configs(), localNodeId);
+        boolean sameDefaults = current != null && current.defaults().equals(defaults);
         Map<String, TopicInfo> byName = new HashMap<>();
         Map<Uuid, TopicInfo> byId = new HashMap<>();
         for (TopicImage t : image.topics().all()) {
             Map<String, String> configs = image.configs().topic(t.name());
             TopicInfo previous = current == null ? null : current.byId().get(t.id());
-            TopicInfo info = previous != null && previous.partitions() == t.partitionCount()
+            TopicInfo info = sameDefaults && previous != null && previous.partitions() == t.partitionCount()
                     && previous.configOverrides().equals(configs) ? previous
                     : new TopicInfo(t.name(), t.id(), t.partitionCount(), configs,
-                            LogConfig.fromTopicConfigs(configs, brokerDefaults));
+                            LogConfig.fromTopicConfigs(configs, defaults.logConfig()));
             byName.put(info.name(), info);
             byId.put(info.id(), info);
         }
-        return new View(Map.copyOf(byName), Map.copyOf(byId), image);
+        return new View(Map.copyOf(byName), Map.copyOf(byId), image, defaults);
     }
 }
