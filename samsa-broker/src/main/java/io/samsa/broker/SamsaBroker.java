@@ -234,7 +234,8 @@ public final class SamsaBroker implements SamsaNode {
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
                             stats, requestMetrics, topics, socketServer, replicaManager,
-                            () -> quorum == null || quorum.metadataLog().isActive())::scrape);
+                            () -> quorum == null || quorum.metadataLog().isActive(),
+                            logManager.cleaner().stats())::scrape);
             socketServer.start();
             if (lifecycle != null) {
                 // Serves from now on; the controller unfences it on the first heartbeat (it has caught up).

@@ -66,7 +66,7 @@ public final class LogCleaner implements Closeable {
     private final Object sleep = new Object();
     private volatile boolean stopped;
     private volatile Stats lastStats;
-    private final java.util.concurrent.atomic.AtomicLong bytesCleaned = new java.util.concurrent.atomic.AtomicLong();
+    private final CleanerStats stats = new CleanerStats();
 
     /** A cleaner over {@code logs} (directory name → log) of {@code dataDir}; resumes from its checkpoint file. */
     public LogCleaner(Path dataDir, Supplier<Map<String, Log>> logs, Settings settings) {
@@ -99,8 +99,10 @@ public final class LogCleaner implements Closeable {
                 Stats s = cleanFilthiestLog(perThread);
                 cleaned = s != null;
             } catch (Throwable t) {
+                stats.failed();
                 LOG.error("Log cleaner round failed in {}; it runs again after log.cleaner.backoff.ms", dataDir, t);
             }
+            stats.roundEnded(System.currentTimeMillis());
             if (!cleaned) {
                 synchronized (sleep) {
                     if (!stopped) {
@@ -180,10 +182,11 @@ public final class LogCleaner implements Closeable {
             deleteHorizons.remove(pick.name());
         }
         writeCheckpoint();
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        bytesCleaned.addAndGet(r.bytesRead());
+        long nanos = System.nanoTime() - start;
+        long ms = nanos / 1_000_000;
         Stats s = new Stats(pick.name(), r.bytesRead(), r.bytesWritten(), ms, r.endOffset());
         lastStats = s;
+        stats.cleaned(s, nanos);
         LOG.info("Cleaned {} up to offset {}: {} segment group(s), {} bytes to {} bytes in {} ms", pick.name(),
                 r.endOffset(), r.groups(), r.bytesRead(), r.bytesWritten(), ms);
         return s;
@@ -206,8 +209,8 @@ public final class LogCleaner implements Closeable {
     /** The last cleaning done (null before the first): its bytes and duration. */
     public Stats lastStats() { return lastStats; }
 
-    /** Bytes of segments rewritten since start (a metrics hook). */
-    public long bytesCleaned() { return bytesCleaned.get(); }
+    /** What the cleaner has done since start, for the metrics endpoint. */
+    public CleanerStats stats() { return stats; }
 
     /** Stops the threads, waiting for a cleaning in progress to finish. */
     @Override

@@ -16,6 +16,7 @@ import io.samsa.network.server.NetworkMetrics;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.CleanerStats;
 import io.samsa.log.Log;
 import io.samsa.metadata.PartitionRecord;
 import io.samsa.metadata.TopicImage;
@@ -28,18 +29,22 @@ public final class BrokerMetricsFormatter {
     private final NetworkMetrics network;
     private final ReplicaManager replicas;
     private final BooleanSupplier activeController;
+    private final CleanerStats cleaner;
 
     /**
      * @param activeController whether this node runs the active controller (a single node always does)
+     * @param cleaner          the log cleaner's counters
      */
     public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
-                                  NetworkMetrics network, ReplicaManager replicas, BooleanSupplier activeController) {
+                                  NetworkMetrics network, ReplicaManager replicas, BooleanSupplier activeController,
+                                  CleanerStats cleaner) {
         this.stats = stats;
         this.requests = requests;
         this.topics = topics;
         this.network = network;
         this.replicas = replicas;
         this.activeController = activeController;
+        this.cleaner = cleaner;
     }
 
     public String scrape() {
@@ -94,6 +99,7 @@ public final class BrokerMetricsFormatter {
                 sample(out, "samsa_replica_fetcher_max_lag", "leader", String.valueOf(leader), lag)));
         gauge(out, "samsa_controller_active", "1 while this node runs the active controller "
                 + "(Kafka's ActiveControllerCount).", activeController.getAsBoolean() ? 1 : 0);
+        cleanerMetrics(out);
         header(out, "samsa_log_size_bytes", "gauge", "Bytes on disk, by partition.");
         forEachLog((t, p, log) -> partitionSample(out, "samsa_log_size_bytes", t, p, log.sizeInBytes()));
         header(out, "samsa_log_end_offset", "gauge", "Log end offset, by partition.");
@@ -101,6 +107,27 @@ public final class BrokerMetricsFormatter {
         header(out, "samsa_log_start_offset", "gauge", "Log start offset, by partition.");
         forEachLog((t, p, log) -> partitionSample(out, "samsa_log_start_offset", t, p, log.logStartOffset()));
         return out.toString();
+    }
+
+    /** Kafka's LogCleaner / LogCleanerManager metrics, plus totals for rates. */
+    private void cleanerMetrics(StringBuilder out) {
+        counter(out, "samsa_log_cleaner_cleanings_total", "Logs cleaned (compacted) by the log cleaner.",
+                cleaner.cleanings());
+        counter(out, "samsa_log_cleaner_failures_total", "Log cleaner rounds that failed with an error "
+                + "(retried after log.cleaner.backoff.ms).", cleaner.failures());
+        counter(out, "samsa_log_cleaner_read_bytes_total", "Segment bytes read by the log cleaner.",
+                cleaner.bytesRead());
+        counter(out, "samsa_log_cleaner_written_bytes_total", "Cleaned segment bytes written by the log cleaner.",
+                cleaner.bytesWritten());
+        counter(out, "samsa_log_cleaner_seconds_total", "Time spent cleaning, summed over cleaner threads.",
+                cleaner.cleaningSeconds());
+        gauge(out, "samsa_log_cleaner_last_clean_seconds", "Duration of the last cleaning "
+                + "(Kafka's max-clean-time-secs).", cleaner.lastCleanSeconds());
+        gauge(out, "samsa_log_cleaner_last_recopy_ratio", "Bytes written per byte read in the last cleaning "
+                + "(Kafka's cleaner-recopy-percent / 100).", cleaner.lastRecopyRatio());
+        gauge(out, "samsa_log_cleaner_seconds_since_last_run", "Time since a log cleaner round last ended "
+                + "(Kafka's time-since-last-run-ms, in seconds).",
+                cleaner.msSinceLastRun(System.currentTimeMillis()) / 1000.0);
     }
 
     private interface ApiVisitor {
