@@ -47,6 +47,15 @@ public final class KafkaConnectWorker implements AutoCloseable {
      * @param extra further worker properties (they override the defaults here)
      */
     public static KafkaConnectWorker start(String bootstrapServers, String groupId, Map<String, String> extra) {
+        return start(bootstrapServers, groupId, extra, List.of());
+    }
+
+    /**
+     * As {@link #start(String, String, Map)}, with {@code pluginClasses} (directories or jars holding a test's own
+     * connectors) on the worker's classpath, where it finds them by scanning.
+     */
+    public static KafkaConnectWorker start(String bootstrapServers, String groupId, Map<String, String> extra,
+                                           List<Path> pluginClasses) {
         try {
             Path dir = Files.createTempDirectory("kafka-connect-");
             int restPort = ApacheKafkaBroker.freePort();
@@ -71,7 +80,7 @@ public final class KafkaConnectWorker implements AutoCloseable {
             Path output = dir.resolve("worker.log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dlog4j2.level=INFO", "-cp",
-                    ApacheKafkaBroker.locateLibs().toAbsolutePath() + "/*",
+                    classpath(pluginClasses),
                     "org.apache.kafka.connect.cli.ConnectDistributed", props.toString()));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile())
                     .start();
@@ -81,6 +90,12 @@ public final class KafkaConnectWorker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String classpath(List<Path> pluginClasses) {
+        StringBuilder cp = new StringBuilder(ApacheKafkaBroker.locateLibs().toAbsolutePath() + "/*");
+        pluginClasses.forEach(p -> cp.append(java.io.File.pathSeparatorChar).append(p.toAbsolutePath()));
+        return cp.toString();
     }
 
     private void awaitRest() {
@@ -109,6 +124,28 @@ public final class KafkaConnectWorker implements AutoCloseable {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** A POST of a JSON body to the worker's REST API (e.g. creating a connector at {@code /connectors}). */
+    public HttpResponse<String> post(String path, String json) throws IOException {
+        return send(path, "POST", json);
+    }
+
+    /** A PUT of a JSON body to the worker's REST API (e.g. a connector's new config). */
+    public HttpResponse<String> put(String path, String json) throws IOException {
+        return send(path, "PUT", json);
+    }
+
+    private HttpResponse<String> send(String path, String method, String json) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

@@ -2,19 +2,32 @@ package io.samsa.broker.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.storage.connect.CountingSourceConnector;
+import io.samsa.broker.storage.connect.CountingSourceTask;
 import io.samsa.broker.testing.Clients;
 import io.samsa.testkit.KafkaConnectWorker;
 
@@ -68,6 +81,70 @@ class KafkaConnectRestartTest {
             } finally {
                 starting.thenAccept(KafkaConnectWorker::close); // when the other start failed first
             }
+        }
+    }
+
+    /**
+     * A source connector (the test's own {@link CountingSourceConnector}) writes 0..299 and stores its position in
+     * Connect's offsets topic; the worker stops and starts again, the connector is asked for 600 numbers, and it
+     * resumes at 300 from the stored offset: every number is in the topic exactly once, in order.
+     */
+    @Test
+    void aSourceConnectorResumesFromItsStoredOffsetsAfterARestart(@TempDir Path plugins) throws Exception {
+        copyConnectorClasses(plugins);
+        TopicPartition counted = new TopicPartition("counted", 0);
+        try (SamsaBroker broker = SamsaBroker.startEmbedded(Map.of());
+             Admin admin = Clients.admin(broker.bootstrapServers())) {
+            String bs = broker.bootstrapServers();
+            admin.createTopics(List.of(new NewTopic(counted.topic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> worker = Map.of("offset.flush.interval.ms", "500");
+            try (KafkaConnectWorker first = KafkaConnectWorker.start(bs, "resume", worker, List.of(plugins))) {
+                awaitJoinedWithoutError(first);
+                HttpResponse<String> created = first.post("/connectors", "{\"name\":\"counter\",\"config\":"
+                        + connectorConfig(counted.topic(), 300) + "}");
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                awaitEndOffset(bs, counted, 300);
+                first.stop(); // a clean stop commits the task's last offsets
+            }
+            try (KafkaConnectWorker again = KafkaConnectWorker.start(bs, "resume", worker, List.of(plugins))) {
+                awaitJoinedWithoutError(again);
+                HttpResponse<String> updated = again.put("/connectors/counter/config",
+                        connectorConfig(counted.topic(), 600));
+                assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+                awaitEndOffset(bs, counted, 600);
+            }
+            List<ConsumerRecord<byte[], byte[]>> all = Clients.read(bs, counted, 0, 600);
+            assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .containsExactlyElementsOf(IntStream.range(0, 600).mapToObj(Integer::toString).toList());
+            assertThat(Clients.endOffsets(bs, Set.of(counted)).get(counted)).as("nothing written twice")
+                    .isEqualTo(600);
+        }
+    }
+
+    private static String connectorConfig(String topic, int count) {
+        return "{\"connector.class\":\"" + CountingSourceConnector.class.getName() + "\",\"tasks.max\":\"1\","
+                + "\"topic\":\"" + topic + "\",\"count\":\"" + count + "\","
+                + "\"value.converter\":\"org.apache.kafka.connect.storage.StringConverter\"}";
+    }
+
+    /** The connector's classes alone, in a directory for the worker's classpath (not all of test-classes). */
+    private static void copyConnectorClasses(Path dir) throws Exception {
+        for (Class<?> c : List.of(CountingSourceConnector.class, CountingSourceTask.class)) {
+            String file = c.getName().replace('.', '/') + ".class";
+            Path target = dir.resolve(file);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = c.getClassLoader().getResourceAsStream(file)) {
+                Files.copy(in, target);
+            }
+        }
+    }
+
+    private static void awaitEndOffset(String bs, TopicPartition tp, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // liveness bound only
+        long end;
+        while ((end = Clients.endOffsets(bs, Set.of(tp)).get(tp)) < atLeast) {
+            assertThat(System.nanoTime()).as("%s reaches offset %d (at %d)", tp, atLeast, end).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 
