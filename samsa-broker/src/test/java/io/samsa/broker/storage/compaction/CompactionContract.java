@@ -37,7 +37,8 @@ import io.samsa.testkit.ClusterUnderTest;
  * key's newest value at the offset the producer was told, offsets strictly increasing, and no deleted key once
  * delete.retention.ms has passed; a SIGKILL during cleaning and a restart lose no acknowledged newest value.
  *
- * <p>Segments roll by segment.ms (Kafka's topic segment.bytes cannot go below 1 MiB): records are written in rounds
+ * <p>Segments roll by segment.ms (Kafka's topic segment.bytes cannot go below 1 MiB, which only the kill test's
+ * writes reach): records are written in rounds
  * with pauses, and while waiting for the cleaner a "tick" record is written now and then, after more than
  * segment.ms, so that the segment holding the last writes rolls and becomes cleanable on both brokers. Waits are
  * liveness bounds only. Sizes can be changed with the system properties {@code samsa.test.compaction.*} below.
@@ -121,8 +122,7 @@ public abstract class CompactionContract {
                         String key = "key-" + k;
                         sends.add(send(producer, topic, key, key + "@" + round + padding));
                     }
-                    await(sends, expected);
-                    Thread.sleep(SEGMENT_MS / 4);
+                    await(sends, expected); // no pause: segments roll by size too, and dirt piles up
                 }
                 Thread.sleep(SEGMENT_MS + 50);
                 await(List.of(send(producer, topic, TICK_KEY, "roll-" + attempt)), expected); // rolls the segment
@@ -258,6 +258,9 @@ public abstract class CompactionContract {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
                     "cleanup.policy", "compact",
                     "segment.ms", String.valueOf(SEGMENT_MS),
+                    // Kafka's minimum: the larger writes of the kill test also roll by size, so that a cleaning
+                    // rewrites several groups of segments (some of them to nothing) and swaps each.
+                    "segment.bytes", String.valueOf(1024 * 1024),
                     "min.cleanable.dirty.ratio", "0.01",
                     "delete.retention.ms", String.valueOf(DELETE_RETENTION_MS))))).all().get(30, TimeUnit.SECONDS);
         }
