@@ -68,17 +68,28 @@ public final class ApacheKafkaCluster implements ClusterUnderTest {
     private final Path root;
     private final Path libs;
     private final Map<Integer, KafkaNode> nodes = new TreeMap<>();
+    /** Server properties on top of (and overriding) the ones {@link #writeConfig} sets, for every node. */
+    private final Map<String, String> extra;
     private final Thread shutdownHook;
 
-    private ApacheKafkaCluster(Path root, Path libs) {
+    private ApacheKafkaCluster(Path root, Path libs, Map<String, String> extra) {
         this.root = root;
         this.libs = libs;
+        this.extra = Map.copyOf(extra);
         this.shutdownHook = new Thread(this::killAllAndDelete, "apache-kafka-cluster-killer");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Formats and starts {@code size} nodes (ids 1..size) and waits until every one serves as a broker. */
     public static ApacheKafkaCluster start(int size) {
+        return start(size, Map.of());
+    }
+
+    /**
+     * As {@link #start(int)}, with extra server properties for every node that override the defaults above (e.g.
+     * {@code log.cleaner.enable=true} for a compaction test).
+     */
+    public static ApacheKafkaCluster start(int size, Map<String, String> extra) {
         if (size < 1) {
             throw new IllegalArgumentException("size " + size);
         }
@@ -89,7 +100,7 @@ public final class ApacheKafkaCluster implements ClusterUnderTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ApacheKafkaCluster cluster = new ApacheKafkaCluster(root, libs);
+        ApacheKafkaCluster cluster = new ApacheKafkaCluster(root, libs, extra);
         try {
             for (int id = 1; id <= size; id++) {
                 cluster.nodes.put(id, new KafkaNode(id, ApacheKafkaBroker.freePort(), ApacheKafkaBroker.freePort(),
@@ -274,6 +285,7 @@ public final class ApacheKafkaCluster implements ClusterUnderTest {
         p.setProperty("background.threads", "2");
         p.setProperty("num.recovery.threads.per.data.dir", "1");
         p.setProperty("log.cleaner.enable", "false");
+        extra.forEach(p::setProperty);
         try (var out = Files.newBufferedWriter(n.config(), StandardCharsets.UTF_8)) {
             p.store(out, "Samsa test cluster node " + n.id);
         }
