@@ -77,10 +77,16 @@ final class BrokerProcess implements Brokers, AutoCloseable {
 
     /** Writes the config, spawns the broker and returns once its client port accepts connections. */
     static BrokerProcess start(String kind, Plan plan, Children children, Path dir) {
+        return start(kind, plan, children, dir, new Properties());
+    }
+
+    /** As {@link #start(String, Plan, Children, Path)}, with {@code extra} settings on top of the common ones. */
+    static BrokerProcess start(String kind, Plan plan, Children children, Path dir, Properties extra) {
         try {
             Files.createDirectories(dir);
             int port = freePort();
             Properties p = commonSettings(dir.resolve("data"));
+            p.putAll(extra);
             if ("kafka".equals(kind)) {
                 int controllerPort = freePort();
                 p.putAll(kraftSettings(1, "1@127.0.0.1:" + controllerPort, port, controllerPort));

@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench/compare}'s engine: for each broker in turn (never both at once) it measures start-up and memory,
  * runs the throughput matrix and the fixed-rate latency runs, then writes {@code <date>.md}, {@code .csv} and
  * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
- * a {@link FailoverRun} per broker replaces the matrix. Run through {@code bench/compare}, which builds the jars and passes their paths.
+ * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}.
+ * Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {
     private static final Pattern EMBEDDED = Pattern.compile("(cold|warm) start to first produce: ([\\d.]+) ms");
@@ -77,7 +78,8 @@ public final class Compare {
         }
         Files.createDirectories(plan.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"))
-                + (plan.failover() ? "-failover" : plan.cluster() ? "-cluster" + plan.nodes : "")
+                + (plan.failover() ? "-failover" : plan.compaction() ? "-compaction"
+                        : plan.cluster() ? "-cluster" + plan.nodes : "")
                 + (plan.quick ? "-quick" : "");
         Path md = plan.out.resolve(stamp + ".md");
         Path csv = plan.out.resolve(stamp + ".csv");
@@ -98,14 +100,14 @@ public final class Compare {
 
     /** Runs everything; false if a broker's run stopped early (what was measured is still reported). */
     private boolean runAll() throws IOException {
-        if (!plan.failover()) {
+        if (plan.mode.equals("compare")) {
             notes.add(tools.hasSamsaPerfCommand()
                     ? "SamsaProducer runs through `samsa perf produce`."
                     : "SamsaProducer runs through `java -cp samsa.jar io.samsa.clients.tools.ProducerPerf --producer"
                             + " samsa` (this samsa.jar has no `samsa perf` yet).");
         }
         warmUpClientClasses();
-        if (plan.brokers.contains("samsa") && !plan.cluster()) {
+        if (plan.brokers.contains("samsa") && !plan.cluster() && plan.mode.equals("compare")) {
             embeddedStartup();
         }
         boolean complete = true;
@@ -113,6 +115,8 @@ public final class Compare {
             try {
                 if (plan.failover()) {
                     new FailoverRun(plan, children, samples, notes, work.resolve(broker + "-cluster")).run(broker);
+                } else if (plan.compaction()) {
+                    new CompactionRun(plan, children, samples, notes, work.resolve(broker + "-compaction")).run(broker);
                 } else if (plan.cluster()) {
                     runCluster(broker);
                 } else {

@@ -24,12 +24,20 @@ final class Plan {
               --min-insync-replicas M  the topics' min.insync.replicas (default 2 when R > 1)
               --acks             default all when N > 1
             failover mode (bench/failover, or --mode failover): SIGKILL / SIGTERM the partition leader, K times:
-              --mode MODE        compare (default) or failover
+              --mode MODE        compare (default), failover or compaction
               --kills K          rounds per signal and broker (default 5; --quick 2)
               --signals S        KILL,TERM (default both)
               --failover-partitions P  partitions of the written topic (default 1)
               --failover-rate R  records/s the producer sends (default 1000)
               --form-seconds S   longest wait for a cluster to form, after its ports open (default 180)
+            compaction mode (bench/compaction, or --mode compaction): cleaner throughput and produce p99 while cleaning:
+              --compaction-mb MB       megabytes of values written to the compacted topic (default 512; --quick 16)
+              --compaction-keys K      distinct keys, written in turn (default 10000)
+              --compaction-value-bytes B  value size of the written and the probe records (default 1024)
+              --probe-rate R           records/s of the acks=all latency probe (default 2000)
+              --baseline-seconds S     probe window before cleaning is allowed (default 10; --quick 3)
+              --cleaner-timeout-seconds S  longest wait for the compaction to end (default 300)
+              --repeats N        runs per broker (default 3; --quick 1)
             """;
 
     boolean quick;
@@ -55,7 +63,7 @@ final class Plan {
     int settleSeconds = 5;
     /** Longest a single client run may take before it is killed and counted as failed. */
     int clientTimeoutSeconds = 600;
-    /** "compare" (throughput, latency, start-up) or "failover" (write pause per leader kill). */
+    /** "compare" (throughput, latency, start-up), "failover" (write pause per leader kill) or "compaction". */
     String mode = "compare";
     /** Nodes per cluster; 1 is the single-node run. */
     int nodes = 1;
@@ -67,6 +75,12 @@ final class Plan {
     int failoverPartitions = 1;
     int failoverRate = 1000;
     int formSeconds = 180;
+    double compactionMb = 512;
+    int compactionKeys = 10_000;
+    int compactionValueBytes = 1024;
+    int probeRate = 2000;
+    int baselineSeconds = 10;
+    int cleanerTimeoutSeconds = 300;
 
     static Plan parse(String[] args) {
         Plan p = new Plan();
@@ -112,6 +126,12 @@ final class Plan {
                         case "--failover-partitions" -> p.failoverPartitions = Integer.parseInt(v);
                         case "--failover-rate" -> p.failoverRate = Integer.parseInt(v);
                         case "--form-seconds" -> p.formSeconds = Integer.parseInt(v);
+                        case "--compaction-mb" -> p.compactionMb = Double.parseDouble(v);
+                        case "--compaction-keys" -> p.compactionKeys = Integer.parseInt(v);
+                        case "--compaction-value-bytes" -> p.compactionValueBytes = Integer.parseInt(v);
+                        case "--probe-rate" -> p.probeRate = Integer.parseInt(v);
+                        case "--baseline-seconds" -> p.baselineSeconds = Integer.parseInt(v);
+                        case "--cleaner-timeout-seconds" -> p.cleanerTimeoutSeconds = Integer.parseInt(v);
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
@@ -121,6 +141,12 @@ final class Plan {
         if (p.quick) {
             if (!explicit.contains("--kills")) {
                 p.kills = 2;
+            }
+            if (!explicit.contains("--compaction-mb")) {
+                p.compactionMb = 16;
+            }
+            if (!explicit.contains("--baseline-seconds")) {
+                p.baselineSeconds = 3;
             }
             if (!repeatsSet) {
                 p.repeats = 1;
@@ -157,8 +183,12 @@ final class Plan {
 
     /** Cluster and failover defaults and checks; a single-node compare run is left exactly as it was. */
     private void clusterDefaults(List<String> explicit) {
-        if (!mode.equals("compare") && !mode.equals("failover")) {
-            throw new IllegalArgumentException("--mode is compare or failover, not " + mode);
+        if (!mode.equals("compare") && !mode.equals("failover") && !mode.equals("compaction")) {
+            throw new IllegalArgumentException("--mode is compare, failover or compaction, not " + mode);
+        }
+        if (mode.equals("compaction") && (nodes != 1 || compactionMb <= 0 || compactionKeys < 1
+                || compactionValueBytes < 1 || probeRate < 1 || baselineSeconds < 1 || cleanerTimeoutSeconds < 1)) {
+            throw new IllegalArgumentException("compaction runs one node; its sizes, rate and times must be > 0");
         }
         if (mode.equals("failover") && !explicit.contains("--nodes")) {
             nodes = 3;
@@ -202,6 +232,10 @@ final class Plan {
 
     boolean failover() {
         return mode.equals("failover");
+    }
+
+    boolean compaction() {
+        return mode.equals("compaction");
     }
 
     /** The throughput matrix: every combination. */

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** bench/compare's and bench/failover's flags: the single-node defaults stay as they were; the cluster ones. */
+/** The flags of bench/compare, bench/failover and bench/compaction: single-node defaults as they were; the others. */
 class PlanTest {
     private static Plan parse(String... args) {
         List<String> all = new ArrayList<>(List.of("--kafka-libs", "libs", "--samsa-jar", "s.jar", "--bench-jar",
@@ -59,6 +59,23 @@ class PlanTest {
         assertThat(p.signals).containsExactly("KILL", "TERM");
         assertThat(parse("--mode", "failover", "--quick").kills).isEqualTo(2);
         assertThat(parse("--mode", "failover", "--signals", "sigkill", "--kills", "3").signals).containsExactly("KILL");
+    }
+
+    @Test
+    void compactionModeIsOneNodeWithTheCleanerSettingsBothBrokersGet() {
+        Plan p = parse("--mode", "compaction");
+        assertThat(p.compaction()).isTrue();
+        assertThat(p.cluster()).isFalse();
+        assertThat(p.compactionMb).isEqualTo(512);
+        assertThat(p.repeats).isEqualTo(3);
+        Plan quick = parse("--mode", "compaction", "--quick");
+        assertThat(quick.compactionMb).isEqualTo(16);
+        assertThat(quick.repeats).isEqualTo(1);
+        assertThat(quick.baselineSeconds).isEqualTo(3);
+        assertThat(parse("--mode", "compaction", "--quick", "--compaction-mb", "64").compactionMb).isEqualTo(64);
+        assertThat(CompactionRun.cleanerSettings()).containsEntry("log.cleaner.backoff.ms", "200")
+                .containsEntry("log.cleaner.threads", "1").containsEntry("log.cleaner.dedupe.buffer.size", "134217728");
+        assertThatThrownBy(() -> parse("--mode", "compaction", "--nodes", "3")).hasMessageContaining("one node");
     }
 
     @Test
