@@ -183,9 +183,10 @@ final class LogAppends {
      * Writes to the active segment. A failed write (ENOSPC, EIO) leaves the segment as it was and is answered
      * KAFKA_STORAGE_ERROR, and the log stays online: the next append retries, so writing resumes once space
      * is freed. Kafka instead takes the whole log directory offline on any IOException; on a single node
-     * that would stop every partition for a full disk, which freeing space fixes. A fault on a mapped index
-     * page (InternalError, e.g. SIGBUS on a full tmpfs) is treated the same way. Only when the segment cannot
-     * even cut the failed bytes off again does the log go offline, so that no stale tail is ever served.
+     * that would stop every partition for a full disk, which freeing space fixes. An InternalError (a fault on
+     * a mapped page; index entries only go to pages already backed, see MappedIndex) is treated the same way.
+     * Only when the segment cannot even cut the failed bytes off again does the log go offline, so that no
+     * stale tail is ever served.
      */
     private static void appendToSegment(Log log, LogSegment active, ByteBuffer records) throws IOException {
         try {

@@ -197,7 +197,7 @@ final class LogSegment {
     /** True once an append failed and its bytes could not be cut off again. */
     boolean hasStaleTail() { return staleTail; }
 
-    private void indexAppended(ByteBuffer records, int writeAt) {
+    private void indexAppended(ByteBuffer records, int writeAt) throws IOException {
         int start = records.position();
         int limit = records.limit();
         int physical = writeAt;

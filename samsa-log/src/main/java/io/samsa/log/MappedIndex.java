@@ -2,10 +2,12 @@ package io.samsa.log;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -18,8 +20,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * unmapped (resize, close, delete) only under its write lock, so no reader can touch an unmapped buffer
  * (that would crash the JVM). Entries are published by the volatile entry count after they are written.
  * Once closed, lookups see an empty index (callers then scan the segment from its start).
+ *
+ * <p>Full disks: the preallocated tail is sparse, and a store into a mapped page that has no block yet raises
+ * SIGBUS once the disk is full, which the JVM turns into an InternalError that compiled code may throw later, at
+ * an unrelated point of the thread. So an entry is stored only into pages already backed: before the first
+ * entry of a new region, that region is written with zeros through the file channel ({@link #ensureBacked}),
+ * where a full disk is an ordinary IOException at the append.
  */
 abstract class MappedIndex {
+
+    /** Bytes given blocks at a time ahead of the entries: 16 pages, one write per 2,048 offset-index entries. */
+    private static final int BACKING_CHUNK = 64 * 1024;
 
     private final int entrySize;
     protected final long baseOffset;
@@ -31,6 +42,11 @@ abstract class MappedIndex {
     private MappedByteBuffer mmap;
     private volatile int entries;
     private volatile int maxEntries;
+    /**
+     * Bytes from the file's start known to have blocks (0 on open: a file left by a crash may have holes anywhere
+     * past its entries). Moved only by the owning log's appender.
+     */
+    private long backedBytes;
 
     MappedIndex(Path file, long baseOffset, int maxIndexBytes, boolean mutable, int entrySize) throws IOException {
         this.file = file;
@@ -79,19 +95,42 @@ abstract class MappedIndex {
     /**
      * Writes one entry through {@code writer} at the next slot and publishes it; false (nothing written) when
      * the index is full or closed. A sparse index may skip an entry: lookups then return an earlier position.
+     * A full disk fails with an IOException and nothing is published.
      */
-    protected final boolean appendEntry(EntryWriter writer) {
+    protected final boolean appendEntry(EntryWriter writer) throws IOException {
         MappedByteBuffer buf = acquire();
         try {
             if (buf == null || entries >= maxEntries) {
                 return false;
             }
-            writer.write(buf, entries * entrySize);
+            int position = entries * entrySize;
+            ensureBacked(position + entrySize, buf.capacity());
+            writer.write(buf, position);
             entries = entries + 1;
             return true;
         } finally {
             release();
         }
+    }
+
+    /**
+     * Gives blocks to the file up to at least {@code end} by writing zeros from the first unbacked byte (never
+     * below the next entry, so no published entry is touched) to the next {@link #BACKING_CHUNK} boundary.
+     */
+    private void ensureBacked(long end, int mappedBytes) throws IOException {
+        if (end <= backedBytes) {
+            return;
+        }
+        long from = Math.max(backedBytes, (long) entries * entrySize);
+        long to = Math.min(mappedBytes, (end + BACKING_CHUNK - 1) / BACKING_CHUNK * BACKING_CHUNK);
+        ByteBuffer zeros = ByteBuffer.allocate((int) (to - from));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            long at = from;
+            while (zeros.hasRemaining()) {
+                at += ch.write(zeros, at);
+            }
+        }
+        backedBytes = to;
     }
 
     @FunctionalInterface
@@ -157,6 +196,7 @@ abstract class MappedIndex {
                 raf.setLength(size);
                 mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
                 maxEntries = (int) (size / entrySize);
+                backedBytes = Math.min(backedBytes, size); // a shrink freed the blocks past the new end
             }
             MappedBuffers.unmap(old);
         } finally {

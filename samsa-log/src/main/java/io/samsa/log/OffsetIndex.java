@@ -28,7 +28,7 @@ final class OffsetIndex extends MappedIndex {
     }
 
     /** Adds an entry unless it would be out of order or the index is full (sparse: skipping is safe). */
-    void append(long offset, int position) {
+    void append(long offset, int position) throws IOException {
         int rel = relative(offset, baseOffset);
         MappedByteBuffer buf = acquire();
         try {

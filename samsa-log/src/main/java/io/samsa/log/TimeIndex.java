@@ -37,7 +37,7 @@ final class TimeIndex extends MappedIndex {
     }
 
     /** Adds an entry when both timestamp and offset grow, unless the index is full (sparse: skipping is safe). */
-    void maybeAppend(long timestamp, long offset) {
+    void maybeAppend(long timestamp, long offset) throws IOException {
         int rel = relative(offset, baseOffset);
         MappedByteBuffer buf = acquire();
         try {

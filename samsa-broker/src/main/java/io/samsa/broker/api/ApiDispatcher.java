@@ -75,7 +75,9 @@ public final class ApiDispatcher implements FrameHandler {
         CompletionStage<? extends ApiMessage> response;
         try {
             response = invoke(registration.handler(), context, request.body());
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // As Kafka's request handler: even an Error is answered with the request's error response
+            // (UNKNOWN_SERVER_ERROR) instead of closing a connection that other requests may be using.
             response = CompletableFuture.failedFuture(e);
         }
         return response.handle((body, error) -> {

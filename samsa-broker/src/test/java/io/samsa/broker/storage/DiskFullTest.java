@@ -26,7 +26,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +51,6 @@ class DiskFullTest {
     Path tmp;
 
     @Test
-    @Disabled("Known defect, open: on a slow or loaded machine (CI once, a local run with one core busy once) the "
-            + "broker closes client connections once the disk is full: the probe gets 'Disconnected from node 0' "
-            + "instead of KAFKA_STORAGE_ERROR, or a fresh connection gets EOF. Passes on a quiet machine. Re-enable "
-            + "with the fix; the failure message now carries the broker's last output.")
     void diskFullGivesAStorageErrorLosesNothingAndWritingResumesOnceSpaceIsFreed() throws Exception {
         Path mount = tmp.resolve("tmpfs");
         Files.createDirectories(mount);
