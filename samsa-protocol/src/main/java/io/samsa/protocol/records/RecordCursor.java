@@ -69,6 +69,38 @@ public final class RecordCursor {
         return batch.isControlBatch();
     }
 
+    /** The batch's last offset (compacted or control records included). */
+    public long batchLastOffset() {
+        return batch.lastOffset();
+    }
+
+    /** The producer id of the batch, or -1 when the writer was not idempotent. */
+    public long batchProducerId() {
+        return batch.producerId();
+    }
+
+    public boolean batchIsTransactional() {
+        return batch.isTransactional();
+    }
+
+    /**
+     * Whether the current batch is a control batch holding an ABORT marker: its record's key is version (int16)
+     * then type (int16), 0 for ABORT and 1 for COMMIT. Reads the batch's first record with its own iterator; the
+     * cursor's position is unaffected.
+     */
+    public boolean batchIsAbortMarker() {
+        if (!batch.isControlBatch()) {
+            return false;
+        }
+        Iterator<Record> it = batch.iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        Record marker = it.next();
+        ByteBuffer key = marker.key();
+        return key != null && key.remaining() >= 4 && key.getShort(key.position() + 2) == 0;
+    }
+
     public TimestampType batchTimestampType() {
         return batch.timestampType();
     }

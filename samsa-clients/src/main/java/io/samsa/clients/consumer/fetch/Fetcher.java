@@ -46,6 +46,8 @@ import io.samsa.protocol.records.RecordsView;
  */
 public final class Fetcher implements ConsumerIo.Participant {
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+    /** Fetch isolation_level for read_committed (0 is read_uncommitted). */
+    private static final byte READ_COMMITTED = 1;
 
     /** What the fetcher needs from the configuration. */
     public record Settings(int maxWaitMs, int minBytes, int maxBytes, int partitionMaxBytes, byte isolationLevel,
@@ -215,7 +217,8 @@ public final class Fetcher implements ConsumerIo.Participant {
                     return;
                 }
                 if (hasData) {
-                    buffer.add(new CompletedFetch(tp, f.epoch(), records));
+                    buffer.add(new CompletedFetch(tp, f.epoch(), records,
+                            settings.isolationLevel() == READ_COMMITTED ? pd.abortedTransactions() : null));
                 } else if (records.sizeInBytes() > 0 && next < 0) {
                     bufferError(f, new RecordTooLargeException("Partition " + tp + " at offset " + f.fetchOffset()
                             + " has a batch larger than the fetch size " + settings.partitionMaxBytes()
