@@ -13,7 +13,8 @@ import io.samsa.clients.producer.sender.Sender;
  * Immutable; read once in the producer's constructor.
  */
 record ProducerSettings(ClientSettings client, int batchSize, long bufferMemory, long maxBlockMs, int maxRequestSize,
-                        String compressionType, Integer compressionLevel, Sender.Settings sender) {
+                        String compressionType, Integer compressionLevel, Sender.Settings sender,
+                        String transactionalId, int transactionTimeoutMs) {
 
     static ProducerSettings from(ProducerConfig config, String clientId) {
         ClientSettings client = ClientSettings.from(config, clientId);
@@ -23,6 +24,11 @@ record ProducerSettings(ClientSettings client, int batchSize, long bufferMemory,
         int maxInFlight = config.getInt(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         boolean explicit = config.originals().containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
         boolean idempotent = config.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+        String transactionalId = config.getString(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        if (transactionalId != null && (!idempotent || acks != -1 || retries == 0 || maxInFlight > 5)) {
+            throw new ConfigException("Cannot set a " + ProducerConfig.TRANSACTIONAL_ID_CONFIG + " without also "
+                    + "enabling idempotence (acks=all, retries > 0, max.in.flight.requests.per.connection <= 5)");
+        }
         if (idempotent && (acks != -1 || retries == 0 || maxInFlight > 5)) {
             if (explicit) {
                 throw new ConfigException("enable.idempotence=true requires acks=all, retries > 0 and "
@@ -53,7 +59,8 @@ record ProducerSettings(ClientSettings client, int batchSize, long bufferMemory,
                 config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), client.metadataMaxAgeMs(), idempotent);
         return new ProducerSettings(client, config.getInt(ProducerConfig.BATCH_SIZE_CONFIG),
                 config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG), config.getLong(ProducerConfig.MAX_BLOCK_MS_CONFIG),
-                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), compression, level, sender);
+                config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), compression, level, sender,
+                transactionalId, config.getInt(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
 
 }

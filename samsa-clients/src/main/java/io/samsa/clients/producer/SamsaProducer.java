@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +29,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.serialization.Serializer;
@@ -42,12 +45,21 @@ import io.samsa.clients.producer.metrics.ProducerMetrics;
 import io.samsa.clients.producer.partition.KeyPartitioner;
 import io.samsa.clients.producer.partition.StickyPartitioner;
 import io.samsa.clients.producer.sender.Sender;
+import io.samsa.clients.producer.txn.TransactionOp;
+import io.samsa.clients.producer.txn.Transactions;
 
 /**
  * Samsa's producer: {@code new KafkaProducer<>(props)} → {@code new SamsaProducer<>(props)}, nothing else
  * changes. {@code send} serializes, picks the partition and appends to the partition's open batch; it waits
  * only for the topic's first metadata and for buffer memory, each bounded by {@code max.block.ms}, and never
- * does I/O. One I/O thread does the rest. Transactions are not supported yet.
+ * does I/O. One I/O thread does the rest.
+ *
+ * <p>Transactions ({@code transactional.id}): Kafka's transaction version 1 protocol, as kafka-clients speaks
+ * it to a broker that does not finalize version 2: {@code initTransactions} gets the producer id from the
+ * transaction coordinator (fencing older instances), a partition is added to the transaction before its first
+ * batch, {@code sendOffsetsToTransaction} commits a group's offsets inside it, and commit/abort end it once its
+ * batches are done. Each blocks up to {@code max.block.ms} and, after a timeout, may be called again to go on
+ * waiting for the same operation.
  *
  * <p>Thread-safe, as KafkaProducer: {@code send}, {@code flush}, {@code partitionsFor} and {@code close} run on
  * any application thread; the {@link Sender} runs on its own thread ({@code samsa-producer-network-thread}),
@@ -55,8 +67,6 @@ import io.samsa.clients.producer.sender.Sender;
  */
 public class SamsaProducer<K, V> implements Producer<K, V> {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
-    private static final String NO_TRANSACTIONS =
-            "SamsaProducer does not support transactions yet (planned); use a non-transactional producer";
 
     private final String clientId;
     private final Serializer<K> keySerializer;
@@ -70,6 +80,8 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
     private final RecordAccumulator accumulator;
     private final ProducerMetrics metrics;
     private final Sender sender;
+    /** Null unless {@code transactional.id} is set. */
+    private final Transactions transactions;
     private final Thread ioThread;
     private final Map<String, TopicPartition[]> topicPartitions = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -127,7 +139,9 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
                 s.sender().lingerMs(), s.sender().deliveryTimeoutMs()), pool, compressor, core::wakeup);
         this.sticky = new StickyPartitioner(s.batchSize(), accumulator::queuedBatches);
         this.metrics = new ProducerMetrics(clientId, pool::availableMemory, pool::totalMemory, pool::waitTimeNanosTotal);
-        this.sender = new Sender(s.sender(), accumulator, core, metrics, compressor);
+        this.transactions = s.transactionalId() == null ? null
+                : new Transactions(s.transactionalId(), s.transactionTimeoutMs());
+        this.sender = new Sender(s.sender(), accumulator, core, metrics, compressor, transactions);
         this.ioThread = new Thread(sender, "samsa-producer-network-thread | " + clientId);
         this.ioThread.setDaemon(true);
         this.ioThread.start();
@@ -167,6 +181,9 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
             MetadataCache.TopicInfo info = metadata.awaitTopic(topic, deadline);
             int partition = partition(record, keyBytes, valueBytes, info, size);
             tp = topicPartition(topic, partition, info.partitionCount());
+            if (transactions != null) {
+                transactions.maybeAddPartition(tp);
+            }
             long remaining = Math.max(0, deadline - System.currentTimeMillis());
             return accumulator.append(tp, timestamp, keyBytes, valueBytes, headers, callback, remaining, now);
         } catch (ApiException e) {
@@ -313,32 +330,80 @@ public class SamsaProducer<K, V> implements Producer<K, V> {
         }
     }
 
-    // ---- transactions: not yet ----
+    // ---- transactions ----
 
     @Override
     public void initTransactions() {
-        throw new UnsupportedOperationException(NO_TRANSACTIONS);
+        await(requireTransactions().initTransactions(), "InitProducerId");
     }
 
     @Override
     public void beginTransaction() {
-        throw new UnsupportedOperationException(NO_TRANSACTIONS);
+        requireTransactions().beginTransaction();
     }
 
     @Override
     public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
                                          ConsumerGroupMetadata groupMetadata) {
-        throw new UnsupportedOperationException(NO_TRANSACTIONS);
+        if (groupMetadata == null) {
+            throw new IllegalArgumentException("Consumer group metadata could not be null");
+        }
+        if (groupMetadata.generationId() > 0 && groupMetadata.memberId().isEmpty()) {
+            throw new IllegalArgumentException("Passed in group metadata " + groupMetadata + " has generationId > 0 "
+                    + "but member.id is unknown");
+        }
+        Transactions t = requireTransactions();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        await(t.sendOffsets(offsets, groupMetadata), "AddOffsetsToTxn/TxnOffsetCommit");
     }
 
     @Override
     public void commitTransaction() {
-        throw new UnsupportedOperationException(NO_TRANSACTIONS);
+        TransactionOp op = requireTransactions().beginCommit();
+        accumulator.beginFlush(); // lingering batches go now: the commit waits for them
+        try {
+            await(op, "EndTxn(commit)");
+        } finally {
+            accumulator.endFlush();
+        }
     }
 
     @Override
     public void abortTransaction() {
-        throw new UnsupportedOperationException(NO_TRANSACTIONS);
+        await(requireTransactions().beginAbort(), "EndTxn(abort)");
+    }
+
+    private Transactions requireTransactions() {
+        if (transactions == null) {
+            throw new IllegalStateException("Transactional method invoked on a non-transactional producer.");
+        }
+        if (closed) {
+            throw new IllegalStateException("Cannot perform operation after producer has been closed");
+        }
+        return transactions;
+    }
+
+    /**
+     * Waits up to max.block.ms for a transactional operation; a timeout leaves it pending (calling the method
+     * again goes on waiting for it), an error is thrown as it came.
+     */
+    private void await(TransactionOp op, String what) {
+        sender.wakeup();
+        try {
+            op.result().get(maxBlockMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("Timeout expired after " + maxBlockMs + "ms while awaiting " + what);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new KafkaException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
     }
 
     @Override

@@ -621,8 +621,8 @@ abstract class ProducerContract {
             assertThat(cb.get()).isInstanceOf(RecordTooLargeException.class);
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, 5, null, new byte[1])))
                     .isInstanceOf(KafkaException.class);
-            assertThatThrownBy(producer::initTransactions).isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageContaining("transactions");
+            assertThatThrownBy(producer::initTransactions).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("non-transactional producer");
             assertThat(producer.partitionsFor(topic)).hasSize(2);
         }
     }

@@ -172,13 +172,23 @@ public final class NetworkIo implements AutoCloseable {
     /** Queues a request on a ready connection, at the negotiated version, and starts writing it. */
     public void send(int nodeId, ApiKeys key, ApiMessage body, boolean expectResponse, ResponseHandler handler,
                      long nowMs) {
+        send(nodeId, key, Short.MAX_VALUE, body, expectResponse, handler, nowMs);
+    }
+
+    /**
+     * As {@link #send(int, ApiKeys, ApiMessage, boolean, ResponseHandler, long)}, at most at {@code maxVersion}:
+     * for a caller whose semantics end at an older version (a transactional producer of transaction version 1
+     * stays below the versions that imply version 2).
+     */
+    public void send(int nodeId, ApiKeys key, short maxVersion, ApiMessage body, boolean expectResponse,
+                     ResponseHandler handler, long nowMs) {
         NodeConnection c = connections.get(nodeId);
         if (c == null || c.state() != NodeConnection.State.READY) {
             handler.onFailure(new NetworkException("Node " + nodeId + " is not connected"));
             return;
         }
-        short version = version(nodeId, key);
-        if (version < 0) {
+        short version = (short) Math.min(version(nodeId, key), maxVersion);
+        if (version < key.oldestVersion()) {
             handler.onFailure(new UnsupportedVersionException("Node " + nodeId + " does not support " + key));
             return;
         }

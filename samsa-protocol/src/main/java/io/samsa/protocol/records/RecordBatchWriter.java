@@ -28,6 +28,7 @@ public final class RecordBatchWriter {
     private static final int MAGIC_OFFSET = RecordBatchHeader.MAGIC;
     private static final int CRC_OFFSET = RecordBatchHeader.CRC;
     private static final int ATTRIBUTES_OFFSET = RecordBatchHeader.ATTRIBUTES;
+    private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int LAST_OFFSET_DELTA_OFFSET = RecordBatchHeader.LAST_OFFSET_DELTA;
     private static final int BASE_TIMESTAMP_OFFSET = RecordBatchHeader.BASE_TIMESTAMP;
     private static final int MAX_TIMESTAMP_OFFSET = RecordBatchHeader.MAX_TIMESTAMP;
@@ -157,7 +158,15 @@ public final class RecordBatchWriter {
 
     /** Writes producer id, epoch and base sequence, then the CRC. Call again on an epoch bump. */
     public void stamp(long producerId, short epoch, int baseSequence) {
+        stamp(producerId, epoch, baseSequence, false);
+    }
+
+    /** As {@link #stamp(long, short, int)}, marking the batch transactional (attributes bit 4) or not. */
+    public void stamp(long producerId, short epoch, int baseSequence, boolean transactional) {
         ByteBuffer out = finished;
+        short attributes = out.getShort(ATTRIBUTES_OFFSET);
+        out.putShort(ATTRIBUTES_OFFSET, (short) (transactional ? attributes | TRANSACTIONAL_FLAG
+                : attributes & ~TRANSACTIONAL_FLAG));
         out.putLong(PRODUCER_ID_OFFSET, producerId);
         out.putShort(PRODUCER_EPOCH_OFFSET, epoch);
         out.putInt(BASE_SEQUENCE_OFFSET, baseSequence);

@@ -6,6 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.errors.InvalidMetadataException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -22,6 +26,7 @@ import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.producer.batch.ProducerBatch;
 import io.samsa.clients.producer.batch.RecordAccumulator;
 import io.samsa.clients.producer.metrics.ProducerMetrics;
+import io.samsa.clients.producer.txn.Transactions;
 
 /**
  * What happens to a batch after an attempt: acknowledged, split (too large), retried in sequence order with
@@ -36,9 +41,12 @@ final class BatchCompletion {
     private final ProducerMetrics metrics;
     private final IdempotenceState idempotence;
     private final BooleanSupplier forceClose;
+    private final Transactions transactions; // null unless transactional
 
     BatchCompletion(Sender.Settings settings, RecordAccumulator accumulator, MetadataCache metadata,
-                    ProducerMetrics metrics, IdempotenceState idempotence, BooleanSupplier forceClose) {
+                    ProducerMetrics metrics, IdempotenceState idempotence, BooleanSupplier forceClose,
+                    Transactions transactions) {
+        this.transactions = transactions;
         this.settings = settings;
         this.accumulator = accumulator;
         this.metadata = metadata;
@@ -102,6 +110,9 @@ final class BatchCompletion {
                         || (!seq.gap && b.baseSequence() == IdempotenceState.increment(seq.lastAcked, 1))) {
                     seq.resetRequired = true;
                 }
+                if (transactions != null) {
+                    retriable = false; // no local epoch bump: the transaction aborts and the coordinator bumps
+                }
             }
         }
         if (error instanceof InvalidMetadataException || error instanceof NetworkException) {
@@ -149,6 +160,20 @@ final class BatchCompletion {
             if (!written && (!seq.gap || IdempotenceState.after(last, seq.gapSequence))) {
                 seq.gap = true;
                 seq.gapSequence = last;
+            }
+        }
+        if (transactions != null) {
+            if (error instanceof InvalidProducerEpochException || error instanceof ProducerFencedException) {
+                transactions.fatalError(new ProducerFencedException("Produce to " + b.topicPartition() + " was "
+                        + "fenced: there is a newer producer with the same transactionalId"));
+            } else if (error instanceof TransactionalIdAuthorizationException
+                    || error instanceof InvalidTxnStateException) {
+                transactions.fatalError(error);
+            } else {
+                if (settings.idempotent() && b.hasSequence()) {
+                    transactions.requireEpochBump();
+                }
+                transactions.abortableError(error);
             }
         }
         LOG.warn("Failing {}: {}", b, error.toString());

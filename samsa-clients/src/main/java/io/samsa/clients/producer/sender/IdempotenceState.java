@@ -57,6 +57,19 @@ final class IdempotenceState {
         this.epoch = epoch;
     }
 
+    /**
+     * A transactional producer's new producer id or epoch from its coordinator (InitProducerId): every partition
+     * starts again at sequence 0 under it. Only when no batch is in flight.
+     */
+    void restartAll(long id, short epoch) {
+        if (hasProducerId() && (id != producerId || epoch != this.epoch)) {
+            epochBumps++;
+        }
+        this.producerId = id;
+        this.epoch = epoch;
+        partitions.clear();
+    }
+
     long producerId() {
         return producerId;
     }

@@ -31,6 +31,7 @@ import io.samsa.network.client.ResponseHandler;
 import io.samsa.clients.producer.batch.ProducerBatch;
 import io.samsa.clients.producer.batch.RecordAccumulator;
 import io.samsa.clients.producer.metrics.ProducerMetrics;
+import io.samsa.clients.producer.txn.Transactions;
 import io.samsa.protocol.records.BatchCompressor;
 import io.samsa.protocol.records.ProduceRecords;
 
@@ -39,10 +40,13 @@ import io.samsa.protocol.records.ProduceRecords;
  * except {@link #initiateClose}, {@link #forceClose} and {@link #wakeup} (any thread). Each turn: metadata, the
  * producer id, then the accumulator's ready leaders, kept to those with a ready connection and room under
  * {@code max.in.flight.requests.per.connection}, drained through the {@link SequenceGate} into one ProduceRequest
- * per leader; {@link BatchCompletion} settles each batch's answer.
+ * per leader; {@link BatchCompletion} settles each batch's answer. A transactional producer gets its producer id
+ * from its transaction coordinator instead, and its coordinator requests ({@link TransactionRequests}) run in
+ * the same turn, before draining.
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    static final short MAX_TRANSACTIONAL_PRODUCE_VERSION = 11;
 
     /** What the sender needs from the producer's configuration. */
     public record Settings(short acks, int maxInFlight, long requestTimeoutMs, long deliveryTimeoutMs, long lingerMs,
@@ -57,7 +61,10 @@ public final class Sender implements Runnable {
     private final ProducerMetrics metrics;
     private final BatchCompressor compressor;
     private final IdempotenceState idempotence = new IdempotenceState();
-    private final SequenceGate sequenceGate = new SequenceGate(idempotence);
+    private final SequenceGate sequenceGate;
+    /** Transactional producers only (else null): the transaction's state and its coordinator requests. */
+    private final Transactions transactions;
+    private final TransactionRequests transactionRequests;
     private final BatchCompletion completion;
     private volatile boolean running = true;
     private volatile boolean forceClose;
@@ -66,9 +73,13 @@ public final class Sender implements Runnable {
     private long nextProducerIdAttemptMs;
     private RuntimeException fatalError;
 
+    /** {@code transactions}: a transactional producer's state, null for any other producer. */
     public Sender(Settings settings, RecordAccumulator accumulator, ClientCore core, ProducerMetrics metrics,
-                  BatchCompressor compressor) {
+                  BatchCompressor compressor, Transactions transactions) {
         this.settings = settings;
+        this.transactions = transactions;
+        // A transactional producer never bumps its epoch locally: its coordinator does, after an abort.
+        this.sequenceGate = new SequenceGate(idempotence, transactions == null);
         this.accumulator = accumulator;
         this.metadata = core.metadata();
         this.network = core.network();
@@ -76,7 +87,9 @@ public final class Sender implements Runnable {
         this.metrics = metrics;
         this.compressor = compressor;
         this.completion = new BatchCompletion(settings, accumulator, metadata, metrics, idempotence,
-                () -> forceClose);
+                () -> forceClose, transactions);
+        this.transactionRequests = transactions == null ? null
+                : new TransactionRequests(transactions, network, idempotence, accumulator, settings.retryBackoffMs());
     }
 
     @Override
@@ -127,7 +140,9 @@ public final class Sender implements Runnable {
             accumulator.failQueued(fatalError);
         }
         maybeUpdateMetadata(now);
-        if (settings.idempotent() && !idempotence.hasProducerId()) {
+        if (transactionRequests != null) {
+            transactionRequests.poll(now);
+        } else if (settings.idempotent() && !idempotence.hasProducerId()) {
             maybeInitProducerId(now);
         }
         long pollTimeout = sendReady(now);
@@ -220,8 +235,12 @@ public final class Sender implements Runnable {
                 metadata.requestUpdate(); // the leader cannot be reached: it may have failed over
             }
         }
+        RecordAccumulator.DrainGate gate = !settings.idempotent() ? (tp, head, queue) -> true
+                : transactions == null ? sequenceGate
+                // a partition's batches go once the coordinator has added it to the transaction
+                : (tp, head, queue) -> transactions.isAdded(tp) && sequenceGate.mayDrain(tp, head, queue);
         Map<Integer, List<ProducerBatch>> drained = accumulator.drain(open, metadata::leaderFor,
-                settings.maxRequestSize(), now, settings.idempotent() ? sequenceGate : (tp, head, queue) -> true);
+                settings.maxRequestSize(), now, gate);
         for (Map.Entry<Integer, List<ProducerBatch>> e : drained.entrySet()) {
             sendProduce(e.getKey(), e.getValue(), now);
         }
@@ -230,7 +249,9 @@ public final class Sender implements Runnable {
     }
 
     private void sendProduce(int node, List<ProducerBatch> batches, long now) {
-        short version = network.version(node, ApiKeys.PRODUCE);
+        // Produce 12 and later imply transaction version 2 (the broker adds partitions itself): not ours yet.
+        short maxVersion = transactions == null ? Short.MAX_VALUE : MAX_TRANSACTIONAL_PRODUCE_VERSION;
+        short version = (short) Math.min(network.version(node, ApiKeys.PRODUCE), maxVersion);
         boolean useIds = version >= 13;
         Map<String, ProduceRequestData.TopicProduceData> topics = new HashMap<>();
         Map<TopicPartition, ProducerBatch> byPartition = new HashMap<>();
@@ -245,9 +266,9 @@ public final class Sender implements Runnable {
                 IdempotenceState.PartitionSequence seq = idempotence.partition(tp);
                 if (!b.hasSequence()) {
                     b.baseSequence(idempotence.assign(tp, b.recordCount()));
-                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence());
+                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence(), transactions != null);
                 } else if (fresh) { // a part of a split batch: its share of the batch's sequence range
-                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence());
+                    b.writer().stamp(seq.producerId, seq.epoch, b.baseSequence(), transactions != null);
                 }
                 seq.inFlight++;
             }
@@ -273,13 +294,15 @@ public final class Sender implements Runnable {
         ProduceRequestData.TopicProduceDataCollection collection =
                 new ProduceRequestData.TopicProduceDataCollection(topics.size());
         collection.addAll(topics.values());
-        ProduceRequestData request = new ProduceRequestData().setAcks(settings.acks())
+        ProduceRequestData request = new ProduceRequestData()
+                .setTransactionalId(transactions == null ? null : transactions.transactionalId())
+                .setAcks(settings.acks())
                 .setTimeoutMs((int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMs()))
                 .setTopicData(collection);
         boolean expectResponse = settings.acks() != 0;
         long sentNanos = System.nanoTime();
         metrics.requestSent(records, bytes);
-        network.send(node, ApiKeys.PRODUCE, request, expectResponse, new ResponseHandler() {
+        network.send(node, ApiKeys.PRODUCE, maxVersion, request, expectResponse, new ResponseHandler() {
             @Override
             public void onResponse(ApiMessage body) {
                 long t = System.currentTimeMillis();

@@ -21,9 +21,15 @@ final class SequenceGate implements RecordAccumulator.DrainGate {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
 
     private final IdempotenceState idempotence;
+    private final boolean localEpochBumps;
 
-    SequenceGate(IdempotenceState idempotence) {
+    /**
+     * {@code localEpochBumps}: false for a transactional producer, whose partition then waits (the transaction
+     * is abortable; its abort gets a new epoch from the coordinator and restarts every sequence).
+     */
+    SequenceGate(IdempotenceState idempotence, boolean localEpochBumps) {
         this.idempotence = idempotence;
+        this.localEpochBumps = localEpochBumps;
     }
 
     @Override
@@ -38,6 +44,9 @@ final class SequenceGate implements RecordAccumulator.DrainGate {
         boolean probe = !seq.resetRequired && head.hasSequence() && head.maybeWritten();
         if (probe) {
             return true;
+        }
+        if (!localEpochBumps) {
+            return false;
         }
         long oldId = seq.producerId;
         short oldEpoch = seq.epoch;
