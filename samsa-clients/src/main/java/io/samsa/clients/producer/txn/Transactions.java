@@ -209,9 +209,9 @@ public final class Transactions {
 
     public synchronized void partitionsAdded(Set<TopicPartition> partitions) {
         toAdd.removeAll(partitions);
+        startedOnCoordinator = true; // even when aborting meanwhile: the coordinator has a transaction to end
         if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING) {
             added.addAll(partitions);
-            startedOnCoordinator = true;
         }
     }
 
