@@ -425,7 +425,7 @@ public final class SamsaBroker implements SamsaNode {
                 new DeleteRecordsHandler(topics, replicaManager),
                 new DescribeLogDirsHandler(topics, config.dataDir()),
                 new DescribeProducersHandler(topics, replicaManager),
-                new InitProducerIdHandler(producerIds),
+                new InitProducerIdHandler(producerIds, null),
                 new DescribeConfigsHandler(topics, config),
                 new IncrementalAlterConfigsHandler(topics),
                 new AlterConfigsHandler(topics),

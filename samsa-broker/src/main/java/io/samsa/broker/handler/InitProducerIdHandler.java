@@ -11,24 +11,34 @@ import org.apache.kafka.common.protocol.Errors;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.txn.TransactionCoordinator;
 
 /**
- * InitProducerId for idempotent (non-transactional) producers: always a fresh producer id at epoch 0, as
- * Kafka does (an idempotent producer bumps its own epoch, KIP-360). Transactions are not supported yet.
+ * InitProducerId. Idempotent (non-transactional) producers: always a fresh producer id at epoch 0, as Kafka does
+ * (an idempotent producer bumps its own epoch, KIP-360). A transactional id goes to the transaction coordinator
+ * (its id and epoch, fencing older instances); without one (not wired yet on this broker) it answers
+ * TRANSACTIONAL_ID_NOT_FOUND.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.INIT_PRODUCER_ID, 0, 5);
 
     private final ProducerIdManager ids;
+    private final TransactionCoordinator transactions; // null: no transactions here
 
-    public InitProducerIdHandler(ProducerIdManager ids) {
+    public InitProducerIdHandler(ProducerIdManager ids, TransactionCoordinator transactions) {
         this.ids = ids;
+        this.transactions = transactions;
     }
 
     @Override
     public CompletionStage<InitProducerIdResponseData> handle(RequestContext context,
                                                               InitProducerIdRequestData request) {
         InitProducerIdResponseData response = new InitProducerIdResponseData();
+        if (request.transactionalId() != null && transactions != null) {
+            return transactions.initProducerId(request.transactionalId(), request.transactionTimeoutMs(),
+                    request.producerId(), request.producerEpoch()).thenApply(r -> response
+                    .setErrorCode(r.error().code()).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
+        }
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(response
                     .setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code())

@@ -1,0 +1,77 @@
+package io.samsa.broker.handler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicDataCollection;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData.TransactionState;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TxnRecord;
+
+/**
+ * DescribeTransactions (v0): per id its state, producer, timeout, start and partitions; NOT_COORDINATOR when another
+ * broker coordinates it, TRANSACTIONAL_ID_NOT_FOUND when it is unknown — as Kafka answers.
+ */
+public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0);
+
+    private final TransactionCoordinator coordinator;
+
+    public DescribeTransactionsHandler(TransactionCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletionStage<DescribeTransactionsResponseData> handle(RequestContext context,
+                                                                    DescribeTransactionsRequestData request) {
+        List<CompletableFuture<TransactionState>> states = new ArrayList<>();
+        for (String id : request.transactionalIds()) {
+            states.add(coordinator.coordinates(id).thenCompose(led -> !led
+                    ? CompletableFuture.completedFuture(error(id, Errors.NOT_COORDINATOR))
+                    : coordinator.describe(id).thenApply(r -> r.map(DescribeTransactionsHandler::describe)
+                            .orElseGet(() -> error(id, Errors.TRANSACTIONAL_ID_NOT_FOUND)))));
+        }
+        return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DescribeTransactionsResponseData response = new DescribeTransactionsResponseData();
+            states.forEach(s -> response.transactionStates().add(s.join()));
+            return response;
+        });
+    }
+
+    private static TransactionState error(String id, Errors error) {
+        return new TransactionState().setTransactionalId(id).setErrorCode(error.code());
+    }
+
+    private static TransactionState describe(TxnRecord r) {
+        TopicDataCollection topics = new TopicDataCollection();
+        for (TopicPartition tp : r.partitions()) {
+            TopicData t = topics.find(tp.topic());
+            if (t == null) {
+                t = new TopicData().setTopic(tp.topic());
+                topics.add(t);
+            }
+            t.partitions().add(tp.partition());
+        }
+        return new TransactionState().setTransactionalId(r.transactionalId())
+                .setTransactionState(r.state().displayName()).setTransactionTimeoutMs(r.timeoutMs())
+                .setTransactionStartTimeMs(r.startMs()).setProducerId(r.producerId())
+                .setProducerEpoch(r.producerEpoch()).setTopics(topics);
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
+    }
+}
