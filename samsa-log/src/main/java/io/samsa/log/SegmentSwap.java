@@ -130,9 +130,10 @@ final class SegmentSwap {
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
                 String name = p.getFileName().toString();
-                long offset = Math.max(LogFiles.offsetOf(name, LogFiles.LOG_SUFFIX),
-                        Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
-                                LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX)));
+                long offset = -1;
+                for (String suffix : LogFiles.SEGMENT_SUFFIXES) {
+                    offset = Math.max(offset, LogFiles.offsetOf(name, suffix));
+                }
                 if (offset >= from && offset < to) {
                     Files.deleteIfExists(p);
                 }
