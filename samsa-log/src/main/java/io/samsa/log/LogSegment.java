@@ -297,12 +297,12 @@ final class LogSegment {
         }
         int total = first.size();
         int pos = start + total;
-        while (pos + LOG_OVERHEAD <= maxPosition && total < maxBytes) {
+        while (pos + LOG_OVERHEAD <= maxPosition) {
             if (!readHeader(pos, header.limit(LOG_OVERHEAD))) {
                 break;
             }
             int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
-            if (total + (long) batchSize > maxBytes || pos + (long) batchSize > maxPosition) {
+            if (total >= maxBytes || total + (long) batchSize > maxBytes || pos + (long) batchSize > maxPosition) {
                 return new Slice(start, total, RecordBatchHeader.baseOffset(header, 0));
             }
             total += batchSize;
