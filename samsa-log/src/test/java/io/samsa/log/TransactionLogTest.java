@@ -321,6 +321,44 @@ class TransactionLogTest {
         }
     }
 
+    @Test
+    void aSnapshotWrittenBeforeTransactionsIsStillRead() throws IOException {
+        try (Log log = open()) {
+            log.appendAsLeader(TestBatches.idempotent(A, EPOCH, 0, 3, NOW), 0); // 0-2
+        }
+        deleteSnapshots();
+        // Version 1: no coordinator epoch, no open transaction.
+        ByteBuffer v1 = ByteBuffer.allocate(12 + 8 + 2 + 8 + 4 + 32);
+        v1.putInt(1).putInt(0).putInt(1).putLong(A).putShort(EPOCH).putLong(NOW).putInt(1)
+                .putInt(0).putInt(2).putLong(0).putLong(2).putLong(NOW);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1.array(), 8, v1.capacity() - 8);
+        v1.putInt(4, (int) crc.getValue());
+        Files.write(dir().resolve(LogFiles.name(3, LogFiles.SNAPSHOT_SUFFIX)), v1.array());
+        try (Log log = open()) {
+            AppendResult retry = log.appendAsLeader(TestBatches.idempotent(A, EPOCH, 0, 3, NOW), 0);
+            assertThat(retry.duplicate()).isTrue();
+            assertThat(log.activeProducers()).containsExactly(new ActiveProducer(A, EPOCH, 2, NOW, -1, -1));
+            assertThat(log.lastStableOffset()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aProducerWithAnOpenTransactionNeverExpires() throws IOException {
+        try (Log log = open()) {
+            log.appendAsLeader(transactional(A, EPOCH, 0, 1, NOW), 0);
+            log.appendAsLeader(TestBatches.idempotent(B, EPOCH, 0, 1, NOW), 0);
+            clock.advance(3_600_000);
+            assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
+            assertThat(log.activeProducers()).extracting(ActiveProducer::producerId, ActiveProducer::currentTxnStartOffset)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(A, 0L));
+            log.appendControlMarkerAsLeader(A, EPOCH, true, 1, 0);
+            assertThat(log.removeExpiredProducers(60_000)).isZero(); // the marker's timestamp is now
+            clock.advance(120_000);
+            assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
+        }
+    }
+
     private Path txnIndex(long base) {
         return dir().resolve(LogFiles.name(base, LogFiles.TXN_INDEX_SUFFIX));
     }
