@@ -5,6 +5,7 @@ import static io.samsa.log.CompactedRecords.keyedTransactional;
 import static io.samsa.log.CompactedRecords.keys;
 import static io.samsa.log.TestBatches.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.samsa.log.CompactedRecords.Entry;
 import io.samsa.testkit.MutableClock;
@@ -28,6 +32,11 @@ class TransactionCompactionTest {
     @TempDir
     Path tmp;
     MutableClock clock = new MutableClock(NOW);
+
+    @AfterEach
+    void noCrashHook() {
+        SegmentSwap.crashAfterForTest = null;
+    }
 
     private Log open() throws IOException {
         return Log.open(tmp.resolve("t-0"), LogCleanerTest.compacted().toBuilder().minCleanableDirtyRatio(0.0)
@@ -97,6 +106,34 @@ class TransactionCompactionTest {
             assertThat(cleaner.cleanFilthiestLog()).isNotNull();
             assertThat(CompactedRecords.readAll(log).stream().map(Entry::offset)).containsExactly(10L, 11L, 12L,
                     13L, 14L, 15L, 16L, 17L, 19L);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SegmentSwap.Step.class)
+    void aCrashDuringTheSwapKeepsTheAbortedTransactionsIndexed(SegmentSwap.Step step) throws IOException {
+        Log log = open();
+        log.appendAsLeader(keyed(keys(0, 5), 1, Compression.NONE), 0);            // 0-4
+        log.appendAsLeader(keyedTransactional(A, EPOCH, 0, keys(0, 5), 2), 0);    // 5-9
+        log.appendControlMarkerAsLeader(A, EPOCH, false, 0, 0);                  // 10
+        log.appendAsLeader(keyed(keys(0, 2), 3, Compression.NONE), 0);            // 11-12
+        log.roll();
+        log.appendAsLeader(keyed(keys(99, 100), 4, Compression.NONE), 0);        // 13, active
+        log.flush();
+        List<AbortedTxn> aborted = log.abortedTransactions(0, 14);
+        assertThat(aborted).containsExactly(new AbortedTxn(A, 5, 10, 11));
+        SegmentSwap.crashAfterForTest = step;
+        assertThatThrownBy(cleaner(log)::cleanFilthiestLog).isInstanceOf(SegmentSwap.SimulatedCrash.class);
+        SegmentSwap.crashAfterForTest = null;
+        log.closeForDeletion(0); // kill -9
+
+        try (Log reopened = Log.open(tmp.resolve("t-0"), LogCleanerTest.compacted(), clock, 0, false)) {
+            assertThat(reopened.abortedTransactions(0, 14)).isEqualTo(aborted);
+            // What a read_committed consumer sees: the aborted records (5-9) are either still there or cleaned away.
+            List<Entry> visible = CompactedRecords.readAll(reopened).stream()
+                    .filter(e -> e.offset() < 5 || e.offset() > 9).toList();
+            assertThat(CompactedRecords.latest(visible).values()).extracting(Entry::value)
+                    .containsExactly("key-0@3", "key-1@3", "key-2@1", "key-3@1", "key-4@1", "key-99@4");
         }
     }
 }
