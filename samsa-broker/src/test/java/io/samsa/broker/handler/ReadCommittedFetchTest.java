@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -108,6 +109,16 @@ class ReadCommittedFetchTest {
                     "b-committed-1");
             assertThat(readTo(uncommitted, tp, 11)).containsExactly("p0", "p1", "a-aborted-0", "a-aborted-1",
                     "b-committed-0", "p2", "b-committed-1", "a-open", "p3");
+
+            // DescribeProducers shows A's open transaction and B's last marker's coordinator epoch.
+            Map<Long, ProducerState> producers = new java.util.HashMap<>();
+            for (ProducerState p : admin.describeProducers(List.of(tp)).partitionResult(tp).get(30, TimeUnit.SECONDS)
+                    .activeProducers()) {
+                producers.put(p.producerId(), p);
+            }
+            assertThat(producers.get(A).currentTransactionStartOffset()).hasValue(9L);
+            assertThat(producers.get(B).currentTransactionStartOffset()).isEmpty();
+            assertThat(producers.get(B).coordinatorEpoch()).hasValue(0);
 
             // A commits: the rest becomes readable at read_committed.
             log.appendControlMarkerAsLeader(A, EPOCH, true, 0, epoch);                                       // 11
