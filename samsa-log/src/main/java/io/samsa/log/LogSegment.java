@@ -94,7 +94,7 @@ final class LogSegment {
     }
 
     /**
-     * Creates an empty segment whose three files carry {@code fileSuffix} (the log cleaner's {@code .cleaned}),
+     * Creates an empty segment whose four files carry {@code fileSuffix} (the log cleaner's {@code .cleaned}),
      * replacing any leftover of that name; appendable until {@link #onBecomeInactive}.
      */
     static LogSegment createWithSuffix(Path dir, long baseOffset, LogConfig config, long nowMs, String fileSuffix)
@@ -107,7 +107,7 @@ final class LogSegment {
     }
 
     /**
-     * Renames the three files from suffix {@code from} to {@code to} (Kafka's {@code changeFileSuffixes}); the
+     * Renames the four files from suffix {@code from} to {@code to} (Kafka's {@code changeFileSuffixes}); the
      * open channel and mappings follow the files. The log file is renamed last, so a crash in between leaves the
      * log file under its old name (see {@link SegmentSwap#recover}).
      */

@@ -350,7 +350,8 @@ class TransactionLogTest {
             log.appendAsLeader(TestBatches.idempotent(B, EPOCH, 0, 1, NOW), 0);
             clock.advance(3_600_000);
             assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
-            assertThat(log.activeProducers()).extracting(ActiveProducer::producerId, ActiveProducer::currentTxnStartOffset)
+            assertThat(log.activeProducers())
+                    .extracting(ActiveProducer::producerId, ActiveProducer::currentTxnStartOffset)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(A, 0L));
             log.appendControlMarkerAsLeader(A, EPOCH, true, 1, 0);
             assertThat(log.removeExpiredProducers(60_000)).isZero(); // the marker's timestamp is now
