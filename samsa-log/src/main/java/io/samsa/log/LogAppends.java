@@ -123,6 +123,9 @@ final class LogAppends {
         // Offsets and leader epoch lie outside the CRC.
         RecordBatchHeader.setBaseOffset(marker, start, offset);
         RecordBatchHeader.setPartitionLeaderEpoch(marker, start, leaderEpoch);
+        if (cfg.logAppendTime()) {
+            RecordBatchHeader.setLogAppendTime(marker, start, now); // as Kafka's validator does for every batch
+        }
         finishAppend(log, marker, start, limit, offset + 1, cfg);
         if (log.highWatermarkFollowsLogEnd) {
             log.setHighWatermarkLocked(offset + 1);
