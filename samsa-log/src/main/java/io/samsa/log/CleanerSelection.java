@@ -10,7 +10,8 @@ import java.util.Set;
  * How the {@link LogCleaner} chooses what to clean (Kafka's {@code LogCleanerManager.grabFilthiestCompactedLog}):
  * for each compacted log, the dirty range runs from the checkpointed first dirty offset (the log start when there
  * is none, or when it lies outside the log) to the first uncleanable offset — the smallest of the active segment's
- * base, the high watermark, and the base of the first dirty segment newer than min.compaction.lag.ms. Its dirty
+ * base, the last stable offset (the high watermark, or the first offset of an undecided transaction: Kafka never
+ * cleans past it), and the base of the first dirty segment newer than min.compaction.lag.ms. Its dirty
  * ratio is dirty bytes / (clean + dirty bytes) of the non-active segments below that offset. Stateless: reads the
  * logs' volatile state without their locks (a stale view only delays or skips a round); any thread.
  */
@@ -67,7 +68,7 @@ final class CleanerSelection {
         long logStart = log.logStartOffset;
         long firstDirty = checkpointedDirtyOffset < logStart || checkpointedDirtyOffset > log.logEndOffset()
                 ? logStart : checkpointedDirtyOffset;
-        long uncleanable = Math.min(active.baseOffset(), log.highWatermark());
+        long uncleanable = Math.min(active.baseOffset(), log.lastStableOffset());
         LogConfig cfg = log.config;
         long clean = 0;
         long dirty = 0;

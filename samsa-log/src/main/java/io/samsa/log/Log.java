@@ -55,6 +55,11 @@ public final class Log implements Closeable {
     volatile EndOffset end;
     volatile long logStartOffset;
     volatile long highWatermark;
+    /**
+     * The first offset of the earliest unstable transaction (open, or closed above the high watermark), at or
+     * above the log start; -1 when none. Written under the lock, before any high watermark that covers it.
+     */
+    volatile long firstUnstableOffset = -1;
     volatile boolean highWatermarkFollowsLogEnd = true;
     /** The checkpointed high watermark not yet applied (guarded by lock); -1 when none. */
     private long checkpointedHighWatermark = -1;
@@ -127,7 +132,9 @@ public final class Log implements Closeable {
             }
         }
         flusher.start(end.offset(), now);
-        LogLoader.loadProducerState(dir, producerState, segments, logStartOffset, end.offset());
+        LogLoader.loadProducerState(dir, producerState, segments, logStartOffset, end.offset(),
+                loaded.txnIndexRebuilds());
+        publishFirstUnstableOffset();
         LogLoader.loadLeaderEpochs(dir, epochCache, segments, loaded.recoveredFrom(), end.offset());
     }
 
@@ -164,6 +171,26 @@ public final class Log implements Closeable {
     }
 
 
+    /**
+     * Appends an end-transaction marker as leader, for a transaction coordinator's WriteTxnMarkers: COMMIT when
+     * {@code commit}, else ABORT, stamped with {@code leaderEpoch}; see {@link LogAppends#controlMarkerAsLeader}
+     * (InvalidProducerEpochException for an older producer epoch, TransactionCoordinatorFencedException for an
+     * older coordinator epoch).
+     */
+    public AppendResult appendControlMarkerAsLeader(long producerId, short producerEpoch, boolean commit,
+                                                    int coordinatorEpoch, int leaderEpoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return LogAppends.controlMarkerAsLeader(this, producerId, producerEpoch, commit, coordinatorEpoch,
+                    leaderEpoch);
+        } catch (IOException e) {
+            throw new KafkaStorageException("I/O error appending to " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forces a roll (tests, admin); no-op when the active segment is empty. */
     public void roll() {
         lock.lock();
@@ -188,18 +215,67 @@ public final class Log implements Closeable {
     /**
      * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes};
      * if {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74). With
-     * {@link FetchIsolation#HIGH_WATERMARK} only batches wholly below the high watermark are returned. An offset
-     * below the log start or above the log end → OffsetOutOfRangeException; at the log end, or at or above the
-     * high watermark for a consumer read → an empty slice.
+     * {@link FetchIsolation#HIGH_WATERMARK} only batches wholly below the high watermark are returned, with
+     * {@link FetchIsolation#TXN_COMMITTED} only those below the last stable offset, together with the aborted
+     * transactions the returned batches may hold records of. An offset below the log start or above the log end →
+     * OffsetOutOfRangeException; at the log end, or at or above the isolation's bound for a consumer read → an
+     * empty slice.
      */
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
         flusher.ensureOnline();
         EndOffset e = end;
         long lso = logStartOffset;
+        long lastStable = Math.min(lastStableOffset(), e.offset());
         long hw = Math.min(highWatermark, e.offset());
-        EndOffset bound = isolation == FetchIsolation.LOG_END || hw >= e.offset() ? e
-                : LogReads.boundAt(dir, segments, e, hw);
-        return LogReads.read(dir, segments, e, bound, lso, hw, offset, maxBytes, minOneBatch);
+        long limit = switch (isolation) {
+            case LOG_END -> e.offset();
+            case HIGH_WATERMARK -> hw;
+            case TXN_COMMITTED -> Math.min(lastStable, hw);
+        };
+        EndOffset bound = limit >= e.offset() ? e : LogReads.boundAt(dir, segments, e, limit);
+        return LogReads.read(dir, segments, e, bound, lso, hw, Math.min(lastStable, hw), offset, maxBytes,
+                minOneBatch, isolation == FetchIsolation.TXN_COMMITTED);
+    }
+
+    /**
+     * The aborted transactions that may hold records in [{@code fetchOffset}, {@code upperBoundOffset}), by marker
+     * offset, from the {@code .txnindex} of the segment holding {@code fetchOffset} and the later ones as far as
+     * needed (Kafka's {@code collectAbortedTransactions}): a read_committed consumer drops their records.
+     */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        flusher.ensureOnline();
+        return LogReads.abortedTransactions(dir, segments, fetchOffset, upperBoundOffset);
+    }
+
+    /**
+     * The offset below which every transaction is decided and replicated (Kafka's last stable offset): the high
+     * watermark, or the first offset of the earliest transaction still open (or closed by a marker the high
+     * watermark has not passed) when that is smaller. A read_committed consumer reads up to it.
+     */
+    public long lastStableOffset() {
+        long hw = highWatermark; // first: a first unstable offset is published before a high watermark covering it
+        long firstUnstable = firstUnstableOffset;
+        return firstUnstable >= 0 && firstUnstable < hw ? firstUnstable : hw;
+    }
+
+    /** The first offset of the earliest unstable transaction, or -1 when every transaction is decided. */
+    public long firstUnstableOffset() { return firstUnstableOffset; }
+
+    /** Under the lock: moves the high watermark and republishes the first unstable offset. */
+    void setHighWatermarkLocked(long offset) {
+        highWatermark = offset;
+        publishFirstUnstableOffset();
+    }
+
+    /**
+     * Under the lock, after producer state, the high watermark or the log start changed: publishes the first
+     * unstable offset, raised to the log start as Kafka does (a transaction begun below it stays open until its
+     * marker: its records above the log start may still be aborted).
+     */
+    void publishFirstUnstableOffset() {
+        producerState.onHighWatermarkUpdated(highWatermark);
+        long first = producerState.firstUnstableOffset();
+        firstUnstableOffset = first < 0 ? -1 : Math.max(first, logStartOffset);
     }
 
     /** The first offset whose batch max timestamp is ≥ {@code timestamp} (ListOffsets by time), or empty. */
@@ -231,7 +307,7 @@ public final class Log implements Closeable {
         try {
             long clamped = Math.max(logStartOffset, Math.min(offset, end.offset()));
             if (clamped > highWatermark) {
-                highWatermark = clamped;
+                setHighWatermarkLocked(clamped);
             }
             return highWatermark;
         } finally {
@@ -250,7 +326,7 @@ public final class Log implements Closeable {
         try {
             this.highWatermarkFollowsLogEnd = follows;
             if (!follows && checkpointedHighWatermark >= 0) {
-                highWatermark = Math.max(logStartOffset, Math.min(checkpointedHighWatermark, end.offset()));
+                setHighWatermarkLocked(Math.max(logStartOffset, Math.min(checkpointedHighWatermark, end.offset())));
                 checkpointedHighWatermark = -1;
             }
         } finally {
@@ -545,6 +621,16 @@ public final class Log implements Closeable {
     /** Idempotent-producer state, for tests and the broker's InitProducerId/diagnostics. */
     int producerCount() {
         return producerState.producerCount();
+    }
+
+    /** Open transactions as producer id → first offset, ordered by first offset (tests, diagnostics). */
+    java.util.Map<Long, Long> ongoingTransactions() {
+        lock.lock();
+        try {
+            return producerState.ongoingTransactions();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.ControlRecords;
 import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
@@ -95,10 +96,41 @@ final class LogAppends {
         }
         finishAppend(log, records, start, limit, next, cfg);
         if (log.highWatermarkFollowsLogEnd) {
-            log.highWatermark = next;
+            log.setHighWatermarkLocked(next);
         }
         return new AppendResult(firstOffset, next - 1, cfg.logAppendTime() ? now : -1L, log.logStartOffset,
                 (int) Math.min(Integer.MAX_VALUE, recordCount), false);
+    }
+
+    /**
+     * Appends an end-transaction marker as leader (what a transaction coordinator's WriteTxnMarkers asks of a
+     * partition leader): a control batch (v2, transactional and control attributes, one COMMIT or ABORT record
+     * carrying {@code coordinatorEpoch}) at the log end, stamped with {@code leaderEpoch}. As Kafka: a producer
+     * epoch older than the producer's → InvalidProducerEpochException; a coordinator epoch older than the one of
+     * the producer's last marker → TransactionCoordinatorFencedException; nothing is written then. The marker
+     * closes the producer's open transaction; an ABORT goes into the active segment's {@code .txnindex}.
+     */
+    static AppendResult controlMarkerAsLeader(Log log, long producerId, short producerEpoch, boolean commit,
+                                              int coordinatorEpoch, int leaderEpoch) throws IOException {
+        LogConfig cfg = log.config;
+        long now = log.clock.millis();
+        log.producerState.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+        ByteBuffer marker = ControlRecords.endTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, now);
+        int start = marker.position();
+        int limit = marker.limit();
+        long offset = log.end.offset();
+        maybeRoll(log, limit - start, offset + 1, now, now, cfg);
+        // Offsets and leader epoch lie outside the CRC.
+        RecordBatchHeader.setBaseOffset(marker, start, offset);
+        RecordBatchHeader.setPartitionLeaderEpoch(marker, start, leaderEpoch);
+        if (cfg.logAppendTime()) {
+            RecordBatchHeader.setLogAppendTime(marker, start, now); // as Kafka's validator does for every batch
+        }
+        finishAppend(log, marker, start, limit, offset + 1, cfg);
+        if (log.highWatermarkFollowsLogEnd) {
+            log.setHighWatermarkLocked(offset + 1);
+        }
+        return new AppendResult(offset, offset, -1L, log.logStartOffset, 1, false);
     }
 
     /**
@@ -159,14 +191,30 @@ final class LogAppends {
         appendToSegment(log, active, records);
         for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
             long producerId = RecordBatchHeader.producerId(records, p);
-            if (producerId >= 0 && !RecordBatchHeader.isControl(records, p)) {
+            if (producerId < 0) {
+                continue;
+            }
+            if (!RecordBatchHeader.isControl(records, p)) {
                 log.producerState.update(producerId, RecordBatchHeader.producerEpoch(records, p),
                         RecordBatchHeader.baseSequence(records, p), RecordBatchHeader.lastSequence(records, p),
                         RecordBatchHeader.baseOffset(records, p), RecordBatchHeader.lastOffset(records, p),
-                        RecordBatchHeader.maxTimestamp(records, p));
+                        RecordBatchHeader.maxTimestamp(records, p), RecordBatchHeader.isTransactional(records, p));
+                continue;
+            }
+            ControlRecords.EndTxnMarker marker = ControlRecords.endTxnMarker(records, p);
+            if (marker == null) {
+                continue;
+            }
+            ProducerStateManager.CompletedTxn done = log.producerState.endTxn(producerId,
+                    RecordBatchHeader.producerEpoch(records, p), marker.commit(), marker.coordinatorEpoch(),
+                    RecordBatchHeader.baseOffset(records, p), RecordBatchHeader.maxTimestamp(records, p));
+            if (done != null && done.aborted()) {
+                appendToTxnIndex(log, active, done.asAborted());
             }
         }
         log.producerState.setMapEndOffset(next);
+        // Published before the log end and any high watermark that covers a newly opened transaction.
+        log.publishFirstUnstableOffset();
         log.end = new Log.EndOffset(next, active.baseOffset(), active.size());
         for (int p = start; p < limit; p += RecordBatchHeader.sizeInBytes(records, p)) {
             int epoch = RecordBatchHeader.partitionLeaderEpoch(records, p);
@@ -176,6 +224,21 @@ final class LogAppends {
         }
         if (next - log.flusher.recoveryPoint() >= cfg.flushIntervalMessages()) {
             log.flusher.flushAllLocked();
+        }
+    }
+
+    /**
+     * Records an aborted transaction in the segment holding its marker. The marker is already written, so a
+     * failure here would leave a consumer reading the aborted records as committed: the log goes offline, and the
+     * next start recovers the tail and rebuilds the index.
+     */
+    private static void appendToTxnIndex(Log log, LogSegment active, AbortedTxn txn) throws IOException {
+        try {
+            active.txnIndex.append(txn);
+        } catch (IOException | RuntimeException e) {
+            log.flusher.goOffline("appending to the transaction index of segment " + active.baseOffset()
+                    + " failed", e);
+            throw e;
         }
     }
 

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,11 @@ import io.samsa.protocol.records.RecordBatchHeader;
  * delete horizon (now + delete.retention.ms) the first time it is cleaned, and dropped by the first cleaning after
  * that horizon; the last batch of each producer id the log knows is kept, emptied if need be, so that idempotent
  * producer state survives; control batches stay; records without a key are dropped (Kafka rejects them at produce
- * on a compacted topic). Each group is swapped in crash-safely by {@link SegmentSwap}.
+ * on a compacted topic). Transactions, as Kafka's cleaner: the range never reaches the last stable offset (see
+ * {@link CleanerSelection}); records of aborted transactions (from the segments' {@code .txnindex}) are not mapped
+ * and are removed; transaction markers are kept (Kafka removes them only later, which Samsa does not do yet), and
+ * so are the cleaned segments' {@code .txnindex} entries. Each group is swapped in crash-safely by
+ * {@link SegmentSwap}.
  *
  * <p>Reads and writes happen without the log's lock: non-active segments are immutable except through truncation
  * or deletion, so before each swap the lock is taken and the cleaning is abandoned if the log was truncated, closed
@@ -71,21 +79,31 @@ final class LogCompactor {
             log.lock.unlock();
         }
         map.clear();
-        long endOffset = buildOffsetMap(nonActive, firstDirtyOffset, upperBound, map, throttler);
+        long endOffset = buildOffsetMap(nonActive, firstDirtyOffset, upperBound, map, throttler,
+                LogReads.abortedTransactions(log.dir, log.segments, firstDirtyOffset, upperBound));
         List<List<LogSegment>> groups = groupBySize(nonActive, endOffset, log.config);
         LogConfig cfg = log.config;
         long read = 0;
         long written = 0;
         long horizon = RecordBatchHeader.NO_TIMESTAMP;
         for (List<LogSegment> group : groups) {
-            Rules rules = new Rules(now, map, endOffset, lastBatchOfProducer);
-            LogSegment cleaned = LogSegment.createWithSuffix(log.dir, group.get(0).baseOffset(), cfg, now,
+            long groupStart = group.get(0).baseOffset();
+            long groupEnd = group.get(group.size() - 1).nextOffset();
+            // Aborted transactions begun at or past the upper bound may still be undecided above the high
+            // watermark: their records stay (offsets past the mapped range are kept anyway).
+            Rules rules = new Rules(now, map, endOffset, lastBatchOfProducer, new AbortedTracker(
+                    LogReads.abortedTransactions(log.dir, log.segments, groupStart, Math.min(groupEnd, upperBound))));
+            LogSegment cleaned = LogSegment.createWithSuffix(log.dir, groupStart, cfg, now,
                     SegmentSwap.CLEANED_SUFFIX);
             boolean swapped = false;
             try {
                 for (LogSegment seg : group) {
                     read += seg.size();
                     horizon = Math.max(horizon, cleanInto(seg, cleaned, rules, now, cfg, throttler));
+                    // Markers are kept, so each aborted transaction stays listed where its marker is.
+                    for (AbortedTxn t : seg.txnIndex.all()) {
+                        cleaned.txnIndex.append(t);
+                    }
                 }
                 cleaned.onBecomeInactive();
                 cleaned.flush();
@@ -138,8 +156,7 @@ final class LogCompactor {
         try {
             cleaned.closeWithoutFlush();
             for (String suffix : new String[] {SegmentSwap.CLEANED_SUFFIX, SegmentSwap.SWAP_SUFFIX}) {
-                for (String ext : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX,
-                        LogFiles.TIME_INDEX_SUFFIX}) {
+                for (String ext : LogFiles.SEGMENT_SUFFIXES) {
                     Files.deleteIfExists(log.dir.resolve(LogFiles.name(cleaned.baseOffset(), ext) + suffix));
                 }
             }
@@ -158,11 +175,13 @@ final class LogCompactor {
     }
 
     /**
-     * Maps every keyed record in [firstDirtyOffset, upperBound) until the map is full; returns one past the last
-     * offset looked at (the end of this cleaning's dirty range).
+     * Maps every keyed record in [firstDirtyOffset, upperBound) until the map is full, except those of the
+     * {@code aborted} transactions; returns one past the last offset looked at (the end of this cleaning's dirty
+     * range).
      */
     static long buildOffsetMap(List<LogSegment> segments, long firstDirtyOffset, long upperBound, OffsetMap map,
-                               Throttler throttler) throws IOException {
+                               Throttler throttler, List<AbortedTxn> aborted) throws IOException {
+        AbortedTracker abortedTracker = new AbortedTracker(aborted);
         long end = firstDirtyOffset;
         for (LogSegment seg : segments) {
             if (seg.nextOffset() <= firstDirtyOffset) {
@@ -178,15 +197,17 @@ final class LogCompactor {
                 boolean stopped = CompactionRecords.scan(chunk, new CompactionRecords.Scan() {
                     @Override
                     public CompactionRecords.Next batch(CompactionRecords.Batch batch) {
+                        boolean abortedBatch = abortedTracker.isAborted(batch); // sees every batch, in order
                         if (batch.lastOffset() < firstDirtyOffset) {
                             return CompactionRecords.Next.SKIP;
                         }
                         if (batch.baseOffset() >= upperBound) {
                             return CompactionRecords.Next.STOP;
                         }
-                        // Past the batch once its records are mapped (a control batch has none to map).
+                        // Past the batch once its records are mapped (a control batch has none to map; an aborted
+                        // transaction's are not mapped: they never shadow a committed record).
                         mappedEnd[0] = Math.max(mappedEnd[0], Math.min(batch.lastOffset() + 1, upperBound));
-                        return CompactionRecords.Next.CONTINUE;
+                        return abortedBatch ? CompactionRecords.Next.SKIP : CompactionRecords.Next.CONTINUE;
                     }
 
                     @Override
@@ -276,18 +297,54 @@ final class LogCompactor {
         return horizon;
     }
 
+    /**
+     * Tells the batches of aborted transactions as a cleaning walks the log in order (Kafka's
+     * CleanedTransactionMetadata, without marker removal): an aborted transaction is under way for its producer from
+     * its first offset until its producer's marker. Not thread-safe: one per walk.
+     */
+    static final class AbortedTracker {
+        private final ArrayDeque<AbortedTxn> pending;
+        private final Set<Long> abortingProducers = new HashSet<>();
+
+        AbortedTracker(List<AbortedTxn> aborted) {
+            List<AbortedTxn> byFirstOffset = new ArrayList<>(aborted);
+            byFirstOffset.sort(Comparator.comparingLong(AbortedTxn::firstOffset));
+            this.pending = new ArrayDeque<>(byFirstOffset);
+        }
+
+        /** Called for every batch in log order: whether it holds records of an aborted transaction. */
+        boolean isAborted(CompactionRecords.Batch batch) {
+            while (!pending.isEmpty() && pending.peekFirst().firstOffset() <= batch.lastOffset()) {
+                abortingProducers.add(pending.pollFirst().producerId());
+            }
+            if (batch.isControl()) {
+                abortingProducers.remove(batch.producerId()); // its marker ends the producer's transaction
+                return false;
+            }
+            return batch.isTransactional() && abortingProducers.contains(batch.producerId());
+        }
+    }
+
     /** Kafka's cleaner rules: what stays of each batch and record. */
     static final class Rules implements CompactionRecords.Rules {
         private final long now;
         private final OffsetMap map;
         private final long endOffset;
         private final Map<Long, Long> lastBatchOfProducer;
+        private final AbortedTracker aborted;
 
-        Rules(long now, OffsetMap map, long endOffset, Map<Long, Long> lastBatchOfProducer) {
+        Rules(long now, OffsetMap map, long endOffset, Map<Long, Long> lastBatchOfProducer, AbortedTracker aborted) {
             this.now = now;
             this.map = map;
             this.endOffset = endOffset;
             this.lastBatchOfProducer = lastBatchOfProducer;
+            this.aborted = aborted;
+        }
+
+        /** The records of an aborted transaction all go, whatever their keys. */
+        @Override
+        public boolean discardBatch(CompactionRecords.Batch batch) {
+            return aborted.isAborted(batch);
         }
 
         /** The last batch of each producer the log knows stays, emptied if need be: its producer state survives. */

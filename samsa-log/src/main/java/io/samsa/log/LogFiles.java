@@ -17,7 +17,10 @@ public final class LogFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String SNAPSHOT_SUFFIX = ".snapshot";
+    /** The files of one segment, the log first. */
+    static final String[] SEGMENT_SUFFIXES = {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX};
     static final String TMP_SUFFIX = ".tmp";
 
     private LogFiles() {

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.ControlRecords;
 import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
@@ -18,15 +20,20 @@ import io.samsa.protocol.records.RecordBatchHeader;
  * shared). First an interrupted swap of cleaned segments is completed or discarded ({@link SegmentSwap#recover}).
  * After a clean shutdown every segment's indexes are trusted when they look sane; a missing, short or corrupt index
  * of <em>any</em> segment is rebuilt from its log file. After an unclean stop every segment from
- * the recovery point on is re-validated, and the first invalid batch and everything after it is cut off.
+ * the recovery point on is re-validated, and the first invalid batch and everything after it is cut off. A
+ * segment's {@code .txnindex} is rebuilt (by {@link #loadProducerState}) when the segment holds transaction
+ * markers and was recovered, or its file is missing or torn; without markers it is simply emptied.
  * Runs on the thread that opens the log (the log manager's caller at start-up, or a creating request thread).
  */
 final class LogLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
 
-    /** What loading did: the first segment that was recovered (null if none), and whether the log is new. */
-    record Outcome(Long recoveredFrom, boolean brandNew) {
+    /**
+     * What loading did: the first segment that was recovered (null if none), whether the log is new, and the
+     * segments whose {@code .txnindex} must be rebuilt by the producer-state replay.
+     */
+    record Outcome(Long recoveredFrom, boolean brandNew, NavigableSet<Long> txnIndexRebuilds) {
     }
 
     private LogLoader() {
@@ -46,6 +53,7 @@ final class LogLoader {
         long last = bases.last();
         boolean truncatedAny = false;
         Long recovered = null;
+        NavigableSet<Long> txnIndexRebuilds = new TreeSet<>();
         try {
             for (long base : new ArrayList<>(bases)) {
                 if (truncatedAny) {
@@ -62,9 +70,21 @@ final class LogLoader {
                     LOG.warn("{}: index of segment {} is missing or corrupt, rebuilding it", dir.getFileName(), base);
                     mustRecover = true;
                 }
+                if (!mustRecover && !brandNew && (!seg.txnIndex.existedOnOpen() || seg.txnIndex.tornOnOpen())) {
+                    // Missing (lost, or written by a Kafka that creates it only for an abort) or torn.
+                    seg.txnIndex.reset();
+                    if (holdsControlBatch(seg)) {
+                        LOG.warn("{}: transaction index of segment {} is missing or torn, rebuilding it",
+                                dir.getFileName(), base);
+                        txnIndexRebuilds.add(base);
+                    }
+                }
                 if (mustRecover) {
                     recovered = recovered == null ? base : recovered;
                     LogSegment.RecoveryResult r = seg.recover();
+                    if (r.controlBatches()) {
+                        txnIndexRebuilds.add(base);
+                    }
                     if (r.truncatedBytes() > 0) {
                         truncatedAny = true;
                         LOG.warn("{}: recovery truncated segment {} at byte {} (offset {}): cut {} bytes ({}); "
@@ -93,20 +113,53 @@ final class LogLoader {
             LOG.info("{}: recovered {} of {} segments, from segment {}", dir.getFileName(),
                     segments.tailMap(recovered, true).size(), segments.size(), recovered);
         }
-        return new Outcome(cleanShutdown ? null : recoverFrom, brandNew);
+        txnIndexRebuilds.retainAll(segments.keySet());
+        return new Outcome(cleanShutdown ? null : recoverFrom, brandNew, txnIndexRebuilds);
     }
 
-    /** Latest snapshot at or below the log end, then a replay of batch headers from there. */
+    /** Whether the segment holds a control batch (a scan of its batch headers). */
+    private static boolean holdsControlBatch(LogSegment seg) throws IOException {
+        boolean[] found = {false};
+        seg.forEachBatchFrom(seg.baseOffset(), seg.size(), (header, position) -> {
+            found[0] |= RecordBatchHeader.isControl(header, 0);
+        });
+        return found[0];
+    }
+
+    /**
+     * Latest snapshot at or below the log end, then a replay of the batches from there (headers, and the marker
+     * of each control batch). When {@code txnIndexRebuilds} names segments (emptied by the caller), the replay
+     * starts at a snapshot at or below the first of them, or at the log start, so that the open transactions are
+     * known where they begin, and each transaction aborted by a marker in one of them is appended to its
+     * {@code .txnindex}.
+     */
     static void loadProducerState(Path dir, ProducerStateManager producerState, NavigableMap<Long, LogSegment> segments,
-                                  long logStartOffset, long leo) throws IOException {
-        long snapshotOffset = producerState.loadLatestSnapshot(leo);
+                                  long logStartOffset, long leo, NavigableSet<Long> txnIndexRebuilds)
+            throws IOException {
+        boolean rebuilding = txnIndexRebuilds != null && !txnIndexRebuilds.isEmpty();
+        long snapshotOffset = rebuilding ? producerState.loadLatestSnapshot(leo, txnIndexRebuilds.first())
+                : producerState.loadLatestSnapshot(leo);
         long replayFrom = Math.max(snapshotOffset, logStartOffset);
         producerState.setMapEndOffset(replayFrom);
         int replayed = 0;
         if (replayFrom < leo) {
             Long fromBase = segments.floorKey(replayFrom);
             for (LogSegment seg : segments.tailMap(fromBase == null ? segments.firstKey() : fromBase).values()) {
-                replayed += seg.forEachBatchFrom(replayFrom, seg.size(), producerState::replay);
+                boolean indexing = rebuilding && txnIndexRebuilds.contains(seg.baseOffset());
+                replayed += seg.forEachBatchFrom(replayFrom, seg.size(), (header, position) -> {
+                    ControlRecords.EndTxnMarker marker = null;
+                    if (RecordBatchHeader.isControl(header, 0) && RecordBatchHeader.producerId(header, 0) >= 0) {
+                        marker = ControlRecords.endTxnMarker(
+                                seg.readFully(position, RecordBatchHeader.sizeInBytes(header, 0)), 0);
+                    }
+                    ProducerStateManager.CompletedTxn done = producerState.replay(header, marker);
+                    if (indexing && done != null && done.aborted()) {
+                        seg.txnIndex.append(done.asAborted());
+                    }
+                });
+                if (indexing) {
+                    seg.txnIndex.flush();
+                }
             }
         }
         producerState.setMapEndOffset(leo);
@@ -142,7 +195,7 @@ final class LogLoader {
                     assignIfNew(cache, first);
                     continue;
                 }
-                seg.forEachBatchFrom(seg.baseOffset(), seg.size(), header -> assignIfNew(cache, header));
+                seg.forEachBatchFrom(seg.baseOffset(), seg.size(), (header, position) -> assignIfNew(cache, header));
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -189,8 +242,9 @@ final class LogLoader {
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
                 String name = p.getFileName().toString();
-                long idx = Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
-                        LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX));
+                long idx = Math.max(Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
+                        LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX)),
+                        LogFiles.offsetOf(name, LogFiles.TXN_INDEX_SUFFIX));
                 if (idx >= 0 && !bases.contains(idx)) {
                     Files.deleteIfExists(p);
                 }
@@ -202,7 +256,7 @@ final class LogLoader {
     private static void deleteSegmentFilesNow(Path dir, long base) throws IOException {
         long bytes = Files.size(dir.resolve(LogFiles.name(base, LogFiles.LOG_SUFFIX)));
         LOG.warn("{}: deleting segment {} ({} bytes) after a truncated one", dir.getFileName(), base, bytes);
-        for (String suffix : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX}) {
+        for (String suffix : LogFiles.SEGMENT_SUFFIXES) {
             Files.deleteIfExists(dir.resolve(LogFiles.name(base, suffix)));
         }
     }

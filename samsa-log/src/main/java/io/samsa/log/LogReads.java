@@ -2,6 +2,8 @@ package io.samsa.log;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -22,12 +24,15 @@ final class LogReads {
 
     /**
      * Reads whole batches starting with the one that contains {@code offset}, up to {@code maxBytes}, never past
-     * {@code bound} (the log end, or the high watermark's place for a consumer read); if {@code minOneBatch} the
-     * first batch is returned even when larger than maxBytes (KIP-74). An offset below the log start or above the
-     * log end → OffsetOutOfRangeException; at or past the bound (but not past the log end) → an empty slice.
+     * {@code bound} (the log end, or the high watermark's or last stable offset's place for a consumer read); if
+     * {@code minOneBatch} the first batch is returned even when larger than maxBytes (KIP-74). An offset below the
+     * log start or above the log end → OffsetOutOfRangeException; at or past the bound (but not past the log end)
+     * → an empty slice. With {@code withAborted} (read_committed) the result lists the aborted transactions
+     * overlapping [offset, end of the returned batches).
      */
     static ReadResult read(Path dir, NavigableMap<Long, LogSegment> segments, Log.EndOffset e, Log.EndOffset bound,
-                           long lso, long hw, long offset, int maxBytes, boolean minOneBatch) {
+                           long lso, long hw, long lastStable, long offset, int maxBytes, boolean minOneBatch,
+                           boolean withAborted) {
         if (offset < lso || offset > e.offset()) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + dir.getFileName()
                     + ": log start " + lso + ", log end " + e.offset());
@@ -37,14 +42,23 @@ final class LogReads {
             if (offset >= bound.offset() || entry == null) {
                 LogSegment seg = entry != null ? entry.getValue() : segments.lastEntry().getValue();
                 return new ReadResult(seg.channel(), bound.segmentBaseOffset() == seg.baseOffset() ? bound.position()
-                        : seg.size(), 0, lso, hw, e.offset());
+                        : seg.size(), 0, lso, hw, e.offset(), lastStable, List.of());
             }
             while (entry != null) {
                 LogSegment seg = entry.getValue();
-                int maxPosition = seg.baseOffset() == bound.segmentBaseOffset() ? bound.position() : seg.size();
+                boolean boundSegment = seg.baseOffset() == bound.segmentBaseOffset();
+                int maxPosition = boundSegment ? bound.position() : seg.size();
                 LogSegment.Slice slice = seg.read(offset, Math.max(maxBytes, 0), maxPosition, minOneBatch);
                 if (slice != null) {
-                    return new ReadResult(seg.channel(), slice.position(), slice.size(), lso, hw, e.offset());
+                    List<AbortedTxn> aborted = List.of();
+                    if (withAborted && slice.size() > 0) {
+                        // Only what the returned batches need: up to the batch after them, else the read's end.
+                        long upper = slice.nextBatchOffset() >= 0 ? slice.nextBatchOffset()
+                                : boundSegment ? bound.offset() : seg.nextOffset();
+                        aborted = abortedTransactions(dir, segments, offset, upper);
+                    }
+                    return new ReadResult(seg.channel(), slice.position(), slice.size(), lso, hw, e.offset(),
+                            lastStable, aborted);
                 }
                 if (seg.baseOffset() >= bound.segmentBaseOffset()) {
                     break;
@@ -52,10 +66,36 @@ final class LogReads {
                 entry = segments.higherEntry(seg.baseOffset());
             }
             LogSegment last = segments.lastEntry().getValue();
-            return new ReadResult(last.channel(), 0, 0, lso, hw, e.offset());
+            return new ReadResult(last.channel(), 0, 0, lso, hw, e.offset(), lastStable, List.of());
         } catch (IOException ex) {
             throw new KafkaStorageException("I/O error reading " + dir, ex);
         }
+    }
+
+    /**
+     * Kafka's {@code collectAbortedTransactions}: the aborted transactions overlapping
+     * [{@code fetchOffset}, {@code upperBoundOffset}) from the {@code .txnindex} of the segment holding
+     * {@code fetchOffset} and of the later ones, until a segment's search is complete.
+     */
+    static List<AbortedTxn> abortedTransactions(Path dir, NavigableMap<Long, LogSegment> segments, long fetchOffset,
+                                                long upperBoundOffset) {
+        List<AbortedTxn> out = new ArrayList<>();
+        if (upperBoundOffset <= fetchOffset) {
+            return out;
+        }
+        Long from = segments.floorKey(fetchOffset);
+        try {
+            for (LogSegment seg : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
+                TransactionIndex.SearchResult r = seg.txnIndex.collect(fetchOffset, upperBoundOffset);
+                out.addAll(r.aborted());
+                if (r.complete()) {
+                    break;
+                }
+            }
+        } catch (IOException ex) {
+            throw new KafkaStorageException("I/O error reading the transaction index of " + dir, ex);
+        }
+        return out;
     }
 
     /**

@@ -64,6 +64,7 @@ final class LogRetention {
         log.flusher.raiseRecoveryPointTo(log.logStartOffset);
         if (deleted > 0) {
             log.epochCache.truncateFromStart(log.logStartOffset);
+            log.publishFirstUnstableOffset();
         }
         return deleted;
     }
@@ -87,5 +88,6 @@ final class LogRetention {
             first.getValue().deleteFiles(log.fileDeleteDelayMs, log.background);
         }
         log.epochCache.truncateFromStart(newLogStartOffset);
+        log.publishFirstUnstableOffset();
     }
 }

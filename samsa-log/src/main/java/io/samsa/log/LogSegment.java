@@ -13,18 +13,23 @@ import java.nio.file.StandardOpenOption;
 import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
- * One segment: a {@code .log} file of whole v2 batches plus its {@code .index} and {@code .timeindex}.
+ * One segment: a {@code .log} file of whole v2 batches plus its {@code .index}, {@code .timeindex} and
+ * {@code .txnindex} (the transactions aborted by a marker in this segment).
  * Appends are made by the owning {@link Log} under its lock; reads use positional I/O only and are bounded
  * by a committed position captured by the caller, so they never see a half-written batch.
  */
 final class LogSegment {
 
-    /** What a read found: the position and length of whole batches. */
-    record Slice(int position, int size) {
+    /**
+     * What a read found: the position and length of whole batches, and the base offset of the batch right after
+     * them when the read stopped before the end it was given (else -1).
+     */
+    record Slice(int position, int size, long nextBatchOffset) {
     }
 
-    /** What a recovery pass kept and cut. */
-    record RecoveryResult(int validBytes, long truncatedBytes, int validBatches, String reason) {
+    /** What a recovery pass kept and cut, and whether a kept batch is a control batch (a transaction marker). */
+    record RecoveryResult(int validBytes, long truncatedBytes, int validBatches, String reason,
+                          boolean controlBatches) {
     }
 
     private final long baseOffset;
@@ -33,6 +38,7 @@ final class LogSegment {
     final FileChannel channel;
     final OffsetIndex offsetIndex;
     final TimeIndex timeIndex;
+    final TransactionIndex txnIndex;
     final int indexIntervalBytes;
     private final int maxIndexBytes;
 
@@ -53,19 +59,26 @@ final class LogSegment {
         this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
+        TimeIndex times = null;
         try {
             offsets = new OffsetIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.INDEX_SUFFIX) + fileSuffix),
                     baseOffset, maxIndexBytes, mutable);
-            this.timeIndex = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)
+            times = new TimeIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TIME_INDEX_SUFFIX)
                     + fileSuffix), baseOffset, maxIndexBytes, mutable);
+            this.txnIndex = new TransactionIndex(dir.resolve(LogFiles.name(baseOffset, LogFiles.TXN_INDEX_SUFFIX)
+                    + fileSuffix));
         } catch (IOException | RuntimeException | Error e) {
-            // Do not leak the channel (and the first mapping) when an index cannot be opened.
+            // Do not leak the channel (and the mappings) when an index cannot be opened.
             if (offsets != null) {
                 offsets.close();
+            }
+            if (times != null) {
+                times.close();
             }
             channel.close();
             throw e;
         }
+        this.timeIndex = times;
         this.offsetIndex = offsets;
         this.indexIntervalBytes = indexIntervalBytes;
         this.maxIndexBytes = maxIndexBytes;
@@ -81,12 +94,12 @@ final class LogSegment {
     }
 
     /**
-     * Creates an empty segment whose three files carry {@code fileSuffix} (the log cleaner's {@code .cleaned}),
+     * Creates an empty segment whose four files carry {@code fileSuffix} (the log cleaner's {@code .cleaned}),
      * replacing any leftover of that name; appendable until {@link #onBecomeInactive}.
      */
     static LogSegment createWithSuffix(Path dir, long baseOffset, LogConfig config, long nowMs, String fileSuffix)
             throws IOException {
-        for (String s : new String[] {LogFiles.LOG_SUFFIX, LogFiles.INDEX_SUFFIX, LogFiles.TIME_INDEX_SUFFIX}) {
+        for (String s : LogFiles.SEGMENT_SUFFIXES) {
             Files.deleteIfExists(dir.resolve(LogFiles.name(baseOffset, s) + fileSuffix));
         }
         return new LogSegment(dir, baseOffset, config.indexIntervalBytes(), config.maxIndexBytes(), true, nowMs,
@@ -94,13 +107,14 @@ final class LogSegment {
     }
 
     /**
-     * Renames the three files from suffix {@code from} to {@code to} (Kafka's {@code changeFileSuffixes}); the
+     * Renames the four files from suffix {@code from} to {@code to} (Kafka's {@code changeFileSuffixes}); the
      * open channel and mappings follow the files. The log file is renamed last, so a crash in between leaves the
      * log file under its old name (see {@link SegmentSwap#recover}).
      */
     void changeFileSuffixes(String from, String to) throws IOException {
         offsetIndex.renameTo(swapSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(swapSuffix(timeIndex.file(), from, to));
+        txnIndex.renameTo(swapSuffix(txnIndex.file(), from, to));
         Path target = swapSuffix(logFile, from, to);
         Files.move(logFile, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -260,7 +274,7 @@ final class LogSegment {
             }
             int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
             if (RecordBatchHeader.lastOffset(header, 0) >= offset) {
-                return new Slice(pos, batchSize);
+                return new Slice(pos, batchSize, -1);
             }
             pos += batchSize;
         }
@@ -279,22 +293,22 @@ final class LogSegment {
         }
         int start = first.position();
         if (first.size() > maxBytes && !minOneBatch) {
-            return new Slice(start, 0);
+            return new Slice(start, 0, RecordBatchHeader.baseOffset(header, 0));
         }
         int total = first.size();
         int pos = start + total;
-        while (pos + LOG_OVERHEAD <= maxPosition && total < maxBytes) {
+        while (pos + LOG_OVERHEAD <= maxPosition) {
             if (!readHeader(pos, header.limit(LOG_OVERHEAD))) {
                 break;
             }
             int batchSize = RecordBatchHeader.sizeInBytes(header, 0);
-            if (total + (long) batchSize > maxBytes || pos + (long) batchSize > maxPosition) {
-                break;
+            if (total >= maxBytes || total + (long) batchSize > maxBytes || pos + (long) batchSize > maxPosition) {
+                return new Slice(start, total, RecordBatchHeader.baseOffset(header, 0));
             }
             total += batchSize;
             pos += batchSize;
         }
-        return new Slice(start, total);
+        return new Slice(start, total, -1);
     }
 
     /**
@@ -407,6 +421,7 @@ final class LogSegment {
             }
             nextOffset = RecordBatchHeader.lastOffset(header, 0) + 1;
         }
+        txnIndex.truncateTo(nextOffset);
         return cut;
     }
 
@@ -433,7 +448,7 @@ final class LogSegment {
                 break;
             }
             if (RecordBatchHeader.lastOffset(header, 0) >= fromOffset) {
-                visitor.visit(header);
+                visitor.visit(header, pos);
                 visited++;
             }
             pos += RecordBatchHeader.sizeInBytes(header, 0);
@@ -441,8 +456,9 @@ final class LogSegment {
         return visited;
     }
 
+    /** Sees one batch header and the batch's position in the segment file. */
     interface HeaderVisitor {
-        void visit(ByteBuffer header);
+        void visit(ByteBuffer header, int position) throws IOException;
     }
 
     /** Finishes the segment when it stops being active: final time index entry and trimmed index files. */
@@ -467,6 +483,7 @@ final class LogSegment {
         channel.force(true);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     void close() throws IOException {
@@ -475,6 +492,7 @@ final class LogSegment {
         } finally {
             offsetIndex.close();
             timeIndex.close();
+            txnIndex.close();
             channel.close();
         }
     }
@@ -483,6 +501,7 @@ final class LogSegment {
     void closeWithoutFlush() {
         offsetIndex.close();
         timeIndex.close();
+        txnIndex.close();
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -499,6 +518,7 @@ final class LogSegment {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteFile();
         timeIndex.deleteFile();
+        txnIndex.deleteFile(closeDelayMs, background);
         background.closeLater(channel, closeDelayMs);
     }
 
@@ -509,6 +529,7 @@ final class LogSegment {
     void releaseForDeletion(long closeDelayMs, LogBackground background) {
         offsetIndex.close();
         timeIndex.close();
+        background.closeLater(txnIndex::close, closeDelayMs);
         background.closeLater(channel, closeDelayMs);
     }
 

@@ -91,7 +91,8 @@ final class LogTruncation {
         log.flusher.start(offset, log.clock.millis());
         log.producerState.deleteAllSnapshots();
         log.epochCache.clear();
-        LogLoader.loadProducerState(log.dir, log.producerState, log.segments, offset, offset);
+        LogLoader.loadProducerState(log.dir, log.producerState, log.segments, offset, offset, null);
+        log.publishFirstUnstableOffset();
         LOG.info("{}: emptied and restarted at offset {}", log.dir.getFileName(), offset);
     }
 
@@ -101,7 +102,9 @@ final class LogTruncation {
         if (log.highWatermark > newEnd) {
             log.highWatermark = newEnd;
         }
-        LogLoader.loadProducerState(log.dir, log.producerState, log.segments, log.logStartOffset, newEnd);
+        // Replaying from a snapshot below the cut reopens a transaction whose marker was cut off.
+        LogLoader.loadProducerState(log.dir, log.producerState, log.segments, log.logStartOffset, newEnd, null);
+        log.publishFirstUnstableOffset();
         log.epochCache.truncateFromEnd(newEnd);
         LogFiles.fsyncDir(log.dir);
     }

@@ -14,22 +14,31 @@ import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.protocol.records.ControlRecords;
 import io.samsa.protocol.records.RecordBatchHeader;
 
 /**
- * Idempotent-producer state of one partition: per producer id the epoch and the metadata of its last
- * {@value #NUM_BATCHES_TO_RETAIN} batches, so that a retried batch is recognised and answered with its
- * original offsets, and sequence gaps and fenced epochs are rejected as Kafka rejects them.
+ * Idempotent and transactional producer state of one partition: per producer id the epoch and the metadata of
+ * its last {@value #NUM_BATCHES_TO_RETAIN} batches, so that a retried batch is recognised and answered with its
+ * original offsets, and sequence gaps and fenced epochs are rejected as Kafka rejects them; and, as Kafka's
+ * ProducerStateManager, each producer's open transaction: a transactional batch from a producer with none opens
+ * one at its base offset, an end-transaction marker (COMMIT or ABORT control batch) closes it. Open transactions
+ * are kept by first offset; a closed one stays "unreplicated" until the high watermark passes its marker, so the
+ * first unstable offset ({@link #firstUnstableOffset}) never lets a consumer see a transaction a leader change
+ * could still reopen.
  *
  * <p>Persisted in {@code %020d.snapshot} files named by the offset they are valid up to (the state after
  * every batch below that offset). Not thread-safe: used under the owning log's lock.
  *
- * <p>Snapshot format (big-endian): int version (1), int CRC-32C of everything after it, int producer
- * count, then per producer: long producerId, short epoch, long lastTimestamp, int batch count, and per batch
- * int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp.
+ * <p>Snapshot format (big-endian): int version (2), int CRC-32C of everything after it, int producer
+ * count, then per producer: long producerId, short epoch, long lastTimestamp, int coordinatorEpoch, long first
+ * offset of its open transaction (-1: none), int batch count, and per batch int firstSeq, int lastSeq, long
+ * firstOffset, long lastOffset, long timestamp. Version 1 (written before transactions) lacks the two
+ * transaction fields and is still read.
  */
 final class ProducerStateManager {
 
@@ -37,28 +46,48 @@ final class ProducerStateManager {
 
     static final int NUM_BATCHES_TO_RETAIN = 5;
     static final int SNAPSHOTS_TO_KEEP = 2;
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION_WITHOUT_TXNS = 1;
     private static final int NO_SEQUENCE = -1;
 
     /** One appended batch of a producer. */
     record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {
     }
 
+    /**
+     * A transaction closed by a marker: its producer, first offset, the marker's offset, whether it was aborted,
+     * and the last stable offset right after the marker (what its {@code .txnindex} entry records).
+     */
+    record CompletedTxn(long producerId, long firstOffset, long lastOffset, boolean aborted, long lastStableOffset) {
+        AbortedTxn asAborted() {
+            return new AbortedTxn(producerId, firstOffset, lastOffset, lastStableOffset);
+        }
+    }
+
     /** What one producer id has written. */
     static final class ProducerEntry {
         short epoch;
         long lastTimestamp;
+        /** The epoch of the transaction coordinator that wrote this producer's last marker (-1: none yet). */
+        int coordinatorEpoch = -1;
+        /** The first offset of this producer's open transaction, or -1 when it has none. */
+        long currentTxnFirstOffset = -1;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(NUM_BATCHES_TO_RETAIN);
 
         int lastSeq() {
             return batches.isEmpty() ? NO_SEQUENCE : batches.peekLast().lastSeq();
         }
 
-        void addBatch(short newEpoch, BatchMetadata batch) {
+        /** As Kafka's {@code maybeUpdateProducerEpoch}: another epoch forgets the old epoch's batches. */
+        void updateEpoch(short newEpoch) {
             if (newEpoch != epoch) {
                 batches.clear();
                 epoch = newEpoch;
             }
+        }
+
+        void addBatch(short newEpoch, BatchMetadata batch) {
+            updateEpoch(newEpoch);
             if (batches.size() == NUM_BATCHES_TO_RETAIN) {
                 batches.removeFirst();
             }
@@ -73,6 +102,10 @@ final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
+    /** Open transactions: first offset → producer id. */
+    private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
+    /** Closed transactions whose marker the high watermark has not passed yet: first offset → transaction. */
+    private final TreeMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
     private long mapEndOffset;
 
     ProducerStateManager(Path dir) {
@@ -151,16 +184,103 @@ final class ProducerStateManager {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }
 
-    /** Records an appended (or replayed) batch. */
+    /** Records an appended (or replayed) data batch; a transactional one opens its producer's transaction. */
     void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
-                long timestamp) {
-        ProducerEntry e = producers.computeIfAbsent(producerId, id -> {
+                long timestamp, boolean transactional) {
+        ProducerEntry e = entryOrNew(producerId, epoch);
+        e.addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, timestamp));
+        if (transactional && e.currentTxnFirstOffset < 0) {
+            e.currentTxnFirstOffset = firstOffset;
+            ongoingTxns.put(firstOffset, producerId);
+        }
+        mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+    }
+
+    private ProducerEntry entryOrNew(long producerId, short epoch) {
+        return producers.computeIfAbsent(producerId, id -> {
             ProducerEntry n = new ProducerEntry();
             n.epoch = epoch;
             return n;
         });
-        e.addBatch(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, timestamp));
-        mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+    }
+
+    /**
+     * Checks a marker the leader is about to write, as Kafka's {@code appendEndTxnMarker} does for a non-replica
+     * append: an epoch older than the producer's → InvalidProducerEpochException (INVALID_PRODUCER_EPOCH); a
+     * coordinator epoch older than the one of the producer's last marker → TransactionCoordinatorFencedException.
+     */
+    void checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+        ProducerEntry e = producers.get(producerId);
+        if (e == null) {
+            return;
+        }
+        if (epoch < e.epoch) {
+            throw new InvalidProducerEpochException("Epoch of producer " + producerId + " is " + epoch
+                    + ", which is smaller than the last seen epoch " + e.epoch);
+        }
+        if (coordinatorEpoch < e.coordinatorEpoch) {
+            throw new TransactionCoordinatorFencedException("Invalid coordinator epoch for producer " + producerId
+                    + ": " + coordinatorEpoch + " (zombie), " + e.coordinatorEpoch + " (current)");
+        }
+    }
+
+    /**
+     * Records an appended (or replayed) end-transaction marker at {@code offset}: the producer's open transaction
+     * closes and becomes unreplicated until the high watermark passes the marker. Returns the closed transaction,
+     * or null when the producer had none open (Kafka emits nothing for an empty transaction: it changes neither
+     * the last stable offset nor the {@code .txnindex}).
+     */
+    CompletedTxn endTxn(long producerId, short epoch, boolean commit, int coordinatorEpoch, long offset,
+                        long timestamp) {
+        ProducerEntry e = entryOrNew(producerId, epoch);
+        CompletedTxn completed = null;
+        if (e.currentTxnFirstOffset >= 0) {
+            completed = new CompletedTxn(producerId, e.currentTxnFirstOffset, offset, !commit,
+                    lastStableOffsetAfter(producerId, offset));
+            ongoingTxns.remove(e.currentTxnFirstOffset);
+            unreplicatedTxns.put(e.currentTxnFirstOffset, completed);
+        }
+        e.updateEpoch(epoch);
+        e.coordinatorEpoch = coordinatorEpoch;
+        e.currentTxnFirstOffset = -1;
+        e.lastTimestamp = timestamp;
+        mapEndOffset = Math.max(mapEndOffset, offset + 1);
+        return completed;
+    }
+
+    /** Kafka's {@code lastStableOffset(completedTxn)}: another producer's first open transaction, else past it. */
+    private long lastStableOffsetAfter(long producerId, long markerOffset) {
+        for (Map.Entry<Long, Long> t : ongoingTxns.entrySet()) {
+            if (t.getValue() != producerId) {
+                return t.getKey();
+            }
+        }
+        return markerOffset + 1;
+    }
+
+    /** The high watermark moved: closed transactions whose marker lies below it are no longer unstable. */
+    void onHighWatermarkUpdated(long highWatermark) {
+        unreplicatedTxns.values().removeIf(t -> t.lastOffset() < highWatermark);
+    }
+
+    /**
+     * The first offset of the earliest transaction that is open, or closed by a marker the high watermark has
+     * not passed; -1 when there is none. The last stable offset is the smaller of it and the high watermark.
+     */
+    long firstUnstableOffset() {
+        Long open = ongoingTxns.isEmpty() ? null : ongoingTxns.firstKey();
+        Long unreplicated = unreplicatedTxns.isEmpty() ? null : unreplicatedTxns.firstKey();
+        if (open == null) {
+            return unreplicated == null ? -1 : unreplicated;
+        }
+        return unreplicated == null ? open : Math.min(open, unreplicated);
+    }
+
+    /** Open transactions as producer id → first offset, ordered by first offset (tests, diagnostics). */
+    Map<Long, Long> ongoingTransactions() {
+        Map<Long, Long> out = new java.util.LinkedHashMap<>();
+        ongoingTxns.forEach((first, pid) -> out.put(pid, first));
+        return out;
     }
 
     /**
@@ -170,28 +290,39 @@ final class ProducerStateManager {
      */
     int removeExpired(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(e -> nowMs - e.lastTimestamp >= expirationMs);
+        // As Kafka: a producer with an open transaction never expires (its marker is still to come).
+        producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastTimestamp >= expirationMs);
         return before - producers.size();
     }
 
     /** The producers held now, by producer id. */
     List<ActiveProducer> activeProducers() {
         List<ActiveProducer> out = new ArrayList<>();
-        producers.forEach((id, e) -> out.add(new ActiveProducer(id, e.epoch, e.lastSeq(), e.lastTimestamp)));
+        producers.forEach((id, e) -> out.add(new ActiveProducer(id, e.epoch, e.lastSeq(), e.lastTimestamp,
+                e.coordinatorEpoch, e.currentTxnFirstOffset)));
         out.sort(Comparator.comparingLong(ActiveProducer::producerId));
         return out;
     }
 
-    /** Replays one batch header read back from the log (recovery). */
-    void replay(ByteBuffer header) {
+    /**
+     * Replays one batch read back from the log (recovery, reload after truncation): its header, and for a control
+     * batch the marker it holds (null if none). Returns the transaction a marker closed, or null.
+     */
+    CompletedTxn replay(ByteBuffer header, ControlRecords.EndTxnMarker marker) {
         long producerId = RecordBatchHeader.producerId(header, 0);
         long lastOffset = RecordBatchHeader.lastOffset(header, 0);
+        CompletedTxn completed = null;
         if (producerId >= 0 && !RecordBatchHeader.isControl(header, 0)) {
             update(producerId, RecordBatchHeader.producerEpoch(header, 0), RecordBatchHeader.baseSequence(header, 0),
                     RecordBatchHeader.lastSequence(header, 0), RecordBatchHeader.baseOffset(header, 0), lastOffset,
+                    RecordBatchHeader.maxTimestamp(header, 0), RecordBatchHeader.isTransactional(header, 0));
+        } else if (producerId >= 0 && marker != null) {
+            completed = endTxn(producerId, RecordBatchHeader.producerEpoch(header, 0), marker.commit(),
+                    marker.coordinatorEpoch(), RecordBatchHeader.baseOffset(header, 0),
                     RecordBatchHeader.maxTimestamp(header, 0));
         }
         mapEndOffset = Math.max(mapEndOffset, lastOffset + 1);
+        return completed;
     }
 
     /** Snapshot files by offset. */
@@ -212,13 +343,14 @@ final class ProducerStateManager {
     void takeSnapshot(long offset) throws IOException {
         int size = 12;
         for (ProducerEntry e : producers.values()) {
-            size += 8 + 2 + 8 + 4 + e.batches.size() * 32;
+            size += 8 + 2 + 8 + 4 + 8 + 4 + e.batches.size() * 32;
         }
         ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putInt(SNAPSHOT_VERSION).putInt(0).putInt(producers.size());
         for (Map.Entry<Long, ProducerEntry> me : producers.entrySet()) {
             ProducerEntry e = me.getValue();
-            buf.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastTimestamp).putInt(e.batches.size());
+            buf.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastTimestamp).putInt(e.coordinatorEpoch)
+                    .putLong(e.currentTxnFirstOffset).putInt(e.batches.size());
             for (BatchMetadata b : e.batches) {
                 buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
                         .putLong(b.timestamp());
@@ -240,13 +372,23 @@ final class ProducerStateManager {
      * no snapshot was usable (replay from the log start).
      */
     long loadLatestSnapshot(long maxOffset) throws IOException {
-        producers.clear();
+        return loadLatestSnapshot(maxOffset, maxOffset);
+    }
+
+    /**
+     * As {@link #loadLatestSnapshot(long)}, but loads the newest snapshot at or below {@code loadAtOrBelow}
+     * (≤ maxOffset; a replay that must start early, to rebuild a {@code .txnindex}), keeping newer ones up to
+     * {@code maxOffset}.
+     */
+    long loadLatestSnapshot(long maxOffset, long loadAtOrBelow) throws IOException {
+        clear();
         mapEndOffset = 0;
         TreeMap<Long, Path> files = snapshotFiles();
         for (Map.Entry<Long, Path> e : files.tailMap(maxOffset, false).entrySet()) {
             Files.deleteIfExists(e.getValue());
         }
-        List<Long> candidates = new ArrayList<>(files.headMap(maxOffset, true).descendingKeySet());
+        List<Long> candidates = new ArrayList<>(files.headMap(Math.min(maxOffset, loadAtOrBelow), true)
+                .descendingKeySet());
         for (long offset : candidates) {
             Path file = files.get(offset);
             try {
@@ -255,16 +397,23 @@ final class ProducerStateManager {
                 return offset;
             } catch (IOException | RuntimeException ex) {
                 LOG.warn("Deleting unreadable producer-state snapshot {}: {}", file, ex.toString());
-                producers.clear();
+                clear();
                 Files.deleteIfExists(file);
             }
         }
         return -1;
     }
 
+    private void clear() {
+        producers.clear();
+        ongoingTxns.clear();
+        unreplicatedTxns.clear();
+    }
+
     private void readSnapshot(byte[] bytes) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
-        if (bytes.length < 12 || buf.getInt() != SNAPSHOT_VERSION) {
+        int version = bytes.length < 12 ? -1 : buf.getInt();
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_TXNS) {
             throw new IOException("bad snapshot header");
         }
         int stored = buf.getInt();
@@ -279,6 +428,13 @@ final class ProducerStateManager {
             ProducerEntry e = new ProducerEntry();
             e.epoch = buf.getShort();
             e.lastTimestamp = buf.getLong();
+            if (version >= SNAPSHOT_VERSION) {
+                e.coordinatorEpoch = buf.getInt();
+                e.currentTxnFirstOffset = buf.getLong();
+                if (e.currentTxnFirstOffset >= 0) {
+                    ongoingTxns.put(e.currentTxnFirstOffset, pid);
+                }
+            }
             int n = buf.getInt();
             for (int j = 0; j < n; j++) {
                 e.batches.addLast(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(),
@@ -290,7 +446,7 @@ final class ProducerStateManager {
 
     /** Forgets every producer and deletes every snapshot (the log was emptied and restarted elsewhere). */
     void deleteAllSnapshots() throws IOException {
-        producers.clear();
+        clear();
         for (Path p : snapshotFiles().values()) {
             Files.deleteIfExists(p);
         }

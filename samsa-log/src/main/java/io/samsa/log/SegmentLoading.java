@@ -86,6 +86,8 @@ final class SegmentLoading {
     static LogSegment.RecoveryResult recover(LogSegment seg) throws IOException {
         seg.offsetIndex.reset(); // re-grows the mapping: a missing or short index file has room for the rebuild
         seg.timeIndex.reset();
+        seg.txnIndex.reset(); // rebuilt by the producer-state replay (LogLoader#loadProducerState)
+        boolean controlBatches = false;
         seg.maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
         seg.offsetOfMaxTimestamp = -1;
         seg.firstBatchTimestamp = RecordBatchHeader.NO_TIMESTAMP;
@@ -134,6 +136,7 @@ final class SegmentLoading {
             if (pos == 0) {
                 seg.firstBatchTimestamp = ts;
             }
+            controlBatches |= RecordBatchHeader.isControl(header, 0);
             if (seg.bytesSinceLastIndexEntry > seg.indexIntervalBytes) {
                 seg.offsetIndex.append(last, pos);
                 seg.timeIndex.maybeAppend(seg.maxTimestamp, seg.offsetOfMaxTimestamp);
@@ -150,6 +153,6 @@ final class SegmentLoading {
         }
         seg.size = pos;
         seg.nextOffset = expectedNext;
-        return new LogSegment.RecoveryResult(pos, truncated, batches, reason);
+        return new LogSegment.RecoveryResult(pos, truncated, batches, reason, controlBatches);
     }
 }

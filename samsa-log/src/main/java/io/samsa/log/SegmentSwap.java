@@ -21,11 +21,12 @@ import io.samsa.protocol.records.RecordBatchHeader;
 /**
  * Kafka's crash-safe replacement of segments by a cleaned one, and its completion at start-up.
  *
- * <p>The cleaner writes the new segment's three files with suffix {@code .cleaned} and fsyncs them. Then, under
- * the log's lock ({@link #replace}): (1) rename them to {@code .swap} (indexes first, the {@code .log} last) — from
- * here on the swap is committed; (2) publish the new segment in the segment map and unlink the old segments'
- * files, whose channels stay open for {@code file.delete.delay.ms} so that in-flight reads finish (as retention
- * does); (3) rename the {@code .swap} files to their final names (indexes first, the {@code .log} last).
+ * <p>The cleaner writes the new segment's four files (log, offset, time and transaction indexes) with suffix
+ * {@code .cleaned} and fsyncs them. Then, under the log's lock ({@link #replace}): (1) rename them to
+ * {@code .swap} (indexes first, the {@code .log} last) — from here on the swap is committed; (2) publish the
+ * new segment in the segment map and unlink the old segments' files, whose channels stay open for
+ * {@code file.delete.delay.ms} so that in-flight reads finish (as retention does); (3) rename the {@code .swap}
+ * files to their final names (indexes first, the {@code .log} last).
  *
  * <p>At start-up ({@link #recover}, called by {@link LogLoader} before it lists segments), as Kafka's LogLoader
  * does: {@code .cleaned} files are an unfinished clean and are deleted (the old segments are intact); an index
@@ -130,9 +131,10 @@ final class SegmentSwap {
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
                 String name = p.getFileName().toString();
-                long offset = Math.max(LogFiles.offsetOf(name, LogFiles.LOG_SUFFIX),
-                        Math.max(LogFiles.offsetOf(name, LogFiles.INDEX_SUFFIX),
-                                LogFiles.offsetOf(name, LogFiles.TIME_INDEX_SUFFIX)));
+                long offset = -1;
+                for (String suffix : LogFiles.SEGMENT_SUFFIXES) {
+                    offset = Math.max(offset, LogFiles.offsetOf(name, suffix));
+                }
                 if (offset >= from && offset < to) {
                     Files.deleteIfExists(p);
                 }

@@ -1,7 +1,8 @@
 /**
  * Durable storage for Samsa: one append-only, segmented log per topic-partition, laid out on disk as
  * Apache Kafka lays it out ({@code <topic>-<partition>/} holding {@code 00000000000000000000.log},
- * {@code .index}, {@code .timeindex} and producer-state {@code .snapshot} files, and {@code partition.metadata}
+ * {@code .index}, {@code .timeindex}, {@code .txnindex} and producer-state {@code .snapshot} files, and
+ * {@code partition.metadata}
  * naming the topic ID the directory belongs to). The log stores record
  * batches (magic v2) byte-for-byte as validated and offset-assigned (every record of a client's batch is
  * checked first, as Kafka's LogValidator does; compressed ones through a bounded decompressing stream),
@@ -12,6 +13,16 @@
  * was torn. It knows nothing of the network or the wire protocol beyond the batch format, whose header layout
  * and decompressing streams it takes from samsa-protocol ({@code io.samsa.protocol.records}).
  *
+ * <p>Transactions (Kafka's log side of them): producer state also tracks each producer's open transaction (a
+ * transactional batch opens it, an end-transaction marker closes it); the last stable offset
+ * ({@link io.samsa.log.Log#lastStableOffset}) is the high watermark or the first offset of the earliest transaction
+ * still undecided (or decided by a marker the high watermark has not passed), whichever is smaller. A transaction
+ * coordinator writes markers through {@link io.samsa.log.Log#appendControlMarkerAsLeader} (fenced by producer and
+ * coordinator epochs); clients cannot write control batches. Each ABORT is recorded in the {@code .txnindex} of the
+ * segment holding its marker (Kafka's format; rebuilt by the producer-state replay when its segment is recovered or
+ * the file is missing or torn). A {@link io.samsa.log.FetchIsolation#TXN_COMMITTED} read stops at the last stable
+ * offset and lists the aborted transactions of what it returns ({@link io.samsa.log.Log#abortedTransactions}).
+ *
  * <p>Durability and faults: every rolled segment is fsynced in the background ({@link io.samsa.log.LogFlusher}),
  * so the checkpointed recovery point trails the active segment and an unclean restart re-checks only the tail;
  * a failed fsync takes the log offline (KAFKA_STORAGE_ERROR) instead of moving the recovery point past lost
@@ -21,7 +32,8 @@
  *
  * <p>Compaction: a log whose cleanup.policy holds compact is cleaned by its manager's {@link io.samsa.log.LogCleaner}
  * (Kafka's log cleaner: dirtiest log first, a bounded key → latest offset map, the newest record of each key kept at
- * its original offset, tombstones kept for delete.retention.ms, progress in {@code cleaner-offset-checkpoint});
+ * its original offset, tombstones kept for delete.retention.ms, never at or past the last stable offset, records
+ * of aborted transactions removed and transaction markers kept, progress in {@code cleaner-offset-checkpoint});
  * cleaned segments replace the old ones through {@code .cleaned} and {@code .swap} files that
  * {@link io.samsa.log.LogLoader} completes or discards after a crash, as Kafka's loader does. Retention by time and
  * size applies only when cleanup.policy holds delete.

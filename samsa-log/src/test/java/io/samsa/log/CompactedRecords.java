@@ -38,6 +38,18 @@ final class CompactedRecords {
         return MemoryRecords.withRecords(compression, records).buffer();
     }
 
+    /** As {@link #keyed}, as one transactional batch of {@code producerId} starting at {@code sequence}. */
+    static ByteBuffer keyedTransactional(long producerId, short epoch, int sequence, List<String> keys, int round) {
+        SimpleRecord[] records = new SimpleRecord[keys.size()];
+        for (int i = 0; i < records.length; i++) {
+            String k = keys.get(i);
+            records[i] = new SimpleRecord(NOW + round, k.getBytes(StandardCharsets.UTF_8),
+                    (k + "@" + round).getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, sequence, records)
+                .buffer();
+    }
+
     static List<String> keys(int from, int to) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -51,6 +63,9 @@ final class CompactedRecords {
         List<Entry> out = new ArrayList<>();
         long last = -1;
         for (MutableRecordBatch b : TestBatches.readAll(log, log.logStartOffset())) {
+            if (b.isControlBatch()) {
+                continue; // a transaction marker: no data record
+            }
             for (Record r : b) {
                 assertThat(r.offset()).isGreaterThan(last);
                 last = r.offset();

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -44,6 +46,27 @@ final class TestBatches {
     static ByteBuffer idempotent(long producerId, short epoch, int sequence, int count, long timestamp) {
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, sequence,
                 recordsOf(count, timestamp, 10)).buffer();
+    }
+
+    /** A transactional batch as a transactional producer sends it (offsets assigned by the leader). */
+    static ByteBuffer transactional(long producerId, short epoch, int sequence, int count, long timestamp) {
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, sequence,
+                recordsOf(count, timestamp, 10)).buffer();
+    }
+
+    /** A transactional batch of keyed records as a leader stored it at {@code offset} (for follower appends). */
+    static ByteBuffer transactionalAt(long offset, long producerId, short epoch, int sequence, int count,
+                                      long timestamp) {
+        return MemoryRecords.withTransactionalRecords(offset, Compression.NONE, producerId, epoch, sequence, 0,
+                recordsOf(count, timestamp, 10)).buffer();
+    }
+
+    /** An end-transaction marker as a leader stored it at {@code offset} (for follower appends). */
+    static ByteBuffer markerAt(long offset, long producerId, short epoch, boolean commit, int coordinatorEpoch,
+                               long timestamp) {
+        return MemoryRecords.withEndTransactionMarker(offset, timestamp, 0, producerId, epoch,
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                        coordinatorEpoch)).buffer();
     }
 
     /** Concatenates batches into one produce payload. */

@@ -65,8 +65,8 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
                         .setProducerEpoch(p.epoch())
                         .setLastSequence(p.lastSequence())
                         .setLastTimestamp(p.lastTimestamp())
-                        .setCoordinatorEpoch(-1)
-                        .setCurrentTxnStartOffset(-1L));
+                        .setCoordinatorEpoch(p.coordinatorEpoch())
+                        .setCurrentTxnStartOffset(p.currentTxnStartOffset()));
             }
             return out;
         } catch (ApiException e) {

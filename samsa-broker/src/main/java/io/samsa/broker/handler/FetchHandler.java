@@ -32,6 +32,7 @@ import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.selector.PreferredReadReplica;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.AbortedTxn;
 import io.samsa.log.EpochEndOffset;
 import io.samsa.log.FetchIsolation;
 import io.samsa.log.ReadResult;
@@ -52,7 +53,11 @@ import io.samsa.protocol.WireCodec;
  * end, which moves the high watermark and the ISR; a fetch (v12+) naming a {@code lastFetchedEpoch} that this
  * leader's epoch cache ends before the fetch offset gets a {@code divergingEpoch} {epoch, end offset} and no
  * records (and does not count as a fetch at that offset), so the follower truncates. Each partition's answer
- * carries the leader's high watermark and log start offset.
+ * carries the leader's high watermark, last stable offset and log start offset.
+ *
+ * <p>Transactions: a consumer fetching at isolation_level 1 (read_committed) reads only below the last stable
+ * offset and gets, per partition, the aborted transactions (producer id, first offset) whose records the returned
+ * batches may hold, so that it drops them, as Kafka answers.
  *
  * <p>Fetch from follower (KIP-392), as Kafka: a consumer's fetch (v11+) is served by any in-sync replica of the
  * partition ({@code Partition#checkReplica}) — a follower up to the high watermark the leader last told it, answering
@@ -64,6 +69,7 @@ import io.samsa.protocol.WireCodec;
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.FETCH, 4, 18);
+    private static final byte READ_COMMITTED = 1;
 
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
@@ -181,7 +187,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     int budget = (int) Math.max(0, Math.min(wantedPartition.partitionMaxBytes(),
                             maxBytes - total));
                     total += readPartition(topic.get(), wantedPartition, version, replicaId, budget, total == 0,
-                            selection, asFollower, out);
+                            selection, asFollower, out, readCommitted(request, version, replicaId));
                 }
                 errors |= out.errorCode() != Errors.NONE.code() || out.divergingEpoch().epoch() >= 0
                         || out.preferredReadReplica() >= 0;
@@ -192,9 +198,14 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return new Read(response, total, errors, asFollower);
     }
 
+    /** A consumer's fetch at isolation_level 1 (v4+): read up to the last stable offset. */
+    private static boolean readCommitted(FetchRequestData request, short version, int replicaId) {
+        return replicaId < 0 && version >= 4 && request.isolationLevel() == READ_COMMITTED;
+    }
+
     private int readPartition(TopicInfo topic, FetchPartition wanted, short version, int replicaId, int maxBytes,
                               boolean minOneBatch, ReadReplicaSelection.ForRequest selection,
-                              FollowerServed asFollower, PartitionData out) {
+                              FollowerServed asFollower, PartitionData out, boolean readCommitted) {
         Partition partition;
         try {
             // Kafka: a consumer's fetch v11+ (it carries client metadata) may be served by a follower.
@@ -236,11 +247,22 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     return 0;
                 }
             }
-            PartitionRead read = replicas.read(partition, replicaId, wanted.fetchOffset(), maxBytes, minOneBatch);
+            // A consumer reads through the partition either way (ReplicaManager#read only checks replicas).
+            PartitionRead read = readCommitted
+                    ? partition.read(wanted.fetchOffset(), maxBytes, minOneBatch, FetchIsolation.TXN_COMMITTED)
+                    : replicas.read(partition, replicaId, wanted.fetchOffset(), maxBytes, minOneBatch);
             ReadResult r = read.records();
             out.setHighWatermark(read.highWatermark())
-                    .setLastStableOffset(read.lastStableOffset())
+                    .setLastStableOffset(r.lastStableOffset())
                     .setLogStartOffset(read.logStartOffset());
+            if (readCommitted) {
+                List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(r.abortedTransactions().size());
+                for (AbortedTxn t : r.abortedTransactions()) {
+                    aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(t.producerId())
+                            .setFirstOffset(t.firstOffset()));
+                }
+                out.setAbortedTransactions(aborted);
+            }
             if (r.sizeInBytes() > 0) {
                 out.setRecords(new FileSliceRecords(r.channel(), r.position(), r.sizeInBytes()));
             }

@@ -27,8 +27,9 @@ import io.samsa.log.TimestampAndOffset;
 
 /**
  * ListOffsets, answered by the partition's leader (the currentLeaderEpoch check from v4, as Kafka): the earliest
- * (-2, and -4 "earliest local": all data is local) or latest (-1: the high watermark for a consumer, the log end
- * for a replica) offset, the record with the largest timestamp (-3), or the first offset at or after a timestamp.
+ * (-2, and -4 "earliest local": all data is local) or latest (-1: the high watermark for a read_uncommitted
+ * consumer, the last stable offset for a read_committed one (isolation_level 1, v2+), the log end for a replica)
+ * offset, the record with the largest timestamp (-3), or the first offset at or after a timestamp.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.LIST_OFFSETS, 1, 11);
@@ -40,6 +41,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
 
     /** ListOffsets' replica id of a consumer; a follower sends its node id. */
     private static final int CONSUMER_REPLICA_ID = -1;
+
+    /** ListOffsets' and Fetch's isolation_level of a read_committed consumer. */
+    private static final byte READ_COMMITTED = 1;
 
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
@@ -55,7 +59,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse found = lookup(topic.name(), p, request.replicaId());
+                ListOffsetsPartitionResponse found = lookup(topic.name(), p, request.replicaId(),
+                        context.apiVersion() >= 2 && request.isolationLevel() == READ_COMMITTED);
                 if (context.apiVersion() < 4) {
                     found.setLeaderEpoch(-1); // the field exists from v4 on
                 }
@@ -66,7 +71,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse lookup(String topic, ListOffsetsPartition p, int replicaId) {
+    private ListOffsetsPartitionResponse lookup(String topic, ListOffsetsPartition p, int replicaId,
+                                                boolean readCommitted) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(p.partitionIndex())
                 .setTimestamp(-1L)
@@ -79,7 +85,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             Log log = partition.log();
             long ts = p.timestamp();
             if (ts == LATEST) {
-                long latest = replicaId == CONSUMER_REPLICA_ID ? partition.highWatermark() : partition.logEndOffset();
+                long latest = replicaId != CONSUMER_REPLICA_ID ? partition.logEndOffset()
+                        : readCommitted ? Math.min(log.lastStableOffset(), partition.highWatermark())
+                        : partition.highWatermark();
                 return out.setOffset(latest).setLeaderEpoch(partition.leaderEpoch());
             }
             if (ts == EARLIEST || ts == EARLIEST_LOCAL) {

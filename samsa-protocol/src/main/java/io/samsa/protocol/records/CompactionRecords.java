@@ -13,14 +13,16 @@ import org.apache.kafka.common.utils.internals.BufferSupplier;
  * batches exactly as Kafka's cleaner does): {@link #scan} walks the keyed records of a chunk of whole batches, and
  * {@link #filter} rewrites a chunk keeping what the cleaner's {@link Rules} keep — a batch whose records all stay is
  * copied byte for byte, others are rebuilt with their original offsets, and a batch with a tombstone gets its
- * delete horizon ({@code now + deleteRetentionMs}) stamped once. Stateless; any thread.
+ * delete horizon ({@code now + deleteRetentionMs}) stamped once; the records of a batch the rules discard (an aborted
+ * transaction's) all go. Stateless; any thread.
  */
 public final class CompactionRecords {
     private CompactionRecords() {
     }
 
     /** A batch as compaction sees it; {@code producerId} is -1 for a batch without one. */
-    public record Batch(long baseOffset, long lastOffset, boolean isControl, long producerId) {
+    public record Batch(long baseOffset, long lastOffset, boolean isControl, boolean isTransactional,
+                        long producerId) {
     }
 
     /** What {@link #scan} does next. */
@@ -43,6 +45,13 @@ public final class CompactionRecords {
 
     /** The cleaner's decisions. */
     public interface Rules {
+        /**
+         * Called once per batch, control batches included, in log order: whether every record of the batch goes
+         * whatever its key (a batch of an aborted transaction). The header may still stay, see
+         * {@link #keepEmptyBatch}.
+         */
+        boolean discardBatch(Batch batch);
+
         /** Whether a data batch all of whose records go keeps its (empty) header: a producer's last batch. */
         boolean keepEmptyBatch(Batch batch);
 
@@ -87,16 +96,26 @@ public final class CompactionRecords {
                                   long deleteRetentionMs, Rules rules) {
         MemoryRecords.FilterResult result = MemoryRecords.readableRecords(chunk).filterTo(
                 new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
+                    /** Whether the current batch's records all go (Kafka's discardBatchRecords). */
+                    private boolean discardRecords;
+
                     @Override
                     protected BatchRetentionResult checkBatchRetention(RecordBatch b) {
-                        boolean keepHeader = !b.isControlBatch() && rules.keepEmptyBatch(batch(b));
-                        return new BatchRetentionResult(keepHeader ? BatchRetention.RETAIN_EMPTY
-                                : BatchRetention.DELETE_EMPTY, false);
+                        Batch meta = batch(b);
+                        discardRecords = rules.discardBatch(meta) && !b.isControlBatch();
+                        // As Kafka: a producer's last batch keeps its header even when its records go.
+                        boolean keepHeader = !b.isControlBatch() && rules.keepEmptyBatch(meta);
+                        BatchRetention retention = keepHeader ? BatchRetention.RETAIN_EMPTY
+                                : discardRecords ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY;
+                        return new BatchRetentionResult(retention, false);
                     }
 
                     @Override
                     protected boolean shouldRetainRecord(RecordBatch b, Record r) {
-                        return b.isControlBatch() || rules.keep(r.offset(), r.hasKey() ? r.key() : null,
+                        if (b.isControlBatch()) {
+                            return true;
+                        }
+                        return !discardRecords && rules.keep(r.offset(), r.hasKey() ? r.key() : null,
                                 r.hasValue(), b.deleteHorizonMs().orElse(RecordBatchHeader.NO_TIMESTAMP));
                     }
                 }, writeBuffer, BufferSupplier.NO_CACHING, maxBatchBytes);
@@ -110,7 +129,7 @@ public final class CompactionRecords {
     }
 
     private static Batch batch(RecordBatch b) {
-        return new Batch(b.baseOffset(), b.lastOffset(), b.isControlBatch(),
+        return new Batch(b.baseOffset(), b.lastOffset(), b.isControlBatch(), b.isTransactional(),
                 b.hasProducerId() ? b.producerId() : -1L);
     }
 }

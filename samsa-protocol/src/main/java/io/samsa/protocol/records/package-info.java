@@ -6,7 +6,8 @@
  * ({@link io.samsa.protocol.records.BatchDecompressor}), a produced batch converted to a topic's codec
  * ({@link io.samsa.protocol.records.BatchRecompressor}), and reading fetched or stored batches record by record
  * ({@link io.samsa.protocol.records.RecordsView}, {@link io.samsa.protocol.records.RecordCursor}), and the log
- * cleaner's scan and rewrite of stored batches ({@link io.samsa.protocol.records.CompactionRecords}). The codecs and
+ * cleaner's scan and rewrite of stored batches ({@link io.samsa.protocol.records.CompactionRecords}), and transaction
+ * markers, built and read ({@link io.samsa.protocol.records.ControlRecords}). The codecs and
  * the record parser behind them are kafka-clients' (so Samsa reads and writes exactly what Kafka clients do);
  * their internal types never appear in this package's public signatures.
  */
