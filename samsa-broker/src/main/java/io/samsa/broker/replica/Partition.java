@@ -391,11 +391,12 @@ public final class Partition {
     }
 
     /**
-     * Reads for a fetch: consumers see records below the high watermark only (at or beyond it, up to the log
-     * end, an empty read; past the log end OFFSET_OUT_OF_RANGE), follower replicas everything up to the log end.
+     * Reads for a fetch: consumers see records below the high watermark only (read_committed: below the last
+     * stable offset; at or beyond it, up to the log end, an empty read; past the log end OFFSET_OUT_OF_RANGE),
+     * follower replicas everything up to the log end.
      */
     public PartitionRead read(long offset, int maxBytes, boolean minOneBatch, FetchIsolation isolation) {
-        if (isolation == FetchIsolation.HIGH_WATERMARK) {
+        if (isolation != FetchIsolation.LOG_END) {
             maybeAdvanceHighWatermark();
         }
         ReadResult r = log.read(offset, maxBytes, minOneBatch, isolation);
