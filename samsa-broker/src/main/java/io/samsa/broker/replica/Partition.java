@@ -391,6 +391,30 @@ public final class Partition {
     }
 
     /**
+     * Appends a transaction's COMMIT or ABORT marker as leader (for the transaction coordinator), stamped with the
+     * current leader epoch, then tells the listener as {@link #appendAsLeader} does: the marker ends the
+     * producer's open transaction here, so read_committed fetches may move on once it is committed.
+     */
+    public AppendResult appendControlMarkerAsLeader(long producerId, short producerEpoch, boolean commit,
+                                                    int coordinatorEpoch) {
+        AppendResult result;
+        stateLock.readLock().lock();
+        try {
+            LeaderAndIsr s = state;
+            if (s.leaderId() != localNodeId) {
+                throw new NotLeaderOrFollowerException("Broker " + localNodeId + " is not the leader of " + this);
+            }
+            result = log.appendControlMarkerAsLeader(producerId, producerEpoch, commit, coordinatorEpoch,
+                    s.leaderEpoch());
+        } finally {
+            stateLock.readLock().unlock();
+        }
+        listener.onLogEndAdvanced(key);
+        maybeAdvanceHighWatermark();
+        return result;
+    }
+
+    /**
      * Reads for a fetch: consumers see records below the high watermark only (read_committed: below the last
      * stable offset; at or beyond it, up to the log end, an empty read; past the log end OFFSET_OUT_OF_RANGE),
      * follower replicas everything up to the log end.

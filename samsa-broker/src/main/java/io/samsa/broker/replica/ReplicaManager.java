@@ -48,6 +48,7 @@ public final class ReplicaManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int localNodeId;
+    private volatile boolean transactionsEnabled;
     private final TopicRegistry topics;
     private final BiFunction<TopicInfo, Integer, LeaderAndIsr> assignment;
     private final PartitionListener listener;
@@ -263,11 +264,27 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks) {
         partition.checkAppendable(requiredAcks, topics.minInsyncReplicas(topic));
-        if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
+        if (!transactionsEnabled && records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
                 && RecordBatchHeader.isTransactional(records, records.position())) {
-            throw new InvalidTxnStateException("Samsa does not support transactions yet");
+            // Without a coordinator here nothing could ever end the transaction: its open state would hold
+            // read_committed consumers at this offset for good.
+            throw new InvalidTxnStateException("This broker has no transaction coordinator");
         }
         return partition.appendAsLeader(TopicCompression.apply(topic, records));
+    }
+
+    /** Transactional batches are taken from now on: a transaction coordinator runs on this broker. */
+    public void enableTransactions() {
+        transactionsEnabled = true;
+    }
+
+    /**
+     * Appends a transaction marker to a partition this broker leads (for the transaction coordinator); fails with
+     * NotLeaderOrFollowerException when it does not lead it.
+     */
+    public AppendResult appendControlMarker(Partition partition, long producerId, short producerEpoch, boolean commit,
+                                            int coordinatorEpoch) {
+        return partition.appendControlMarkerAsLeader(producerId, producerEpoch, commit, coordinatorEpoch);
     }
 
     /**
