@@ -44,10 +44,9 @@ public final class LegacyGroupLogImport {
             return;
         }
         try (LegacyGroupLog legacy = found.get()) {
-            LegacyGroupLog.Live live;
             TopicInfo topic = topics.get(OffsetsTopic.NAME).orElse(null);
             int numPartitions = topic != null ? topic.partitions() : offsetsTopic.numPartitions();
-            live = legacy.live(numPartitions, System.currentTimeMillis());
+            LegacyGroupLog.Live live = legacy.live(numPartitions, System.currentTimeMillis());
             if (live.records() > 0) {
                 if (topic == null) {
                     topic = create(offsetsTopic, topics);
@@ -55,9 +54,14 @@ public final class LegacyGroupLogImport {
                 write(live.batchesByPartition(), topic, replicas, partitions);
             }
             Path movedTo = legacy.moveAside();
-            log.info("Imported the group log of an older release: {} groups and {} committed offsets into {} "
-                    + "partitions of {}; the old log is kept as {}", live.groups(), live.offsets(),
-                    live.batchesByPartition().size(), OffsetsTopic.NAME, movedTo);
+            if (live.records() > 0) {
+                log.info("Imported the group log of an older release: {} group records and {} committed offsets "
+                        + "into {} partitions of {}; the old log is kept as {}", live.groups(), live.offsets(),
+                        live.batchesByPartition().size(), OffsetsTopic.NAME, movedTo);
+            } else {
+                log.info("The group log of an older release holds no live group or offset; moved aside as {}",
+                        movedTo);
+            }
         }
     }
 
