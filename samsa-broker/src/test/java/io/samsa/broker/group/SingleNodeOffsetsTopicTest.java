@@ -1,6 +1,7 @@
 package io.samsa.broker.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,18 +21,22 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.testing.Clients;
 
 /**
  * A single node keeps its groups where a cluster does, in the compacted internal topic {@code __consumer_offsets}:
  * created (with one replica) by the first FindCoordinator of a stock client, not at start-up; committed offsets
- * survive a restart; and the broker's log cleaner compacts the topic, so commit after commit of the same partition
- * shrinks it on disk while the newest offset stays.
+ * survive a restart; the broker's log cleaner compacts the topic, so commit after commit of the same partition
+ * shrinks it on disk while the newest offset stays; and no producer can append to it.
  */
 class SingleNodeOffsetsTopicTest {
     static final String TOPIC = "payments";
@@ -126,6 +131,20 @@ class SingleNodeOffsetsTopicTest {
             // Loaded from the compacted log.
             assertThat(admin.listConsumerGroupOffsets("ledger").partitionsToOffsetAndMetadata().get().get(tp))
                     .isEqualTo(new OffsetAndMetadata(commits, "m" + commits));
+        }
+    }
+
+    @Test
+    void aProducerCannotAppendToTheOffsetsTopic() throws Exception {
+        try (SamsaBroker broker = start(Map.of("offsets.topic.num.partitions", "1"));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.listConsumerGroupOffsets("any").partitionsToOffsetAndMetadata().get(); // creates the topic
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+                // A record the coordinator could not read back: Kafka lets no client but its own tools append there.
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(OFFSETS, 0, new byte[] {0, 9},
+                        new byte[] {1})).get()).hasCauseInstanceOf(InvalidTopicException.class);
+            }
+            assertThat(broker.topics().log(OFFSETS, 0).logEndOffset()).isZero();
         }
     }
 
