@@ -33,6 +33,7 @@ import io.samsa.broker.cluster.ClusterView;
 import io.samsa.broker.cluster.GroupCoordinatorPlacement;
 import io.samsa.broker.cluster.LocalBrokerRegistration;
 import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.CreatePartitionsHandler;
 import io.samsa.broker.handler.CreateTopicsHandler;
@@ -70,6 +71,7 @@ import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.lifecycle.BrokerLifecycleManager;
 import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
+import io.samsa.broker.lifecycle.LegacyGroupLogImport;
 import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
 import io.samsa.broker.lifecycle.QuorumNode;
 import io.samsa.broker.lifecycle.ReplicaStatePublisher;
@@ -128,6 +130,7 @@ public final class SamsaBroker implements SamsaNode {
     private final QuorumNode quorum;
     private final BrokerLifecycleManager lifecycle;
     private final ReplicaStatePublisher replicaStates;
+    /** Which __consumer_offsets partitions this node leads, for the group coordinator (a single node: all). */
     private final CoordinatorShardPublisher coordinatorShards;
     private volatile boolean closed;
 
@@ -163,12 +166,14 @@ public final class SamsaBroker implements SamsaNode {
             } else {
                 quorum = null;
                 replicaStates = null;
-                coordinatorShards = null;
                 metadata = BrokerMetadata.open(metaDir, TopicRegistry.settings(config.nodeId(),
                         config.maxPartitions(), config.logDefaults()));
                 topics = new TopicRegistry(metadata, config.nodeId(), config.logDefaults(),
                         config.minInsyncReplicas());
                 replicaManager = newReplicaManager();
+                // After the topic registry: it opens the __consumer_offsets partitions once their logs exist.
+                coordinatorShards = CoordinatorShardPublisher.singleNode(replicaManager, topics);
+                metadata.state().register(coordinatorShards);
             }
             opened.push(metadata);
             opened.push(replicaManager);
@@ -213,15 +218,21 @@ public final class SamsaBroker implements SamsaNode {
                     config.producerIdExpirationCheckIntervalMs());
             opened.push(producerIdExpiration);
             ProducerIdManager producerIds = new ProducerIdManager(metadata.controller(), config.nodeId());
+            ReplicatedOffsetsPartitions offsetsPartitions = new ReplicatedOffsetsPartitions(topics, replicaManager,
+                    producePurgatory, config.offsetsTopic().commitTimeoutMs());
             if (quorum == null) {
-                // A single node keeps its groups in its own local log, as before clusters.
-                groupCoordinator = GroupCoordinator.open(metaDir, config.groupCoordinator(), Clock.systemUTC());
-            } else {
-                // A cluster: one shard per __consumer_offsets partition this node leads, loaded from its replica.
-                groupCoordinator = GroupCoordinator.replicated(config.groupCoordinator(), config.offsetsTopic(),
-                        new ReplicatedOffsetsPartitions(topics, replicaManager, producePurgatory,
-                                config.offsetsTopic().commitTimeoutMs()), Clock.systemUTC());
-                coordinatorShards.activate(groupCoordinator, metadata.image());
+                // An older release kept a single node's groups in a log of their own: imported once, here.
+                LegacyGroupLogImport.run(metaDir, config.offsetsTopic(), topics, replicaManager, offsetsPartitions);
+            }
+            // Groups live in __consumer_offsets, on a single node as in a cluster: one shard per partition this node
+            // leads (a single node: every partition, once the first FindCoordinator has created the topic), loaded
+            // from its log; the log cleaner compacts the topic.
+            groupCoordinator = GroupCoordinator.replicated(config.groupCoordinator(), offsetsTopic(),
+                    offsetsPartitions, Clock.systemUTC());
+            coordinatorShards.activate(groupCoordinator, metadata.image());
+            if (quorum == null) {
+                // As before: a single node answers for its groups from its first request on.
+                awaitGroupsLoaded();
             }
             opened.push(groupCoordinator);
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
@@ -385,6 +396,20 @@ public final class SamsaBroker implements SamsaNode {
         }
     }
 
+    /**
+     * The groups' topic as configured, or with the partition count it was created with: a group's partition must
+     * not move when {@code offsets.topic.num.partitions} changes later (Kafka likewise reads the count from the
+     * existing topic).
+     */
+    private OffsetsTopic offsetsTopic() {
+        OffsetsTopic configured = config.offsetsTopic();
+        return topics.get(OffsetsTopic.NAME).map(t -> configured.withNumPartitions(t.partitions())).orElse(configured);
+    }
+
+    private void awaitGroupsLoaded() throws IOException {
+        BrokerMetadata.await(groupCoordinator.loaded());
+    }
+
     /** Offsets of a topic whose deletion was cut short before its offsets were removed go now. */
     private void removeOffsetsOfMissingTopics() {
         try {
@@ -402,11 +427,11 @@ public final class SamsaBroker implements SamsaNode {
     }
 
     private List<ApiRegistration> registrations(ProducerIdManager producerIds, Dispatch dispatch) {
-        ClusterView cluster = quorum == null
+        ClusterView cluster = (quorum == null
                 ? ClusterView.singleNode(identity.clusterId(), config.nodeId(), topics::image)
                 : new ClusterView(identity.clusterId(), config.nodeId(), topics::image, quorum::leaderId,
-                        (image, id) -> image.isUnfenced(id)).withGroupPlacement(new GroupCoordinatorPlacement(
-                                config.offsetsTopic(), topics::createAsync));
+                        (image, id) -> image.isUnfenced(id)))
+                .withGroupPlacement(new GroupCoordinatorPlacement(config.offsetsTopic(), topics::createAsync));
         Clock clock = Clock.systemUTC();
         // Each handler declares its API key and version range (ApiHandler.versions()).
         List<ApiHandler<?>> handlers = List.of(

@@ -47,8 +47,9 @@
  *       thread only expires those whose request timeout passes first (REQUEST_TIMED_OUT).</li>
  *   <li><b>Group coordinator</b> ({@code samsa-group-coordinator}, {@code group.GroupCoordinator}): owns all
  *       group state without locks; every group API is a task on this thread, which also runs session and
- *       rebalance timers, offset-retention cleanup and appends to the group metadata log. JoinGroup and SyncGroup
- *       responses complete here when the rebalance completes (and are encoded by the connection's processor).</li>
+ *       rebalance timers, offset-retention cleanup and appends to the {@code __consumer_offsets} partitions (on a
+ *       single node as in a cluster; the log cleaner compacts them). JoinGroup and SyncGroup responses complete
+ *       here when the rebalance completes (and are encoded by the connection's processor).</li>
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>

@@ -29,7 +29,7 @@ public final class ClusterView {
     private final Supplier<MetadataImage> image;
     private final IntSupplier controllerId;
     private final BrokerLiveness liveness;
-    private final GroupCoordinatorPlacement groups; // null: this node's groups (single node)
+    private final GroupCoordinatorPlacement groups; // null: this node coordinates every group (tests)
 
     /**
      * @param image        the image the broker answers from (the topic registry's, so brokers and topics agree)
@@ -51,7 +51,7 @@ public final class ClusterView {
         this.groups = groups;
     }
 
-    /** The same view, placing group coordinators on the leaders of {@code __consumer_offsets} (a cluster). */
+    /** The same view, placing group coordinators on the leaders of {@code __consumer_offsets}. */
     public ClusterView withGroupPlacement(GroupCoordinatorPlacement placement) {
         return new ClusterView(clusterId, localNodeId, image, controllerId, liveness, placement);
     }
@@ -120,9 +120,10 @@ public final class ClusterView {
     }
 
     /**
-     * The node coordinating a group, or -1 while there is none. In a cluster: the leader of the group's
+     * The node coordinating a group, or -1 while there is none: the leader of the group's
      * {@code __consumer_offsets} partition ({@link GroupCoordinatorPlacement}; -1 until the topic exists and the
-     * partition has a live leader). On a single node: itself.
+     * partition has a live leader; on a single node that is itself once the topic exists). Without a placement
+     * (tests): this node.
      */
     public int groupCoordinatorFor(String groupId) {
         if (groups == null) {

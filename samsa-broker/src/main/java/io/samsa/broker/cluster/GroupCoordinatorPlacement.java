@@ -17,7 +17,7 @@ import io.samsa.metadata.PartitionRecord;
 import io.samsa.metadata.TopicImage;
 
 /**
- * Where a group's coordinator is in a cluster, as Kafka places it: the leader of the group's
+ * Where a group's coordinator is, as Kafka places it (in a cluster and on a single node): the leader of the group's
  * {@code __consumer_offsets} partition ({@link OffsetsTopic#partitionFor}). The first question for a group when
  * the topic does not exist yet asks the controller to create it (as Kafka's brokers do on the first
  * FindCoordinator) and answers "none yet"; so does a partition without a live leader. A creation the controller

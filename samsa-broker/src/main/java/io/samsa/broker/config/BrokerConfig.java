@@ -151,7 +151,7 @@ public final class BrokerConfig {
                         * 60_000L,
                 r.longValue("offsets.retention.check.interval.ms", g.offsetsRetentionCheckIntervalMs(), 1, Long.MAX_VALUE),
                 r.intValue("offset.metadata.max.bytes", g.offsetMetadataMaxBytes(), 0, Integer.MAX_VALUE),
-                g.newMemberJoinTimeoutMs(), g.compactionMinRecords());
+                g.newMemberJoinTimeoutMs());
         // Known Kafka keys (Kafka's sample server.properties among them) we accept but that have no effect.
         for (String ignored : List.of("socket.send.buffer.bytes", "socket.receive.buffer.bytes",
                 "num.recovery.threads.per.data.dir", "transaction.state.log.min.isr",
@@ -400,8 +400,8 @@ public final class BrokerConfig {
     public short offsetsTopicReplicationFactor() { return cluster.offsetsTopicReplicationFactor; }
 
     /**
-     * The {@code __consumer_offsets} topic of a cluster: {@code offsets.topic.num.partitions} (50),
-     * {@code offsets.topic.replication.factor} (3), {@code offsets.topic.segment.bytes} (104857600),
+     * The {@code __consumer_offsets} topic that holds the groups: {@code offsets.topic.num.partitions} (50),
+     * {@code offsets.topic.replication.factor} (3; 1 on a single node), {@code offsets.topic.segment.bytes} (104857600),
      * {@code offsets.commit.timeout.ms} (5000).
      */
     public OffsetsTopic offsetsTopic() {

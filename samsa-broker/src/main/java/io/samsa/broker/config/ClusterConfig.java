@@ -88,7 +88,7 @@ final class ClusterConfig {
         // Kafka's default is 3; a single node can only hold one replica, so there the value is 1 whatever is set.
         short offsetsRf = (short) r.intValue("offsets.topic.replication.factor", 3, 1, Short.MAX_VALUE);
         offsetsTopicReplicationFactor = isCluster() ? offsetsRf : 1;
-        // The groups' topic in a cluster (a single node keeps its groups in its own local log).
+        // The groups' topic, created on the first FindCoordinator (on a single node too, with one replica).
         offsetsTopicNumPartitions = r.intValue("offsets.topic.num.partitions", 50, 1, Integer.MAX_VALUE);
         offsetsTopicSegmentBytes = r.intValue("offsets.topic.segment.bytes", 104_857_600, 1, Integer.MAX_VALUE);
         offsetsCommitTimeoutMs = r.intValue("offsets.commit.timeout.ms", 5000, 1, Integer.MAX_VALUE);

@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * Where the coordinator's records go: today {@link LocalCoordinatorLog} over {@link GroupMetadataLog}, a
- * local log whose appends complete once written; with replication, a {@code __consumer_offsets} partition whose
- * appends complete when the high watermark passes them. Called on the coordinator thread; the returned stage may
+ * Where the coordinator's records go: a {@code __consumer_offsets} partition ({@link ReplicatedCoordinatorLog}),
+ * whose appends complete when the high watermark passes them (on a single node at once), and which the log
+ * cleaner compacts; tests use a local log whose appends complete once written. Called on the coordinator thread; the returned stage may
  * complete on another thread (the runtime moves back to its own).
  */
 interface CoordinatorLog extends Closeable {
@@ -20,7 +19,4 @@ interface CoordinatorLog extends Closeable {
 
     /** Feeds every committed record, in log order (at start, before any append). */
     void replay(Consumer<GroupMetadataRecord> visitor) throws IOException;
-
-    /** Called after each committed write: may rewrite the log to {@code liveRecords} (the whole current state). */
-    void maybeCompact(Supplier<List<GroupMetadataRecord>> liveRecords);
 }

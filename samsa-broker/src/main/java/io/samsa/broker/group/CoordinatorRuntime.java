@@ -42,9 +42,6 @@ final class CoordinatorRuntime {
     /** The state the committed records are replayed into. */
     interface StateMachine {
         void replay(List<GroupMetadataRecord> records);
-
-        /** The whole current state as records (for compaction). */
-        List<GroupMetadataRecord> liveRecords();
     }
 
     private final Executor executor;
@@ -202,7 +199,6 @@ final class CoordinatorRuntime {
             }
             stateMachine.replay(result.records());
             T response = result.committed();
-            coordinatorLog.maybeCompact(stateMachine::liveRecords);
             f.complete(response);
         } catch (Throwable e) {
             f.completeExceptionally(e);

@@ -2,7 +2,6 @@ package io.samsa.broker.group;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,10 +23,10 @@ import org.apache.kafka.common.protocol.Errors;
  * The group coordinator's API, as the group handlers call it: a thin facade that finds the group's
  * {@link CoordinatorShard} ({@link ShardRouter}) and submits each call to the shard's {@link CoordinatorRuntime}
  * as an operation of the state machine ({@link JoinOperations}, {@link MembershipOperations},
- * {@link OffsetOperations}, {@link AdminOperations}), handing back a future. On a single node one shard over the
- * local log holds every group ({@link #open}); in a cluster ({@link #replicated}) there is one shard per
- * {@code __consumer_offsets} partition this broker leads, and a group of any other partition fails its future with
- * NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while its shard loads), which the handlers answer.
+ * {@link OffsetOperations}, {@link AdminOperations}), handing back a future. There is one shard per
+ * {@code __consumer_offsets} partition this broker leads ({@link #replicated}; a single node leads them all), and a
+ * group of any other partition fails its future with NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while its
+ * shard loads), which the handlers answer. Tests also run one shard over a log of their own ({@link #start}).
  * Thread-safe: called on request handler threads; everything behind it runs on the coordinator thread. A
  * future completes once the operation's records (if any) are committed; JoinGroup and SyncGroup futures stay
  * pending until the rebalance (or the leader's assignment) completes.
@@ -41,18 +40,9 @@ public final class GroupCoordinator implements Closeable {
         this.replicated = replicated;
     }
 
-    /** Single node: opens the metadata log under {@code metaDir}, reloads groups and offsets, starts the timers. */
-    public static GroupCoordinator open(Path metaDir, GroupCoordinatorConfig config, Clock clock) throws IOException {
-        GroupMetadataLog store = GroupMetadataLog.open(metaDir, clock);
-        CoordinatorRuntime runtime = CoordinatorRuntime.onOwnThread(
-                new LocalCoordinatorLog(store, config.compactionMinRecords()));
-        CoordinatorTimer timer = new ScheduledCoordinatorTimer(runtime.scheduler(), runtime::runTimer);
-        return start(runtime, timer, config, clock);
-    }
-
     /**
-     * Cluster: groups live in the {@code __consumer_offsets} partitions; no shard until the broker is told it
-     * leads one ({@link #onLeader}).
+     * Groups live in the {@code __consumer_offsets} partitions (on a single node as in a cluster); no shard until
+     * the broker is told it leads one ({@link #onLeader}).
      */
     public static GroupCoordinator replicated(GroupCoordinatorConfig config, OffsetsTopic topic,
                                               OffsetsPartitions partitions, Clock clock) {
@@ -65,7 +55,10 @@ public final class GroupCoordinator implements Closeable {
         return new GroupCoordinator(shards, shards);
     }
 
-    /** Loads the state from the runtime's log and starts the offset-retention pass (tests pass a mock timer). */
+    /**
+     * Tests: one shard over the runtime's log holding every group; loads it and starts the offset-retention pass
+     * (tests pass a mock timer).
+     */
     static GroupCoordinator start(CoordinatorRuntime runtime, CoordinatorTimer timer, GroupCoordinatorConfig config,
                                   Clock clock) throws IOException {
         CoordinatorShard shard = new CoordinatorShard(runtime, timer, config, clock);
@@ -79,11 +72,12 @@ public final class GroupCoordinator implements Closeable {
         return c;
     }
 
-    // ---------------------------------------------------------------- shards (cluster)
+    // ---------------------------------------------------------------- shards
 
     /**
      * This broker leads {@code __consumer_offsets} partition {@code partition} at {@code leaderEpoch}: its groups
-     * are loaded (from the local replica) and served from here on. Ignored on a single node. Metadata thread.
+     * are loaded (from the local replica) and served from here on. Ignored by a test's single shard. Metadata
+     * thread.
      */
     public void onLeader(int partition, int leaderEpoch) {
         if (replicated != null) {
@@ -98,9 +92,17 @@ public final class GroupCoordinator implements Closeable {
         }
     }
 
-    /** The partitions whose groups this broker has (loaded or loading); empty on a single node. */
+    /** The partitions whose groups this broker has (loaded or loading); empty for a test's single shard. */
     public List<Integer> coordinatedPartitions() {
         return replicated == null ? List.of() : replicated.partitions();
+    }
+
+    /**
+     * Completes once every shard this broker has now is loaded (or failed to load): a single node waits for it at
+     * start, so its groups answer from the first request on, as they did when they had a log of their own.
+     */
+    public CompletableFuture<Void> loaded() {
+        return replicated == null ? CompletableFuture.completedFuture(null) : replicated.loaded();
     }
 
     /** Runs {@code operation} on the group's shard, or fails with the routing error (NOT_COORDINATOR, ...). */

@@ -14,33 +14,26 @@ package io.samsa.broker.group;
  * @param offsetMetadataMaxBytes        offset.metadata.max.bytes (4096)
  * @param newMemberJoinTimeoutMs        how long a new member may wait in a rebalance without heartbeats
  *                                      (Kafka's fixed 5 minutes)
- * @param compactionMinRecords          the metadata log is compacted once this many records (plus the live
- *                                      ones) were appended since the last compaction
  */
 public record GroupCoordinatorConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs,
                                      int maxGroupSize, long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs,
-                                     int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs, int compactionMinRecords) {
+                                     int offsetMetadataMaxBytes, int newMemberJoinTimeoutMs) {
 
     public static final GroupCoordinatorConfig DEFAULTS = new GroupCoordinatorConfig(3000, 6000, 1_800_000,
-            Integer.MAX_VALUE, 10080L * 60_000L, 600_000L, 4096, 300_000, 10_000);
+            Integer.MAX_VALUE, 10080L * 60_000L, 600_000L, 4096, 300_000);
 
     public GroupCoordinatorConfig withInitialRebalanceDelayMs(int ms) {
         return new GroupCoordinatorConfig(ms, minSessionTimeoutMs, maxSessionTimeoutMs, maxGroupSize, offsetsRetentionMs,
-                offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, compactionMinRecords);
+                offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs);
     }
 
     public GroupCoordinatorConfig withSessionTimeoutBounds(int min, int max) {
         return new GroupCoordinatorConfig(initialRebalanceDelayMs, min, max, maxGroupSize, offsetsRetentionMs,
-                offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, compactionMinRecords);
+                offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs);
     }
 
     public GroupCoordinatorConfig withOffsetsRetentionMs(long ms) {
         return new GroupCoordinatorConfig(initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxGroupSize,
-                ms, offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, compactionMinRecords);
-    }
-
-    public GroupCoordinatorConfig withCompactionMinRecords(int n) {
-        return new GroupCoordinatorConfig(initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxGroupSize,
-                offsetsRetentionMs, offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs, n);
+                ms, offsetsRetentionCheckIntervalMs, offsetMetadataMaxBytes, newMemberJoinTimeoutMs);
     }
 }

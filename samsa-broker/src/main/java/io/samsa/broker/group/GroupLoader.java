@@ -52,6 +52,6 @@ final class GroupLoader {
             }
             withMembers += g.hasMembers() ? 1 : 0;
         }
-        log.info("Loaded {} groups ({} with members) from the group metadata log", store.view().size(), withMembers);
+        log.info("Loaded {} groups ({} with members)", store.view().size(), withMembers);
     }
 }

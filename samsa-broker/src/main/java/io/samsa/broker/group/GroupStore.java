@@ -87,18 +87,6 @@ final class GroupStore implements CoordinatorRuntime.StateMachine {
         }
     }
 
-    @Override
-    public List<GroupMetadataRecord> liveRecords() {
-        List<GroupMetadataRecord> records = new ArrayList<>();
-        for (ClassicGroup g : groups.values()) {
-            if (g.persisted() != null) {
-                records.add(new GroupMetadataRecord.Group(g.groupId, g.persisted()));
-            }
-            g.offsets().forEach((tp, o) -> records.add(new GroupMetadataRecord.Offset(g.groupId, tp, o)));
-        }
-        return records;
-    }
-
     /**
      * Deletes {@code group}: tombstones for its offsets and its group record; once they are committed the group
      * is Dead, its timers cancelled and it is gone. A failed write leaves it as it was.

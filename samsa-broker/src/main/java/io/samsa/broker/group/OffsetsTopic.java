@@ -3,12 +3,14 @@ package io.samsa.broker.group;
 import java.util.Map;
 
 /**
- * The internal topic {@value #NAME} that holds the groups in a cluster, with Kafka's broker keys and defaults.
+ * The internal topic {@value #NAME} that holds the groups (on a single node as in a cluster), with Kafka's broker
+ * keys and defaults.
  * Each group lives in partition {@link #partitionFor}; the leader of that partition is the group's coordinator.
  *
  * @param numPartitions     offsets.topic.num.partitions (50); fixed once the topic exists
- * @param replicationFactor offsets.topic.replication.factor (3); until that many brokers are registered the topic
- *                          cannot be created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE, as in Kafka
+ * @param replicationFactor offsets.topic.replication.factor (3; 1 on a single node); until that many brokers are
+ *                          registered the topic cannot be created and FindCoordinator answers
+ *                          COORDINATOR_NOT_AVAILABLE, as in Kafka
  * @param segmentBytes      offsets.topic.segment.bytes (104857600)
  * @param commitTimeoutMs   offsets.commit.timeout.ms (5000): how long a write waits for every in-sync replica
  *                          (offsets.commit.required.acks is acks=all, as Kafka has it since 3.x)
@@ -26,6 +28,11 @@ public record OffsetsTopic(int numPartitions, short replicationFactor, int segme
     public static int partitionFor(String groupId, int numPartitions) {
         int h = groupId.hashCode();
         return (h == Integer.MIN_VALUE ? 0 : Math.abs(h)) % numPartitions;
+    }
+
+    /** The same topic with {@code n} partitions (the count an existing topic was created with). */
+    public OffsetsTopic withNumPartitions(int n) {
+        return new OffsetsTopic(n, replicationFactor, segmentBytes, commitTimeoutMs);
     }
 
     public int partitionFor(String groupId) {

@@ -6,19 +6,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A shard's {@link CoordinatorLog} in a cluster: one {@code __consumer_offsets} partition, led by this broker at
- * one leader epoch. A write is one record batch v2 of the records (key = the record's key, so the log cleaner can
+ * A shard's {@link CoordinatorLog}: one {@code __consumer_offsets} partition, led by this broker at one leader
+ * epoch (on a single node every partition, at epoch 0). A write is one record batch v2 of the records (key = the record's key, so the log cleaner can
  * compact it), appended as leader and committed once the high watermark passes it (acks=all). Writes
  * complete in the order they were appended, so the state machine replays them in log order even though the high
- * watermark may release several at once. There is no rewrite-compaction here: the replicated log is never
- * rewritten by its leader; each replica's log cleaner compacts it ({@code cleanup.policy=compact}). Coordinator
- * thread only.
+ * watermark may release several at once. The log is never rewritten by its leader: each replica's log cleaner
+ * compacts it ({@code cleanup.policy=compact}), keeping the newest record of each key. Coordinator thread only.
  */
 final class ReplicatedCoordinatorLog implements CoordinatorLog {
     private static final Logger log = LoggerFactory.getLogger(ReplicatedCoordinatorLog.class);
@@ -40,7 +38,7 @@ final class ReplicatedCoordinatorLog implements CoordinatorLog {
     public CompletionStage<Long> append(List<GroupMetadataRecord> records) {
         CompletableFuture<Long> appended;
         try {
-            appended = partitions.appendAsLeader(partition, leaderEpoch, GroupMetadataLog.batch(records, clock.millis()))
+            appended = partitions.appendAsLeader(partition, leaderEpoch, GroupRecordBatches.batch(records, clock.millis()))
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
@@ -53,14 +51,9 @@ final class ReplicatedCoordinatorLog implements CoordinatorLog {
 
     @Override
     public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
-        long n = GroupMetadataLog.replay(partitions.log(partition), visitor);
+        long n = GroupRecordBatches.replay(partitions.log(partition), visitor);
         log.info("Replayed {} group metadata records of {}-{} (leader epoch {})", n, OffsetsTopic.NAME, partition,
                 leaderEpoch);
-    }
-
-    @Override
-    public void maybeCompact(Supplier<List<GroupMetadataRecord>> liveRecords) {
-        // Never rewritten by the leader: followers copy the log as it is, the log cleaner compacts it.
     }
 
     @Override

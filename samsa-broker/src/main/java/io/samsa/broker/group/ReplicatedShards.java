@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shards of a clustered coordinator: one per {@code __consumer_offsets} partition this broker leads. When it
+ * The coordinator's shards: one per {@code __consumer_offsets} partition this broker leads (a single node leads
+ * every partition). When it
  * becomes leader (at a leader epoch) the partition's shard is created and loaded from the local replica of the log
  * on the coordinator thread — meanwhile its groups answer COORDINATOR_LOAD_IN_PROGRESS —; when it stops leading,
  * or leads again at a newer epoch, the shard is unloaded (a newer epoch loads afresh). Groups of a partition
@@ -44,6 +46,7 @@ final class ReplicatedShards implements ShardRouter {
         final int leaderEpoch;
         final CoordinatorShard shard;
         volatile boolean loaded;
+        volatile CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
 
         Entry(int leaderEpoch, CoordinatorShard shard) {
             this.leaderEpoch = leaderEpoch;
@@ -116,7 +119,7 @@ final class ReplicatedShards implements ShardRouter {
         Entry e = new Entry(leaderEpoch, factory.create(partition, leaderEpoch, thread));
         shards.put(partition, e);
         log.info("Loading the groups of {}-{} (leader epoch {})", OffsetsTopic.NAME, partition, leaderEpoch);
-        e.shard.load().whenComplete((v, error) -> {
+        e.loading = e.shard.load().handle((v, error) -> {
             if (error == null) {
                 e.loaded = true;
                 log.info("Coordinating the groups of {}-{} (leader epoch {})", OffsetsTopic.NAME, partition,
@@ -129,7 +132,14 @@ final class ReplicatedShards implements ShardRouter {
                 }
                 e.shard.unload(thread);
             }
+            return null;
         });
+    }
+
+    /** Completes once the shards there are now have loaded (or failed to). */
+    CompletableFuture<Void> loaded() {
+        return CompletableFuture.allOf(shards.values().stream().map(e -> e.loading)
+                .toArray(CompletableFuture[]::new));
     }
 
     /** This broker no longer leads {@code partition}: its shard, if any, is unloaded. */

@@ -11,27 +11,32 @@
  *   write, and the response. Assignors run in the clients; the coordinator only relays member metadata to the
  *   leader and the leader's assignments back.</li>
  *   <li><b>Writes.</b> Offsets, the group record and deletions change only by records: the runtime appends them
- *   to the {@code CoordinatorLog} (on a single node {@code LocalCoordinatorLog} over
- *   {@link io.samsa.broker.group.GroupMetadataLog}, a local log compacted by rewriting the live records; in a
- *   cluster {@code ReplicatedCoordinatorLog}, a {@code __consumer_offsets} partition appended as leader with
- *   acks=all, whose writes complete when the high watermark passes them), replays them into the state once committed (the same replay that
- *   loads the log at start) and only then answers. A failed write therefore has nothing to undo; the result's
+ *   to the {@code CoordinatorLog} — the group's partition of the compacted internal topic
+ *   {@link io.samsa.broker.group.OffsetsTopic __consumer_offsets} ({@code ReplicatedCoordinatorLog}), appended as
+ *   leader with acks=all, whose writes complete when the high watermark passes them (on a single node at once) —,
+ *   replays them into the state once committed (the same replay that loads the log at start) and only then
+ *   answers. A failed write therefore has nothing to undo; the result's
  *   failure branch answers the error. Rebalance bookkeeping (who has rejoined, held answers, timers) is volatile
  *   and never written.</li>
  *   <li><b>Timers.</b> Rebalance delays and timeouts, session timeouts and offset retention are named timers of a
  *   {@code CoordinatorTimer} whose operations are state-machine operations like any other; tests use a mock timer
  *   on a mutable clock instead of sleeping.</li>
  *   <li><b>Shards.</b> A {@code CoordinatorShard} is the state, operations and runtime of one coordinator log.
- *   A single node has one shard over its local log, holding every group. In a cluster
- *   ({@code ReplicatedShards}) a group lives in partition {@code abs(groupId.hashCode()) % partitions} of the
- *   internal topic {@link io.samsa.broker.group.OffsetsTopic __consumer_offsets}, and its coordinator is that
- *   partition's leader: when this broker becomes leader of a partition (the broker's
- *   {@code lifecycle.CoordinatorShardPublisher} follows the replica roles after each metadata batch), the shard
- *   is created and loaded by replaying the local replica's log to its end — its groups answer
- *   COORDINATOR_LOAD_IN_PROGRESS meanwhile —; when it stops leading (or leads at a newer epoch) the shard is
+ *   A group lives in partition {@code abs(groupId.hashCode()) % partitions} of
+ *   {@link io.samsa.broker.group.OffsetsTopic __consumer_offsets} ({@code ReplicatedShards}), and its coordinator
+ *   is that partition's leader — a single node leads every partition, with one replica each. The topic is
+ *   created on the first FindCoordinator for a group, as Kafka does (a single node that never sees a group never
+ *   has it), with {@code cleanup.policy=compact}: the broker's log cleaner keeps the newest record of each group
+ *   and each committed offset, and nothing here rewrites a log. When this broker becomes leader of a partition
+ *   (the broker's {@code lifecycle.CoordinatorShardPublisher} follows the replica roles after each metadata
+ *   batch; on a single node it opens the partitions once the topic exists), the shard is created and loaded by
+ *   replaying the local replica's log to its end — its groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile; a
+ *   single node waits for its loads at start-up —; when it stops leading (or leads at a newer epoch) the shard is
  *   unloaded: queued operations and late write completions answer NOT_COORDINATOR, timers are cancelled, held
  *   JoinGroup/SyncGroup answers are released with NOT_COORDINATOR. Groups of a partition without a shard here
- *   answer NOT_COORDINATOR, and clients look the coordinator up again.</li>
+ *   answer NOT_COORDINATOR, and clients look the coordinator up again. A single node's data directory from a
+ *   release that kept its groups in a local log of their own ({@link io.samsa.broker.group.LegacyGroupLog}) is
+ *   imported into the topic once, at start-up ({@code lifecycle.LegacyGroupLogImport}).</li>
  *   <li><b>Threads.</b> Every operation, timer and commit continuation of every shard runs on one thread,
  *   {@code samsa-group-coordinator}, so group state needs no locks (shards share the thread; loading a shard
  *   blocks it for the replay). The public {@link io.samsa.broker.group.GroupCoordinator} is a thread-safe facade

@@ -16,7 +16,7 @@ import io.samsa.broker.group.GroupCoordinator;
 
 /**
  * DeleteGroups: only an Empty group can go (NON_EMPTY_GROUP otherwise, GROUP_ID_NOT_FOUND if unknown);
- * its offsets and metadata are tombstoned in the metadata log. v3 adds an error message per group.
+ * its offsets and metadata are tombstoned in its {@code __consumer_offsets} partition. v3 adds an error message per group.
  */
 public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
     /**

@@ -20,9 +20,9 @@ import io.samsa.broker.cluster.ClusterView;
 import io.samsa.protocol.CoordinatorKeyType;
 
 /**
- * FindCoordinator: the coordinator of each group as {@link ClusterView#groupCoordinatorFor} places it — in a
- * cluster the leader of the group's {@code __consumer_offsets} partition (COORDINATOR_NOT_AVAILABLE while the topic
- * is being created or the partition has no leader), on a single node this node — and of each transactional id as
+ * FindCoordinator: the coordinator of each group as {@link ClusterView#groupCoordinatorFor} places it — the
+ * leader of the group's {@code __consumer_offsets} partition (COORDINATOR_NOT_AVAILABLE while the topic is being
+ * created or the partition has no leader; a single node leads them all) — and of each transactional id as
  * {@link ClusterView#coordinatorFor} does, at its endpoint for the request's listener. v0–3 ask for one key, v4+ for
  * a batch. Key types other than group (0) and transaction (1) are INVALID_REQUEST.
  */

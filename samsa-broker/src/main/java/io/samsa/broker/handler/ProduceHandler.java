@@ -32,6 +32,7 @@ import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicNames;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.AppendResult;
 import io.samsa.protocol.WireCodec;
@@ -44,8 +45,9 @@ import io.samsa.protocol.WireCodec;
  * replica's append advances the high watermark, so it answers at once — and is refused with NOT_ENOUGH_REPLICAS
  * when the ISR is smaller than the topic's {@code min.insync.replicas}, as Kafka refuses it; a waiting acks=all
  * gets NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below it meanwhile, NOT_LEADER_OR_FOLLOWER if this
- * broker stopped leading. acks=0 gets no
- * response, and a failure then closes the connection so that the client notices.
+ * broker stopped leading. An internal topic ({@code __consumer_offsets}) is refused with INVALID_TOPIC_EXCEPTION
+ * unless the client id is Kafka's admin one, as Kafka refuses it: the group coordinator is its only writer. acks=0
+ * gets no response, and a failure then closes the connection so that the client notices.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     /**
@@ -54,6 +56,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
      */
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.PRODUCE, 0, 13);
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+    /** The client id of Kafka's admin tools, which Kafka lets append to internal topics. */
+    static final String ADMIN_CLIENT_ID = "__admin_client";
 
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
@@ -88,6 +92,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topic.isEmpty()) {
                     pr.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                } else if (TopicNames.isInternal(topic.get().name()) && !ADMIN_CLIENT_ID.equals(context.clientId())) {
+                    // Kafka's rule: only the broker's own writers (and its admin tools) append to __consumer_offsets.
+                    pr.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
+                            .setErrorMessage("Cannot append to internal topic " + topic.get().name());
                 } else {
                     PartitionAck appended = append(topic.get(), partitionData, acks, pr);
                     if (appended != null && acks == -1) {

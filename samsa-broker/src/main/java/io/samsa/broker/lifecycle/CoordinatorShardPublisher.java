@@ -3,6 +3,9 @@ package io.samsa.broker.lifecycle;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+
+import org.apache.kafka.common.errors.ApiException;
 
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
@@ -10,6 +13,8 @@ import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionRole;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.metadata.MetadataDelta;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataPublisher;
@@ -18,17 +23,46 @@ import io.samsa.metadata.TopicImage;
 
 /**
  * Tells the group coordinator which {@code __consumer_offsets} partitions this broker leads, after every
- * metadata batch: registered after the {@link ReplicaStatePublisher}, it reads the roles the replica manager has
- * just applied (leader at which epoch), so a shard is loaded only from a replica that is leader, and unloaded as soon
- * as it is not (or at a newer epoch, reloaded). Runs on the metadata apply thread; {@link #activate} (once the
- * coordinator exists) reconciles with the current image first.
+ * metadata batch. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the roles the
+ * replica manager has just applied (leader at which epoch), so a shard is loaded only from a replica that is
+ * leader, and unloaded as soon as it is not (or at a newer epoch, reloaded). On a single node
+ * ({@link #singleNode}), registered after the topic registry, it opens the partitions of the topic once their logs
+ * exist (the node leads them all) — when the topic is created, and at start-up when it exists already. Runs on the
+ * metadata apply thread (a single node: the thread that wrote the change); {@link #activate} (once the coordinator
+ * exists) reconciles with the current image first.
  */
 public final class CoordinatorShardPublisher implements MetadataPublisher {
     private final ReplicaManager replicas;
+    /** The local replica of a partition: in a cluster only if hosted already, on a single node opened on demand. */
+    private final Function<PartitionKey, Optional<Partition>> replica;
     private GroupCoordinator coordinator; // guarded by this; null until activated
 
+    /** A cluster node: the replica state publisher opens the replicas and applies their roles. */
     public CoordinatorShardPublisher(ReplicaManager replicas) {
         this.replicas = replicas;
+        this.replica = replicas::hostedPartition;
+    }
+
+    private CoordinatorShardPublisher(ReplicaManager replicas, TopicRegistry topics) {
+        this.replicas = replicas;
+        this.replica = key -> replicas.hostedPartition(key).or(() -> open(topics, key));
+    }
+
+    /** A single node: it leads every partition, opened here once the topic registry has its log. */
+    public static CoordinatorShardPublisher singleNode(ReplicaManager replicas, TopicRegistry topics) {
+        return new CoordinatorShardPublisher(replicas, topics);
+    }
+
+    private Optional<Partition> open(TopicRegistry topics, PartitionKey key) {
+        Optional<TopicInfo> topic = topics.get(key.topicId());
+        if (topic.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(replicas.partition(topic.get(), key.partition()));
+        } catch (ApiException e) {
+            return Optional.empty(); // no local log (yet): the next metadata batch tries again
+        }
     }
 
     public synchronized void activate(GroupCoordinator coordinator, MetadataImage image) {
@@ -48,7 +82,7 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
         TopicImage topic = image.topics().get(OffsetsTopic.NAME);
         if (topic != null) {
             for (PartitionRecord record : topic.partitions().values()) {
-                Optional<Partition> p = replicas.hostedPartition(new PartitionKey(topic.id(), record.partition()));
+                Optional<Partition> p = replica.apply(new PartitionKey(topic.id(), record.partition()));
                 if (p.isPresent() && p.get().role() == PartitionRole.LEADER) {
                     led.add(record.partition());
                     coordinator.onLeader(record.partition(), p.get().leaderEpoch());

@@ -10,7 +10,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
  * The topics and groups whose data the fuzz test checks afterwards, and the one rule that keeps that check
- * meaningful: no request that may delete or rewrite them ({@link #DESTRUCTIVE}) names them. Valid frames are
+ * meaningful: no request that may delete or rewrite them ({@link #DESTRUCTIVE}) names them, nor the internal topic
+ * {@value #OFFSETS_TOPIC} that holds the known groups. Valid frames are
  * built without their names; a mutated or random frame that decodes to such a request is dropped.
  * Immutable, shared by all workers.
  */
@@ -22,6 +23,11 @@ final class KnownDataGuard {
     static final Set<ApiKeys> DESTRUCTIVE = EnumSet.of(ApiKeys.DELETE_TOPICS, ApiKeys.DELETE_GROUPS,
             ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_DELETE, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.DELETE_RECORDS,
             ApiKeys.ALTER_CONFIGS, ApiKeys.INCREMENTAL_ALTER_CONFIGS);
+
+    /** The internal topic that holds the known groups' offsets (on a single node as in a cluster). */
+    static final String OFFSETS_TOPIC = "__consumer_offsets";
+    /** Besides {@link #DESTRUCTIVE}: new partitions of {@value #OFFSETS_TOPIC} move groups to other partitions. */
+    static final Set<ApiKeys> OFFSETS_TOPIC_CHANGES = EnumSet.of(ApiKeys.CREATE_PARTITIONS);
 
     private final List<String> topics;
     private final List<Uuid> topicIds;
@@ -50,10 +56,14 @@ final class KnownDataGuard {
      * prefix or of a known topic id anywhere in the message's text counts.
      */
     boolean threatens(ApiKeys key, ApiMessage body) {
-        if (!DESTRUCTIVE.contains(key)) {
+        if (!DESTRUCTIVE.contains(key) && !OFFSETS_TOPIC_CHANGES.contains(key)) {
             return false;
         }
         String text = body.toString();
-        return text.contains(KnownData.NAME_PREFIX) || topicIds.stream().anyMatch(id -> text.contains(id.toString()));
+        if (text.contains(OFFSETS_TOPIC)) {
+            return true; // the known groups live there: deleting it (Kafka allows that) or repartitioning it loses them
+        }
+        return DESTRUCTIVE.contains(key) && (text.contains(KnownData.NAME_PREFIX)
+                || topicIds.stream().anyMatch(id -> text.contains(id.toString())));
     }
 }

@@ -36,8 +36,7 @@ final class CoordinatorHarness implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        log = new FaultyCoordinatorLog(new LocalCoordinatorLog(GroupMetadataLog.open(dir, clock),
-                config.compactionMinRecords()));
+        log = new FaultyCoordinatorLog(LocalTestCoordinatorLog.open(dir, clock));
         CoordinatorRuntime runtime = CoordinatorRuntime.callerRuns(log);
         timer.runWith(runtime::runTimer);
         coordinator = GroupCoordinator.start(runtime, timer, config, clock);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A {@link CoordinatorLog} that fails its next appends on demand (as a full disk or a lost leadership would)
@@ -44,11 +43,6 @@ final class FaultyCoordinatorLog implements CoordinatorLog {
     @Override
     public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
         delegate.replay(visitor);
-    }
-
-    @Override
-    public void maybeCompact(Supplier<List<GroupMetadataRecord>> liveRecords) {
-        delegate.maybeCompact(liveRecords);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.samsa.broker.SamsaBroker;
 
 /**
- * Committed offsets and group metadata survive a broker restart (and an unclean stop), and the
- * metadata log's compaction keeps exactly the live state.
+ * Committed offsets and group metadata survive a broker restart (and an unclean stop of the coordinator's log).
+ * The compaction of {@code __consumer_offsets} by the log cleaner: {@link SingleNodeOffsetsTopicTest}.
  */
 class GroupDurabilityTest {
     static final String TOPIC = "ledger";
@@ -79,10 +78,12 @@ class GroupDurabilityTest {
                 assertThat(fetched.get(tp).offset()).isEqualTo(o.offset());
                 assertThat(fetched.get(tp).metadata()).isEqualTo(o.metadata());
             });
-            // The group is known (Empty: its member left on close) and the offsets log is not a topic.
+            // The group is known (Empty: its member left on close); its offsets are in the internal topic.
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
             assertThat(d.groupState()).isEqualTo(GroupState.EMPTY);
-            assertThat(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get()).containsOnly(TOPIC);
+            assertThat(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get())
+                    .containsExactlyInAnyOrder(TOPIC, "__consumer_offsets");
+            assertThat(admin.listTopics().names().get()).containsOnly(TOPIC);
 
             // A consumer of the group resumes exactly there.
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
@@ -159,8 +160,8 @@ class GroupDurabilityTest {
     }
 
     private static void copyLog(Path from, Path to) throws Exception {
-        Path src = from.resolve(GroupMetadataLog.DIR_NAME);
-        Path dst = to.resolve(GroupMetadataLog.DIR_NAME);
+        Path src = from.resolve(LocalTestCoordinatorLog.DIR_NAME);
+        Path dst = to.resolve(LocalTestCoordinatorLog.DIR_NAME);
         try (Stream<Path> files = Files.list(dst)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
@@ -172,40 +173,6 @@ class GroupDurabilityTest {
                     Files.copy(f, dst.resolve(f.getFileName()));
                 }
             }
-        }
-    }
-
-    @Test
-    void compactionKeepsTheLatestStateAndDropsTheRest() throws Exception {
-        GroupCoordinatorConfig config = CoordinatorHarness.fastConfig().withCompactionMinRecords(20);
-        Map<String, Long> expected = new HashMap<>();
-        try (CoordinatorHarness h = new CoordinatorHarness(dir, config)) {
-            for (int i = 0; i < 300; i++) {
-                String group = "g" + (i % 4);
-                h.commit(group, "", -1, new TopicPartition(TOPIC, i % 2), i);
-                expected.put(group + "/" + (i % 2), (long) i);
-            }
-            get(h.coordinator.deleteGroups(List.of("g3")));
-            expected.keySet().removeIf(k -> k.startsWith("g3/"));
-            JoinResult a = get(h.joinNew("members", 30_000, 30_000, TOPIC));
-            h.sync("members", a, Map.of(a.memberId(), new byte[] {5}));
-        }
-        GroupMetadataLog raw = GroupMetadataLog.open(dir, java.time.Clock.systemUTC());
-        List<GroupMetadataRecord> records = new ArrayList<>();
-        raw.replay(records::add);
-        assertThat(raw.logStartOffset()).isGreaterThan(0); // older segments are gone
-        raw.close();
-        assertThat(records.size()).isLessThan(300 / 2);
-
-        try (CoordinatorHarness h = new CoordinatorHarness(dir, config)) {
-            Map<String, Long> actual = new HashMap<>();
-            for (String g : List.of("g0", "g1", "g2", "g3")) {
-                h.fetch(g).forEach((tp, o) -> actual.put(g + "/" + tp.partition(), o.offset()));
-            }
-            assertThat(actual).isEqualTo(expected);
-            assertThat(get(h.coordinator.describeGroup("members")).orElseThrow().members()).hasSize(1);
-            assertThat(get(h.coordinator.listGroups())).extracting(GroupOverview::groupId)
-                    .containsExactlyInAnyOrderElementsOf(Set.of("g0", "g1", "g2", "members"));
         }
     }
 }

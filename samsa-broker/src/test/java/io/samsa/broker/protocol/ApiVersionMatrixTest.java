@@ -56,6 +56,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.samsa.broker.SamsaBroker;
+import io.samsa.broker.testing.Clients;
 import io.samsa.broker.topic.TopicInfo;
 
 /**
@@ -72,6 +73,8 @@ class ApiVersionMatrixTest {
         broker = SamsaBroker.startEmbedded(Map.of("auto.create.topics.enable", "false",
                 "group.initial.rebalance.delay.ms", "0"));
         topic = broker.topics().create("matrix", 2, Map.of());
+        // The group cases skip FindCoordinator: the groups' topic must exist and be loaded first.
+        Clients.awaitGroupCoordinator(broker);
     }
 
     @AfterAll

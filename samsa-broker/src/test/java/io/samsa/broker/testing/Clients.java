@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -16,6 +17,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.samsa.broker.SamsaBroker;
 
 /** Stock kafka-clients set up the way the external tests use them. */
 public final class Clients {
@@ -51,6 +54,19 @@ public final class Clients {
 
     public static Admin admin(String bootstrap) {
         return Admin.create(Map.of("bootstrap.servers", bootstrap));
+    }
+
+    /**
+     * Waits until a fresh broker coordinates groups, for tests that send group requests over a raw connection
+     * without FindCoordinator: a stock Admin's first group call makes the broker create {@code __consumer_offsets}
+     * (as Kafka does on the first FindCoordinator), then every partition's groups finish loading.
+     */
+    public static void awaitGroupCoordinator(SamsaBroker broker) throws Exception {
+        try (Admin admin = admin(broker.bootstrapServers())) {
+            admin.listConsumerGroupOffsets("__samsa-test-warm-up").partitionsToOffsetAndMetadata()
+                    .get(60, TimeUnit.SECONDS);
+        }
+        broker.groupCoordinator().loaded().get(60, TimeUnit.SECONDS);
     }
 
     /** Log end offset ("latest") of each partition, through the Admin ListOffsets API. */
