@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -30,11 +31,15 @@ import io.samsa.broker.config.BrokerConfig;
 import io.samsa.broker.config.Listener;
 import io.samsa.broker.cluster.BrokerIdentity;
 import io.samsa.broker.cluster.ClusterView;
-import io.samsa.broker.cluster.GroupCoordinatorPlacement;
+import io.samsa.broker.cluster.CoordinatorPlacement;
 import io.samsa.broker.cluster.LocalBrokerRegistration;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.broker.handler.AddPartitionsToTxnHandler;
 import io.samsa.broker.handler.AlterConfigsHandler;
+import io.samsa.broker.handler.DescribeTransactionsHandler;
+import io.samsa.broker.handler.EndTxnHandler;
+import io.samsa.broker.handler.ListTransactionsHandler;
 import io.samsa.broker.handler.CreatePartitionsHandler;
 import io.samsa.broker.handler.CreateTopicsHandler;
 import io.samsa.broker.handler.DeleteGroupsHandler;
@@ -72,6 +77,8 @@ import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.lifecycle.BrokerLifecycleManager;
 import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
 import io.samsa.broker.lifecycle.LegacyGroupLogImport;
+import io.samsa.broker.lifecycle.LocalMarkerWriter;
+import io.samsa.broker.lifecycle.ReplicatedTxnLog;
 import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
 import io.samsa.broker.lifecycle.QuorumNode;
 import io.samsa.broker.lifecycle.ReplicaStatePublisher;
@@ -82,6 +89,7 @@ import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
 import io.samsa.metadata.ControllerApi;
@@ -132,6 +140,12 @@ public final class SamsaBroker implements SamsaNode {
     private final ReplicaStatePublisher replicaStates;
     /** Which __consumer_offsets partitions this node leads, for the group coordinator (a single node: all). */
     private final CoordinatorShardPublisher coordinatorShards;
+    /**
+     * A single node only, for now (null in a cluster: markers to other brokers, WriteTxnMarkers, are not built):
+     * the transaction coordinator, and which {@code __transaction_state} partitions it leads (all of them).
+     */
+    private final TransactionCoordinator transactionCoordinator;
+    private final CoordinatorShardPublisher transactionShards;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
@@ -161,6 +175,7 @@ public final class SamsaBroker implements SamsaNode {
                 state.register(replicaStates);
                 // After the replica states: it reads the roles they have just applied.
                 coordinatorShards = new CoordinatorShardPublisher(replicaManager);
+                transactionShards = null;
                 state.register(coordinatorShards);
                 metadata = BrokerMetadata.open(state, quorum.metadataLog(), quorum.controllerApi());
             } else {
@@ -174,6 +189,8 @@ public final class SamsaBroker implements SamsaNode {
                 // After the topic registry: it opens the __consumer_offsets partitions once their logs exist.
                 coordinatorShards = CoordinatorShardPublisher.singleNode(replicaManager, topics);
                 metadata.state().register(coordinatorShards);
+                transactionShards = CoordinatorShardPublisher.singleNodeTransactions(replicaManager, topics);
+                metadata.state().register(transactionShards);
             }
             opened.push(metadata);
             opened.push(replicaManager);
@@ -229,12 +246,30 @@ public final class SamsaBroker implements SamsaNode {
             // from its log; the log cleaner compacts the topic.
             groupCoordinator = GroupCoordinator.replicated(config.groupCoordinator(), offsetsTopic(),
                     offsetsPartitions, Clock.systemUTC());
-            coordinatorShards.activate(groupCoordinator, metadata.image());
+            coordinatorShards.activate(CoordinatorShardPublisher.Shards.of(groupCoordinator), metadata.image());
             if (quorum == null) {
                 // As before: a single node answers for its groups from its first request on.
                 awaitGroupsLoaded();
             }
             opened.push(groupCoordinator);
+            if (quorum == null) {
+                // Transactions: __transaction_state is created on the first FindCoordinator for a transactional id;
+                // markers are appended here as leader (every partition of a single node is led here).
+                long writeTimeoutMs = config.offsetsTopic().commitTimeoutMs();
+                transactionCoordinator = new TransactionCoordinator(
+                        new ReplicatedTxnLog(topics, replicaManager, producePurgatory, writeTimeoutMs,
+                                System::currentTimeMillis),
+                        new LocalMarkerWriter(topics, replicaManager, producePurgatory, writeTimeoutMs,
+                                LocalMarkerWriter.ignoring()),
+                        () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
+                        config.transactionCoordinator());
+                opened.push(transactionCoordinator);
+                transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator),
+                        metadata.image());
+                replicaManager.enableTransactions();
+            } else {
+                transactionCoordinator = null;
+            }
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
@@ -431,10 +466,14 @@ public final class SamsaBroker implements SamsaNode {
                 ? ClusterView.singleNode(identity.clusterId(), config.nodeId(), topics::image)
                 : new ClusterView(identity.clusterId(), config.nodeId(), topics::image, quorum::leaderId,
                         (image, id) -> image.isUnfenced(id)))
-                .withGroupPlacement(new GroupCoordinatorPlacement(config.offsetsTopic(), topics::createAsync));
+                .withGroupPlacement(CoordinatorPlacement.forGroups(config.offsetsTopic(), topics::createAsync));
+        if (transactionCoordinator != null) {
+            cluster = cluster.withTransactionPlacement(CoordinatorPlacement.forTransactions(
+                    config.transactionStateTopic(), topics::createAsync));
+        }
         Clock clock = Clock.systemUTC();
         // Each handler declares its API key and version range (ApiHandler.versions()).
-        List<ApiHandler<?>> handlers = List.of(
+        List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
                 new ProduceHandler(topics, replicaManager, producePurgatory, stats),
                 new FetchHandler(topics, replicaManager, fetchPurgatory, stats, config.fetchMaxBytes(),
                         new ReadReplicaSelection(cluster, ReplicaSelectors.named(config.replicaSelectorClass()))),
@@ -450,7 +489,7 @@ public final class SamsaBroker implements SamsaNode {
                 new DeleteRecordsHandler(topics, replicaManager),
                 new DescribeLogDirsHandler(topics, config.dataDir()),
                 new DescribeProducersHandler(topics, replicaManager),
-                new InitProducerIdHandler(producerIds, null),
+                new InitProducerIdHandler(producerIds, transactionCoordinator),
                 new DescribeConfigsHandler(topics, config),
                 new IncrementalAlterConfigsHandler(topics),
                 new AlterConfigsHandler(topics),
@@ -466,7 +505,16 @@ public final class SamsaBroker implements SamsaNode {
                 new ListGroupsHandler(groupCoordinator),
                 new DescribeGroupsHandler(groupCoordinator),
                 new DeleteGroupsHandler(groupCoordinator),
-                new OffsetDeleteHandler(groupCoordinator, topics));
+                new OffsetDeleteHandler(groupCoordinator, topics)));
+        if (transactionCoordinator != null) {
+            // AddOffsetsToTxn waits for TxnOffsetCommit (transactional offsets in the group coordinator).
+            handlers.addAll(List.of(
+                    new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
+                            .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
+                    new EndTxnHandler(transactionCoordinator),
+                    new DescribeTransactionsHandler(transactionCoordinator),
+                    new ListTransactionsHandler(transactionCoordinator, clock::millis)));
+        }
         return handlers.stream().map(ApiRegistration::of).toList();
     }
 

@@ -29,7 +29,8 @@ public final class ClusterView {
     private final Supplier<MetadataImage> image;
     private final IntSupplier controllerId;
     private final BrokerLiveness liveness;
-    private final GroupCoordinatorPlacement groups; // null: this node coordinates every group (tests)
+    private final CoordinatorPlacement groups; // null: this node coordinates every group (tests)
+    private final CoordinatorPlacement transactions; // null: no transaction coordinator (see coordinatorFor)
 
     /**
      * @param image        the image the broker answers from (the topic registry's, so brokers and topics agree)
@@ -38,22 +39,28 @@ public final class ClusterView {
      */
     public ClusterView(String clusterId, int localNodeId, Supplier<MetadataImage> image, IntSupplier controllerId,
                        BrokerLiveness liveness) {
-        this(clusterId, localNodeId, image, controllerId, liveness, null);
+        this(clusterId, localNodeId, image, controllerId, liveness, null, null);
     }
 
     private ClusterView(String clusterId, int localNodeId, Supplier<MetadataImage> image, IntSupplier controllerId,
-                        BrokerLiveness liveness, GroupCoordinatorPlacement groups) {
+                        BrokerLiveness liveness, CoordinatorPlacement groups, CoordinatorPlacement transactions) {
         this.clusterId = clusterId;
         this.localNodeId = localNodeId;
         this.image = image;
         this.controllerId = controllerId;
         this.liveness = liveness;
         this.groups = groups;
+        this.transactions = transactions;
     }
 
     /** The same view, placing group coordinators on the leaders of {@code __consumer_offsets}. */
-    public ClusterView withGroupPlacement(GroupCoordinatorPlacement placement) {
-        return new ClusterView(clusterId, localNodeId, image, controllerId, liveness, placement);
+    public ClusterView withGroupPlacement(CoordinatorPlacement placement) {
+        return new ClusterView(clusterId, localNodeId, image, controllerId, liveness, placement, transactions);
+    }
+
+    /** The same view, placing transaction coordinators on the leaders of {@code __transaction_state}. */
+    public ClusterView withTransactionPlacement(CoordinatorPlacement placement) {
+        return new ClusterView(clusterId, localNodeId, image, controllerId, liveness, groups, placement);
     }
 
     /** A single node: it is the controller, and every registered broker (only itself) is alive. */
@@ -121,7 +128,7 @@ public final class ClusterView {
 
     /**
      * The node coordinating a group, or -1 while there is none: the leader of the group's
-     * {@code __consumer_offsets} partition ({@link GroupCoordinatorPlacement}; -1 until the topic exists and the
+     * {@code __consumer_offsets} partition ({@link CoordinatorPlacement}; -1 until the topic exists and the
      * partition has a live leader; on a single node that is itself once the topic exists). Without a placement
      * (tests): this node.
      */
@@ -134,12 +141,16 @@ public final class ClusterView {
     }
 
     /**
-     * The node answering for a transactional id: the live broker with the lowest id, so every node of a cluster
-     * names the same one (on a single node: itself). Samsa has no transaction coordinator yet; this only keeps
-     * FindCoordinator for transactional ids answering as before.
+     * The node coordinating a transactional id, or -1 while there is none: with a transaction placement the leader
+     * of the id's {@code __transaction_state} partition. Without one (a broker that has no transaction coordinator:
+     * a cluster, for now) the live broker with the lowest id, so every node names the same one, and its
+     * InitProducerId answers TRANSACTIONAL_ID_NOT_FOUND as before.
      */
     public int coordinatorFor(String key) {
         MetadataImage current = image.get();
+        if (transactions != null) {
+            return transactions.coordinatorFor(key, current, id -> isAlive(current, id));
+        }
         return current.brokers().keySet().stream().filter(id -> liveness.isAlive(current, id)).sorted()
                 .findFirst().orElse(localNodeId);
     }

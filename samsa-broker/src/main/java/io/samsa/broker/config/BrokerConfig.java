@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
 import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.log.LogCleaner;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogManager;
@@ -154,7 +156,7 @@ public final class BrokerConfig {
                 g.newMemberJoinTimeoutMs());
         // Known Kafka keys (Kafka's sample server.properties among them) we accept but that have no effect.
         for (String ignored : List.of("socket.send.buffer.bytes", "socket.receive.buffer.bytes",
-                "num.recovery.threads.per.data.dir", "transaction.state.log.min.isr",
+                "num.recovery.threads.per.data.dir",
                 "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
                 "delete.topic.enable")) {
             r.accept(ignored);
@@ -407,6 +409,28 @@ public final class BrokerConfig {
     public OffsetsTopic offsetsTopic() {
         return new OffsetsTopic(cluster.offsetsTopicNumPartitions, cluster.offsetsTopicReplicationFactor,
                 cluster.offsetsTopicSegmentBytes, cluster.offsetsCommitTimeoutMs);
+    }
+
+    /**
+     * The {@code __transaction_state} topic: {@code transaction.state.log.num.partitions} (50),
+     * {@code transaction.state.log.replication.factor} (3; 1 on a single node), {@code transaction.state.log.min.isr}
+     * (2, at most the replication factor), {@code transaction.state.log.segment.bytes} (104857600).
+     */
+    public TransactionStateTopic transactionStateTopic() {
+        return new TransactionStateTopic(cluster.transactionStateLogNumPartitions,
+                cluster.transactionStateLogReplicationFactor, cluster.transactionStateLogMinIsr,
+                cluster.transactionStateLogSegmentBytes);
+    }
+
+    /**
+     * The transaction coordinator: {@code transaction.max.timeout.ms} (900000), {@code transactional.id.expiration.ms}
+     * (7 days), {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (10000),
+     * {@code transaction.remove.expired.transaction.cleanup.interval.ms} (3600000).
+     */
+    public TransactionCoordinator.Config transactionCoordinator() {
+        return new TransactionCoordinator.Config(cluster.transactionStateLogNumPartitions,
+                cluster.transactionMaxTimeoutMs, cluster.transactionAbortTimedOutIntervalMs,
+                cluster.transactionalIdExpirationMs, cluster.transactionRemoveExpiredIntervalMs);
     }
 
     /** {@code transaction.state.log.replication.factor}: accepted (Kafka's 3 in a cluster, 1 on a single node). */

@@ -49,6 +49,13 @@ final class ClusterConfig {
     final int offsetsTopicSegmentBytes;
     final int offsetsCommitTimeoutMs;
     final short transactionStateLogReplicationFactor;
+    final int transactionStateLogNumPartitions;
+    final int transactionStateLogMinIsr;
+    final int transactionStateLogSegmentBytes;
+    final int transactionMaxTimeoutMs;
+    final long transactionalIdExpirationMs;
+    final long transactionAbortTimedOutIntervalMs;
+    final long transactionRemoveExpiredIntervalMs;
     final boolean autoLeaderRebalanceEnable;
     final long leaderImbalanceCheckIntervalSeconds;
     final Path metadataLogDir;
@@ -99,6 +106,20 @@ final class ClusterConfig {
         }
         short txnRf = (short) r.intValue("transaction.state.log.replication.factor", 3, 1, Short.MAX_VALUE);
         transactionStateLogReplicationFactor = isCluster() ? txnRf : 1;
+        // The transaction coordinator's topic, created on the first FindCoordinator for a transactional id.
+        transactionStateLogNumPartitions = r.intValue("transaction.state.log.num.partitions", 50, 1,
+                Integer.MAX_VALUE);
+        int txnMinIsr = r.intValue("transaction.state.log.min.isr", 2, 1, Integer.MAX_VALUE);
+        transactionStateLogMinIsr = Math.min(txnMinIsr, transactionStateLogReplicationFactor);
+        transactionStateLogSegmentBytes = r.intValue("transaction.state.log.segment.bytes", 104_857_600, 1,
+                Integer.MAX_VALUE);
+        transactionMaxTimeoutMs = r.intValue("transaction.max.timeout.ms", 900_000, 1, Integer.MAX_VALUE);
+        transactionalIdExpirationMs = r.intValue("transactional.id.expiration.ms", 604_800_000, 1,
+                Integer.MAX_VALUE);
+        transactionAbortTimedOutIntervalMs = r.intValue(
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000, 1, Integer.MAX_VALUE);
+        transactionRemoveExpiredIntervalMs = r.intValue(
+                "transaction.remove.expired.transaction.cleanup.interval.ms", 3_600_000, 1, Integer.MAX_VALUE);
         autoLeaderRebalanceEnable = r.bool("auto.leader.rebalance.enable", true);
         leaderImbalanceCheckIntervalSeconds = r.longValue("leader.imbalance.check.interval.seconds", 300L, 1,
                 Long.MAX_VALUE);

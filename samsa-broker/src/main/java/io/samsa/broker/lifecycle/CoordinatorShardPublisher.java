@@ -1,5 +1,6 @@
 package io.samsa.broker.lifecycle;
 
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,8 @@ import io.samsa.broker.replica.PartitionRole;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.metadata.MetadataDelta;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataPublisher;
@@ -22,8 +25,9 @@ import io.samsa.metadata.PartitionRecord;
 import io.samsa.metadata.TopicImage;
 
 /**
- * Tells the group coordinator which {@code __consumer_offsets} partitions this broker leads, after every
- * metadata batch. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the roles the
+ * Tells a coordinator which partitions of its internal topic this broker leads, after every metadata batch: the
+ * group coordinator {@code __consumer_offsets}, the transaction coordinator (a single node, for now)
+ * {@code __transaction_state}. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the roles the
  * replica manager has just applied (leader at which epoch), so a shard is loaded only from a replica that is
  * leader, and unloaded as soon as it is not (or at a newer epoch, reloaded). On a single node
  * ({@link #singleNode}), registered after the topic registry, it opens the partitions of the topic once their logs
@@ -32,25 +36,74 @@ import io.samsa.metadata.TopicImage;
  * exists) reconciles with the current image first.
  */
 public final class CoordinatorShardPublisher implements MetadataPublisher {
+    /** A coordinator whose state is sharded by the partitions of its internal topic. */
+    public interface Shards {
+        void onLeader(int partition, int leaderEpoch);
+
+        void onNotLeader(int partition);
+
+        Collection<Integer> coordinatedPartitions();
+
+        static Shards of(GroupCoordinator groups) {
+            return new Shards() {
+                public void onLeader(int partition, int leaderEpoch) {
+                    groups.onLeader(partition, leaderEpoch);
+                }
+
+                public void onNotLeader(int partition) {
+                    groups.onNotLeader(partition);
+                }
+
+                public Collection<Integer> coordinatedPartitions() {
+                    return groups.coordinatedPartitions();
+                }
+            };
+        }
+
+        static Shards of(TransactionCoordinator transactions) {
+            return new Shards() {
+                public void onLeader(int partition, int leaderEpoch) {
+                    transactions.onLeader(partition, leaderEpoch);
+                }
+
+                public void onNotLeader(int partition) {
+                    transactions.onNotLeader(partition);
+                }
+
+                public Collection<Integer> coordinatedPartitions() {
+                    return transactions.coordinatedPartitions();
+                }
+            };
+        }
+    }
+
     private final ReplicaManager replicas;
+    private final String topicName;
     /** The local replica of a partition: in a cluster only if hosted already, on a single node opened on demand. */
     private final Function<PartitionKey, Optional<Partition>> replica;
-    private GroupCoordinator coordinator; // guarded by this; null until activated
+    private Shards coordinator; // guarded by this; null until activated
 
-    /** A cluster node: the replica state publisher opens the replicas and applies their roles. */
+    /** A cluster node, for the group coordinator: the replica state publisher opens replicas and applies roles. */
     public CoordinatorShardPublisher(ReplicaManager replicas) {
         this.replicas = replicas;
+        this.topicName = OffsetsTopic.NAME;
         this.replica = replicas::hostedPartition;
     }
 
-    private CoordinatorShardPublisher(ReplicaManager replicas, TopicRegistry topics) {
+    private CoordinatorShardPublisher(ReplicaManager replicas, TopicRegistry topics, String topicName) {
         this.replicas = replicas;
+        this.topicName = topicName;
         this.replica = key -> replicas.hostedPartition(key).or(() -> open(topics, key));
     }
 
-    /** A single node: it leads every partition, opened here once the topic registry has its log. */
+    /** A single node's group coordinator: it leads every partition, opened once the topic registry has its log. */
     public static CoordinatorShardPublisher singleNode(ReplicaManager replicas, TopicRegistry topics) {
-        return new CoordinatorShardPublisher(replicas, topics);
+        return new CoordinatorShardPublisher(replicas, topics, OffsetsTopic.NAME);
+    }
+
+    /** A single node's transaction coordinator, over {@code __transaction_state} likewise. */
+    public static CoordinatorShardPublisher singleNodeTransactions(ReplicaManager replicas, TopicRegistry topics) {
+        return new CoordinatorShardPublisher(replicas, topics, TransactionStateTopic.NAME);
     }
 
     private Optional<Partition> open(TopicRegistry topics, PartitionKey key) {
@@ -65,7 +118,7 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
         }
     }
 
-    public synchronized void activate(GroupCoordinator coordinator, MetadataImage image) {
+    public synchronized void activate(Shards coordinator, MetadataImage image) {
         this.coordinator = coordinator;
         reconcile(image);
     }
@@ -79,7 +132,7 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
 
     private void reconcile(MetadataImage image) {
         Set<Integer> led = new HashSet<>();
-        TopicImage topic = image.topics().get(OffsetsTopic.NAME);
+        TopicImage topic = image.topics().get(topicName);
         if (topic != null) {
             for (PartitionRecord record : topic.partitions().values()) {
                 Optional<Partition> p = replica.apply(new PartitionKey(topic.id(), record.partition()));

@@ -67,6 +67,8 @@ public final class TransactionCoordinator implements Closeable {
     private final Config config;
     private final ScheduledExecutorService thread;
     private final Map<Integer, Shard> shards = new HashMap<>(); // coordinator thread only
+    /** The partitions it was told it leads (any thread): what a leadership reconcile compares with. */
+    private final Set<Integer> led = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** One led partition: its epoch (the markers' coordinator epoch) and its state machine. */
     private static final class Shard {
@@ -108,6 +110,7 @@ public final class TransactionCoordinator implements Closeable {
 
     /** This broker leads {@code partition} at {@code epoch}: load it (replacing an older shard), resume markers. */
     public CompletableFuture<Void> onLeader(int partition, int epoch) {
+        led.add(partition);
         return CompletableFuture.runAsync(() -> {
             Shard old = shards.get(partition);
             if (old != null && old.epoch == epoch) {
@@ -131,7 +134,13 @@ public final class TransactionCoordinator implements Closeable {
     }
 
     public CompletableFuture<Void> onNotLeader(int partition) {
+        led.remove(partition);
         return CompletableFuture.runAsync(() -> shards.remove(partition), thread);
+    }
+
+    /** The partitions this coordinator was told it leads. */
+    public Set<Integer> coordinatedPartitions() {
+        return Set.copyOf(led);
     }
 
     // ---- requests ----
