@@ -266,7 +266,7 @@ public final class SamsaBroker implements SamsaNode {
                 opened.push(transactionCoordinator);
                 transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator),
                         metadata.image());
-                replicaManager.enableTransactions();
+                replicaManager.enableTransactions(transactionCoordinator::inTransaction);
             } else {
                 transactionCoordinator = null;
             }

@@ -1,5 +1,6 @@
 package io.samsa.broker.handler;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.PolicyViolationException;
@@ -144,7 +146,19 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
         }
         Map<String, String> configs = new HashMap<>();
-        topic.configs().forEach(c -> configs.put(c.name(), c.value()));
+        List<String> nullValued = new ArrayList<>();
+        topic.configs().forEach(c -> {
+            if (c.value() == null) {
+                nullValued.add(c.name());
+            } else {
+                configs.put(c.name(), c.value());
+            }
+        });
+        if (!nullValued.isEmpty()) {
+            // Kafka's message and code for a config entry without a value (the wire allows a null string).
+            throw new InvalidConfigurationException("Null value not supported for topic configs: "
+                    + String.join(",", nullValued));
+        }
         ControllerApi.CreateTopic request = new ControllerApi.CreateTopic(topic.name(), partitions, replication,
                 assignments, configs, validateOnly);
         return topics.createAsync(request).thenAccept(created -> describe(result, created, configs, version));

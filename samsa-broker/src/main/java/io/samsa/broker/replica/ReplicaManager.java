@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ public final class ReplicaManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int localNodeId;
-    private volatile boolean transactionsEnabled;
+    /** Null: no transaction coordinator here, transactional batches are refused. */
+    private volatile TransactionVerifier transactions;
     private final TopicRegistry topics;
     private final BiFunction<TopicInfo, Integer, LeaderAndIsr> assignment;
     private final PartitionListener listener;
@@ -264,18 +266,25 @@ public final class ReplicaManager implements AutoCloseable {
      */
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks) {
         partition.checkAppendable(requiredAcks, topics.minInsyncReplicas(topic));
-        if (!transactionsEnabled && records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
-                && RecordBatchHeader.isTransactional(records, records.position())) {
-            // Without a coordinator here nothing could ever end the transaction: its open state would hold
-            // read_committed consumers at this offset for good.
-            throw new InvalidTxnStateException("This broker has no transaction coordinator");
+        int p = records.position();
+        if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1 && RecordBatchHeader.isTransactional(records, p)) {
+            TransactionVerifier v = transactions;
+            if (v == null) {
+                throw new InvalidTxnStateException("This broker has no transaction coordinator");
+            }
+            long producerId = RecordBatchHeader.producerId(records, p);
+            short epoch = RecordBatchHeader.producerEpoch(records, p);
+            if (!v.inTransaction(producerId, epoch, new TopicPartition(topic.name(), partition.index()))) {
+                throw new InvalidTxnStateException("Producer " + producerId + " (epoch " + epoch + ") has no ongoing "
+                        + "transaction with " + topic.name() + "-" + partition.index());
+            }
         }
         return partition.appendAsLeader(TopicCompression.apply(topic, records));
     }
 
-    /** Transactional batches are taken from now on: a transaction coordinator runs on this broker. */
-    public void enableTransactions() {
-        transactionsEnabled = true;
+    /** Transactional batches are taken from now on, when {@code verifier} finds their transaction. */
+    public void enableTransactions(TransactionVerifier verifier) {
+        transactions = verifier;
     }
 
     /**

@@ -67,6 +67,15 @@ public final class TransactionCoordinator implements Closeable {
     private final Config config;
     private final ScheduledExecutorService thread;
     private final Map<Integer, Shard> shards = new HashMap<>(); // coordinator thread only
+    /**
+     * Ongoing transactions by producer id, for the produce path's verification (any thread reads; the coordinator
+     * thread writes whenever a committed record changes a transaction).
+     */
+    private final Map<Long, Ongoing> ongoing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Ongoing(short epoch, Set<TopicPartition> partitions) {
+    }
+
     /** The partitions it was told it leads (any thread): what a leadership reconcile compares with. */
     private final Set<Integer> led = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -125,7 +134,11 @@ public final class TransactionCoordinator implements Closeable {
                 return;
             }
             Shard shard = new Shard(partition, epoch, state);
-            shards.put(partition, shard);
+            Shard replaced = shards.put(partition, shard);
+            if (replaced != null) {
+                replaced.state.all().forEach(r -> ongoing.remove(r.producerId()));
+            }
+            state.all().forEach(this::track);
             List<TxnRecord> unfinished = state.preparedAwaitingMarkers();
             log.info("Coordinating the transactions of transaction log partition {} (epoch {}): {} ids, {} to "
                     + "finish", partition, epoch, state.all().size(), unfinished.size());
@@ -135,7 +148,12 @@ public final class TransactionCoordinator implements Closeable {
 
     public CompletableFuture<Void> onNotLeader(int partition) {
         led.remove(partition);
-        return CompletableFuture.runAsync(() -> shards.remove(partition), thread);
+        return CompletableFuture.runAsync(() -> {
+            Shard removed = shards.remove(partition);
+            if (removed != null) {
+                removed.state.all().forEach(r -> ongoing.remove(r.producerId()));
+            }
+        }, thread);
     }
 
     /** The partitions this coordinator was told it leads. */
@@ -217,7 +235,25 @@ public final class TransactionCoordinator implements Closeable {
         return out;
     }
 
+    /**
+     * Whether the producer (at this epoch) has an ongoing transaction to which the partition was added: a
+     * transactional batch is appended only then (see {@code replica.TransactionVerifier}). Any thread.
+     */
+    public boolean inTransaction(long producerId, short producerEpoch, TopicPartition partition) {
+        Ongoing o = ongoing.get(producerId);
+        return o != null && o.epoch() == producerEpoch && o.partitions().contains(partition);
+    }
+
     // ---- writes and markers (coordinator thread) ----
+
+    /** Keeps {@link #ongoing} in step with a committed record. */
+    private void track(TxnRecord record) {
+        if (record.state() == TxnState.ONGOING) {
+            ongoing.put(record.producerId(), new Ongoing(record.producerEpoch(), record.partitions()));
+        } else {
+            ongoing.remove(record.producerId());
+        }
+    }
 
     /** Writes the result's record (if any); completes with the answer once it committed, or the write's error. */
     private CompletableFuture<Errors> write(Shard shard, TxnResult r) {
@@ -240,6 +276,7 @@ public final class TransactionCoordinator implements Closeable {
                 return;
             }
             shard.state.replay(record);
+            track(record);
             answer.complete(r.error());
             if (record.state() == TxnState.PREPARE_COMMIT || record.state() == TxnState.PREPARE_ABORT) {
                 writeMarkers(shard, record);

@@ -6,8 +6,11 @@
  * io.samsa.broker.txn.TxnState} with Kafka's names and transitions), and the coordinator around them ({@link
  * io.samsa.broker.txn.TransactionCoordinator}: one state machine per led transaction log partition, writes
  * through {@link io.samsa.broker.txn.TxnLog}, markers through {@link io.samsa.broker.txn.MarkerWriter}, timers;
- * one thread, {@code samsa-txn-coordinator}). Not yet wired into the broker: the {@code __transaction_state} topic
- * behind TxnLog, the marker writer over the log's control batches, the request handlers and transactional offsets
- * in the group coordinator; until then the broker answers a transactional InitProducerId as before.
+ * one thread, {@code samsa-txn-coordinator}). The broker runs it on a single node: {@code __transaction_state}
+ * ({@link io.samsa.broker.txn.TransactionStateTopic}) is created on the first FindCoordinator for a transactional
+ * id and led through {@code lifecycle.CoordinatorShardPublisher}; {@code lifecycle.ReplicatedTxnLog} writes it and
+ * {@code lifecycle.LocalMarkerWriter} appends the markers. Not yet: WriteTxnMarkers to other brokers (so no
+ * transactions in a cluster), AddOffsetsToTxn/TxnOffsetCommit (transactional offsets in the group coordinator),
+ * transaction version 2 (KIP-890).
  */
 package io.samsa.broker.txn;

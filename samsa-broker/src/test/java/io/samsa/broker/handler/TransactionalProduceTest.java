@@ -25,8 +25,8 @@ import io.samsa.broker.testing.Clients;
 
 /**
  * Produce refuses a transactional batch (the attributes' transactional bit, read through samsa-protocol's
- * RecordBatchHeader) with INVALID_TXN_STATE until Samsa supports transactions, and appends the same batch
- * without the bit.
+ * RecordBatchHeader) with INVALID_TXN_STATE when its producer has no ongoing transaction with the partition (the
+ * coordinator never added it: Kafka's verification, KIP-890), and appends the same batch without the bit.
  */
 class TransactionalProduceTest {
     private static final String TOPIC = "txn";

@@ -9,6 +9,14 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.EndTxnResponseData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
+import org.apache.kafka.common.message.ListTransactionsRequestData;
+import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -135,6 +143,10 @@ class ApiVersionMatrixTest {
                 case DESCRIBE_GROUPS -> groupCases(c).describeGroups(version);
                 case DELETE_GROUPS -> groupCases(c).deleteGroups(version);
                 case OFFSET_DELETE -> groupCases(c).offsetDelete(version);
+                case ADD_PARTITIONS_TO_TXN -> addPartitionsToTxn(c, version);
+                case END_TXN -> endTxn(c, version);
+                case DESCRIBE_TRANSACTIONS -> describeTransactions(c, version);
+                case LIST_TRANSACTIONS -> listTransactions(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
             }
         }
@@ -283,12 +295,19 @@ class ApiVersionMatrixTest {
                 .setNumPartitions(1).setReplicationFactor((short) 3));
         req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("__consumer_offsets")
                 .setNumPartitions(1).setReplicationFactor((short) 1));
+        CreateTopicsRequestData.CreatableTopicConfigCollection nullValued =
+                new CreateTopicsRequestData.CreatableTopicConfigCollection();
+        nullValued.add(new CreateTopicsRequestData.CreatableTopicConfig().setName("retention.ms").setValue(null));
+        req.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("null-config-v" + v)
+                .setNumPartitions(1).setReplicationFactor((short) 1).setConfigs(nullValued));
         CreateTopicsResponseData r = (CreateTopicsResponseData) c.send(ApiKeys.CREATE_TOPICS, v, req);
         assertThat(r.topics().find("created-v" + v).errorCode()).isZero();
         assertThat(r.topics().find("matrix").errorCode()).isEqualTo(Errors.TOPIC_ALREADY_EXISTS.code());
         assertThat(r.topics().find("bad/name").errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
         assertThat(r.topics().find("rf3-v" + v).errorCode()).isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
         assertThat(r.topics().find("__consumer_offsets").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        // A fuzzed frame found it: a config entry without a value was an UNKNOWN_SERVER_ERROR (an NPE).
+        assertThat(r.topics().find("null-config-v" + v).errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
     }
 
     private void deleteTopics(RawKafkaConnection c, short v) throws Exception {
@@ -356,6 +375,45 @@ class ApiVersionMatrixTest {
         assertThat(matrix.get(1).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         assertThat(r.topics().get(1).partitions().get(0).errorCode())
                 .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    /** A transactional id the coordinator has never seen (and may not coordinate yet): a decodable refusal. */
+    private void addPartitionsToTxn(RawKafkaConnection c, short v) throws Exception {
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+        topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("matrix")
+                .setPartitions(List.of(0)));
+        AddPartitionsToTxnRequestData req = new AddPartitionsToTxnRequestData()
+                .setV3AndBelowTransactionalId("matrix-txn-" + v).setV3AndBelowProducerId(4242)
+                .setV3AndBelowProducerEpoch((short) 0).setV3AndBelowTopics(topics);
+        AddPartitionsToTxnResponseData r = (AddPartitionsToTxnResponseData) c.send(ApiKeys.ADD_PARTITIONS_TO_TXN, v,
+                req);
+        short error = r.resultsByTopicV3AndBelow().find("matrix").resultsByPartition().find(0).partitionErrorCode();
+        assertThat(error).isIn(Errors.NOT_COORDINATOR.code(), Errors.INVALID_PRODUCER_ID_MAPPING.code());
+    }
+
+    private void endTxn(RawKafkaConnection c, short v) throws Exception {
+        EndTxnRequestData req = new EndTxnRequestData().setTransactionalId("matrix-txn-" + v).setProducerId(4242)
+                .setProducerEpoch((short) 0).setCommitted(true);
+        EndTxnResponseData r = (EndTxnResponseData) c.send(ApiKeys.END_TXN, v, req);
+        assertThat(r.errorCode()).isIn(Errors.NOT_COORDINATOR.code(), Errors.INVALID_PRODUCER_ID_MAPPING.code());
+    }
+
+    private void describeTransactions(RawKafkaConnection c, short v) throws Exception {
+        DescribeTransactionsRequestData req = new DescribeTransactionsRequestData()
+                .setTransactionalIds(List.of("matrix-txn-" + v));
+        DescribeTransactionsResponseData r = (DescribeTransactionsResponseData) c.send(
+                ApiKeys.DESCRIBE_TRANSACTIONS, v, req);
+        assertThat(r.transactionStates()).hasSize(1);
+        assertThat(r.transactionStates().get(0).errorCode()).isIn(Errors.NOT_COORDINATOR.code(),
+                Errors.TRANSACTIONAL_ID_NOT_FOUND.code());
+    }
+
+    private void listTransactions(RawKafkaConnection c, short v) throws Exception {
+        ListTransactionsRequestData req = new ListTransactionsRequestData().setStateFilters(List.of("Ongoing", "Nope"));
+        ListTransactionsResponseData r = (ListTransactionsResponseData) c.send(ApiKeys.LIST_TRANSACTIONS, v, req);
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.unknownStateFilters()).containsExactly("Nope");
     }
 
     private void initProducerId(RawKafkaConnection c, short v) throws Exception {
