@@ -30,10 +30,13 @@ final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
 
     /**
-     * What loading did: the first segment that was recovered (null if none), whether the log is new, and the
-     * segments whose {@code .txnindex} must be rebuilt by the producer-state replay.
+     * What loading did: the first segment that was recovered (null if none), whether the log is new, the
+     * segments whose {@code .txnindex} must be rebuilt by the producer-state replay, and the segments outside the
+     * recovered range whose offset and time indexes were rebuilt because they were missing or failed the sanity
+     * checks (after a clean shutdown this should be none).
      */
-    record Outcome(Long recoveredFrom, boolean brandNew, NavigableSet<Long> txnIndexRebuilds) {
+    record Outcome(Long recoveredFrom, boolean brandNew, NavigableSet<Long> txnIndexRebuilds,
+                   NavigableSet<Long> indexRebuilds) {
     }
 
     private LogLoader() {
@@ -54,6 +57,7 @@ final class LogLoader {
         boolean truncatedAny = false;
         Long recovered = null;
         NavigableSet<Long> txnIndexRebuilds = new TreeSet<>();
+        NavigableSet<Long> indexRebuilds = new TreeSet<>();
         try {
             for (long base : new ArrayList<>(bases)) {
                 if (truncatedAny) {
@@ -68,6 +72,7 @@ final class LogLoader {
                     mustRecover = false;
                 } else if (!mustRecover && !(indexesPresent && seg.loadTrusted())) {
                     LOG.warn("{}: index of segment {} is missing or corrupt, rebuilding it", dir.getFileName(), base);
+                    indexRebuilds.add(base);
                     mustRecover = true;
                 }
                 if (!mustRecover && !brandNew && (!seg.txnIndex.existedOnOpen() || seg.txnIndex.tornOnOpen())) {
@@ -114,7 +119,8 @@ final class LogLoader {
                     segments.tailMap(recovered, true).size(), segments.size(), recovered);
         }
         txnIndexRebuilds.retainAll(segments.keySet());
-        return new Outcome(cleanShutdown ? null : recoverFrom, brandNew, txnIndexRebuilds);
+        indexRebuilds.retainAll(segments.keySet());
+        return new Outcome(cleanShutdown ? null : recoverFrom, brandNew, txnIndexRebuilds, indexRebuilds);
     }
 
     /** Whether the segment holds a control batch (a scan of its batch headers). */

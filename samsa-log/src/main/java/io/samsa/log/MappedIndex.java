@@ -182,15 +182,29 @@ abstract class MappedIndex {
     /** The sort key of slot {@code slot}. */
     protected abstract long keyAt(MappedByteBuffer buf, int slot);
 
-    /** Re-maps to {@code newSize} bytes (rounded down to whole entries) and unmaps the old mapping. */
+    /**
+     * Re-maps to {@code newSize} bytes (rounded down to whole entries, room for at least one entry: this grows an
+     * index that must take appends) and unmaps the old mapping.
+     */
     final void resize(int newSize) throws IOException {
+        resizeTo(Math.max(roundDown(newSize), (long) entries * entrySize));
+    }
+
+    /**
+     * Re-maps to exactly {@code size} bytes, a whole number of entries not below the published ones. A mapping of
+     * that size already is only forced: no truncate, no re-map (as Kafka's {@code AbstractIndex.resize}).
+     */
+    private void resizeTo(long size) throws IOException {
         mapLock.writeLock().lock();
         try {
             MappedByteBuffer old = mmap;
             if (old == null) {
                 throw new IOException("index " + file + " is closed");
             }
-            long size = Math.max(roundDown(newSize), (long) entries * entrySize);
+            if (old.capacity() == size) {
+                old.force();
+                return;
+            }
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 old.force();
                 raf.setLength(size);
@@ -204,9 +218,13 @@ abstract class MappedIndex {
         }
     }
 
-    /** Shrinks the file to exactly its entries (on roll and close). */
+    /**
+     * Shrinks the file to exactly its entries (on roll and close); an index without entries becomes an empty file,
+     * as in Kafka. (Not through {@link #resize}, whose one-entry minimum left a zeroed entry that a clean start
+     * then read as an entry at position 0, which an empty segment fails the sanity check with.)
+     */
     final void trimToValidSize() throws IOException {
-        resize(entries * entrySize);
+        resizeTo((long) entries * entrySize);
     }
 
     final void flush() {
