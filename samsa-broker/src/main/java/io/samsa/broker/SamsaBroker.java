@@ -90,6 +90,7 @@ import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.broker.txn.TransactionCoordinator;
+import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.log.LogFiles;
 import io.samsa.log.LogManager;
 import io.samsa.metadata.ControllerApi;
@@ -262,7 +263,7 @@ public final class SamsaBroker implements SamsaNode {
                         new LocalMarkerWriter(topics, replicaManager, producePurgatory, writeTimeoutMs,
                                 LocalMarkerWriter.ignoring()),
                         () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
-                        config.transactionCoordinator());
+                        transactionCoordinatorConfig());
                 opened.push(transactionCoordinator);
                 transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator),
                         metadata.image());
@@ -403,6 +404,9 @@ public final class SamsaBroker implements SamsaNode {
         requestHandlers.close();
         replicaManager.close();
         groupCoordinator.close();
+        if (transactionCoordinator != null) {
+            transactionCoordinator.close();
+        }
         producerIdExpiration.close();
         fetchPurgatory.close();
         producePurgatory.close();
@@ -439,6 +443,13 @@ public final class SamsaBroker implements SamsaNode {
     private OffsetsTopic offsetsTopic() {
         OffsetsTopic configured = config.offsetsTopic();
         return topics.get(OffsetsTopic.NAME).map(t -> configured.withNumPartitions(t.partitions())).orElse(configured);
+    }
+
+    /** As {@link #offsetsTopic()}: a transactional id's partition must not move when the configured count changes. */
+    private TransactionCoordinator.Config transactionCoordinatorConfig() {
+        TransactionCoordinator.Config configured = config.transactionCoordinator();
+        return topics.get(TransactionStateTopic.NAME).map(t -> configured.withNumPartitions(t.partitions()))
+                .orElse(configured);
     }
 
     private void awaitGroupsLoaded() throws IOException {

@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.samsa.log.Log;
-import io.samsa.log.ReadResult;
+import io.samsa.log.LogReplay;
 import io.samsa.protocol.records.RecordBatchWriter;
-import io.samsa.protocol.records.RecordCursor;
-import io.samsa.protocol.records.RecordsView;
 
 /**
  * {@link GroupMetadataRecord}s as they are stored in a {@code __consumer_offsets} partition (and were in the
@@ -48,40 +46,6 @@ final class GroupRecordBatches {
      * in log order; answers how many.
      */
     static long replay(Log recordLog, Consumer<GroupMetadataRecord> visitor) throws IOException {
-        long offset = recordLog.logStartOffset();
-        long end = recordLog.logEndOffset();
-        long count = 0;
-        while (offset < end) {
-            ReadResult r = recordLog.read(offset, 1 << 20, true);
-            if (r.sizeInBytes() == 0) {
-                break;
-            }
-            ByteBuffer buf = ByteBuffer.allocate(r.sizeInBytes());
-            long pos = r.position();
-            while (buf.hasRemaining()) {
-                int n = r.channel().read(buf, pos);
-                if (n < 0) {
-                    throw new IOException("Unexpected end of " + recordLog.dir());
-                }
-                pos += n;
-            }
-            buf.flip();
-            RecordCursor batches = RecordsView.of(buf).cursor();
-            long before = offset;
-            while (batches.nextBatch()) {
-                if (batches.batchNextOffset() > end) {
-                    return count; // appended after the load started: the state machine sees it when committed
-                }
-                while (batches.nextRecord()) {
-                    visitor.accept(GroupMetadataRecord.decode(batches.key(), batches.value()));
-                    count++;
-                }
-                offset = batches.batchNextOffset();
-            }
-            if (offset == before) {
-                throw new IOException("No complete batch at offset " + offset + " of " + recordLog.dir());
-            }
-        }
-        return count;
+        return LogReplay.replay(recordLog, (key, value) -> visitor.accept(GroupMetadataRecord.decode(key, value)));
     }
 }

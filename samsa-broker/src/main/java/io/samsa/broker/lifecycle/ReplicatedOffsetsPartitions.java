@@ -27,7 +27,8 @@ import io.samsa.log.AppendResult;
 import io.samsa.log.Log;
 
 /**
- * The group coordinator's writes and loads on this broker's replicas of {@code __consumer_offsets}: an append goes
+ * A coordinator's writes and loads on this broker's replicas of its internal topic ({@code __consumer_offsets} for
+ * the group coordinator, {@code __transaction_state} for the transaction coordinator): an append goes
  * through {@link ReplicaManager#appendAsLeader} with acks=all and waits in the produce purgatory, exactly as an
  * acks=all Produce does, for the high watermark to pass it (at most {@code offsets.commit.timeout.ms}). Errors
  * become what Kafka's coordinator answers for them: lost leadership NOT_COORDINATOR; too few in-sync replicas or a
@@ -35,13 +36,22 @@ import io.samsa.log.Log;
  * thread, completions from the thread that moved the high watermark or the purgatory's timer.
  */
 public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
+    private final String topicName;
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
     private final ProducePurgatory purgatory;
     private final long commitTimeoutMs;
 
+    /** The group coordinator's {@code __consumer_offsets}. */
     public ReplicatedOffsetsPartitions(TopicRegistry topics, ReplicaManager replicas, ProducePurgatory purgatory,
                                        long commitTimeoutMs) {
+        this(OffsetsTopic.NAME, topics, replicas, purgatory, commitTimeoutMs);
+    }
+
+    /** Another coordinator's internal topic, {@code topicName} (the transaction coordinator's). */
+    public ReplicatedOffsetsPartitions(String topicName, TopicRegistry topics, ReplicaManager replicas,
+                                       ProducePurgatory purgatory, long commitTimeoutMs) {
+        this.topicName = topicName;
         this.topics = topics;
         this.replicas = replicas;
         this.purgatory = purgatory;
@@ -83,20 +93,20 @@ public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
                     throw new NotCoordinatorException("Lost the leadership of " + ack.partition() + " during a write");
                 default:
                     // NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT: Kafka answers COORDINATOR_NOT_AVAILABLE.
-                    throw new CoordinatorNotAvailableException("Group metadata write to " + ack.partition()
+                    throw new CoordinatorNotAvailableException("Coordinator write to " + ack.partition()
                             + " not committed: " + e);
             }
         });
     }
 
     private TopicInfo topic() {
-        return topics.get(OffsetsTopic.NAME)
-                .orElseThrow(() -> new NotCoordinatorException(OffsetsTopic.NAME + " does not exist"));
+        return topics.get(topicName)
+                .orElseThrow(() -> new NotCoordinatorException(topicName + " does not exist"));
     }
 
     private Partition hosted(TopicInfo topic, int partition) {
         return replicas.hostedPartition(new PartitionKey(topic.id(), partition))
-                .orElseThrow(() -> new NotCoordinatorException(OffsetsTopic.NAME + "-" + partition
+                .orElseThrow(() -> new NotCoordinatorException(topicName + "-" + partition
                         + " is not hosted here"));
     }
 }

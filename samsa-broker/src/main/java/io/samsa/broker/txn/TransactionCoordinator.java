@@ -58,6 +58,11 @@ public final class TransactionCoordinator implements Closeable {
     public record Config(int numPartitions, int maxTimeoutMs, long abortIntervalMs, long expirationMs,
                          long expiryIntervalMs) {
         public static final Config DEFAULTS = new Config(50, 900_000, 10_000, 604_800_000L, 3_600_000L);
+
+        /** The same, with the partition count of an existing {@code __transaction_state}. */
+        public Config withNumPartitions(int partitions) {
+            return new Config(partitions, maxTimeoutMs, abortIntervalMs, expirationMs, expiryIntervalMs);
+        }
     }
 
     private final TxnLog txnLog;
