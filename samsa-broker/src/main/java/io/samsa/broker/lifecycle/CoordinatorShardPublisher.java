@@ -27,8 +27,8 @@ import io.samsa.metadata.TopicImage;
 /**
  * Tells a coordinator which partitions of its internal topic this broker leads, after every metadata batch: the
  * group coordinator {@code __consumer_offsets}, the transaction coordinator (a single node, for now)
- * {@code __transaction_state}. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the roles the
- * replica manager has just applied (leader at which epoch), so a shard is loaded only from a replica that is
+ * {@code __transaction_state}. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the
+ * roles the replica manager has just applied (leader at which epoch), so a shard is loaded only from a replica that is
  * leader, and unloaded as soon as it is not (or at a newer epoch, reloaded). On a single node
  * ({@link #singleNode}), registered after the topic registry, it opens the partitions of the topic once their logs
  * exist (the node leads them all) — when the topic is created, and at start-up when it exists already. Runs on the
@@ -46,14 +46,17 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
 
         static Shards of(GroupCoordinator groups) {
             return new Shards() {
+                @Override
                 public void onLeader(int partition, int leaderEpoch) {
                     groups.onLeader(partition, leaderEpoch);
                 }
 
+                @Override
                 public void onNotLeader(int partition) {
                     groups.onNotLeader(partition);
                 }
 
+                @Override
                 public Collection<Integer> coordinatedPartitions() {
                     return groups.coordinatedPartitions();
                 }
@@ -62,14 +65,17 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
 
         static Shards of(TransactionCoordinator transactions) {
             return new Shards() {
+                @Override
                 public void onLeader(int partition, int leaderEpoch) {
                     transactions.onLeader(partition, leaderEpoch);
                 }
 
+                @Override
                 public void onNotLeader(int partition) {
                     transactions.onNotLeader(partition);
                 }
 
+                @Override
                 public Collection<Integer> coordinatedPartitions() {
                     return transactions.coordinatedPartitions();
                 }
