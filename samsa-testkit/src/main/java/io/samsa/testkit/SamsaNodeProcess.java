@@ -65,11 +65,21 @@ final class SamsaNodeProcess {
                 // process gone
             }
             ready.completeExceptionally(new IllegalStateException("node process ended before it was ready; see "
-                    + outputFile));
+                    + outputFile + "; its last output:\n" + tail(outputFile, 40)));
         }, "samsa-node-output");
         reader.setDaemon(true);
         reader.start();
         return new SamsaNodeProcess(p, reader);
+    }
+
+    /** The last {@code lines} lines of a node's output file (the file is removed with the cluster's directory). */
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     boolean isAlive() {

@@ -59,6 +59,7 @@ class SeparateRolesTest {
             assertThat(described.nodes().get().stream().map(Node::id)).containsExactlyInAnyOrder(4, 5);
             // Clients send controller requests to a broker, which passes them on (KRaft brokers do the same).
             assertThat(described.controller().get().id()).isIn(4, 5);
+            awaitCondition("a quorum leader known to the brokers", () -> quorumLeader(admin) > 0);
             QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get();
             assertThat(quorum.leaderId()).isIn(1, 2, 3);
             assertThat(quorum.voters().stream().map(QuorumInfo.ReplicaState::replicaId))
@@ -83,16 +84,13 @@ class SeparateRolesTest {
         try (Admin admin = ClusterFixtures.admin(cluster.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic("controller-kill", 2, (short) 2))).all().get();
             awaitIsr(admin, "controller-kill", 2);
-            int controller = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
+            awaitCondition("a quorum leader known to the brokers", () -> quorumLeader(admin) > 0);
+            int controller = quorumLeader(admin);
             cluster.kill(controller);
             try {
                 awaitCondition("a new quorum leader", () -> {
-                    try {
-                        int leader = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
-                        return leader > 0 && leader != controller;
-                    } catch (Exception e) {
-                        return false;
-                    }
+                    int leader = quorumLeader(admin);
+                    return leader > 0 && leader != controller;
                 });
                 // The brokers keep their sessions with the new controller: nobody is fenced, the ISR stays full.
                 admin.createTopics(List.of(new NewTopic("after-controller-kill", 2, (short) 2))).all().get();
@@ -144,6 +142,15 @@ class SeparateRolesTest {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
             }
+        }
+    }
+
+    /** The quorum leader as a broker reports it (DescribeQuorum), -1 while it knows none or cannot answer. */
+    private static int quorumLeader(Admin admin) {
+        try {
+            return admin.describeMetadataQuorum().quorumInfo().get().leaderId();
+        } catch (Exception e) {
+            return -1;
         }
     }
 }
