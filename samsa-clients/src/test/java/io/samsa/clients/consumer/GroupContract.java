@@ -141,6 +141,7 @@ abstract class GroupContract {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), GroupMemberMain.class.getName(),
                 bootstrap(), topic, group).redirectErrorStream(true).start();
         BlockingQueue<String> childLines = new LinkedBlockingQueue<>();
+        List<String> childOutput = new CopyOnWriteArrayList<>(); // all of it, for a failure's message
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -149,6 +150,7 @@ abstract class GroupContract {
                         values.add(line.substring(6));
                     }
                     childLines.add(line);
+                    childOutput.add(line);
                 }
             } catch (IOException ignored) {
                 // the child was killed
@@ -199,7 +201,15 @@ abstract class GroupContract {
                     c.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
                 }
             }
-            assertThat(values).as("every record consumed by some member").hasSize(600);
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                if (!values.contains("v" + i)) {
+                    missing.add("v" + i + " (partition " + i % 6 + ", offset " + i / 6 + ")");
+                }
+            }
+            assertThat(missing).as("records no member consumed; the killed child's last output:\n%s",
+                    String.join("\n", childOutput.subList(Math.max(0, childOutput.size() - 40),
+                            childOutput.size()))).isEmpty();
         } finally {
             child.destroyForcibly();
             members.forEach(SamsaConsumer::close);

@@ -10,7 +10,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * A SamsaConsumer group member in its own JVM, for tests that kill a member without letting it leave.
  * Prints {@code ASSIGNED n} whenever its assignment changes and {@code VALUE v} for each record, and commits
- * after each poll. Args: bootstrap topic group.
+ * after each poll, then prints {@code COMMITTED after p@offset ...} (what that commit covers). Args: bootstrap topic
+ * group.
  */
 public final class GroupMemberMain {
     public static void main(String[] args) {
@@ -28,10 +29,15 @@ public final class GroupMemberMain {
             consumer.subscribe(List.of(args[1]));
             int lastAssigned = -1;
             while (true) {
+                StringBuilder consumed = new StringBuilder();
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
                     System.out.println("VALUE " + r.value());
+                    consumed.append(' ').append(r.partition()).append('@').append(r.offset());
                 }
                 consumer.commitSync();
+                if (!consumed.isEmpty()) {
+                    System.out.println("COMMITTED after" + consumed); // for a failure's message: what it took
+                }
                 if (consumer.assignment().size() != lastAssigned) {
                     lastAssigned = consumer.assignment().size();
                     System.out.println("ASSIGNED " + lastAssigned);
