@@ -35,6 +35,7 @@ import io.samsa.broker.cluster.CoordinatorPlacement;
 import io.samsa.broker.cluster.LocalBrokerRegistration;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.broker.handler.AddOffsetsToTxnHandler;
 import io.samsa.broker.handler.AddPartitionsToTxnHandler;
 import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.DescribeTransactionsHandler;
@@ -63,6 +64,7 @@ import io.samsa.broker.handler.ListGroupsHandler;
 import io.samsa.broker.handler.ListOffsetsHandler;
 import io.samsa.broker.handler.MetadataHandler;
 import io.samsa.broker.handler.OffsetCommitHandler;
+import io.samsa.broker.handler.TxnOffsetCommitHandler;
 import io.samsa.broker.handler.OffsetDeleteHandler;
 import io.samsa.broker.handler.OffsetFetchHandler;
 import io.samsa.broker.handler.OffsetForLeaderEpochHandler;
@@ -261,7 +263,7 @@ public final class SamsaBroker implements SamsaNode {
                         new ReplicatedTxnLog(topics, replicaManager, producePurgatory, writeTimeoutMs,
                                 System::currentTimeMillis),
                         new LocalMarkerWriter(topics, replicaManager, producePurgatory, writeTimeoutMs,
-                                LocalMarkerWriter.ignoring()),
+                                groupCoordinator::completeTransaction),
                         () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
                         transactionCoordinatorConfig());
                 opened.push(transactionCoordinator);
@@ -518,8 +520,9 @@ public final class SamsaBroker implements SamsaNode {
                 new DeleteGroupsHandler(groupCoordinator),
                 new OffsetDeleteHandler(groupCoordinator, topics)));
         if (transactionCoordinator != null) {
-            // AddOffsetsToTxn waits for TxnOffsetCommit (transactional offsets in the group coordinator).
             handlers.addAll(List.of(
+                    new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
+                    new TxnOffsetCommitHandler(groupCoordinator, topics, clock),
                     new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
                             .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
                     new EndTxnHandler(transactionCoordinator),

@@ -143,10 +143,15 @@ public final class Log implements Closeable {
      * offset and stamping {@code leaderEpoch} on its batches: see {@link LogAppends#asLeader}.
      */
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeader(ByteBuffer, int)}, for a client or a coordinator ({@link AppendOrigin}). */
+    public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch, AppendOrigin origin) {
         lock.lock();
         try {
             ensureOpen();
-            return LogAppends.asLeader(this, records, leaderEpoch);
+            return LogAppends.asLeader(this, records, leaderEpoch, origin);
         } catch (IOException e) {
             throw new KafkaStorageException("I/O error appending to " + dir, e);
         } finally {

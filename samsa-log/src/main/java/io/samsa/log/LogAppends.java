@@ -32,14 +32,16 @@ final class LogAppends {
      * and fails with the kafka-clients exception whose error code Kafka returns; total over segment.bytes →
      * RecordBatchTooLargeException; idempotence: duplicate of one of the producer's last 5 batches →
      * returns its original offsets with {@code duplicate=true}; sequence gap → OutOfOrderSequenceException;
-     * older epoch → InvalidProducerEpochException. Nothing is written unless everything passes.
+     * older epoch → InvalidProducerEpochException (a coordinator's write, {@link AppendOrigin#COORDINATOR}, has
+     * only its epoch checked). Nothing is written unless everything passes.
      *
      * <p>Each batch's baseOffset and partitionLeaderEpoch (= {@code leaderEpoch}) are rewritten in place (outside the
      * CRC), and a new epoch is recorded in the leader-epoch cache at the batch's offset; with
      * LogAppendTime the maxTimestamp and timestamp-type bit are set and the CRC recomputed; with CreateTime the
      * maxTimestamp is set to the records' largest, as Kafka does.
      */
-    static AppendResult asLeader(Log log, ByteBuffer records, int leaderEpoch) throws IOException {
+    static AppendResult asLeader(Log log, ByteBuffer records, int leaderEpoch, AppendOrigin origin)
+            throws IOException {
         LogConfig cfg = log.config;
         long now = log.clock.millis();
         int start = records.position();
@@ -49,11 +51,13 @@ final class LogAppends {
         long recordCount = 0;
         long maxTimestampInBatches = RecordBatchHeader.NO_TIMESTAMP;
         for (int p = start; p < limit; ) {
-            int batchSize = RecordValidator.validateBatch(records, p, limit - p, cfg, now);
+            int batchSize = RecordValidator.validateBatch(records, p, limit - p, cfg, now, origin);
             maxTimestampInBatches = Math.max(maxTimestampInBatches,
                     cfg.logAppendTime() ? now : RecordBatchHeader.maxTimestamp(records, p));
             long producerId = RecordBatchHeader.producerId(records, p);
-            if (producerId >= 0) {
+            if (producerId >= 0 && origin == AppendOrigin.COORDINATOR) {
+                log.producerState.checkEpoch(producerId, RecordBatchHeader.producerEpoch(records, p));
+            } else if (producerId >= 0) {
                 short epoch = RecordBatchHeader.producerEpoch(records, p);
                 int firstSeq = RecordBatchHeader.baseSequence(records, p);
                 int lastSeq = RecordBatchHeader.lastSequence(records, p);

@@ -180,6 +180,18 @@ final class ProducerStateManager {
         staged.put(producerId, new Staged(epoch, lastSeq));
     }
 
+    /**
+     * A coordinator's transactional write (no sequence numbers): only an epoch older than the producer's is
+     * refused, InvalidProducerEpochException.
+     */
+    void checkEpoch(long producerId, short epoch) {
+        ProducerEntry e = producers.get(producerId);
+        if (e != null && epoch < e.epoch) {
+            throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
+                    + " is older than the current epoch " + e.epoch);
+        }
+    }
+
     static boolean inSequence(int lastSeq, int nextSeq) {
         return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }

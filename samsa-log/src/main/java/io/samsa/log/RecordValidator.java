@@ -76,6 +76,11 @@ final class RecordValidator {
      * from p) and returns its size in bytes. May rewrite the batch's maxTimestamp (and CRC) in place.
      */
     static int validateBatch(ByteBuffer b, int p, int remaining, LogConfig cfg, long now) {
+        return validateBatch(b, p, remaining, cfg, now, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #validateBatch(ByteBuffer, int, int, LogConfig, long)}; a coordinator's batch has no sequence. */
+    static int validateBatch(ByteBuffer b, int p, int remaining, LogConfig cfg, long now, AppendOrigin origin) {
         int size = validateFraming(b, p, remaining, cfg.maxMessageBytes());
         if (size < remaining) {
             // As Kafka: every batch's framing and CRC first (CORRUPT_MESSAGE wins), then the one-batch rule.
@@ -96,7 +101,8 @@ final class RecordValidator {
         if (RecordBatchHeader.isControl(b, p)) {
             throw new InvalidRecordException("Clients are not allowed to write control records");
         }
-        if (RecordBatchHeader.producerId(b, p) >= 0 && RecordBatchHeader.baseSequence(b, p) < 0) {
+        if (origin == AppendOrigin.CLIENT && RecordBatchHeader.producerId(b, p) >= 0
+                && RecordBatchHeader.baseSequence(b, p) < 0) {
             throw new InvalidRecordException("Invalid sequence number " + RecordBatchHeader.baseSequence(b, p)
                     + " in record batch with producerId " + RecordBatchHeader.producerId(b, p));
         }

@@ -22,19 +22,24 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class CoordinatorResult<T> {
     private final List<GroupMetadataRecord> records;
+    private final Transaction transaction;
+    private final Marker marker;
     private final List<Runnable> onCommit;
     private final List<Consumer<Throwable>> onFailure;
     private final Supplier<T> response;
     private final Function<Throwable, T> failureResponse;
 
     private CoordinatorResult(Builder b, Supplier<T> response, Function<Throwable, T> failureResponse) {
-        this(List.copyOf(b.records), List.copyOf(b.onCommit), List.copyOf(b.onFailure), response, failureResponse);
+        this(List.copyOf(b.records), b.transaction, b.marker, List.copyOf(b.onCommit), List.copyOf(b.onFailure),
+                response, failureResponse);
     }
 
-    private CoordinatorResult(List<GroupMetadataRecord> records, List<Runnable> onCommit,
-                              List<Consumer<Throwable>> onFailure, Supplier<T> response,
+    private CoordinatorResult(List<GroupMetadataRecord> records, Transaction transaction, Marker marker,
+                              List<Runnable> onCommit, List<Consumer<Throwable>> onFailure, Supplier<T> response,
                               Function<Throwable, T> failureResponse) {
         this.records = records;
+        this.transaction = transaction;
+        this.marker = marker;
         this.onCommit = onCommit;
         this.onFailure = onFailure;
         this.response = response;
@@ -43,7 +48,7 @@ final class CoordinatorResult<T> {
 
     /** The same writes, answering nothing (a timer's operation has nobody to answer). */
     CoordinatorResult<Void> withoutResponse() {
-        return new CoordinatorResult<>(records, onCommit, onFailure, () -> {
+        return new CoordinatorResult<>(records, transaction, marker, onCommit, onFailure, () -> {
             response.get();
             return null;
         }, e -> {
@@ -70,6 +75,29 @@ final class CoordinatorResult<T> {
         return records;
     }
 
+    /** The producer transaction the records are part of (TxnOffsetCommit), or null. */
+    Transaction transaction() {
+        return transaction;
+    }
+
+    /** The transaction marker to write instead of records, or null. */
+    Marker marker() {
+        return marker;
+    }
+
+    /** Whether there is anything to write. */
+    boolean writes() {
+        return !records.isEmpty() || marker != null;
+    }
+
+    /** A producer's transaction: its records count once its COMMIT marker follows them. */
+    record Transaction(long producerId, short producerEpoch) {
+    }
+
+    /** A transaction marker the transaction coordinator asks this partition's leader to write. */
+    record Marker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch) {
+    }
+
     /** The records are committed and replayed: runs the commit actions, then answers. */
     T committed() {
         onCommit.forEach(Runnable::run);
@@ -88,12 +116,28 @@ final class CoordinatorResult<T> {
      */
     static final class Builder {
         private final List<GroupMetadataRecord> records = new ArrayList<>();
+        private Transaction transaction;
+        private Marker marker;
         private final List<Runnable> onCommit = new ArrayList<>();
         private final List<Consumer<Throwable>> onFailure = new ArrayList<>();
 
         /** Writes {@code toWrite}; once committed runs {@code committed}, after a failure {@code failed}. */
         Builder write(List<? extends GroupMetadataRecord> toWrite, Runnable committed, Consumer<Throwable> failed) {
             records.addAll(toWrite);
+            onCommit.add(committed);
+            onFailure.add(failed);
+            return this;
+        }
+
+        /** The records are written as part of the producer's transaction ({@link #transaction()}). */
+        Builder inTransaction(Transaction txn) {
+            this.transaction = txn;
+            return this;
+        }
+
+        /** Writes a transaction marker (and no records); once committed runs {@code committed}. */
+        Builder writeMarker(Marker toWrite, Runnable committed, Consumer<Throwable> failed) {
+            marker = toWrite;
             onCommit.add(committed);
             onFailure.add(failed);
             return this;

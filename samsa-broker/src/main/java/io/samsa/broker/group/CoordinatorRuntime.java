@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,11 @@ final class CoordinatorRuntime {
 
     /** The state the committed records are replayed into. */
     interface StateMachine {
-        void replay(List<GroupMetadataRecord> records);
+        /** Committed records; {@code transaction} non-null when they are part of a producer's transaction. */
+        void replay(List<GroupMetadataRecord> records, CoordinatorResult.Transaction transaction);
+
+        /** A committed transaction marker: the producer's transactional records count now, or never. */
+        void replayMarker(long producerId, boolean commit);
     }
 
     private final Executor executor;
@@ -155,13 +160,22 @@ final class CoordinatorRuntime {
     }
 
     private <T> void write(CoordinatorResult<T> result, CompletableFuture<T> f) {
-        if (result.records().isEmpty()) {
+        if (!result.writes()) {
             f.complete(result.committed());
             return;
         }
         CompletionStage<Long> appended;
         try {
-            appended = coordinatorLog.append(result.records());
+            CoordinatorResult.Marker m = result.marker();
+            CoordinatorResult.Transaction txn = result.transaction();
+            if (m != null) {
+                appended = coordinatorLog.appendMarker(m.producerId(), m.producerEpoch(), m.commit(),
+                        m.coordinatorEpoch());
+            } else if (txn != null) {
+                appended = coordinatorLog.appendTransactional(result.records(), txn.producerId(), txn.producerEpoch());
+            } else {
+                appended = coordinatorLog.append(result.records());
+            }
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
@@ -189,7 +203,10 @@ final class CoordinatorRuntime {
             }
             if (appended.isCompletedExceptionally()) {
                 Throwable error = appended.handle((o, e) -> e).join();
-                if (CoordinatorResult.writeError(error) == org.apache.kafka.common.protocol.Errors.NOT_COORDINATOR) {
+                Errors code = CoordinatorResult.writeError(error);
+                if (code == Errors.NOT_COORDINATOR || code == Errors.INVALID_PRODUCER_EPOCH
+                        || code == Errors.INVALID_TXN_STATE || code == Errors.TRANSACTION_COORDINATOR_FENCED) {
+                    // Leadership moved, or a fenced or confused producer: the client is told, nothing is wrong here.
                     log.info("Could not write {} group metadata records: {}", result.records().size(), error.toString());
                 } else {
                     log.error("Could not write {} group metadata records", result.records().size(), error);
@@ -197,7 +214,11 @@ final class CoordinatorRuntime {
                 f.complete(result.failed(error));
                 return;
             }
-            stateMachine.replay(result.records());
+            if (result.marker() != null) {
+                stateMachine.replayMarker(result.marker().producerId(), result.marker().commit());
+            } else {
+                stateMachine.replay(result.records(), result.transaction());
+            }
             T response = result.committed();
             f.complete(response);
         } catch (Throwable e) {

@@ -92,6 +92,11 @@ public final class GroupCoordinator implements Closeable {
         }
     }
 
+    /** The {@code __consumer_offsets} partition of the group (AddOffsetsToTxn adds it to the transaction). */
+    public int partitionFor(String groupId) {
+        return replicated == null ? 0 : replicated.partitionFor(groupId);
+    }
+
     /** The partitions whose groups this broker has (loaded or loading); empty for a test's single shard. */
     public List<Integer> coordinatedPartitions() {
         return replicated == null ? List.of() : replicated.partitions();
@@ -175,6 +180,49 @@ public final class GroupCoordinator implements Closeable {
             boolean groupIdNotFoundIfUnknown) {
         return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.commit(groupId, memberId, groupInstanceId,
                 generationId, toCommit, groupIdNotFoundIfUnknown)));
+    }
+
+    /**
+     * TxnOffsetCommit: commits offsets inside the producer's transaction; they count once the transaction commits
+     * ({@link #completeTransaction}). Group-level failures are reported for every partition.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> commitTransactionalOffsets(String groupId, long producerId,
+            short producerEpoch, String memberId, String groupInstanceId, int generationId,
+            Map<TopicPartition, CommittedOffset> toCommit) {
+        return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.commitTransactional(groupId, producerId,
+                producerEpoch, memberId, groupInstanceId, generationId, toCommit)));
+    }
+
+    /**
+     * Writes the transaction coordinator's marker to {@code __consumer_offsets} partition {@code partition} (this
+     * broker leads it) through that partition's shard, in order with its other writes; once committed, the
+     * producer's transactional offsets there are committed or dropped. Fails with NOT_COORDINATOR,
+     * COORDINATOR_LOAD_IN_PROGRESS or a write error, and the transaction coordinator retries.
+     */
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, short producerEpoch,
+                                                       boolean commit, int coordinatorEpoch) {
+        CoordinatorShard shard;
+        try {
+            shard = shards.shardForPartition(partition);
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CoordinatorResult.Marker marker = new CoordinatorResult.Marker(producerId, producerEpoch, commit,
+                coordinatorEpoch);
+        return shard.runtime.submit(() -> shard.offsets.completeTransaction(marker));
+    }
+
+    /** An OffsetFetch's answer: the committed offsets, and the partitions an open transaction is about to change. */
+    public record FetchedOffsets(Map<TopicPartition, CommittedOffset> committed, Set<TopicPartition> unstable) {
+    }
+
+    /**
+     * Committed offsets of the group (of {@code partitions}, or all when null; missing ones are absent); with
+     * {@code requireStable}, also the partitions with transactional offsets not committed yet.
+     */
+    public CompletableFuture<FetchedOffsets> fetchOffsets(String groupId, Collection<TopicPartition> partitions,
+                                                          boolean requireStable) {
+        return onShard(groupId, s -> s.runtime.submit(() -> s.offsets.fetch(groupId, partitions, requireStable)));
     }
 
     /** Committed offsets of the group: of {@code partitions}, or all when null. Missing ones are absent. */

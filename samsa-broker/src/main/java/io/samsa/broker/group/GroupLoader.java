@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the coordinator's state at start: reads the whole log, keeps the last record of each key (a tombstone
  * drops it), and replays what is left through {@link GroupStore#replay}, the same path every committed write
- * takes. Groups with members come back Stable, their members with fresh session timers. Runs on the coordinator
+ * takes. Offsets of a producer's transaction count from its COMMIT marker on (an ABORT drops them); those of a
+ * transaction still open go back into the pending transactional offsets. Groups with members come back Stable, their members with fresh session timers. Runs on the coordinator
  * thread, before any other operation.
  */
 final class GroupLoader {
@@ -26,25 +27,45 @@ final class GroupLoader {
     static void load(CoordinatorLog coordinatorLog, GroupStore store, Rebalance rebalance) throws IOException {
         Map<String, GroupMetadataRecord.Group> metadata = new LinkedHashMap<>();
         Map<String, Map<TopicPartition, GroupMetadataRecord.Offset>> offsets = new LinkedHashMap<>();
-        coordinatorLog.replay(r -> {
-            if (r instanceof GroupMetadataRecord.Offset o) {
+        Map<Long, List<GroupMetadataRecord.Offset>> openTxns = new LinkedHashMap<>();
+        coordinatorLog.replay(new CoordinatorLog.Visitor() {
+            @Override
+            public void record(long producerId, GroupMetadataRecord r) {
+                if (producerId >= 0 && r instanceof GroupMetadataRecord.Offset o) {
+                    openTxns.computeIfAbsent(producerId, id -> new ArrayList<>()).add(o);
+                } else if (r instanceof GroupMetadataRecord.Offset o) {
+                    committed(o);
+                } else if (r instanceof GroupMetadataRecord.Group g) {
+                    if (g.metadata() == null) {
+                        metadata.remove(g.groupId());
+                    } else {
+                        metadata.put(g.groupId(), g);
+                    }
+                }
+            }
+
+            @Override
+            public void marker(long producerId, boolean commit) {
+                List<GroupMetadataRecord.Offset> txn = openTxns.remove(producerId);
+                if (commit && txn != null) {
+                    txn.forEach(this::committed); // they count from the marker on, as when it was written
+                }
+            }
+
+            private void committed(GroupMetadataRecord.Offset o) {
                 Map<TopicPartition, GroupMetadataRecord.Offset> m = offsets.computeIfAbsent(o.groupId(), k -> new HashMap<>());
                 if (o.offset() == null) {
                     m.remove(o.partition());
                 } else {
                     m.put(o.partition(), o);
                 }
-            } else if (r instanceof GroupMetadataRecord.Group g) {
-                if (g.metadata() == null) {
-                    metadata.remove(g.groupId());
-                } else {
-                    metadata.put(g.groupId(), g);
-                }
             }
         });
         List<GroupMetadataRecord> live = new ArrayList<>(metadata.values());
         offsets.values().forEach(m -> live.addAll(m.values()));
         store.replay(live);
+        openTxns.forEach((producerId, txn) -> store.replay(new ArrayList<>(txn),
+                new CoordinatorResult.Transaction(producerId, (short) -1)));
         int withMembers = 0;
         for (ClassicGroup g : store.view()) {
             for (ClassicGroupMember m : g.members()) {
@@ -52,6 +73,7 @@ final class GroupLoader {
             }
             withMembers += g.hasMembers() ? 1 : 0;
         }
-        log.info("Loaded {} groups ({} with members)", store.view().size(), withMembers);
+        log.info("Loaded {} groups ({} with members, {} open transactions with offsets)", store.view().size(),
+                withMembers, openTxns.size());
     }
 }

@@ -23,6 +23,16 @@ final class GroupRecordBatches {
 
     /** One uncompressed v2 batch of the records, all stamped {@code now}, no producer id. */
     static ByteBuffer batch(List<? extends GroupMetadataRecord> records, long now) {
+        return batch(records, now, -1L, (short) -1);
+    }
+
+    /**
+     * One uncompressed v2 batch of the records, stamped {@code now}; with a producer id ({@code >= 0}) a
+     * transactional batch of that producer at {@code producerEpoch}, without sequence numbers (a coordinator's
+     * write, as Kafka's transactional offset commits are).
+     */
+    static ByteBuffer batch(List<? extends GroupMetadataRecord> records, long now, long producerId,
+                            short producerEpoch) {
         byte[][] keys = new byte[records.size()][];
         byte[][] values = new byte[records.size()][];
         int size = RecordBatchWriter.HEADER_SIZE;
@@ -38,7 +48,11 @@ final class GroupRecordBatches {
                 throw new IllegalStateException("Group metadata batch sized too small at record " + i);
             }
         }
-        return writer.finish(null);
+        ByteBuffer batch = writer.finish(null);
+        if (producerId >= 0) {
+            writer.stamp(producerId, producerEpoch, -1, true);
+        }
+        return batch;
     }
 
     /**
@@ -47,5 +61,20 @@ final class GroupRecordBatches {
      */
     static long replay(Log recordLog, Consumer<GroupMetadataRecord> visitor) throws IOException {
         return LogReplay.replay(recordLog, (key, value) -> visitor.accept(GroupMetadataRecord.decode(key, value)));
+    }
+
+    /** As {@link #replay(Log, Consumer)}, with each record's transaction and the transaction markers. */
+    static long replay(Log recordLog, CoordinatorLog.Visitor visitor) throws IOException {
+        return LogReplay.replay(recordLog, new LogReplay.TransactionalVisitor() {
+            @Override
+            public void record(long producerId, ByteBuffer key, ByteBuffer value) {
+                visitor.record(producerId, GroupMetadataRecord.decode(key, value));
+            }
+
+            @Override
+            public void marker(long producerId, boolean commit) {
+                visitor.marker(producerId, commit);
+            }
+        });
     }
 }

@@ -24,6 +24,8 @@ final class GroupStore implements CoordinatorRuntime.StateMachine {
     final CoordinatorTimer timer;
     private final Clock clock;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    /** Offsets of transactions not committed yet; see {@link PendingTransactionalOffsets}. */
+    final PendingTransactionalOffsets pendingTxnOffsets = new PendingTransactionalOffsets();
 
     GroupStore(GroupCoordinatorConfig config, Clock clock, CoordinatorTimer timer) {
         this.config = config;
@@ -65,8 +67,24 @@ final class GroupStore implements CoordinatorRuntime.StateMachine {
      * group, or one whose offsets outlive its metadata); a group record creates the group as the record
      * describes it if it is unknown (loading), else it becomes the group's persisted record.
      */
+    void replay(List<GroupMetadataRecord> records) {
+        replay(records, null);
+    }
+
+    /**
+     * Committed records, in log order (see {@link #replay(List)}); those of a producer's transaction wait in
+     * {@link #pendingTxnOffsets} for its marker.
+     */
     @Override
-    public void replay(List<GroupMetadataRecord> records) {
+    public void replay(List<GroupMetadataRecord> records, CoordinatorResult.Transaction transaction) {
+        if (transaction != null) {
+            for (GroupMetadataRecord r : records) {
+                if (r instanceof GroupMetadataRecord.Offset o && o.offset() != null) {
+                    pendingTxnOffsets.add(transaction.producerId(), o);
+                }
+            }
+            return;
+        }
         for (GroupMetadataRecord r : records) {
             ClassicGroup g = groups.get(r.groupId());
             if (r instanceof GroupMetadataRecord.Offset o) {
@@ -84,6 +102,15 @@ final class GroupStore implements CoordinatorRuntime.StateMachine {
                     g.applyPersisted(gr.metadata());
                 }
             }
+        }
+    }
+
+    /** The producer's transaction ended: a COMMIT makes its offsets the committed ones, an ABORT drops them. */
+    @Override
+    public void replayMarker(long producerId, boolean commit) {
+        List<GroupMetadataRecord.Offset> offsets = pendingTxnOffsets.take(producerId);
+        if (commit) {
+            replay(new ArrayList<>(offsets));
         }
     }
 

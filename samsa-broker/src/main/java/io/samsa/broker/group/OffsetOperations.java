@@ -45,7 +45,7 @@ final class OffsetOperations {
             // A consumer that assigns partitions itself and keeps its offsets here ("simple" group): the group
             // comes into being with its first committed offset (replay creates it).
         } else {
-            Errors error = validateOffsetCommit(group, member, groupInstanceId, generationId);
+            Errors error = validateOffsetCommit(group, member, groupInstanceId, generationId, false);
             if (error != Errors.NONE) {
                 return CoordinatorResult.of(all(offsets.keySet(), error));
             }
@@ -73,8 +73,63 @@ final class OffsetOperations {
         return writes.respond(() -> result, e -> all(offsets.keySet(), CoordinatorResult.writeError(e)));
     }
 
+    /**
+     * TxnOffsetCommit: offsets of a producer's transaction, written as its transactional batch and pending until the
+     * transaction coordinator's marker ({@link #completeTransaction}). Checked as Kafka checks them: an unknown group
+     * takes them only without a generation (a producer that does not consume in a group); a member (KIP-447, v3+)
+     * must be current, but a rebalance in progress or an old client without member id does not refuse them. A
+     * fenced producer epoch fails the write (INVALID_PRODUCER_EPOCH), as does a partition the producer did not add
+     * to its transaction with AddOffsetsToTxn (INVALID_TXN_STATE).
+     */
+    CoordinatorResult<Map<TopicPartition, Errors>> commitTransactional(String groupId, long producerId,
+            short producerEpoch, String memberId, String groupInstanceId, int generationId,
+            Map<TopicPartition, CommittedOffset> offsets) {
+        String member = memberId == null ? "" : memberId;
+        if (groupId == null || groupId.isEmpty()) {
+            return CoordinatorResult.of(all(offsets.keySet(), Errors.INVALID_GROUP_ID));
+        }
+        ClassicGroup group = store.get(groupId);
+        if (group == null && generationId >= 0) {
+            return CoordinatorResult.of(all(offsets.keySet(), Errors.ILLEGAL_GENERATION));
+        }
+        if (group != null) {
+            Errors error = validateOffsetCommit(group, member, groupInstanceId, generationId, true);
+            if (error != Errors.NONE) {
+                return CoordinatorResult.of(all(offsets.keySet(), error));
+            }
+        }
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        List<GroupMetadataRecord.Offset> records = new ArrayList<>();
+        for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+            String md = e.getValue().metadata();
+            if (md != null && md.length() > store.config.offsetMetadataMaxBytes()) {
+                result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
+            } else {
+                result.put(e.getKey(), Errors.NONE);
+                records.add(new GroupMetadataRecord.Offset(groupId, e.getKey(), e.getValue()));
+            }
+        }
+        CoordinatorResult.Builder writes = new CoordinatorResult.Builder()
+                .inTransaction(new CoordinatorResult.Transaction(producerId, producerEpoch));
+        writes.write(records, () -> { }, e -> { });
+        return writes.respond(() -> result, e -> all(offsets.keySet(), CoordinatorResult.writeError(e)));
+    }
+
+    /**
+     * The transaction coordinator ends a producer's transaction on this partition: its marker is written here, in
+     * order with the coordinator's other writes, and once committed the producer's pending offsets become committed
+     * (COMMIT) or are dropped (ABORT). A failed write fails the future, and the transaction coordinator retries.
+     */
+    CoordinatorResult<Void> completeTransaction(CoordinatorResult.Marker marker) {
+        CoordinatorResult.Builder writes = new CoordinatorResult.Builder();
+        writes.writeMarker(marker, () -> { }, e -> { });
+        return writes.respond(() -> null, e -> {
+            throw new java.util.concurrent.CompletionException(e);
+        });
+    }
+
     private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId,
-                                               int generationId) {
+                                               int generationId, boolean transactional) {
         if (group.is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -89,10 +144,12 @@ final class OffsetOperations {
             if (generationId != group.generationId()) {
                 return Errors.ILLEGAL_GENERATION;
             }
-        } else if (!group.is(GroupState.EMPTY)) {
-            return Errors.UNKNOWN_MEMBER_ID; // only members may commit to a group with members
+        } else if (!transactional && !group.is(GroupState.EMPTY)) {
+            // Only members may commit to a group with members; transactional commits of clients older than
+            // KIP-447 carry no member.
+            return Errors.UNKNOWN_MEMBER_ID;
         }
-        if (group.is(GroupState.COMPLETING_REBALANCE)) {
+        if (!transactional && group.is(GroupState.COMPLETING_REBALANCE)) {
             // A valid member that has not synced yet: let it finish the rebalance first.
             return Errors.REBALANCE_IN_PROGRESS;
         }
@@ -103,6 +160,26 @@ final class OffsetOperations {
         Map<TopicPartition, Errors> out = new LinkedHashMap<>();
         partitions.forEach(tp -> out.put(tp, error));
         return out;
+    }
+
+    /**
+     * Committed offsets of the group (of {@code partitions}, or all when null); with {@code requireStable} (a
+     * read_committed consumer, OffsetFetch v7+) the partitions an open transaction holds an offset of are named
+     * unstable, and the consumer asks again later (UNSTABLE_OFFSET_COMMIT).
+     */
+    CoordinatorResult<GroupCoordinator.FetchedOffsets> fetch(String groupId, Collection<TopicPartition> partitions,
+                                                             boolean requireStable) {
+        Map<TopicPartition, CommittedOffset> committed = fetch(groupId, partitions).committed();
+        java.util.Set<TopicPartition> unstable = new java.util.HashSet<>();
+        if (requireStable) {
+            Collection<TopicPartition> asked = partitions == null ? committed.keySet() : partitions;
+            for (TopicPartition tp : asked) {
+                if (store.pendingTxnOffsets.isPending(groupId, tp)) {
+                    unstable.add(tp);
+                }
+            }
+        }
+        return CoordinatorResult.of(new GroupCoordinator.FetchedOffsets(committed, unstable));
     }
 
     /** Committed offsets of the group: of {@code partitions}, or all when null. Missing ones are absent. */
@@ -168,8 +245,9 @@ final class OffsetOperations {
             if (empty || simple || stableConsumer) {
                 for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets().entrySet()) {
                     CommittedOffset o = e.getValue();
-                    if (!empty && group.isSubscribedToTopic(e.getKey().topic())) {
-                        continue;
+                    if (!empty && group.isSubscribedToTopic(e.getKey().topic())
+                            || store.pendingTxnOffsets.isPending(group.groupId, e.getKey())) {
+                        continue; // in use, or an open transaction is about to replace it
                     }
                     long base = empty && !simple ? group.stateTimestampMs() : o.commitTimestampMs();
                     boolean isExpired = o.expireTimestampMs() >= 0 ? now >= o.expireTimestampMs()

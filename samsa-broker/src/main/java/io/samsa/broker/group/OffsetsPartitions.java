@@ -23,4 +23,11 @@ public interface OffsetsPartitions {
      * time.
      */
     CompletionStage<Long> appendAsLeader(int partition, int leaderEpoch, ByteBuffer batch);
+
+    /**
+     * Appends a transaction marker (COMMIT or ABORT of the producer's transaction) as leader at {@code leaderEpoch},
+     * acks=all, failing as {@link #appendAsLeader} does; completes with the offset after it once committed.
+     */
+    CompletionStage<Long> appendMarker(int partition, int leaderEpoch, long producerId, short producerEpoch,
+                                       boolean commit, int coordinatorEpoch);
 }

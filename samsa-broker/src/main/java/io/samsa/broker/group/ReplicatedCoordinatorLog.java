@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +36,29 @@ final class ReplicatedCoordinatorLog implements CoordinatorLog {
 
     @Override
     public CompletionStage<Long> append(List<GroupMetadataRecord> records) {
+        return inOrder(() -> partitions.appendAsLeader(partition, leaderEpoch,
+                GroupRecordBatches.batch(records, clock.millis())));
+    }
+
+    @Override
+    public CompletionStage<Long> appendTransactional(List<GroupMetadataRecord> records, long producerId,
+                                                     short producerEpoch) {
+        return inOrder(() -> partitions.appendAsLeader(partition, leaderEpoch,
+                GroupRecordBatches.batch(records, clock.millis(), producerId, producerEpoch)));
+    }
+
+    @Override
+    public CompletionStage<Long> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                              int coordinatorEpoch) {
+        return inOrder(() -> partitions.appendMarker(partition, leaderEpoch, producerId, producerEpoch, commit,
+                coordinatorEpoch));
+    }
+
+    /** Starts the append now; its completion waits for the earlier ones (the high watermark may pass several). */
+    private CompletionStage<Long> inOrder(Supplier<CompletionStage<Long>> write) {
         CompletableFuture<Long> appended;
         try {
-            appended = partitions.appendAsLeader(partition, leaderEpoch, GroupRecordBatches.batch(records, clock.millis()))
-                    .toCompletableFuture();
+            appended = write.get().toCompletableFuture();
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
@@ -50,7 +69,7 @@ final class ReplicatedCoordinatorLog implements CoordinatorLog {
     }
 
     @Override
-    public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
+    public void replay(Visitor visitor) throws IOException {
         long n = GroupRecordBatches.replay(partitions.log(partition), visitor);
         log.info("Replayed {} group metadata records of {}-{} (leader epoch {})", n, OffsetsTopic.NAME, partition,
                 leaderEpoch);

@@ -82,7 +82,11 @@ final class ReplicatedShards implements ShardRouter {
 
     @Override
     public CoordinatorShard shardFor(String groupId) {
-        int p = partitionFor(groupId == null ? "" : groupId);
+        return shardForPartition(partitionFor(groupId == null ? "" : groupId));
+    }
+
+    @Override
+    public CoordinatorShard shardForPartition(int p) {
         Entry e = shards.get(p);
         if (e == null) {
             throw new NotCoordinatorException("This broker does not lead " + OffsetsTopic.NAME + "-" + p);

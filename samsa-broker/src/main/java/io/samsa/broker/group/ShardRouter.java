@@ -12,6 +12,9 @@ interface ShardRouter {
     /** The loaded shard of the group; NotCoordinatorException or CoordinatorLoadInProgressException otherwise. */
     CoordinatorShard shardFor(String groupId);
 
+    /** The loaded shard of {@code __consumer_offsets} partition {@code partition}; errors as {@link #shardFor}. */
+    CoordinatorShard shardForPartition(int partition);
+
     /** The loaded shards (ListGroups, topic deletion). */
     List<CoordinatorShard> activeShards();
 
@@ -21,6 +24,11 @@ interface ShardRouter {
         return new ShardRouter() {
             @Override
             public CoordinatorShard shardFor(String groupId) {
+                return shard;
+            }
+
+            @Override
+            public CoordinatorShard shardForPartition(int partition) {
                 return shard;
             }
 

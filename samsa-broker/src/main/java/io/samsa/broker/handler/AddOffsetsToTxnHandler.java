@@ -17,8 +17,8 @@ import io.samsa.broker.txn.TransactionCoordinator;
 
 /**
  * AddOffsetsToTxn (v0–3): adds the group's {@code __consumer_offsets} partition to the transaction, so that the
- * commit or abort marker reaches the offsets the producer then sends with TxnOffsetCommit. Not registered yet:
- * it goes live together with TxnOffsetCommit (transactional offsets in the group coordinator).
+ * commit or abort marker reaches the offsets the producer then sends with TxnOffsetCommit (which the broker then
+ * verifies against the transaction, as it verifies a transactional Produce).
  */
 public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 3);

@@ -64,7 +64,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     wanted.add(new Wanted(t.name(), null, t.partitionIndexes()));
                 }
             }
-            return fetchGroup(request.groupId(), wanted, v).thenApply(g -> {
+            return fetchGroup(request.groupId(), wanted, v, v >= 7 && request.requireStable()).thenApply(g -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
                 for (OffsetFetchResponseTopics t : g.topics()) {
                     OffsetFetchResponseTopic rt = new OffsetFetchResponseTopic().setName(t.name());
@@ -95,7 +95,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     wanted.add(new Wanted(name, t.topicId(), t.partitionIndexes()));
                 }
             }
-            futures.add(fetchGroup(group.groupId(), wanted, v));
+            futures.add(fetchGroup(group.groupId(), wanted, v, request.requireStable()));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -104,8 +104,13 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         });
     }
 
-    /** One group's answer, built in the v8+ shape (the v1–7 path converts it). */
-    private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(String groupId, List<Wanted> wanted, short v) {
+    /**
+     * One group's answer, built in the v8+ shape (the v1–7 path converts it). With {@code requireStable} (v7+, a
+     * read_committed consumer) a partition whose offset an open transaction is about to change answers
+     * UNSTABLE_OFFSET_COMMIT, which the consumer retries, as Kafka answers it.
+     */
+    private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(String groupId, List<Wanted> wanted, short v,
+                                                                   boolean requireStable) {
         List<TopicPartition> partitions = null;
         if (wanted != null) {
             partitions = new ArrayList<>();
@@ -118,7 +123,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             }
         }
         List<Wanted> requested = wanted;
-        return coordinator.fetchOffsets(groupId, partitions).thenApply(committed -> {
+        return coordinator.fetchOffsets(groupId, partitions, requireStable).thenApply(fetched -> {
+            Map<TopicPartition, CommittedOffset> committed = fetched.committed();
             OffsetFetchResponseGroup g = new OffsetFetchResponseGroup().setGroupId(groupId);
             List<Wanted> answer = requested;
             if (answer == null) {
@@ -141,12 +147,16 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     t.setName(w.name());
                 }
                 for (int p : w.partitions()) {
-                    CommittedOffset o = w.name() == null ? null : committed.get(new TopicPartition(w.name(), p));
+                    TopicPartition tp = w.name() == null ? null : new TopicPartition(w.name(), p);
+                    boolean unstable = tp != null && fetched.unstable().contains(tp);
+                    CommittedOffset o = tp == null || unstable ? null : committed.get(tp);
+                    Errors error = tp == null ? Errors.UNKNOWN_TOPIC_ID
+                            : unstable ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE;
                     OffsetFetchResponsePartitions rp = new OffsetFetchResponsePartitions().setPartitionIndex(p)
                             .setCommittedOffset(o == null ? -1L : o.offset())
                             .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
                             .setMetadata(o == null || o.metadata() == null ? "" : o.metadata())
-                            .setErrorCode(w.name() == null ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.NONE.code());
+                            .setErrorCode(error.code());
                     t.partitions().add(rp);
                 }
                 g.topics().add(t);

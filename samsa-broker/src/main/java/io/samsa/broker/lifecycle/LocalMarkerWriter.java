@@ -8,6 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 
+import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.purgatory.DelayedProduce;
 import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.replica.Partition;
@@ -22,33 +23,38 @@ import io.samsa.log.AppendResult;
  * acks=all write is (the produce purgatory waits for the high watermark, at most {@code timeoutMs}). A partition
  * led elsewhere fails with NotLeaderOrFollowerException, retried by the coordinator (WriteTxnMarkers to other
  * brokers is not built yet, so transactions are served on a single node only); a deleted topic fails with
- * UnknownTopicOrPartitionException, which the coordinator skips. {@code onWritten} hears of each committed marker
- * (the group coordinator settles transactional offsets of {@code __consumer_offsets} with it). Thread-safe.
+ * UnknownTopicOrPartitionException, which the coordinator skips. A marker for a {@code __consumer_offsets} partition
+ * goes through the group coordinator ({@link GroupMarkers}), which writes it in order with its own writes and then
+ * commits or drops the producer's transactional offsets there. Thread-safe.
  */
 public final class LocalMarkerWriter implements MarkerWriter {
-    /** Told of a committed marker: the partition, the producer, and whether it committed. */
-    public interface Listener {
-        void onMarker(TopicPartition partition, long producerId, boolean commit);
+    /** Writes a marker to a {@code __consumer_offsets} partition through the group coordinator. */
+    public interface GroupMarkers {
+        CompletionStage<Void> write(int partition, long producerId, short producerEpoch, boolean commit,
+                                    int coordinatorEpoch);
     }
 
     private final TopicRegistry topics;
     private final ReplicaManager replicas;
     private final ProducePurgatory purgatory;
     private final long timeoutMs;
-    private final Listener listener;
+    private final GroupMarkers groupMarkers;
 
     public LocalMarkerWriter(TopicRegistry topics, ReplicaManager replicas, ProducePurgatory purgatory, long timeoutMs,
-                             Listener listener) {
+                             GroupMarkers groupMarkers) {
         this.topics = topics;
         this.replicas = replicas;
         this.purgatory = purgatory;
         this.timeoutMs = timeoutMs;
-        this.listener = listener;
+        this.groupMarkers = groupMarkers;
     }
 
     @Override
     public CompletionStage<Void> write(TopicPartition tp, long producerId, short producerEpoch, boolean commit,
                                        int coordinatorEpoch) {
+        if (tp.topic().equals(OffsetsTopic.NAME)) {
+            return groupMarkers.write(tp.partition(), producerId, producerEpoch, commit, coordinatorEpoch);
+        }
         Partition partition;
         TopicInfo topic;
         AppendResult appended;
@@ -67,13 +73,7 @@ public final class LocalMarkerWriter implements MarkerWriter {
             if (e != Errors.NONE) {
                 throw e.exception("Marker for producer " + producerId + " on " + tp + " not committed");
             }
-            listener.onMarker(tp, producerId, commit);
             return null;
         });
-    }
-
-    /** A listener that does nothing (no transactional offsets yet). */
-    public static Listener ignoring() {
-        return (tp, producerId, commit) -> { };
     }
 }

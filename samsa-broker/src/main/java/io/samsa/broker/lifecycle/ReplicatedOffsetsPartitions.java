@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
@@ -23,6 +24,7 @@ import io.samsa.broker.replica.PartitionRole;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.AppendOrigin;
 import io.samsa.log.AppendResult;
 import io.samsa.log.Log;
 
@@ -65,6 +67,22 @@ public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
 
     @Override
     public CompletionStage<Long> appendAsLeader(int partition, int leaderEpoch, ByteBuffer batch) {
+        // A coordinator's write: a transactional batch (TxnOffsetCommit) has its producer epoch checked, and no
+        // sequence numbers.
+        return appendAndAwait(partition, leaderEpoch,
+                (p, topic) -> replicas.appendAsLeader(p, topic, batch, (short) -1, AppendOrigin.COORDINATOR));
+    }
+
+    @Override
+    public CompletionStage<Long> appendMarker(int partition, int leaderEpoch, long producerId, short producerEpoch,
+                                              boolean commit, int coordinatorEpoch) {
+        return appendAndAwait(partition, leaderEpoch,
+                (p, topic) -> replicas.appendControlMarker(p, producerId, producerEpoch, commit, coordinatorEpoch));
+    }
+
+    /** Appends as leader of the partition at {@code leaderEpoch}, then waits for the high watermark to pass it. */
+    private CompletionStage<Long> appendAndAwait(int partition, int leaderEpoch,
+                                                 BiFunction<Partition, TopicInfo, AppendResult> append) {
         AppendResult appended;
         Partition p;
         TopicInfo topic;
@@ -74,7 +92,7 @@ public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
             if (p.role() != PartitionRole.LEADER || p.leaderEpoch() != leaderEpoch) {
                 throw new NotCoordinatorException("No longer the leader of " + p + " at epoch " + leaderEpoch);
             }
-            appended = replicas.appendAsLeader(p, topic, batch, (short) -1);
+            appended = append.apply(p, topic);
         } catch (NotLeaderOrFollowerException | FencedLeaderEpochException | UnknownTopicOrPartitionException e) {
             return CompletableFuture.failedFuture(new NotCoordinatorException(e.getMessage()));
         } catch (NotEnoughReplicasException e) {

@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.log.AppendOrigin;
 import io.samsa.log.AppendResult;
 import io.samsa.log.EpochEndOffset;
 import io.samsa.log.FetchIsolation;
@@ -372,6 +373,11 @@ public final class Partition {
      * of leadership waits for it to finish.
      */
     public AppendResult appendAsLeader(ByteBuffer records) {
+        return appendAsLeader(records, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeader(ByteBuffer)}, for a client or a coordinator ({@link AppendOrigin}). */
+    public AppendResult appendAsLeader(ByteBuffer records, AppendOrigin origin) {
         AppendResult result;
         stateLock.readLock().lock();
         try {
@@ -379,7 +385,7 @@ public final class Partition {
             if (s.leaderId() != localNodeId) {
                 throw new NotLeaderOrFollowerException("Broker " + localNodeId + " is not the leader of " + this);
             }
-            result = log.appendAsLeader(records, s.leaderEpoch());
+            result = log.appendAsLeader(records, s.leaderEpoch(), origin);
         } finally {
             stateLock.readLock().unlock();
         }

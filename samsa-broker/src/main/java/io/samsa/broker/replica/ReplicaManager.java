@@ -22,6 +22,7 @@ import io.samsa.broker.replica.fetcher.ReplicaFetcherManager;
 
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.log.AppendOrigin;
 import io.samsa.log.AppendResult;
 import io.samsa.log.FetchIsolation;
 import io.samsa.log.Log;
@@ -260,11 +261,18 @@ public final class ReplicaManager implements AutoCloseable {
     /**
      * Appends a produce's records as leader. Refused before anything is written: not the leader
      * (NOT_LEADER_OR_FOLLOWER), acks=all with an ISR smaller than the topic's {@code min.insync.replicas}
-     * (NOT_ENOUGH_REPLICAS), a transactional batch (Samsa has no transaction coordinator yet). Waiting for acks=all
+     * (NOT_ENOUGH_REPLICAS), a transactional batch whose producer has no ongoing transaction with the partition
+     * (INVALID_TXN_STATE, the verification of KIP-890; any, while transactions are not enabled). Waiting for acks=all
      * is the caller's ({@code purgatory.ProducePurgatory}): this returns once the leader has the records, stored in
      * the topic's {@code compression.type} ({@link TopicCompression}).
      */
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks) {
+        return appendAsLeader(partition, topic, records, requiredAcks, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeader(Partition, TopicInfo, ByteBuffer, short)}, for a client or a coordinator. */
+    public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks,
+                                       AppendOrigin origin) {
         partition.checkAppendable(requiredAcks, topics.minInsyncReplicas(topic));
         int p = records.position();
         if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1 && RecordBatchHeader.isTransactional(records, p)) {
@@ -279,7 +287,7 @@ public final class ReplicaManager implements AutoCloseable {
                         + "transaction with " + topic.name() + "-" + partition.index());
             }
         }
-        return partition.appendAsLeader(TopicCompression.apply(topic, records));
+        return partition.appendAsLeader(TopicCompression.apply(topic, records), origin);
     }
 
     /** Transactional batches are taken from now on, when {@code verifier} finds their transaction. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * A {@link CoordinatorLog} that fails its next appends on demand (as a full disk or a lost leadership would)
@@ -41,7 +40,19 @@ final class FaultyCoordinatorLog implements CoordinatorLog {
     }
 
     @Override
-    public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
+    public CompletionStage<Long> appendTransactional(List<GroupMetadataRecord> records, long producerId,
+                                                     short producerEpoch) {
+        return delegate.appendTransactional(records, producerId, producerEpoch);
+    }
+
+    @Override
+    public CompletionStage<Long> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                              int coordinatorEpoch) {
+        return delegate.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch);
+    }
+
+    @Override
+    public void replay(Visitor visitor) throws IOException {
         delegate.replay(visitor);
     }
 

@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
+import io.samsa.log.AppendOrigin;
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
 
@@ -46,7 +46,30 @@ final class LocalTestCoordinatorLog implements CoordinatorLog {
     }
 
     @Override
-    public void replay(Consumer<GroupMetadataRecord> visitor) throws IOException {
+    public CompletionStage<Long> appendTransactional(List<GroupMetadataRecord> records, long producerId,
+                                                     short producerEpoch) {
+        try {
+            return CompletableFuture.completedFuture(recordLog.appendAsLeader(
+                    GroupRecordBatches.batch(records, clock.millis(), producerId, producerEpoch), 0,
+                    AppendOrigin.COORDINATOR).lastOffset() + 1);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Long> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                              int coordinatorEpoch) {
+        try {
+            return CompletableFuture.completedFuture(recordLog.appendControlMarkerAsLeader(producerId, producerEpoch,
+                    commit, coordinatorEpoch, 0).lastOffset() + 1);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void replay(Visitor visitor) throws IOException {
         GroupRecordBatches.replay(recordLog, visitor);
     }
 

@@ -68,7 +68,18 @@ class ReplicatedShardsTest {
             if (failWith != null) {
                 return CompletableFuture.failedFuture(failWith);
             }
-            return CompletableFuture.completedFuture(log(partition).appendAsLeader(batch, leaderEpoch).lastOffset() + 1);
+            return CompletableFuture.completedFuture(log(partition).appendAsLeader(batch, leaderEpoch,
+                    io.samsa.log.AppendOrigin.COORDINATOR).lastOffset() + 1);
+        }
+
+        @Override
+        public CompletionStage<Long> appendMarker(int partition, int leaderEpoch, long producerId, short producerEpoch,
+                                                  boolean commit, int coordinatorEpoch) {
+            if (failWith != null) {
+                return CompletableFuture.failedFuture(failWith);
+            }
+            return CompletableFuture.completedFuture(log(partition).appendControlMarkerAsLeader(producerId,
+                    producerEpoch, commit, coordinatorEpoch, leaderEpoch).lastOffset() + 1);
         }
     }
 

@@ -29,11 +29,6 @@ class SamsaBrokerTransactionsTest extends TransactionsContract {
     }
 
     @Override
-    boolean supportsTransactionalOffsets() {
-        return false; // AddOffsetsToTxn/TxnOffsetCommit wait for transactional offsets in the group coordinator
-    }
-
-    @Override
     String bootstrap() {
         return "127.0.0.1:" + broker.port();
     }

@@ -22,7 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,11 +34,6 @@ abstract class TransactionsContract {
     abstract String bootstrap();
 
     abstract void createTopic(String name, int partitions);
-
-    /** Whether the broker takes offsets into a transaction (TxnOffsetCommit); Samsa's does not yet. */
-    boolean supportsTransactionalOffsets() {
-        return true;
-    }
 
     private static int topics;
 
@@ -102,7 +96,6 @@ abstract class TransactionsContract {
 
     @Test
     void offsetsSentToATransactionAreCommittedOnlyWithIt() throws Exception {
-        Assumptions.assumeTrue(supportsTransactionalOffsets(), "the broker has no TxnOffsetCommit yet (issue 12)");
         String topic = newTopic("txn-offsets");
         createTopic(topic, 1);
         String group = "group-" + topic;

@@ -1,0 +1,88 @@
+package io.samsa.broker.handler;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+import io.samsa.broker.api.ApiHandler;
+import io.samsa.broker.api.ApiVersionRange;
+import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.group.CommittedOffset;
+import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.topic.TopicInfo;
+import io.samsa.broker.topic.TopicRegistry;
+
+/**
+ * TxnOffsetCommit (v0–4): a transactional producer's {@code sendOffsetsToTransaction}, sent to the group's
+ * coordinator after AddOffsetsToTxn. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go to the
+ * group coordinator, which writes them in the producer's transaction (they count once it commits) after checking
+ * the member and generation the consumer had (KIP-447, v3+). v5 belongs to transaction version 2, not offered.
+ */
+public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequestData> {
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.TXN_OFFSET_COMMIT, 0, 4);
+
+    private final GroupCoordinator coordinator;
+    private final TopicRegistry topics;
+    private final Clock clock;
+
+    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TopicRegistry topics, Clock clock) {
+        this.coordinator = coordinator;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<TxnOffsetCommitResponseData> handle(RequestContext context,
+                                                               TxnOffsetCommitRequestData request) {
+        short v = context.apiVersion();
+        long now = clock.millis();
+        Map<TopicPartition, CommittedOffset> valid = new LinkedHashMap<>();
+        for (TxnOffsetCommitRequestTopic t : request.topics()) {
+            TopicInfo info = topics.get(t.name()).orElse(null);
+            for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+                if (info != null && p.partitionIndex() >= 0 && p.partitionIndex() < info.partitions()) {
+                    valid.put(new TopicPartition(t.name(), p.partitionIndex()), new CommittedOffset(
+                            p.committedOffset(), v >= 2 ? p.committedLeaderEpoch() : -1, p.committedMetadata(), now,
+                            -1L));
+                }
+            }
+        }
+        String memberId = v >= 3 ? request.memberId() : "";
+        String instanceId = v >= 3 ? request.groupInstanceId() : null;
+        int generationId = v >= 3 ? request.generationIdOrMemberEpoch() : -1;
+        return coordinator.commitTransactionalOffsets(request.groupId(), request.producerId(), request.producerEpoch(),
+                memberId, instanceId, generationId, valid).thenApply(errors -> {
+                    // A routing failure (NOT_COORDINATOR, ...) fails the future: the dispatcher answers it for
+                    // every partition.
+                    TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+                    for (TxnOffsetCommitRequestTopic t : request.topics()) {
+                        TxnOffsetCommitResponseTopic rt = new TxnOffsetCommitResponseTopic().setName(t.name());
+                        for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+                            TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+                            Errors e = valid.containsKey(tp) ? errors.getOrDefault(tp, Errors.NONE)
+                                    : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                            rt.partitions().add(new TxnOffsetCommitResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
+                        }
+                        response.topics().add(rt);
+                    }
+                    return response;
+                });
+    }
+
+    @Override
+    public ApiVersionRange versions() {
+        return VERSIONS;
+    }
+}
