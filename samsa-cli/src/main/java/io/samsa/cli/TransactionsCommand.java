@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * for — the columns and "None" of Kafka's {@code kafka-transactions.sh}. Runs on the picocli calling thread.
  */
 @Command(name = "transactions", mixinStandardHelpOptions = true,
-        description = "List and describe transactions, and the producers a partition holds state for.",
+        description = "List and describe transactions; show a partition's producers.",
         subcommands = {TransactionsCommand.ListTransactions.class, TransactionsCommand.Describe.class,
                 TransactionsCommand.DescribeProducers.class})
 final class TransactionsCommand implements Runnable {
