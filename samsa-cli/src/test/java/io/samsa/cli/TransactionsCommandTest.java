@@ -109,8 +109,8 @@ class TransactionsCommandTest {
 
     @Test
     void helpListsTransactions() {
-        assertThat(InProcess.run("--help").stdout())
-                .containsPattern("(?m)^\\s+transactions\\s+List and describe transactions; show a partition's producers\\.$");
+        assertThat(InProcess.run("--help").stdout()).containsPattern(
+                "(?m)^\\s+transactions\\s+List and describe transactions; show a partition's producers\\.$");
         assertThat(InProcess.run("transactions", "--help").stdout()).contains("describe-producers");
     }
 

@@ -53,7 +53,8 @@ final class CoordinatorLookup {
             }, deadlineMs);
             FindCoordinatorResponseData.Coordinator c = version[0] >= 4 ? r.coordinators().get(0)
                     : new FindCoordinatorResponseData.Coordinator().setErrorCode(r.errorCode())
-                            .setErrorMessage(r.errorMessage()).setNodeId(r.nodeId()).setHost(r.host()).setPort(r.port());
+                            .setErrorMessage(r.errorMessage()).setNodeId(r.nodeId()).setHost(r.host())
+                            .setPort(r.port());
             Errors error = Errors.forCode(c.errorCode());
             if (error == Errors.NONE) {
                 channel.learn(c.nodeId(), c.host(), c.port());

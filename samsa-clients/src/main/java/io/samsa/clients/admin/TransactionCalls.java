@@ -89,7 +89,8 @@ final class TransactionCalls {
                     new TopicPartition(topic.topic(), p))));
             partitions.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
             return new TransactionDescription(node, transactionalId, t.producerId(), t.producerEpoch(),
-                    t.transactionState(), t.transactionTimeoutMs(), t.transactionStartTimeMs(), List.copyOf(partitions));
+                    t.transactionState(), t.transactionTimeoutMs(), t.transactionStartTimeMs(),
+                    List.copyOf(partitions));
         });
     }
 
