@@ -114,9 +114,6 @@ final class TransactionsCommand implements Runnable {
         String topic;
         @Option(names = "--partition", required = true, paramLabel = "P", description = "The partition.")
         int partition;
-        @Option(names = "--broker-id", paramLabel = "ID",
-                description = "Ask this broker's replica instead of the partition's leader.")
-        Integer brokerId;
 
         @Override
         public Integer call() {
@@ -124,7 +121,7 @@ final class TransactionsCommand implements Runnable {
                 throw new UserException("--partition must be a partition number, not " + partition);
             }
             try (SamsaAdmin admin = client.admin()) {
-                List<ProducerState> producers = admin.describeProducers(topic, partition, brokerId);
+                List<ProducerState> producers = admin.describeProducers(topic, partition);
                 Table table = new Table("ProducerId", "ProducerEpoch", "LatestCoordinatorEpoch", "LastSequence",
                         "LastTimestamp", "CurrentTransactionStartOffset");
                 producers.forEach(p -> table.row(p.producerId(), p.producerEpoch(), none(p.coordinatorEpoch()),

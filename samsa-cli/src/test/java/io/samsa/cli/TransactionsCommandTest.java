@@ -102,6 +102,12 @@ class TransactionsCommandTest {
         assertThat(topic.stderr()).isEqualTo("samsa: Topic 'absent' does not exist — create it with: samsa topics "
                 + "create absent\n");
 
+        assertThat(InProcess.run("topics", "create", "single", "-p", "1", "-b", b).exitCode()).isZero();
+        InProcess.Result partition = InProcess.run("transactions", "describe-producers", "--topic", "single",
+                "--partition", "3", "-b", b);
+        assertThat(partition.exitCode()).as(partition.toString()).isEqualTo(1);
+        assertThat(partition.stderr()).isEqualTo("samsa: Topic 'single' has no partition 3 (it has 1)\n");
+
         InProcess.Result usage = InProcess.run("transactions", "describe", "-b", b);
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.stderr()).contains("--transactional-id");

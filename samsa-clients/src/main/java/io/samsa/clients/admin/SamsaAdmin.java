@@ -344,11 +344,11 @@ public final class SamsaAdmin implements AutoCloseable {
     }
 
     /**
-     * The producers the partition's leader keeps state for (or broker {@code brokerId}'s replica, when not null),
-     * sorted by producer id; {@link UnknownTopicException} for an unknown topic.
+     * The producers the partition's leader keeps state for, sorted by producer id; {@link UnknownTopicException}
+     * for an unknown topic.
      */
-    public synchronized List<ProducerState> describeProducers(String topic, int partition, Integer brokerId) {
-        return transactions.producers(topic, partition, brokerId, deadline());
+    public synchronized List<ProducerState> describeProducers(String topic, int partition) {
+        return transactions.producers(topic, partition, deadline());
     }
 
     // ---- helpers ----

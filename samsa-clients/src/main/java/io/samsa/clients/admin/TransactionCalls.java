@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -95,28 +94,22 @@ final class TransactionCalls {
     }
 
     /**
-     * The producers the partition's leader (or {@code brokerId}, when not null) keeps state for, sorted by id.
+     * The producers the partition's leader keeps state for, sorted by id.
      * UnknownTopicException for an unknown topic, UnknownTopicOrPartitionException for a missing partition; a
      * leader that moved or cannot be reached is looked up again until the deadline.
      */
-    List<ProducerState> producers(String topic, int partition, Integer brokerId, long deadlineMs) {
+    List<ProducerState> producers(String topic, int partition, long deadlineMs) {
         while (true) {
             RuntimeException retriable;
             try {
-                MetadataResponseData m = metadata.apply(List.of(topic));
-                int leader = RecordDeletion.leader(m, topic, partition);
-                int node = brokerId == null ? leader : brokerId;
+                int leader = RecordDeletion.leader(metadata.apply(List.of(topic)), topic, partition);
                 DescribeProducersRequestData request = new DescribeProducersRequestData();
                 request.topics().add(new DescribeProducersRequestData.TopicRequest().setName(topic)
                         .setPartitionIndexes(List.of(partition)));
-                DescribeProducersResponseData r = channel.call(node, ApiKeys.DESCRIBE_PRODUCERS, v -> request,
+                DescribeProducersResponseData r = channel.call(leader, ApiKeys.DESCRIBE_PRODUCERS, v -> request,
                         deadlineMs);
                 DescribeProducersResponseData.PartitionResponse p = r.topics().get(0).partitions().get(0);
                 Errors error = Errors.forCode(p.errorCode());
-                if (error == Errors.NOT_LEADER_OR_FOLLOWER && brokerId != null) {
-                    throw new InvalidRequestException("Broker " + brokerId + " is not a replica of " + topic + "-"
-                            + partition);
-                }
                 if (error != Errors.NONE) {
                     throw error.exception("Topic '" + topic + "' partition " + partition + ": "
                             + (p.errorMessage() == null ? error.message() : p.errorMessage()));
