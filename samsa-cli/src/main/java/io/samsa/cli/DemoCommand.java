@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * the directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Quickstart: an embedded broker, a topic, records sent and read back.",
+        description = {"Quickstart: embedded broker, topic, records sent and read back.",
                 "Starts an embedded broker in a temporary directory, creates a topic with 3 partitions, sends keyed",
                 "records, reads them back, prints them per partition, and cleans up."})
 final class DemoCommand implements Callable<Integer> {

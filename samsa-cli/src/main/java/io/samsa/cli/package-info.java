@@ -1,4 +1,5 @@
 /**
- * The one {@code samsa} command line (picocli): server, topics, produce, consume, perf and demo.
+ * The one {@code samsa} command line (picocli): server, topics, produce, consume, groups, transactions, perf, demo
+ * and cluster.
  */
 package io.samsa.cli;

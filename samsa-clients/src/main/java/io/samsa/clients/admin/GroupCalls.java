@@ -13,17 +13,12 @@ import java.util.function.IntFunction;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.apache.kafka.common.errors.NotCoordinatorException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -44,15 +39,15 @@ import io.samsa.protocol.consumer.ConsumerProtocolCodec;
  * deadline. Not thread-safe; {@link SamsaAdmin} serializes calls.
  */
 final class GroupCalls {
-    private static final long RETRY_BACKOFF_MS = 100;
-
     private final AdminChannel channel;
+    private final CoordinatorLookup coordinators;
     private final long timeoutMs;
     /** Metadata for the named topics (null: all) that also teaches the channel the brokers' addresses. */
     private final Function<List<String>, MetadataResponseData> metadata;
 
     GroupCalls(AdminChannel channel, long timeoutMs, Function<List<String>, MetadataResponseData> metadata) {
         this.channel = channel;
+        this.coordinators = new CoordinatorLookup(channel, CoordinatorLookup.GROUP);
         this.timeoutMs = timeoutMs;
         this.metadata = metadata;
     }
@@ -288,49 +283,7 @@ final class GroupCalls {
 
     /** Runs {@code call} on the group's coordinator, finding it again while it has moved or is loading. */
     private <T> T onCoordinator(String groupId, long deadlineMs, IntFunction<T> call) {
-        while (true) {
-            try {
-                return call.apply(findCoordinator(groupId, deadlineMs));
-            } catch (NotCoordinatorException | CoordinatorNotAvailableException
-                     | CoordinatorLoadInProgressException e) {
-                backOff(deadlineMs, e);
-            }
-        }
-    }
-
-    private int findCoordinator(String groupId, long deadlineMs) {
-        while (true) {
-            short[] version = new short[1];
-            FindCoordinatorResponseData r = channel.call(ApiKeys.FIND_COORDINATOR, v -> {
-                version[0] = v;
-                return v >= 4 ? new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of(groupId))
-                        : new FindCoordinatorRequestData().setKeyType((byte) 0).setKey(groupId);
-            }, deadlineMs);
-            FindCoordinatorResponseData.Coordinator c = version[0] >= 4 ? r.coordinators().get(0)
-                    : new FindCoordinatorResponseData.Coordinator().setErrorCode(r.errorCode())
-                            .setErrorMessage(r.errorMessage()).setNodeId(r.nodeId()).setHost(r.host()).setPort(r.port());
-            Errors error = Errors.forCode(c.errorCode());
-            if (error == Errors.NONE) {
-                channel.learn(c.nodeId(), c.host(), c.port());
-                return c.nodeId();
-            }
-            if (error != Errors.COORDINATOR_NOT_AVAILABLE && error != Errors.COORDINATOR_LOAD_IN_PROGRESS) {
-                throw error.exception(c.errorMessage() == null ? error.message() : c.errorMessage());
-            }
-            backOff(deadlineMs, error.exception());
-        }
-    }
-
-    private static void backOff(long deadlineMs, RuntimeException cause) {
-        if (System.currentTimeMillis() + RETRY_BACKOFF_MS >= deadlineMs) {
-            throw new TimeoutException("No group coordinator in time: " + cause.getMessage(), cause);
-        }
-        try {
-            Thread.sleep(RETRY_BACKOFF_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TimeoutException("Interrupted while waiting for the group coordinator");
-        }
+        return coordinators.onCoordinator(groupId, deadlineMs, call);
     }
 
     private static void check(String groupId, short errorCode) {

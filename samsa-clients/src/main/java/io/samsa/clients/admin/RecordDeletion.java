@@ -69,7 +69,11 @@ final class RecordDeletion {
         }
     }
 
-    private static int leader(MetadataResponseData metadata, String topic, int partition) {
+    /**
+     * The partition's leader as {@code metadata} names it: UnknownTopicException for an unknown topic,
+     * UnknownTopicOrPartitionException for a partition it does not have, LeaderNotAvailableException for none.
+     */
+    static int leader(MetadataResponseData metadata, String topic, int partition) {
         MetadataResponseTopic t = metadata.topics().find(topic);
         if (t == null || t.errorCode() == Errors.UNKNOWN_TOPIC_OR_PARTITION.code()) {
             throw new UnknownTopicException(topic);

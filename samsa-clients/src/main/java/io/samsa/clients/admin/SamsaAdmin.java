@@ -40,7 +40,8 @@ import io.samsa.clients.core.ClientSettings;
 /**
  * Samsa's admin client: create, list, describe and delete topics, add partitions, read and change topic configs,
  * delete a partition's records before an offset; list, describe and delete consumer groups, read their offsets and
- * lag, reset their offsets; describe the cluster (brokers, racks, controller) and its metadata quorum.
+ * lag, reset their offsets; list and describe transactional ids and the producers a partition holds state for;
+ * describe the cluster (brokers, racks, controller) and its metadata quorum.
  * Each call blocks until the broker answers or {@code timeout} passes; calls are serialized. Broker errors are
  * thrown as Kafka's {@link ApiException}s ({@code TopicExistsException}, {@code InvalidReplicationFactorException},
  * {@code GroupNotEmptyException}, ...), an unknown topic as {@link UnknownTopicException}, an unknown group as
@@ -55,6 +56,7 @@ public final class SamsaAdmin implements AutoCloseable {
     private final long timeoutMs;
     private final GroupCalls groups;
     private final ClusterCalls cluster;
+    private final TransactionCalls transactions;
 
     /** A convenience for {@link #create(Map)}: these servers, every call bounded by 30 seconds. */
     public SamsaAdmin(String bootstrapServers) {
@@ -87,6 +89,7 @@ public final class SamsaAdmin implements AutoCloseable {
         this.channel = new AdminChannel(new ClientCore(ClientSettings.from(config, clientId)));
         this.groups = new GroupCalls(channel, timeoutMs, this::metadata);
         this.cluster = new ClusterCalls(channel);
+        this.transactions = new TransactionCalls(channel, this::metadata);
     }
 
     private static Map<String, Object> convenienceConfig(String bootstrapServers, Duration timeout) {
@@ -321,6 +324,31 @@ public final class SamsaAdmin implements AutoCloseable {
     /** Deletes an Empty group and its offsets; {@code GroupNotEmptyException} while it has members. */
     public synchronized void deleteGroup(String groupId) {
         groups.delete(groupId, deadline());
+    }
+
+    // ---- transactions ----
+
+    /**
+     * Every transactional id the brokers coordinate, sorted by id; only those in one of {@code states} (Kafka's
+     * names: Ongoing, CompleteCommit, ...) and held by one of {@code producerIds}, unless that filter is empty.
+     * An unknown state name is an {@link IllegalArgumentException}.
+     */
+    public synchronized List<TransactionListing> listTransactions(Collection<String> states,
+                                                                  Collection<Long> producerIds) {
+        return transactions.list(states, producerIds, deadline());
+    }
+
+    /** The id as its transaction coordinator describes it; {@code TransactionalIdNotFoundException} if unknown. */
+    public synchronized TransactionDescription describeTransaction(String transactionalId) {
+        return transactions.describe(transactionalId, deadline());
+    }
+
+    /**
+     * The producers the partition's leader keeps state for, sorted by producer id; {@link UnknownTopicException}
+     * for an unknown topic.
+     */
+    public synchronized List<ProducerState> describeProducers(String topic, int partition) {
+        return transactions.producers(topic, partition, deadline());
     }
 
     // ---- helpers ----
