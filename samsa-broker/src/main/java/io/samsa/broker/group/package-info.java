@@ -18,6 +18,15 @@
  *   answers. A failed write therefore has nothing to undo; the result's
  *   failure branch answers the error. Rebalance bookkeeping (who has rejoined, held answers, timers) is volatile
  *   and never written.</li>
+ *   <li><b>Transactional offsets.</b> TxnOffsetCommit writes a producer's offsets as its transactional batch
+ *   (producer id and epoch, no sequence: a fenced epoch is refused by the log, a partition the producer did not
+ *   add with AddOffsetsToTxn by the transaction verification). Replayed, they wait in
+ *   {@code PendingTransactionalOffsets} until the transaction coordinator's marker for this partition, which goes
+ *   through the shard's runtime like any write ({@link io.samsa.broker.group.GroupCoordinator#completeTransaction}),
+ *   so it is ordered after the offsets it settles: COMMIT makes them the group's offsets, ABORT drops them. A load
+ *   replays markers in log order; offsets of a transaction still open are pending again. Meanwhile OffsetFetch
+ *   with {@code requireStable} answers UNSTABLE_OFFSET_COMMIT for those partitions, and retention leaves them
+ *   alone.</li>
  *   <li><b>Timers.</b> Rebalance delays and timeouts, session timeouts and offset retention are named timers of a
  *   {@code CoordinatorTimer} whose operations are state-machine operations like any other; tests use a mock timer
  *   on a mutable clock instead of sleeping.</li>

@@ -25,8 +25,9 @@ import io.samsa.log.ActiveProducer;
 
 /**
  * DescribeProducers (v0, KIP-664), answered by each partition's leader: the idempotent producers its log holds
- * state for — id, epoch, last sequence, last timestamp; coordinator epoch -1 and no open transaction (-1), as Samsa
- * has no transactions yet. Not the leader → NOT_LEADER_OR_FOLLOWER; unknown → UNKNOWN_TOPIC_OR_PARTITION.
+ * state for — id, epoch, last sequence, last timestamp, the coordinator epoch of its last transaction marker and the
+ * first offset of its open transaction (-1 for none). Not the leader → NOT_LEADER_OR_FOLLOWER; unknown →
+ * UNKNOWN_TOPIC_OR_PARTITION.
  */
 public final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_PRODUCERS, 0, 0);
