@@ -9,6 +9,8 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
@@ -17,6 +19,8 @@ import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -145,6 +149,8 @@ class ApiVersionMatrixTest {
                 case OFFSET_DELETE -> groupCases(c).offsetDelete(version);
                 case ADD_PARTITIONS_TO_TXN -> addPartitionsToTxn(c, version);
                 case END_TXN -> endTxn(c, version);
+                case ADD_OFFSETS_TO_TXN -> addOffsetsToTxn(c, version);
+                case TXN_OFFSET_COMMIT -> txnOffsetCommit(c, version);
                 case DESCRIBE_TRANSACTIONS -> describeTransactions(c, version);
                 case LIST_TRANSACTIONS -> listTransactions(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
@@ -397,6 +403,25 @@ class ApiVersionMatrixTest {
                 .setProducerEpoch((short) 0).setCommitted(true);
         EndTxnResponseData r = (EndTxnResponseData) c.send(ApiKeys.END_TXN, v, req);
         assertThat(r.errorCode()).isIn(Errors.NOT_COORDINATOR.code(), Errors.INVALID_PRODUCER_ID_MAPPING.code());
+    }
+
+    private void addOffsetsToTxn(RawKafkaConnection c, short v) throws Exception {
+        AddOffsetsToTxnRequestData req = new AddOffsetsToTxnRequestData().setTransactionalId("matrix-txn-" + v)
+                .setProducerId(4242).setProducerEpoch((short) 0).setGroupId("matrix-group-" + v);
+        AddOffsetsToTxnResponseData r = (AddOffsetsToTxnResponseData) c.send(ApiKeys.ADD_OFFSETS_TO_TXN, v, req);
+        assertThat(r.errorCode()).isIn(Errors.NOT_COORDINATOR.code(), Errors.INVALID_PRODUCER_ID_MAPPING.code());
+    }
+
+    private void txnOffsetCommit(RawKafkaConnection c, short v) throws Exception {
+        TxnOffsetCommitRequestData req = new TxnOffsetCommitRequestData().setTransactionalId("matrix-txn-" + v)
+                .setGroupId("matrix-group-" + v).setProducerId(4242).setProducerEpoch((short) 0);
+        req.topics().add(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName("matrix")
+                .setPartitions(List.of(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                        .setPartitionIndex(0).setCommittedOffset(1))));
+        TxnOffsetCommitResponseData r = (TxnOffsetCommitResponseData) c.send(ApiKeys.TXN_OFFSET_COMMIT, v, req);
+        // No transaction holds the group's partition: the write is refused (or the group has no coordinator yet).
+        assertThat(r.topics().get(0).partitions().get(0).errorCode()).isIn(Errors.NOT_COORDINATOR.code(),
+                Errors.INVALID_TXN_STATE.code());
     }
 
     private void describeTransactions(RawKafkaConnection c, short v) throws Exception {
