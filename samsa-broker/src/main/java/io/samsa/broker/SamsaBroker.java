@@ -12,11 +12,13 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ import io.samsa.broker.handler.ListOffsetsHandler;
 import io.samsa.broker.handler.MetadataHandler;
 import io.samsa.broker.handler.OffsetCommitHandler;
 import io.samsa.broker.handler.TxnOffsetCommitHandler;
+import io.samsa.broker.handler.WriteTxnMarkersHandler;
 import io.samsa.broker.handler.OffsetDeleteHandler;
 import io.samsa.broker.handler.OffsetFetchHandler;
 import io.samsa.broker.handler.OffsetForLeaderEpochHandler;
@@ -79,6 +82,7 @@ import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.lifecycle.BrokerLifecycleManager;
 import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
 import io.samsa.broker.lifecycle.LegacyGroupLogImport;
+import io.samsa.broker.lifecycle.ClusterMarkerWriter;
 import io.samsa.broker.lifecycle.LocalMarkerWriter;
 import io.samsa.broker.lifecycle.ReplicatedTxnLog;
 import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
@@ -90,7 +94,9 @@ import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
+import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
+import io.samsa.broker.txn.MarkerWriter;
 import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.log.LogFiles;
@@ -148,6 +154,10 @@ public final class SamsaBroker implements SamsaNode {
      * the transaction coordinator, and which {@code __transaction_state} partitions it leads (all of them).
      */
     private final TransactionCoordinator transactionCoordinator;
+    /** Writes markers to partitions this broker leads (its own coordinator's, and WriteTxnMarkers from others'). */
+    private final MarkerWriter localMarkers;
+    /** Every partition's markers: {@link #localMarkers}, or in a cluster a {@link ClusterMarkerWriter}. */
+    private final MarkerWriter markers;
     private final CoordinatorShardPublisher transactionShards;
     private volatile boolean closed;
 
@@ -178,8 +188,9 @@ public final class SamsaBroker implements SamsaNode {
                 state.register(replicaStates);
                 // After the replica states: it reads the roles they have just applied.
                 coordinatorShards = new CoordinatorShardPublisher(replicaManager);
-                transactionShards = null;
                 state.register(coordinatorShards);
+                transactionShards = new CoordinatorShardPublisher(replicaManager, TransactionStateTopic.NAME);
+                state.register(transactionShards);
                 metadata = BrokerMetadata.open(state, quorum.metadataLog(), quorum.controllerApi());
             } else {
                 quorum = null;
@@ -255,24 +266,33 @@ public final class SamsaBroker implements SamsaNode {
                 awaitGroupsLoaded();
             }
             opened.push(groupCoordinator);
-            if (quorum == null) {
-                // Transactions: __transaction_state is created on the first FindCoordinator for a transactional id;
-                // markers are appended here as leader (every partition of a single node is led here).
-                long writeTimeoutMs = config.offsetsTopic().commitTimeoutMs();
-                transactionCoordinator = new TransactionCoordinator(
-                        new ReplicatedTxnLog(topics, replicaManager, producePurgatory, writeTimeoutMs,
-                                System::currentTimeMillis),
-                        new LocalMarkerWriter(topics, replicaManager, producePurgatory, writeTimeoutMs,
-                                groupCoordinator::completeTransaction),
-                        () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
-                        transactionCoordinatorConfig());
-                opened.push(transactionCoordinator);
-                transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator),
-                        metadata.image());
-                replicaManager.enableTransactions(transactionCoordinator::inTransaction);
-            } else {
-                transactionCoordinator = null;
+            // Transactions: __transaction_state is created on the first FindCoordinator for a transactional id;
+            // markers go to each partition's leader (appended here when this broker leads it, else WriteTxnMarkers).
+            long writeTimeoutMs = config.offsetsTopic().commitTimeoutMs();
+            LocalMarkerWriter localMarkers = new LocalMarkerWriter(topics, replicaManager, producePurgatory,
+                    writeTimeoutMs, groupCoordinator::completeTransaction);
+            MarkerWriter markers = localMarkers;
+            if (quorum != null) {
+                ClusterMarkerWriter clusterMarkers = new ClusterMarkerWriter(config.nodeId(), localMarkers,
+                        this::leaderOf, ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),
+                        ReplicationLinks.settings(config).socketTimeoutMs());
+                opened.push(clusterMarkers);
+                markers = clusterMarkers;
             }
+            this.localMarkers = localMarkers;
+            this.markers = markers;
+            transactionCoordinator = new TransactionCoordinator(
+                    new ReplicatedTxnLog(topics, replicaManager, producePurgatory, writeTimeoutMs,
+                            System::currentTimeMillis),
+                    markers, () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
+                    transactionCoordinatorConfig());
+            opened.push(transactionCoordinator);
+            transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator), metadata.image());
+            // A single node verifies each transactional batch against its own coordinator (KIP-890 part 1). In a
+            // cluster the partition's leader is often not the coordinator, and the remote check (AddPartitionsToTxn
+            // v4, verify only) is not built: batches are taken as Kafka took them before 3.6.
+            replicaManager.enableTransactions(quorum == null ? transactionCoordinator::inTransaction
+                    : (producerId, epoch, tp) -> true);
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
@@ -406,8 +426,9 @@ public final class SamsaBroker implements SamsaNode {
         requestHandlers.close();
         replicaManager.close();
         groupCoordinator.close();
-        if (transactionCoordinator != null) {
-            transactionCoordinator.close();
+        transactionCoordinator.close();
+        if (localMarkers != markers) {
+            ((ClusterMarkerWriter) markers).close();
         }
         producerIdExpiration.close();
         fetchPurgatory.close();
@@ -442,6 +463,15 @@ public final class SamsaBroker implements SamsaNode {
      * not move when {@code offsets.topic.num.partitions} changes later (Kafka likewise reads the count from the
      * existing topic).
      */
+    /** A partition's leader for the markers: {@link ClusterMarkerWriter#UNKNOWN_TOPIC} once it is gone. */
+    private int leaderOf(TopicPartition tp) {
+        Optional<TopicInfo> topic = topics.get(tp.topic());
+        if (topic.isEmpty() || tp.partition() < 0 || tp.partition() >= topic.get().partitions()) {
+            return ClusterMarkerWriter.UNKNOWN_TOPIC;
+        }
+        return replicaManager.leaderAndIsr(topic.get(), tp.partition()).leaderId();
+    }
+
     private OffsetsTopic offsetsTopic() {
         OffsetsTopic configured = config.offsetsTopic();
         return topics.get(OffsetsTopic.NAME).map(t -> configured.withNumPartitions(t.partitions())).orElse(configured);
@@ -479,11 +509,9 @@ public final class SamsaBroker implements SamsaNode {
                 ? ClusterView.singleNode(identity.clusterId(), config.nodeId(), topics::image)
                 : new ClusterView(identity.clusterId(), config.nodeId(), topics::image, quorum::leaderId,
                         (image, id) -> image.isUnfenced(id)))
-                .withGroupPlacement(CoordinatorPlacement.forGroups(config.offsetsTopic(), topics::createAsync));
-        if (transactionCoordinator != null) {
-            cluster = cluster.withTransactionPlacement(CoordinatorPlacement.forTransactions(
-                    config.transactionStateTopic(), topics::createAsync));
-        }
+                .withGroupPlacement(CoordinatorPlacement.forGroups(config.offsetsTopic(), topics::createAsync))
+                .withTransactionPlacement(CoordinatorPlacement.forTransactions(config.transactionStateTopic(),
+                        topics::createAsync));
         Clock clock = Clock.systemUTC();
         // Each handler declares its API key and version range (ApiHandler.versions()).
         List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
@@ -518,17 +546,15 @@ public final class SamsaBroker implements SamsaNode {
                 new ListGroupsHandler(groupCoordinator),
                 new DescribeGroupsHandler(groupCoordinator),
                 new DeleteGroupsHandler(groupCoordinator),
-                new OffsetDeleteHandler(groupCoordinator, topics)));
-        if (transactionCoordinator != null) {
-            handlers.addAll(List.of(
-                    new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
-                    new TxnOffsetCommitHandler(groupCoordinator, topics, clock),
-                    new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
-                            .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
-                    new EndTxnHandler(transactionCoordinator),
-                    new DescribeTransactionsHandler(transactionCoordinator),
-                    new ListTransactionsHandler(transactionCoordinator, clock::millis)));
-        }
+                new OffsetDeleteHandler(groupCoordinator, topics),
+                new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
+                new TxnOffsetCommitHandler(groupCoordinator, topics, clock),
+                new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
+                        .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
+                new EndTxnHandler(transactionCoordinator),
+                new WriteTxnMarkersHandler(localMarkers),
+                new DescribeTransactionsHandler(transactionCoordinator),
+                new ListTransactionsHandler(transactionCoordinator, clock::millis)));
         return handlers.stream().map(ApiRegistration::of).toList();
     }
 

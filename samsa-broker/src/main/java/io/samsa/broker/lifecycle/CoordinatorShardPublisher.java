@@ -26,8 +26,7 @@ import io.samsa.metadata.TopicImage;
 
 /**
  * Tells a coordinator which partitions of its internal topic this broker leads, after every metadata batch: the
- * group coordinator {@code __consumer_offsets}, the transaction coordinator (a single node, for now)
- * {@code __transaction_state}. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the
+ * group coordinator {@code __consumer_offsets}, the transaction coordinator {@code __transaction_state}. In a cluster it is registered after the {@link ReplicaStatePublisher} and reads the
  * roles the replica manager has just applied (leader at which epoch), so a shard is loaded only from a replica that is
  * leader, and unloaded as soon as it is not (or at a newer epoch, reloaded). On a single node
  * ({@link #singleNode}), registered after the topic registry, it opens the partitions of the topic once their logs
@@ -91,8 +90,13 @@ public final class CoordinatorShardPublisher implements MetadataPublisher {
 
     /** A cluster node, for the group coordinator: the replica state publisher opens replicas and applies roles. */
     public CoordinatorShardPublisher(ReplicaManager replicas) {
+        this(replicas, OffsetsTopic.NAME);
+    }
+
+    /** A cluster node, for the coordinator of internal topic {@code topicName}. */
+    public CoordinatorShardPublisher(ReplicaManager replicas, String topicName) {
         this.replicas = replicas;
-        this.topicName = OffsetsTopic.NAME;
+        this.topicName = topicName;
         this.replica = replicas::hostedPartition;
     }
 

@@ -21,6 +21,8 @@ import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -151,6 +153,7 @@ class ApiVersionMatrixTest {
                 case END_TXN -> endTxn(c, version);
                 case ADD_OFFSETS_TO_TXN -> addOffsetsToTxn(c, version);
                 case TXN_OFFSET_COMMIT -> txnOffsetCommit(c, version);
+                case WRITE_TXN_MARKERS -> writeTxnMarkers(c, version);
                 case DESCRIBE_TRANSACTIONS -> describeTransactions(c, version);
                 case LIST_TRANSACTIONS -> listTransactions(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
@@ -422,6 +425,17 @@ class ApiVersionMatrixTest {
         // No transaction holds the group's partition: the write is refused (or the group has no coordinator yet).
         assertThat(r.topics().get(0).partitions().get(0).errorCode()).isIn(Errors.NOT_COORDINATOR.code(),
                 Errors.INVALID_TXN_STATE.code());
+    }
+
+    private void writeTxnMarkers(RawKafkaConnection c, short v) throws Exception {
+        WriteTxnMarkersRequestData req = new WriteTxnMarkersRequestData().setMarkers(List.of(
+                new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(4242).setProducerEpoch((short) 0)
+                        .setTransactionResult(false).setCoordinatorEpoch(0).setTopics(List.of(
+                                new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName("matrix-none")
+                                        .setPartitionIndexes(List.of(0))))));
+        WriteTxnMarkersResponseData r = (WriteTxnMarkersResponseData) c.send(ApiKeys.WRITE_TXN_MARKERS, v, req);
+        assertThat(r.markers().get(0).topics().get(0).partitions().get(0).errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
     private void describeTransactions(RawKafkaConnection c, short v) throws Exception {
