@@ -18,7 +18,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partition directly ({@code assign}, no group), so it runs against a broker without a group coordinator too:
  * <pre>
  * AssignedConsumerPerf --bootstrap-server HOST:PORT --topic T --num-records N [--timeout MS] [--fetch-size B]
+ *     [--isolation-level read_uncommitted|read_committed]
  * </pre>
+ * The consumer's default isolation level (read_uncommitted) unless {@code --isolation-level} says otherwise: the
+ * transactions runs read their topic both ways.
  */
 public final class AssignedConsumerPerf {
     private AssignedConsumerPerf() {
@@ -30,6 +33,7 @@ public final class AssignedConsumerPerf {
         long records = -1;
         long timeoutMs = 10_000;
         int fetchSize = 1024 * 1024;
+        String isolation = "read_uncommitted";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--bootstrap-server" -> bootstrap = args[i + 1];
@@ -37,18 +41,20 @@ public final class AssignedConsumerPerf {
                 case "--num-records", "--messages" -> records = Long.parseLong(args[i + 1]);
                 case "--timeout" -> timeoutMs = Long.parseLong(args[i + 1]);
                 case "--fetch-size" -> fetchSize = Integer.parseInt(args[i + 1]);
+                case "--isolation-level" -> isolation = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (bootstrap == null || topic == null || records < 0) {
             System.err.println("usage: AssignedConsumerPerf --bootstrap-server HOST:PORT --topic T --num-records N"
-                    + " [--timeout MS] [--fetch-size BYTES]");
+                    + " [--timeout MS] [--fetch-size BYTES] [--isolation-level read_uncommitted|read_committed]");
             System.exit(2);
         }
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("enable.auto.commit", "false");
         p.setProperty("auto.offset.reset", "earliest");
+        p.setProperty("isolation.level", isolation);
         // ConsumerPerformance's settings.
         p.setProperty("max.partition.fetch.bytes", Integer.toString(fetchSize));
         p.setProperty("receive.buffer.bytes", Integer.toString(2 * 1024 * 1024));

@@ -19,6 +19,9 @@ final class ClientTools {
     static final String KAFKA_CONSUMER_GROUP = "KafkaConsumer, group (Kafka's ConsumerPerformance)";
     static final String SAMSA_CONSUMER = "Samsa consumer (samsa perf consume)";
     static final String E2E = "KafkaProducer+KafkaConsumer (EndToEndLatency)";
+    static final String TXN_PRODUCER = "KafkaProducer, transactional (TransactionalProducerPerf)";
+    static final String READ_COMMITTED = "KafkaConsumer read_committed, assign (AssignedConsumerPerf)";
+    static final String READ_UNCOMMITTED = "KafkaConsumer read_uncommitted, assign (AssignedConsumerPerf)";
 
     private static final List<String> CLIENT_JVM = List.of("-Xmx512m", "-Dlog4j2.level=WARN",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -27,6 +30,10 @@ final class ClientTools {
             + "(\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99.9th");
     private static final Pattern E2E_SUMMARY = Pattern.compile("e2e: sent (\\d+), received (\\d+), rate (\\d+)/s, "
             + "p50 ([\\d.NaN]+) ms, p99 ([\\d.NaN]+) ms, p99.9 ([\\d.NaN]+) ms, max ([\\d.NaN]+) ms");
+    private static final Pattern TXN_SUMMARY = Pattern.compile("txn: (\\d+) records, (\\d+) transactions of (\\d+), "
+            + "([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) txn/sec, commit p50 ([\\d.NaN]+) ms, "
+            + "p99 ([\\d.NaN]+) ms, max ([\\d.NaN]+) ms, txn p50 ([\\d.NaN]+) ms, p99 ([\\d.NaN]+) ms, "
+            + "init ([\\d.]+) ms");
 
     private final Plan plan;
     /** {@code samsa perf produce|consume} (branch cli) is in this samsa.jar; otherwise ProducerPerf directly. */
@@ -67,6 +74,22 @@ final class ClientTools {
     List<String> kafkaConsumerAssign(String bootstrap, String topic, long records) {
         List<String> cmd = benchTool(AssignedConsumerPerf.class.getName());
         cmd.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records)));
+        return cmd;
+    }
+
+    /** The transactions runs' reader: AssignedConsumerPerf at the given isolation level. */
+    List<String> kafkaConsumerAssign(String bootstrap, String topic, long records, String isolationLevel) {
+        List<String> cmd = kafkaConsumerAssign(bootstrap, topic, records);
+        cmd.addAll(List.of("--isolation-level", isolationLevel));
+        return cmd;
+    }
+
+    List<String> transactionalProducer(String bootstrap, String topic, int recordsPerTxn, String transactionalId) {
+        List<String> cmd = benchTool(TransactionalProducerPerf.class.getName());
+        cmd.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records",
+                Long.toString(plan.txnRecords), "--records-per-txn", Integer.toString(recordsPerTxn),
+                "--record-size", Integer.toString(plan.txnRecordSize), "--max-seconds",
+                Integer.toString(plan.txnSeconds), "--transactional-id", transactionalId));
         return cmd;
     }
 
@@ -152,6 +175,23 @@ final class ClientTools {
         return Optional.of(new LatencySummary(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
                 Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
                 Double.parseDouble(m.group(7))));
+    }
+
+    /** TransactionalProducerPerf's line: committed records, transactions, rates, commit and transaction times. */
+    record TxnSummary(long records, long transactions, double recordsPerSec, double mbPerSec, double txnPerSec,
+                      double commitP50, double commitP99, double commitMax, double txnP50, double txnP99,
+                      double initMs) {
+    }
+
+    static Optional<TxnSummary> parseTransactional(String output) {
+        Matcher m = TXN_SUMMARY.matcher(output);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TxnSummary(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
+                Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8)), Double.parseDouble(m.group(9)),
+                Double.parseDouble(m.group(10)), Double.parseDouble(m.group(11)), Double.parseDouble(m.group(12))));
     }
 
     private List<String> kafkaTool(String mainClass) {

@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench/compare}'s engine: for each broker in turn (never both at once) it measures start-up and memory,
  * runs the throughput matrix and the fixed-rate latency runs, then writes {@code <date>.md}, {@code .csv} and
  * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
- * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}.
+ * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}, with
+ * {@code --mode transactions} a {@link TransactionsRun}.
  * Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {
@@ -79,7 +80,7 @@ public final class Compare {
         Files.createDirectories(plan.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"))
                 + (plan.failover() ? "-failover" : plan.compaction() ? "-compaction"
-                        : plan.cluster() ? "-cluster" + plan.nodes : "")
+                        : plan.transactions() ? "-transactions" : plan.cluster() ? "-cluster" + plan.nodes : "")
                 + (plan.quick ? "-quick" : "");
         Path md = plan.out.resolve(stamp + ".md");
         Path csv = plan.out.resolve(stamp + ".csv");
@@ -117,6 +118,9 @@ public final class Compare {
                     new FailoverRun(plan, children, samples, notes, work.resolve(broker + "-cluster")).run(broker);
                 } else if (plan.compaction()) {
                     new CompactionRun(plan, children, samples, notes, work.resolve(broker + "-compaction")).run(broker);
+                } else if (plan.transactions()) {
+                    new TransactionsRun(plan, children, samples, notes, work.resolve(broker + "-transactions"))
+                            .run(broker);
                 } else if (plan.cluster()) {
                     runCluster(broker);
                 } else {
@@ -350,7 +354,7 @@ public final class Compare {
     }
 
     /** Stops this broker's run with its log tail if the process is gone (killed, crashed, out of memory). */
-    private static void requireAlive(Brokers broker) {
+    static void requireAlive(Brokers broker) {
         if (!broker.alive()) {
             throw new IllegalStateException(broker.kind() + " broker process exited (" + broker.exitDescription()
                     + "); last log lines: " + broker.logTail().lines().skip(Math.max(0,
@@ -402,7 +406,7 @@ public final class Compare {
         return p;
     }
 
-    private static String firstLines(String output) {
+    static String firstLines(String output) {
         return output.lines().filter(l -> !l.isBlank() && !l.contains("deprecated")).limit(3)
                 .reduce((a, b) -> a + " | " + b).orElse("(no output)");
     }

@@ -24,7 +24,7 @@ final class Plan {
               --min-insync-replicas M  the topics' min.insync.replicas (default 2 when R > 1)
               --acks             default all when N > 1
             failover mode (bench/failover, or --mode failover): SIGKILL / SIGTERM the partition leader, K times:
-              --mode MODE        compare (default), failover or compaction
+              --mode MODE        compare (default), failover, compaction or transactions
               --kills K          rounds per signal and broker (default 5; --quick 2)
               --signals S        KILL,TERM (default both)
               --failover-partitions P  partitions of the written topic (default 1)
@@ -38,6 +38,13 @@ final class Plan {
               --baseline-seconds S     probe window before cleaning is allowed (default 10; --quick 3)
               --cleaner-timeout-seconds S  longest wait for the compaction to end (default 300)
               --repeats N        runs per broker (default 3; --quick 1)
+            transactions mode (bench/transactions, or --mode transactions): transactional produce, read_committed consume:
+              --txn-sizes K,K    records per transaction, one cell each (default 100,1000)
+              --txn-records N    records per produce run, at most (default 1000000; --quick 20000)
+              --txn-seconds S    longest produce run; it ends after the transaction that passes S (default 60; --quick 15)
+              --txn-record-size B  record value size (default 100)
+              --txn-partitions P partitions of the written topic (default 1)
+              --repeats N        runs per cell and broker (default 3; --quick 1)
             """;
 
     boolean quick;
@@ -81,6 +88,11 @@ final class Plan {
     int probeRate = 2000;
     int baselineSeconds = 10;
     int cleanerTimeoutSeconds = 300;
+    List<Integer> txnSizes = List.of(100, 1000);
+    long txnRecords = 1_000_000;
+    int txnSeconds = 60;
+    int txnRecordSize = 100;
+    int txnPartitions = 1;
 
     static Plan parse(String[] args) {
         Plan p = new Plan();
@@ -132,6 +144,11 @@ final class Plan {
                         case "--probe-rate" -> p.probeRate = Integer.parseInt(v);
                         case "--baseline-seconds" -> p.baselineSeconds = Integer.parseInt(v);
                         case "--cleaner-timeout-seconds" -> p.cleanerTimeoutSeconds = Integer.parseInt(v);
+                        case "--txn-sizes" -> p.txnSizes = ints(v);
+                        case "--txn-records" -> p.txnRecords = Long.parseLong(v);
+                        case "--txn-seconds" -> p.txnSeconds = Integer.parseInt(v);
+                        case "--txn-record-size" -> p.txnRecordSize = Integer.parseInt(v);
+                        case "--txn-partitions" -> p.txnPartitions = Integer.parseInt(v);
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
@@ -147,6 +164,12 @@ final class Plan {
             }
             if (!explicit.contains("--baseline-seconds")) {
                 p.baselineSeconds = 3;
+            }
+            if (!explicit.contains("--txn-records")) {
+                p.txnRecords = 20_000;
+            }
+            if (!explicit.contains("--txn-seconds")) {
+                p.txnSeconds = 15;
             }
             if (!repeatsSet) {
                 p.repeats = 1;
@@ -183,8 +206,13 @@ final class Plan {
 
     /** Cluster and failover defaults and checks; a single-node compare run is left exactly as it was. */
     private void clusterDefaults(List<String> explicit) {
-        if (!mode.equals("compare") && !mode.equals("failover") && !mode.equals("compaction")) {
-            throw new IllegalArgumentException("--mode is compare, failover or compaction, not " + mode);
+        if (!List.of("compare", "failover", "compaction", "transactions").contains(mode)) {
+            throw new IllegalArgumentException("--mode is compare, failover, compaction or transactions, not " + mode);
+        }
+        if (mode.equals("transactions") && (nodes != 1 || txnSizes.isEmpty()
+                || txnSizes.stream().anyMatch(k -> k < 1) || txnRecords < 1 || txnSeconds < 1 || txnRecordSize < 1
+                || txnPartitions < 1)) {
+            throw new IllegalArgumentException("transactions runs one node; its sizes, counts and times must be > 0");
         }
         if (mode.equals("compaction") && (nodes != 1 || compactionMb <= 0 || compactionKeys < 1
                 || compactionValueBytes < 1 || probeRate < 1 || baselineSeconds < 1 || cleanerTimeoutSeconds < 1)) {
@@ -236,6 +264,10 @@ final class Plan {
 
     boolean compaction() {
         return mode.equals("compaction");
+    }
+
+    boolean transactions() {
+        return mode.equals("transactions");
     }
 
     /** The throughput matrix: every combination. */

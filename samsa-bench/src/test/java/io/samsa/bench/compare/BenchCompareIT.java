@@ -76,7 +76,7 @@ class BenchCompareIT {
     }
 
     /** Kafka, Samsa and Samsa/Kafka columns all hold numbers. */
-    private static boolean bothNumeric(String row) {
+    static boolean bothNumeric(String row) {
         String[] cells = row.split("\\|");
         // "", test, client, cell, metric, kafka, samsa, ratio, n
         return cells.length >= 9 && numeric(cells[5]) && numeric(cells[6]) && numeric(cells[7]);
@@ -91,7 +91,7 @@ class BenchCompareIT {
         }
     }
 
-    private static List<String> parseCsv(String row) {
+    static List<String> parseCsv(String row) {
         List<String> fields = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;
@@ -128,7 +128,7 @@ class BenchCompareIT {
     }
 
     /** SIGTERM first, so the script's trap kills the brokers; then SIGKILL whatever is left. */
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         if (!p.isAlive()) {
             return;
         }
@@ -140,7 +140,7 @@ class BenchCompareIT {
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static Path repoRoot() {
+    static Path repoRoot() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isExecutable(d.resolve("bench").resolve("compare"))) {
                 return d;

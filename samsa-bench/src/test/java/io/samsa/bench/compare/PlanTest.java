@@ -8,7 +8,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The flags of bench/compare, bench/failover and bench/compaction: single-node defaults as they were; the others. */
+/**
+ * The flags of bench/compare, bench/failover, bench/compaction and bench/transactions: single-node defaults as they
+ * were; the others.
+ */
 class PlanTest {
     private static Plan parse(String... args) {
         List<String> all = new ArrayList<>(List.of("--kafka-libs", "libs", "--samsa-jar", "s.jar", "--bench-jar",
@@ -76,6 +79,46 @@ class PlanTest {
         assertThat(CompactionRun.cleanerSettings()).containsEntry("log.cleaner.backoff.ms", "200")
                 .containsEntry("log.cleaner.threads", "1").containsEntry("log.cleaner.dedupe.buffer.size", "134217728");
         assertThatThrownBy(() -> parse("--mode", "compaction", "--nodes", "3")).hasMessageContaining("one node");
+    }
+
+    @Test
+    void transactionsModeIsOneNodeWithTwoTransactionSizes() {
+        Plan p = parse("--mode", "transactions");
+        assertThat(p.transactions()).isTrue();
+        assertThat(p.compaction()).isFalse();
+        assertThat(p.cluster()).isFalse();
+        assertThat(p.txnSizes).containsExactly(100, 1000);
+        assertThat(p.txnRecords).isEqualTo(1_000_000);
+        assertThat(p.txnSeconds).isEqualTo(60);
+        assertThat(p.repeats).isEqualTo(3);
+        Plan quick = parse("--mode", "transactions", "--quick");
+        assertThat(quick.txnRecords).isEqualTo(20_000);
+        assertThat(quick.txnSeconds).isEqualTo(15);
+        assertThat(quick.repeats).isEqualTo(1);
+        assertThat(parse("--mode", "transactions", "--quick", "--txn-records", "5000").txnRecords).isEqualTo(5000);
+        assertThat(parse("--mode", "transactions", "--txn-sizes", "10").txnSizes).containsExactly(10);
+        assertThat(TransactionsRun.cell(p, 1000)).isEqualTo("100 B × 1000/txn p1");
+        assertThatThrownBy(() -> parse("--mode", "transactions", "--nodes", "3")).hasMessageContaining("one node");
+        assertThatThrownBy(() -> parse("--mode", "transactions", "--txn-sizes", "0")).hasMessageContaining("one node");
+    }
+
+    @Test
+    void transactionalProducerSummaryParses() {
+        String out = "some warning\ntxn: 20000 records, 200 transactions of 100, 7701.2 records/sec (0.73 MB/sec), "
+                + "77.0 txn/sec, commit p50 2.350 ms, p99 14.800 ms, max 20.100 ms, txn p50 8.360 ms, p99 135.000 ms, "
+                + "init 1754.0 ms\n";
+        ClientTools.TxnSummary s = ClientTools.parseTransactional(out).orElseThrow();
+        assertThat(s.records()).isEqualTo(20000);
+        assertThat(s.transactions()).isEqualTo(200);
+        assertThat(s.recordsPerSec()).isEqualTo(7701.2);
+        assertThat(s.mbPerSec()).isEqualTo(0.73);
+        assertThat(s.txnPerSec()).isEqualTo(77.0);
+        assertThat(s.commitP50()).isEqualTo(2.35);
+        assertThat(s.commitP99()).isEqualTo(14.8);
+        assertThat(s.commitMax()).isEqualTo(20.1);
+        assertThat(s.txnP99()).isEqualTo(135.0);
+        assertThat(s.initMs()).isEqualTo(1754.0);
+        assertThat(ClientTools.parseTransactional("transaction 3 of 100 records failed: boom")).isEmpty();
     }
 
     @Test
