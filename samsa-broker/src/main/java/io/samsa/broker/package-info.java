@@ -50,11 +50,13 @@
  *       rebalance timers, offset-retention cleanup and appends to the {@code __consumer_offsets} partitions (on a
  *       single node as in a cluster; the log cleaner compacts them). JoinGroup and SyncGroup responses complete
  *       here when the rebalance completes (and are encoded by the connection's processor).</li>
- *   <li><b>Transaction coordinator</b> (a single node; {@code samsa-txn-coordinator},
+ *   <li><b>Transaction coordinator</b> ({@code samsa-txn-coordinator},
  *       {@code txn.TransactionCoordinator}): owns every transactional id's state without locks; InitProducerId,
  *       AddPartitionsToTxn and EndTxn are tasks on this thread, as are the timed-out-transaction and expiry passes.
  *       Its writes to {@code __transaction_state} and its markers complete on the thread that moved the high
- *       watermark (or the produce purgatory's timer) and hop back here.</li>
+ *       watermark (or the produce purgatory's timer) and hop back here; in a cluster, markers for partitions other
+ *       brokers lead are sent by {@code samsa-txn-marker-sender} ({@code lifecycle.RemoteMarkerSender}, its own
+ *       connections) and their answers hop back too.</li>
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>

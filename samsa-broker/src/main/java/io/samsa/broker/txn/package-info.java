@@ -6,11 +6,13 @@
  * io.samsa.broker.txn.TxnState} with Kafka's names and transitions), and the coordinator around them ({@link
  * io.samsa.broker.txn.TransactionCoordinator}: one state machine per led transaction log partition, writes
  * through {@link io.samsa.broker.txn.TxnLog}, markers through {@link io.samsa.broker.txn.MarkerWriter}, timers;
- * one thread, {@code samsa-txn-coordinator}). The broker runs it on a single node: {@code __transaction_state}
- * ({@link io.samsa.broker.txn.TransactionStateTopic}) is created on the first FindCoordinator for a transactional
- * id and led through {@code lifecycle.CoordinatorShardPublisher}; {@code lifecycle.ReplicatedTxnLog} writes it and
- * {@code lifecycle.LocalMarkerWriter} appends the markers. Not yet: WriteTxnMarkers to other brokers (so no
- * transactions in a cluster), AddOffsetsToTxn/TxnOffsetCommit (transactional offsets in the group coordinator),
- * transaction version 2 (KIP-890).
+ * one thread, {@code samsa-txn-coordinator}). Every broker runs it, on a single node as in a cluster:
+ * {@code __transaction_state} ({@link io.samsa.broker.txn.TransactionStateTopic}) is created on the first
+ * FindCoordinator for a transactional id, and {@code lifecycle.CoordinatorShardPublisher} loads the partitions this
+ * broker leads (a coordinator failover is a load on the new leader, which resumes prepared transactions);
+ * {@code lifecycle.ReplicatedTxnLog} writes them; markers go through {@code lifecycle.LocalMarkerWriter} (a
+ * partition led here; {@code __consumer_offsets} through the group coordinator) or, in a cluster,
+ * {@code lifecycle.ClusterMarkerWriter} (WriteTxnMarkers to the leader). Not yet: transaction version 2 (KIP-890
+ * part 2), and the verification of transactional batches between brokers (AddPartitionsToTxn v4).
  */
 package io.samsa.broker.txn;
