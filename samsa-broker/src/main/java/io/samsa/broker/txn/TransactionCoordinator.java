@@ -244,6 +244,21 @@ public final class TransactionCoordinator implements Closeable {
      * Whether the producer (at this epoch) has an ongoing transaction to which the partition was added: a
      * transactional batch is appended only then (see {@code replica.TransactionVerifier}). Any thread.
      */
+    /**
+     * A partition leader's check of a transactional batch (KIP-890): NONE when the producer's ongoing transaction
+     * holds {@code partition}, else INVALID_TXN_STATE; with {@code add} (transaction version 2, where the leader adds
+     * the partition on the producer's behalf) it is added as AddPartitionsToTxn would, with that call's errors.
+     * Any thread; answers NOT_COORDINATOR for an id this broker does not coordinate when adding.
+     */
+    public CompletableFuture<Errors> verify(String transactionalId, long producerId, short producerEpoch,
+                                            TopicPartition partition, boolean add) {
+        if (add) {
+            return addPartitions(transactionalId, producerId, producerEpoch, Set.of(partition));
+        }
+        return CompletableFuture.completedFuture(inTransaction(producerId, producerEpoch, partition) ? Errors.NONE
+                : Errors.INVALID_TXN_STATE);
+    }
+
     public boolean inTransaction(long producerId, short producerEpoch, TopicPartition partition) {
         Ongoing o = ongoing.get(producerId);
         return o != null && o.epoch() == producerEpoch && o.partitions().contains(partition);
