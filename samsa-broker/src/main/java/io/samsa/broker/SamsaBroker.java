@@ -89,6 +89,7 @@ import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
 import io.samsa.broker.lifecycle.QuorumNode;
 import io.samsa.broker.lifecycle.ReplicaStatePublisher;
 import io.samsa.broker.lifecycle.ReplicationLinks;
+import io.samsa.broker.lifecycle.TxnVerificationSender;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
@@ -159,6 +160,8 @@ public final class SamsaBroker implements SamsaNode {
     /** Every partition's markers: {@link #localMarkers}, or in a cluster a {@link ClusterMarkerWriter}. */
     private final MarkerWriter markers;
     private final CoordinatorShardPublisher transactionShards;
+    /** Cluster mode only (null on a single node): asks other brokers' coordinators to verify transactional batches. */
+    private final TxnVerificationSender txnVerifier;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
@@ -288,11 +291,18 @@ public final class SamsaBroker implements SamsaNode {
                     transactionCoordinatorConfig());
             opened.push(transactionCoordinator);
             transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator), metadata.image());
-            // A single node verifies each transactional batch against its own coordinator (KIP-890 part 1). In a
-            // cluster the partition's leader is often not the coordinator, and the remote check (AddPartitionsToTxn
-            // v4, verify only) is not built: batches are taken as Kafka took them before 3.6.
-            replicaManager.enableTransactions(quorum == null ? transactionCoordinator::inTransaction
-                    : (producerId, epoch, tp) -> true);
+            // Transactional batches are verified (KIP-890 part 1): a single node asks its own coordinator; in a
+            // cluster the leader asks the transactional id's coordinator with AddPartitionsToTxn v4 (verify only).
+            if (quorum == null) {
+                txnVerifier = null;
+                replicaManager.enableTransactions(transactionCoordinator::verify);
+            } else {
+                txnVerifier = new TxnVerificationSender(config.nodeId(), this::transactionCoordinatorOf,
+                        ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),
+                        ReplicationLinks.settings(config).socketTimeoutMs());
+                opened.push(txnVerifier);
+                replicaManager.enableTransactions(txnVerifier);
+            }
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
@@ -430,6 +440,9 @@ public final class SamsaBroker implements SamsaNode {
         if (localMarkers != markers) {
             ((ClusterMarkerWriter) markers).close();
         }
+        if (txnVerifier != null) {
+            txnVerifier.close();
+        }
         producerIdExpiration.close();
         fetchPurgatory.close();
         producePurgatory.close();
@@ -470,6 +483,16 @@ public final class SamsaBroker implements SamsaNode {
             return ClusterMarkerWriter.UNKNOWN_TOPIC;
         }
         return replicaManager.leaderAndIsr(topic.get(), tp.partition()).leaderId();
+    }
+
+    /** The broker coordinating a transactional id: its {@code __transaction_state} partition's leader, or -1. */
+    private int transactionCoordinatorOf(String transactionalId) {
+        Optional<TopicInfo> topic = topics.get(TransactionStateTopic.NAME);
+        if (topic.isEmpty()) {
+            return -1;
+        }
+        int partition = OffsetsTopic.partitionFor(transactionalId, topic.get().partitions());
+        return replicaManager.leaderAndIsr(topic.get(), partition).leaderId();
     }
 
     private OffsetsTopic offsetsTopic() {

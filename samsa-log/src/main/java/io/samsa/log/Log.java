@@ -608,6 +608,20 @@ public final class Log implements Closeable {
         }
     }
 
+    /**
+     * Whether {@code producerId} has a transaction open in this log at {@code producerEpoch} (its first batch is
+     * here and no marker has ended it yet): a later batch of that transaction needs no verification by its
+     * coordinator (KIP-890), as Kafka's {@code hasOngoingTransaction}.
+     */
+    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        lock.lock();
+        try {
+            return producerState.hasOngoingTransaction(producerId, producerEpoch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The idempotent producers this log holds state for (DescribeProducers). */
     public List<ActiveProducer> activeProducers() {
         lock.lock();

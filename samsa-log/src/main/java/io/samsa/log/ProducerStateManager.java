@@ -118,6 +118,11 @@ final class ProducerStateManager {
 
     ProducerEntry entry(long producerId) { return producers.get(producerId); }
 
+    boolean hasOngoingTransaction(long producerId, short epoch) {
+        ProducerEntry e = producers.get(producerId);
+        return e != null && e.epoch == epoch && e.currentTxnFirstOffset >= 0;
+    }
+
     /** Each producer's last batch's last offset (the batch the log cleaner keeps); under the log's lock. */
     void forEachLastBatch(java.util.function.BiConsumer<Long, Long> action) {
         producers.forEach((id, e) -> {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -31,6 +32,7 @@ import io.samsa.broker.purgatory.DelayedProduce.PartitionAck;
 import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.VerificationErrors;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicNames;
 import io.samsa.broker.topic.TopicRegistry;
@@ -48,6 +50,12 @@ import io.samsa.protocol.WireCodec;
  * broker stopped leading. An internal topic ({@code __consumer_offsets}) is refused with INVALID_TOPIC_EXCEPTION
  * unless the client id is Kafka's admin one, as Kafka refuses it: the group coordinator is its only writer. acks=0
  * gets no response, and a failure then closes the connection so that the client notices.
+ *
+ * <p>A transactional batch is verified first (KIP-890, {@link ReplicaManager#verifyTransaction}): the first batch
+ * of a transaction on a partition asks the transactional id's coordinator whether the partition is in the
+ * producer's ongoing transaction, and is refused with its answer ({@link VerificationErrors}); later batches of
+ * that transaction, and every non-transactional batch, are appended at once as before. A request with batches to
+ * verify is answered once they are all verified and appended, on the thread of the last verification answer.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     /**
@@ -72,15 +80,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         this.stats = stats;
     }
 
+    /** A transactional batch waiting for its verification (KIP-890) before it is appended. */
+    private record Unverified(TopicInfo topic, PartitionProduceData data, ByteBuffer records,
+                              CompletableFuture<Errors> verified, PartitionProduceResponse out) {
+    }
+
     @Override
     public CompletionStage<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
         short acks = request.acks();
         boolean validAcks = acks == 0 || acks == 1 || acks == -1;
         boolean byId = context.apiVersion() >= 13;
-        boolean anyError = false;
-        List<PartitionAck> awaited = new ArrayList<>();
-        List<PartitionProduceResponse> awaitedResponses = new ArrayList<>();
-        ProduceResponseData response = new ProduceResponseData();
+        Outcome outcome = new Outcome(context.apiVersion(), acks);
+        List<Unverified> unverified = null; // allocated only for a transactional batch that must be verified
         for (TopicProduceData topicData : request.topicData()) {
             Optional<TopicInfo> topic = byId ? topics.get(topicData.topicId()) : topics.get(topicData.name());
             TopicProduceResponse topicResponse = new TopicProduceResponse()
@@ -88,6 +99,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     .setTopicId(byId ? topicData.topicId() : Uuid.ZERO_UUID);
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(partitionData.index());
+                topicResponse.partitionResponses().add(pr);
                 if (!validAcks) {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                 } else if (topic.isEmpty()) {
@@ -97,49 +109,131 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     pr.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
                             .setErrorMessage("Cannot append to internal topic " + topic.get().name());
                 } else {
-                    PartitionAck appended = append(topic.get(), partitionData, acks, pr);
-                    if (appended != null && acks == -1) {
-                        awaited.add(appended);
-                        awaitedResponses.add(pr);
+                    ByteBuffer records;
+                    try {
+                        records = WireCodec.recordsBuffer(partitionData.records());
+                    } catch (ApiException e) {
+                        outcome.failed(pr, e);
+                        continue;
+                    }
+                    Unverified waiting = ReplicaManager.isTransactional(records)
+                            ? verify(topic.get(), partitionData, records, request.transactionalId(), pr) : null;
+                    if (waiting != null) {
+                        unverified = unverified == null ? new ArrayList<>() : unverified;
+                        unverified.add(waiting);
+                        continue;
+                    }
+                    if (pr.errorCode() == Errors.NONE.code()) {
+                        outcome.appended(pr, append(topic.get(), partitionData.index(), records, acks, pr));
                     }
                 }
-                if (context.apiVersion() < 8) {
-                    pr.setErrorMessage(null);
+                outcome.answered(pr);
+            }
+            outcome.response.responses().add(topicResponse);
+        }
+        if (unverified == null) {
+            return outcome.complete(request.timeoutMs());
+        }
+        List<Unverified> toAppend = unverified;
+        return CompletableFuture.allOf(toAppend.stream().map(Unverified::verified).toArray(CompletableFuture[]::new))
+                .thenCompose(ignored -> {
+                    // All verified (or refused): append in request order, on the thread of the last answer.
+                    for (Unverified u : toAppend) {
+                        Errors error = u.verified().join();
+                        if (error == Errors.NONE) {
+                            outcome.appended(u.out(), append(u.topic(), u.data().index(), u.records(), acks, u.out()));
+                        } else {
+                            outcome.failed(u.out(), VerificationErrors.forProduce(error,
+                                    new TopicPartition(u.topic().name(), u.data().index())));
+                        }
+                        outcome.answered(u.out());
+                    }
+                    return outcome.complete(request.timeoutMs());
+                });
+    }
+
+    /**
+     * Starts the verification of a transactional batch; null when it needs none (its transaction is open in the
+     * log already) or the partition is refused now (the error is in {@code out}).
+     */
+    private Unverified verify(TopicInfo topic, PartitionProduceData data, ByteBuffer records, String transactionalId,
+                              PartitionProduceResponse out) {
+        try {
+            Partition partition = replicas.partition(topic, data.index());
+            CompletionStage<Errors> verified = replicas.verifyTransaction(partition, topic, transactionalId, records);
+            return verified == null ? null
+                    : new Unverified(topic, data, records, verified.toCompletableFuture(), out);
+        } catch (ApiException e) {
+            out.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The response being built and the acks=all partitions it waits for. Filled by the request's thread, then (for
+     * verified transactional batches) by the thread of the last verification answer — never by both at once.
+     */
+    private final class Outcome {
+        final ProduceResponseData response = new ProduceResponseData();
+        final List<PartitionAck> awaited = new ArrayList<>();
+        final List<PartitionProduceResponse> awaitedResponses = new ArrayList<>();
+        final short apiVersion;
+        final short acks;
+        boolean anyError;
+
+        Outcome(short apiVersion, short acks) {
+            this.apiVersion = apiVersion;
+            this.acks = acks;
+        }
+
+        void failed(PartitionProduceResponse pr, ApiException e) {
+            pr.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+        }
+
+        void appended(PartitionProduceResponse pr, PartitionAck ack) {
+            if (ack != null && acks == -1) {
+                awaited.add(ack);
+                awaitedResponses.add(pr);
+            }
+        }
+
+        void answered(PartitionProduceResponse pr) {
+            if (apiVersion < 8) {
+                pr.setErrorMessage(null);
+            }
+            anyError |= pr.errorCode() != Errors.NONE.code();
+        }
+
+        CompletionStage<ProduceResponseData> complete(int timeoutMs) {
+            if (acks == 0) {
+                if (anyError) {
+                    throw new CloseConnectionException("acks=0 produce failed");
                 }
-                anyError |= pr.errorCode() != Errors.NONE.code();
-                topicResponse.partitionResponses().add(pr);
+                return CompletableFuture.completedFuture(null);
             }
-            response.responses().add(topicResponse);
-        }
-        if (acks == 0) {
-            if (anyError) {
-                throw new CloseConnectionException("acks=0 produce failed");
+            if (awaited.isEmpty()) {
+                return CompletableFuture.completedFuture(response);
             }
-            return CompletableFuture.completedFuture(null);
-        }
-        if (awaited.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
-        }
-        return purgatory.await(new DelayedProduce(awaited), request.timeoutMs()).thenApply(outcomes -> {
-            for (int i = 0; i < outcomes.size(); i++) {
-                Errors e = outcomes.get(i);
-                if (e != Errors.NONE) {
-                    awaitedResponses.get(i).setErrorCode(e.code());
+            return purgatory.await(new DelayedProduce(awaited), timeoutMs).thenApply(outcomes -> {
+                for (int i = 0; i < outcomes.size(); i++) {
+                    Errors e = outcomes.get(i);
+                    if (e != Errors.NONE) {
+                        awaitedResponses.get(i).setErrorCode(e.code());
+                    }
                 }
-            }
-            return response;
-        });
+                return response;
+            });
+        }
     }
 
     /**
      * Appends as leader; returns the partition and the high watermark that acknowledges the records (the offset
      * after the last; for an idempotent duplicate, after the original), or null when the append failed.
      */
-    private PartitionAck append(TopicInfo topic, PartitionProduceData data, short acks, PartitionProduceResponse out) {
-        int index = data.index();
+    private PartitionAck append(TopicInfo topic, int index, ByteBuffer records, short acks,
+                                PartitionProduceResponse out) {
         try {
             Partition partition = replicas.partition(topic, index);
-            ByteBuffer records = WireCodec.recordsBuffer(data.records());
             int bytes = records.remaining();
             AppendResult result = replicas.appendAsLeader(partition, topic, records, acks);
             out.setBaseOffset(result.firstOffset())

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -22,6 +24,7 @@ import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionRole;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.VerificationErrors;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.AppendOrigin;
@@ -68,9 +71,28 @@ public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
     @Override
     public CompletionStage<Long> appendAsLeader(int partition, int leaderEpoch, ByteBuffer batch) {
         // A coordinator's write: a transactional batch (TxnOffsetCommit) has its producer epoch checked, and no
-        // sequence numbers.
-        return appendAndAwait(partition, leaderEpoch,
-                (p, topic) -> replicas.appendAsLeader(p, topic, batch, (short) -1, AppendOrigin.COORDINATOR));
+        // sequence numbers. It is verified as a Produce's is (KIP-890), without its transactional id, which the
+        // group coordinator does not pass down: the local transaction coordinator answers by producer id (a single
+        // node); a cluster's verifier takes the write unverified (see SamsaBroker).
+        CompletionStage<Errors> verified = null;
+        if (ReplicaManager.isTransactional(batch)) {
+            try {
+                TopicInfo topic = topic();
+                verified = replicas.verifyTransaction(hosted(topic, partition), topic, null, batch);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e instanceof ApiException ? new NotCoordinatorException(
+                        e.getMessage()) : e);
+            }
+        }
+        BiFunction<Partition, TopicInfo, AppendResult> append =
+                (p, topic) -> replicas.appendAsLeader(p, topic, batch, (short) -1, AppendOrigin.COORDINATOR);
+        if (verified == null) {
+            return appendAndAwait(partition, leaderEpoch, append);
+        }
+        // Completed already in both wirings, so the append still starts now, in the coordinator's order.
+        return verified.thenCompose(error -> error == Errors.NONE ? appendAndAwait(partition, leaderEpoch, append)
+                : CompletableFuture.failedFuture(VerificationErrors.forProduce(error,
+                        new TopicPartition(topicName, partition))));
     }
 
     @Override

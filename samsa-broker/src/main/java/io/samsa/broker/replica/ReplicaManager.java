@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -13,6 +16,7 @@ import java.util.function.BiFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,10 +265,10 @@ public final class ReplicaManager implements AutoCloseable {
     /**
      * Appends a produce's records as leader. Refused before anything is written: not the leader
      * (NOT_LEADER_OR_FOLLOWER), acks=all with an ISR smaller than the topic's {@code min.insync.replicas}
-     * (NOT_ENOUGH_REPLICAS), a transactional batch whose producer has no ongoing transaction with the partition
-     * (INVALID_TXN_STATE, the verification of KIP-890; any, while transactions are not enabled). Waiting for acks=all
-     * is the caller's ({@code purgatory.ProducePurgatory}): this returns once the leader has the records, stored in
-     * the topic's {@code compression.type} ({@link TopicCompression}).
+     * (NOT_ENOUGH_REPLICAS), a transactional batch while transactions are not enabled (INVALID_TXN_STATE). A
+     * transactional batch must have passed {@link #verifyTransaction} first (the caller's). Waiting for acks=all is
+     * the caller's ({@code purgatory.ProducePurgatory}): this returns once the leader has the records, stored in the
+     * topic's {@code compression.type} ({@link TopicCompression}).
      */
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks) {
         return appendAsLeader(partition, topic, records, requiredAcks, AppendOrigin.CLIENT);
@@ -274,20 +278,47 @@ public final class ReplicaManager implements AutoCloseable {
     public AppendResult appendAsLeader(Partition partition, TopicInfo topic, ByteBuffer records, short requiredAcks,
                                        AppendOrigin origin) {
         partition.checkAppendable(requiredAcks, topics.minInsyncReplicas(topic));
-        int p = records.position();
-        if (records.remaining() > RecordBatchHeader.ATTRIBUTES + 1 && RecordBatchHeader.isTransactional(records, p)) {
-            TransactionVerifier v = transactions;
-            if (v == null) {
-                throw new InvalidTxnStateException("This broker has no transaction coordinator");
-            }
-            long producerId = RecordBatchHeader.producerId(records, p);
-            short epoch = RecordBatchHeader.producerEpoch(records, p);
-            if (!v.inTransaction(producerId, epoch, new TopicPartition(topic.name(), partition.index()))) {
-                throw new InvalidTxnStateException("Producer " + producerId + " (epoch " + epoch + ") has no ongoing "
-                        + "transaction with " + topic.name() + "-" + partition.index());
-            }
+        if (transactions == null && isTransactional(records)) {
+            throw new InvalidTxnStateException("This broker has no transaction coordinator");
         }
         return partition.appendAsLeader(TopicCompression.apply(topic, records), origin);
+    }
+
+    /** Whether {@code records} start with a transactional batch (a Produce carries one batch per partition). */
+    public static boolean isTransactional(ByteBuffer records) {
+        return records.remaining() > RecordBatchHeader.ATTRIBUTES + 1
+                && RecordBatchHeader.isTransactional(records, records.position());
+    }
+
+    /**
+     * The verification of KIP-890 a transactional batch needs before {@link #appendAsLeader}: null when it needs
+     * none — not transactional, transactions not enabled ({@code appendAsLeader} refuses it), or this producer's
+     * transaction is open in the partition's log at this epoch already (only the first batch of a transaction per
+     * partition asks the coordinator, as in Kafka) — else the verifier's answer (NONE: append; any other error:
+     * {@link VerificationErrors#forProduce}). The check and the append are not atomic: a marker that lands between
+     * them lets the batch open a new transaction, as it could before verification existed.
+     */
+    public CompletionStage<Errors> verifyTransaction(Partition partition, TopicInfo topic, String transactionalId,
+                                                     ByteBuffer records) {
+        TransactionVerifier v = transactions;
+        if (v == null || !isTransactional(records)) {
+            return null;
+        }
+        int p = records.position();
+        long producerId = RecordBatchHeader.producerId(records, p);
+        short epoch = RecordBatchHeader.producerEpoch(records, p);
+        if (partition.log().hasOngoingTransaction(producerId, epoch)) {
+            return null;
+        }
+        CompletionStage<Errors> answer;
+        try {
+            answer = v.verify(transactionalId, producerId, epoch, new TopicPartition(topic.name(), partition.index()),
+                    false);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((error, failure) -> failure == null ? error : Errors.forException(
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
     }
 
     /** Transactional batches are taken from now on, when {@code verifier} finds their transaction. */
