@@ -386,12 +386,35 @@ class ApiVersionMatrixTest {
                 .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
-    /** A transactional id the coordinator has never seen (and may not coordinate yet): a decodable refusal. */
+    /**
+     * A transactional id the coordinator has never seen (and may not coordinate yet): a decodable refusal. v4+ (the
+     * brokers' batched form) asks twice in one request: verify only, and add.
+     */
     private void addPartitionsToTxn(RawKafkaConnection c, short v) throws Exception {
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
                 new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
         topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("matrix")
                 .setPartitions(List.of(0)));
+        if (v >= 4) {
+            AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection txns =
+                    new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+            txns.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()
+                    .setTransactionalId("matrix-verify-" + v).setProducerId(4242).setProducerEpoch((short) 0)
+                    .setVerifyOnly(true).setTopics(topics.duplicate()));
+            txns.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()
+                    .setTransactionalId("matrix-add-" + v).setProducerId(4242).setProducerEpoch((short) 0)
+                    .setVerifyOnly(false).setTopics(topics.duplicate()));
+            AddPartitionsToTxnResponseData r = (AddPartitionsToTxnResponseData) c.send(
+                    ApiKeys.ADD_PARTITIONS_TO_TXN, v, new AddPartitionsToTxnRequestData().setTransactions(txns));
+            assertThat(r.errorCode()).isZero();
+            for (String id : List.of("matrix-verify-" + v, "matrix-add-" + v)) {
+                short error = r.resultsByTransaction().find(id).topicResults().find("matrix").resultsByPartition()
+                        .find(0).partitionErrorCode();
+                assertThat(error).as(id).isIn(Errors.NOT_COORDINATOR.code(), Errors.INVALID_PRODUCER_ID_MAPPING.code(),
+                        Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            }
+            return;
+        }
         AddPartitionsToTxnRequestData req = new AddPartitionsToTxnRequestData()
                 .setV3AndBelowTransactionalId("matrix-txn-" + v).setV3AndBelowProducerId(4242)
                 .setV3AndBelowProducerEpoch((short) 0).setV3AndBelowTopics(topics);
