@@ -57,6 +57,9 @@
  *       watermark (or the produce purgatory's timer) and hop back here; in a cluster, markers for partitions other
  *       brokers lead are sent by {@code samsa-txn-marker-sender} ({@code lifecycle.RemoteMarkerSender}, its own
  *       connections) and their answers hop back too.</li>
+ *   <li><b>Transaction verifier</b> (cluster; {@code samsa-txn-verifier}, {@code lifecycle.TxnVerificationSender}):
+ *       sends a leader's checks of transactional batches (AddPartitionsToTxn v4, verify only) to the transactional
+ *       ids' coordinators over its own connections; a Produce that waited for a check appends on this thread.</li>
  *   <li><b>Log manager</b> ({@code samsa-log-manager-<dir>}, {@code io.samsa.log.LogManager}): periodic
  *       retention, time-based roll and flush ({@code log.flush.interval.*}), recovery-point checkpoints, and
  *       deletion of directories of deleted topics. It takes a partition's {@code Log} lock like an appender.</li>

@@ -15,7 +15,10 @@
  * from followers too (KIP-392): a follower serves them up to the high watermark the leader told it, and which
  * replica a leader sends a consumer to is {@code replica.selector}'s. On a single node
  * every partition is led by this node at epoch 0 with ISR = {itself}, so the high watermark reaches the log end
- * within each append and nothing here runs a thread.
+ * within each append and nothing here runs a thread. A transactional batch is verified before it is appended
+ * (KIP-890: {@code ReplicaManager.verifyTransaction} asks a {@code TransactionVerifier} — the local coordinator, or
+ * in a cluster {@code lifecycle.TxnVerificationSender} — unless the log has the producer's transaction open
+ * already; {@code VerificationErrors} turns the coordinator's answer into the producer's).
  *
  * <p>Threads: request handler threads call the partitions (appends, reads, follower fetch states, which may
  * propose an ISR expansion); the metadata publisher's thread applies states; {@code samsa-isr-check} (every
