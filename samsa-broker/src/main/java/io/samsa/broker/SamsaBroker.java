@@ -39,6 +39,7 @@ import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.handler.AddOffsetsToTxnHandler;
 import io.samsa.broker.handler.AddPartitionsToTxnHandler;
+import io.samsa.broker.handler.CoordinatorVerification;
 import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.DescribeTransactionsHandler;
 import io.samsa.broker.handler.EndTxnHandler;
@@ -295,7 +296,7 @@ public final class SamsaBroker implements SamsaNode {
             // cluster the leader asks the transactional id's coordinator with AddPartitionsToTxn v4 (verify only).
             if (quorum == null) {
                 txnVerifier = null;
-                replicaManager.enableTransactions(transactionCoordinator::verify);
+                replicaManager.enableTransactions(new CoordinatorVerification(transactionCoordinator));
             } else {
                 txnVerifier = new TxnVerificationSender(config.nodeId(), this::transactionCoordinatorOf,
                         ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),

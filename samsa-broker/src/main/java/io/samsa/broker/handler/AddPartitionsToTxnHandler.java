@@ -1,11 +1,8 @@
 package io.samsa.broker.handler;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,8 +26,6 @@ import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.txn.TransactionCoordinator;
-import io.samsa.broker.txn.TxnRecord;
-import io.samsa.broker.txn.TxnState;
 
 /**
  * AddPartitionsToTxn. v0–3: a producer of transaction version 1 adds partitions to its transaction. As Kafka:
@@ -38,11 +33,8 @@ import io.samsa.broker.txn.TxnState;
  * asking the coordinator; otherwise every partition gets the coordinator's answer.
  *
  * <p>v4–5 (KIP-890, the brokers' batched form): one answer per transaction. With {@code verifyOnly} a partition
- * leader asks whether its partitions are in the producer's ongoing transaction, as Kafka's
- * {@code handleVerifyPartitionsInTransaction} answers: NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS for an id not
- * (yet) coordinated here, INVALID_PRODUCER_ID_MAPPING for an unknown id or another producer id, PRODUCER_FENCED for
- * another epoch, CONCURRENT_TRANSACTIONS while the transaction is being ended, else per partition NONE or, when it
- * is not in the transaction, INVALID_TXN_STATE (v4) / TRANSACTION_ABORTABLE (v5). Without {@code verifyOnly} the
+ * leader asks whether its partitions are in the producer's ongoing transaction ({@link CoordinatorVerification},
+ * Kafka's answers; a partition not in the transaction is INVALID_TXN_STATE at v4, TRANSACTION_ABORTABLE at v5). Without {@code verifyOnly} the
  * partitions are added as v0–3 add them: Kafka requires CLUSTER_ACTION for v4+, which a broker without ACLs (as
  * Samsa is) grants to any caller.
  */
@@ -52,10 +44,12 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     private static final short FIRST_ABORTABLE_VERSION = 5;
 
     private final TransactionCoordinator coordinator;
+    private final CoordinatorVerification verification;
     private final Predicate<TopicPartition> exists;
 
     public AddPartitionsToTxnHandler(TransactionCoordinator coordinator, Predicate<TopicPartition> exists) {
         this.coordinator = coordinator;
+        this.verification = new CoordinatorVerification(coordinator);
         this.exists = exists;
     }
 
@@ -105,52 +99,20 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
                 .thenApply(error -> tp -> error);
     }
 
-    /** A leader's verification: the id's state first, then each partition ({@link TransactionCoordinator#verify}). */
+    /** A leader's verification ({@link CoordinatorVerification}); v5 says TRANSACTION_ABORTABLE for INVALID_TXN_STATE. */
     private CompletionStage<Function<TopicPartition, Errors>> verify(AddPartitionsToTxnTransaction t,
                                                                      boolean abortable) {
-        String id = t.transactionalId();
-        if (id == null || id.isEmpty()) {
-            return CompletableFuture.completedFuture(tp -> Errors.INVALID_REQUEST);
-        }
-        if (!coordinator.coordinatedPartitions().contains(coordinator.partitionFor(id))) {
-            return CompletableFuture.completedFuture(tp -> Errors.NOT_COORDINATOR);
-        }
-        return coordinator.coordinates(id).thenCombine(coordinator.describe(id), (loaded, state) -> {
-            Errors error = idError(t, loaded, state);
-            return error != Errors.NONE ? CompletableFuture.<Function<TopicPartition, Errors>>completedFuture(
-                    tp -> error) : partitionErrors(t, abortable);
-        }).thenCompose(f -> f);
-    }
-
-    private static Errors idError(AddPartitionsToTxnTransaction t, boolean loaded, Optional<TxnRecord> state) {
-        if (!loaded) {
-            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
-        }
-        if (state.isEmpty() || state.get().producerId() != t.producerId()) {
-            return Errors.INVALID_PRODUCER_ID_MAPPING;
-        }
-        if (state.get().producerEpoch() != t.producerEpoch()) {
-            return Errors.PRODUCER_FENCED;
-        }
-        TxnState s = state.get().state();
-        return s == TxnState.PREPARE_COMMIT || s == TxnState.PREPARE_ABORT ? Errors.CONCURRENT_TRANSACTIONS
-                : Errors.NONE;
-    }
-
-    private CompletableFuture<Function<TopicPartition, Errors>> partitionErrors(AddPartitionsToTxnTransaction t,
-                                                                                boolean abortable) {
-        Map<TopicPartition, CompletableFuture<Errors>> checks = new HashMap<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (AddPartitionsToTxnTopic topic : t.topics()) {
             for (int p : topic.partitions()) {
-                TopicPartition tp = new TopicPartition(topic.name(), p);
-                checks.put(tp, coordinator.verify(t.transactionalId(), t.producerId(), t.producerEpoch(), tp, false));
+                partitions.add(new TopicPartition(topic.name(), p));
             }
         }
-        Errors notInTransaction = abortable ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE;
-        return CompletableFuture.allOf(checks.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> tp -> {
-            Errors e = checks.get(tp).join();
-            return e == Errors.INVALID_TXN_STATE ? notInTransaction : e;
-        });
+        return verification.verify(t.transactionalId(), t.producerId(), t.producerEpoch(), partitions)
+                .thenApply(errors -> tp -> {
+                    Errors e = errors.apply(tp);
+                    return abortable && e == Errors.INVALID_TXN_STATE ? Errors.TRANSACTION_ABORTABLE : e;
+                });
     }
 
     private static AddPartitionsToTxnTopicResultCollection topicResults(Iterable<AddPartitionsToTxnTopic> topics,
