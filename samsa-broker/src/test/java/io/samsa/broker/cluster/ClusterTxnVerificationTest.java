@@ -42,10 +42,12 @@ import io.samsa.testkit.SamsaCluster;
 /**
  * Transaction verification between brokers (KIP-890 part 1) on a three-node cluster: a transactional batch sent to
  * a partition leader that is not the transactional id's coordinator is checked with that coordinator
- * (AddPartitionsToTxn v4, verify only). A producer that never added the partition is refused INVALID_TXN_STATE and
- * nothing is appended (a plain batch after it lands at offset 0, and read_committed is not held); one with a stale
- * epoch gets INVALID_PRODUCER_EPOCH; once AddPartitionsToTxn added the partition, its batches are appended and
- * commit. Raw requests, so that the producer can skip AddPartitionsToTxn as a stock client never would.
+ * (AddPartitionsToTxn v4, verify only). Without a coordinator (no {@code __transaction_state} yet) the batch is
+ * refused with NOT_ENOUGH_REPLICAS, which producers retry. A producer that never added the partition is refused
+ * INVALID_TXN_STATE and nothing is appended (a plain batch after it lands at offset 0, and read_committed is not
+ * held); one with a stale epoch gets INVALID_PRODUCER_EPOCH; once AddPartitionsToTxn added the partition, its
+ * batches are appended and commit. Raw requests, so that the producer can skip AddPartitionsToTxn as a stock
+ * client never would.
  */
 @Timeout(240)
 class ClusterTxnVerificationTest {
@@ -62,6 +64,14 @@ class ClusterTxnVerificationTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get();
             awaitIsr(admin, TOPIC, 3);
             String txnId = "unverified-producer";
+            // No __transaction_state yet, so no coordinator to ask: retriable for the producer, as Kafka answers.
+            for (int p = 0; p < PARTITIONS; p++) {
+                try (RawKafkaConnection lead = connect(cluster, ClusterFixtures.leaderOf(admin, TOPIC, p))) {
+                    ProduceResponseData.PartitionProduceResponse unverifiable = produce(lead, txnId, p,
+                            batch(1L, (short) 0, 0, true, "no-coordinator"));
+                    assertThat(Errors.forCode(unverifiable.errorCode())).isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
+                }
+            }
             int coordinator = coordinatorOf(cluster, txnId);
             int partition = -1;
             for (int p = 0; p < PARTITIONS && partition < 0; p++) {
