@@ -572,7 +572,8 @@ public final class SamsaBroker implements SamsaNode {
                 new DeleteGroupsHandler(groupCoordinator),
                 new OffsetDeleteHandler(groupCoordinator, topics),
                 new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
-                new TxnOffsetCommitHandler(groupCoordinator, topics, clock),
+                new TxnOffsetCommitHandler(groupCoordinator, topics, clock, (id, producerId, epoch, tp) ->
+                        transactionCoordinator.verify(id, producerId, epoch, tp, true)),
                 new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
                         .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
                 new EndTxnHandler(transactionCoordinator),

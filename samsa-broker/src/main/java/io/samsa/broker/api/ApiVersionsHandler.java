@@ -21,6 +21,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
 
     private final Supplier<Collection<ApiRegistration>> registrations;
     private final LongSupplier finalizedFeaturesEpoch;
+    private final short transactionVersion;
 
     /** Finalized features at epoch 0 (tests and nodes without a metadata image). */
     public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations) {
@@ -28,14 +29,21 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     }
 
     public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations, LongSupplier finalizedFeaturesEpoch) {
+        this(registrations, finalizedFeaturesEpoch, (short) 0);
+    }
+
+    /** With {@code transaction.version} finalized at {@code transactionVersion} (see {@link BrokerFeatures}). */
+    public ApiVersionsHandler(Supplier<Collection<ApiRegistration>> registrations, LongSupplier finalizedFeaturesEpoch,
+                              short transactionVersion) {
         this.registrations = registrations;
         this.finalizedFeaturesEpoch = finalizedFeaturesEpoch;
+        this.transactionVersion = transactionVersion;
     }
 
     @Override
     public CompletionStage<ApiVersionsResponseData> handle(RequestContext context, ApiVersionsRequestData request) {
         return CompletableFuture.completedFuture(BrokerFeatures.addTo(describe(registrations.get()),
-                context.apiVersion(), Math.max(0, finalizedFeaturesEpoch.getAsLong())));
+                context.apiVersion(), Math.max(0, finalizedFeaturesEpoch.getAsLong()), transactionVersion));
     }
 
     static ApiVersionsResponseData describe(Collection<ApiRegistration> registrations) {

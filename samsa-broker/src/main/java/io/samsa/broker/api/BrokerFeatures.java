@@ -16,11 +16,15 @@ import org.apache.kafka.common.message.ApiVersionsResponseData.SupportedFeatureK
  *   <li>{@code metadata.version}: 3.3-IV3 (7, the oldest Kafka 4.x accepts) to 4.0-IV3 (25), finalized at 4.0-IV3,
  *       Kafka 4.0's default;</li>
  *   <li>{@code kraft.version} 0 (static voters, no KIP-853), {@code group.version} 0 (the classic group protocol
- *       only, no KIP-848), {@code transaction.version} 0 (no transactions yet): supported at 0 only.</li>
+ *       only, no KIP-848): supported at 0 only;</li>
+ *   <li>{@code transaction.version} 0 to 2 (KIP-890), finalized at the level the broker is given: at 2,
+ *       kafka-clients 4.x producers use transaction version 2 (partitions added by their leaders, an epoch bump per
+ *       transaction); at 0 they use version 1, as older clients always do.</li>
  * </ul>
  */
 public final class BrokerFeatures {
     public static final String METADATA_VERSION = "metadata.version";
+    public static final String TRANSACTION_VERSION = "transaction.version";
     /** 3.3-IV3, the oldest metadata.version a Kafka 4.x broker runs. */
     public static final short METADATA_VERSION_MIN = 7;
     /** 4.0-IV3. */
@@ -31,7 +35,7 @@ public final class BrokerFeatures {
             METADATA_VERSION, new short[] {METADATA_VERSION_MIN, METADATA_VERSION_LEVEL},
             "kraft.version", new short[] {0, 0},
             "group.version", new short[] {0, 0},
-            "transaction.version", new short[] {0, 0}));
+            TRANSACTION_VERSION, new short[] {0, 2}));
 
     /** Name → finalized level; only the levels above 0. */
     private static final Map<String, Short> FINALIZED = Map.of(METADATA_VERSION, METADATA_VERSION_LEVEL);
@@ -44,6 +48,12 @@ public final class BrokerFeatures {
      * feature whose minimum is 0 is left out, as Kafka does: clients before 3.9 reject such a range (KAFKA-17011).
      */
     public static ApiVersionsResponseData addTo(ApiVersionsResponseData response, short version, long epoch) {
+        return addTo(response, version, epoch, (short) 0);
+    }
+
+    /** As {@link #addTo(ApiVersionsResponseData, short, long)}, with transaction.version finalized at a level. */
+    public static ApiVersionsResponseData addTo(ApiVersionsResponseData response, short version, long epoch,
+                                                short transactionVersion) {
         if (version < 3) {
             return response;
         }
@@ -55,6 +65,10 @@ public final class BrokerFeatures {
         });
         FINALIZED.forEach((name, level) -> response.finalizedFeatures().add(new FinalizedFeatureKey().setName(name)
                 .setMinVersionLevel(level).setMaxVersionLevel(level)));
+        if (transactionVersion > 0) {
+            response.finalizedFeatures().add(new FinalizedFeatureKey().setName(TRANSACTION_VERSION)
+                    .setMinVersionLevel(transactionVersion).setMaxVersionLevel(transactionVersion));
+        }
         return response.setFinalizedFeaturesEpoch(epoch);
     }
 }

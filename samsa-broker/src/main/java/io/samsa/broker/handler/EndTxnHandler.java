@@ -12,11 +12,12 @@ import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.txn.TransactionCoordinator;
 
 /**
- * EndTxn (v0–4, transaction version 1): commit or abort; answered once the PREPARE record is committed, the
- * markers follow (see {@link TransactionCoordinator}).
+ * EndTxn: commit or abort; answered once the PREPARE record is committed, the markers follow (see
+ * {@link TransactionCoordinator}). v0–4 is transaction version 1; v5 is version 2 (KIP-890): the coordinator bumps
+ * the producer epoch and answers the producer id and epoch the producer goes on with.
  */
 public final class EndTxnHandler implements ApiHandler<EndTxnRequestData> {
-    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.END_TXN, 0, 4);
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.END_TXN, 0, 5);
 
     private final TransactionCoordinator coordinator;
 
@@ -26,9 +27,10 @@ public final class EndTxnHandler implements ApiHandler<EndTxnRequestData> {
 
     @Override
     public CompletionStage<EndTxnResponseData> handle(RequestContext context, EndTxnRequestData request) {
+        short transactionVersion = context.apiVersion() >= 5 ? (short) 2 : (short) 1;
         return coordinator.endTxn(request.transactionalId(), request.producerId(), request.producerEpoch(),
-                request.committed()).thenApply(error -> new EndTxnResponseData().setErrorCode(error.code())
-                .setProducerId(-1).setProducerEpoch((short) -1));
+                request.committed(), transactionVersion).thenApply(r -> new EndTxnResponseData()
+                .setErrorCode(r.error().code()).setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
     }
 
     @Override

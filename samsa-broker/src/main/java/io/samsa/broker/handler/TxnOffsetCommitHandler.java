@@ -3,6 +3,7 @@ package io.samsa.broker.handler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
@@ -20,26 +21,40 @@ import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.group.CommittedOffset;
 import io.samsa.broker.group.GroupCoordinator;
+import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
 
 /**
- * TxnOffsetCommit (v0–4): a transactional producer's {@code sendOffsetsToTransaction}, sent to the group's
- * coordinator after AddOffsetsToTxn. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go to the
- * group coordinator, which writes them in the producer's transaction (they count once it commits) after checking
- * the member and generation the consumer had (KIP-447, v3+). v5 belongs to transaction version 2, not offered.
+ * TxnOffsetCommit: a transactional producer's {@code sendOffsetsToTransaction}, sent to the group's coordinator.
+ * Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go to the group coordinator, which writes
+ * them in the producer's transaction (they count once it commits) after checking the member and generation the
+ * consumer had (KIP-447, v3+). Up to v4 (transaction version 1) the producer has added the group's
+ * {@code __consumer_offsets} partition with AddOffsetsToTxn; from v5 (version 2, KIP-890) there is no
+ * AddOffsetsToTxn and the group's coordinator adds it here, through {@link TransactionAdder}, whose error every
+ * partition then answers.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequestData> {
-    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.TXN_OFFSET_COMMIT, 0, 4);
+    private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.TXN_OFFSET_COMMIT, 0, 5);
+
+    /** Adds a partition to the producer's transaction at its coordinator (AddPartitionsToTxn on its behalf). */
+    @FunctionalInterface
+    public interface TransactionAdder {
+        CompletionStage<Errors> add(String transactionalId, long producerId, short producerEpoch,
+                                    TopicPartition partition);
+    }
 
     private final GroupCoordinator coordinator;
     private final TopicRegistry topics;
     private final Clock clock;
+    private final TransactionAdder transactions;
 
-    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TopicRegistry topics, Clock clock) {
+    public TxnOffsetCommitHandler(GroupCoordinator coordinator, TopicRegistry topics, Clock clock,
+                                  TransactionAdder transactions) {
         this.coordinator = coordinator;
         this.topics = topics;
         this.clock = clock;
+        this.transactions = transactions;
     }
 
     @Override
@@ -61,24 +76,47 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
         String memberId = v >= 3 ? request.memberId() : "";
         String instanceId = v >= 3 ? request.groupInstanceId() : null;
         int generationId = v >= 3 ? request.generationIdOrMemberEpoch() : -1;
-        return coordinator.commitTransactionalOffsets(request.groupId(), request.producerId(), request.producerEpoch(),
-                memberId, instanceId, generationId, valid).thenApply(errors -> {
-                    // A routing failure (NOT_COORDINATOR, ...) fails the future: the dispatcher answers it for
-                    // every partition.
-                    TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
-                    for (TxnOffsetCommitRequestTopic t : request.topics()) {
-                        TxnOffsetCommitResponseTopic rt = new TxnOffsetCommitResponseTopic().setName(t.name());
-                        for (TxnOffsetCommitRequestPartition p : t.partitions()) {
-                            TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
-                            Errors e = valid.containsKey(tp) ? errors.getOrDefault(tp, Errors.NONE)
-                                    : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                            rt.partitions().add(new TxnOffsetCommitResponsePartition()
-                                    .setPartitionIndex(p.partitionIndex()).setErrorCode(e.code()));
-                        }
-                        response.topics().add(rt);
+        if (v < 5 || valid.isEmpty()) {
+            return commit(request, memberId, instanceId, generationId, valid);
+        }
+        TopicPartition offsets = new TopicPartition(OffsetsTopic.NAME, coordinator.partitionFor(request.groupId()));
+        return transactions.add(request.transactionalId(), request.producerId(), request.producerEpoch(), offsets)
+                .thenCompose(error -> {
+                    if (error != Errors.NONE) {
+                        Map<TopicPartition, Errors> all = new LinkedHashMap<>();
+                        valid.keySet().forEach(tp -> all.put(tp, error));
+                        return CompletableFuture.completedFuture(response(request, valid, all));
                     }
-                    return response;
+                    return commit(request, memberId, instanceId, generationId, valid);
                 });
+    }
+
+    private CompletionStage<TxnOffsetCommitResponseData> commit(TxnOffsetCommitRequestData request, String memberId,
+            String instanceId, int generationId, Map<TopicPartition, CommittedOffset> valid) {
+        return coordinator.commitTransactionalOffsets(request.groupId(), request.producerId(), request.producerEpoch(),
+                memberId, instanceId, generationId, valid).thenApply(errors -> response(request, valid, errors));
+    }
+
+    /**
+     * Every requested partition's error: UNKNOWN_TOPIC_OR_PARTITION when it was not valid, else the coordinator's.
+     * A routing failure (NOT_COORDINATOR, ...) fails the future instead, and the dispatcher answers it for every
+     * partition.
+     */
+    private static TxnOffsetCommitResponseData response(TxnOffsetCommitRequestData request,
+            Map<TopicPartition, CommittedOffset> valid, Map<TopicPartition, Errors> errors) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestTopic t : request.topics()) {
+            TxnOffsetCommitResponseTopic rt = new TxnOffsetCommitResponseTopic().setName(t.name());
+            for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+                TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+                Errors e = valid.containsKey(tp) ? errors.getOrDefault(tp, Errors.NONE)
+                        : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                rt.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(e.code()));
+            }
+            response.topics().add(rt);
+        }
+        return response;
     }
 
     @Override

@@ -180,14 +180,34 @@ public final class TransactionCoordinator implements Closeable {
 
     public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short producerEpoch,
                                                    Set<TopicPartition> partitions) {
-        return onShard(transactionalId, shard -> write(shard,
-                shard.state.addPartitions(transactionalId, producerId, producerEpoch, partitions)), e -> e);
+        return addPartitions(transactionalId, producerId, producerEpoch, partitions, (short) 1);
+    }
+
+    /** AddPartitionsToTxn of a client of {@code transactionVersion} (2: added by a leader on its behalf). */
+    public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short producerEpoch,
+                                                   Set<TopicPartition> partitions, short transactionVersion) {
+        return onShard(transactionalId, shard -> write(shard, shard.state.addPartitions(transactionalId, producerId,
+                producerEpoch, partitions, transactionVersion)), e -> e);
     }
 
     public CompletableFuture<Errors> endTxn(String transactionalId, long producerId, short producerEpoch,
                                             boolean commit) {
-        return onShard(transactionalId, shard -> write(shard,
-                shard.state.endTxn(transactionalId, producerId, producerEpoch, commit)), e -> e);
+        return endTxn(transactionalId, producerId, producerEpoch, commit, (short) 1).thenApply(EndResult::error);
+    }
+
+    /** EndTxn's answer: the error, and (transaction version 2) the producer id and epoch to go on with. */
+    public record EndResult(Errors error, long producerId, short producerEpoch) {
+    }
+
+    /** EndTxn of a client of {@code transactionVersion} (EndTxn v5+ is version 2: the epoch is bumped). */
+    public CompletableFuture<EndResult> endTxn(String transactionalId, long producerId, short producerEpoch,
+                                               boolean commit, short transactionVersion) {
+        return onShard(transactionalId, shard -> {
+            TxnResult r = shard.state.endTxn(transactionalId, producerId, producerEpoch, commit, transactionVersion);
+            return write(shard, r).thenApply(error -> error == Errors.NONE
+                    ? new EndResult(error, r.producerId(), r.producerEpoch())
+                    : new EndResult(error, -1L, (short) -1));
+        }, error -> new EndResult(error, -1L, (short) -1));
     }
 
     /** The id's state, or empty when unknown here (callers answer NOT_COORDINATOR or TRANSACTIONAL_ID_NOT_FOUND). */
@@ -253,7 +273,7 @@ public final class TransactionCoordinator implements Closeable {
     public CompletableFuture<Errors> verify(String transactionalId, long producerId, short producerEpoch,
                                             TopicPartition partition, boolean add) {
         if (add) {
-            return addPartitions(transactionalId, producerId, producerEpoch, Set.of(partition));
+            return addPartitions(transactionalId, producerId, producerEpoch, Set.of(partition), (short) 2);
         }
         return CompletableFuture.completedFuture(inTransaction(producerId, producerEpoch, partition) ? Errors.NONE
                 : Errors.INVALID_TXN_STATE);
@@ -272,6 +292,7 @@ public final class TransactionCoordinator implements Closeable {
             ongoing.put(record.producerId(), new Ongoing(record.producerEpoch(), record.partitions()));
         } else {
             ongoing.remove(record.producerId());
+            ongoing.remove(record.prevProducerId()); // a transaction of version 2 that ran out of epochs
         }
     }
 
@@ -348,7 +369,7 @@ public final class TransactionCoordinator implements Closeable {
         if (done == null) {
             return;
         }
-        write(shard, new TxnResult(Errors.NONE, done)).thenAcceptAsync(error -> {
+        write(shard, TxnResult.write(done, Errors.NONE)).thenAcceptAsync(error -> {
             if (error != Errors.NONE && shards.get(shard.partition) == shard) {
                 thread.schedule(() -> complete(shard, prepared), MARKER_RETRY_MS, TimeUnit.MILLISECONDS);
             }

@@ -15,7 +15,9 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The transaction coordinator's decisions for the transactional ids of one transaction log partition, as Kafka's
- * TransactionCoordinator makes them for clients of transaction version 1: InitProducerId (a new producer id, or
+ * TransactionCoordinator makes them, for clients of transaction version 1 and 2 (KIP-890 part 2: partitions are
+ * added by their leaders, and every EndTxn bumps the producer epoch — the markers carry the bumped epoch, which
+ * fences the transaction's late writes — handing over to a new producer id once the epoch runs out): InitProducerId (a new producer id, or
  * the epoch bumped, fencing older instances; an open transaction is aborted first and the caller told to retry),
  * AddPartitionsToTxn (and AddOffsetsToTxn through it), EndTxn, the abort of transactions open past their timeout
  * and the expiry of idle transactional ids. Each operation returns a {@link TxnResult}: the record to write and
@@ -167,6 +169,15 @@ public final class TxnStateMachine {
 
     public TxnResult addPartitions(String transactionalId, long producerId, short epoch,
                                    Set<TopicPartition> partitions) {
+        return addPartitions(transactionalId, producerId, epoch, partitions, (short) 1);
+    }
+
+    /**
+     * Adds partitions to the producer's transaction, starting it if none is open; {@code transactionVersion} is the
+     * client's (2 when a partition leader or the group coordinator adds on its behalf), kept for the transaction.
+     */
+    public TxnResult addPartitions(String transactionalId, long producerId, short epoch,
+                                   Set<TopicPartition> partitions, short transactionVersion) {
         Entry e = txns.get(transactionalId);
         if (e == null || e.current.producerEpoch() < 0 || e.current.producerId() != producerId) {
             return TxnResult.answer(Errors.INVALID_PRODUCER_ID_MAPPING);
@@ -184,30 +195,53 @@ public final class TxnStateMachine {
         long now = clock.getAsLong();
         Set<TopicPartition> all = new HashSet<>(c.partitions());
         all.addAll(partitions);
-        long start = c.state() == TxnState.ONGOING ? c.startMs() : now;
+        boolean open = c.state() == TxnState.ONGOING;
         return write(e, new TxnRecord(transactionalId, c.producerId(), c.prevProducerId(), c.producerEpoch(),
-                c.lastProducerEpoch(), c.timeoutMs(), TxnState.ONGOING, all, start, now), Errors.NONE);
+                c.lastProducerEpoch(), c.timeoutMs(), TxnState.ONGOING, all, open ? c.startMs() : now, now, -1L,
+                open ? c.transactionVersion() : transactionVersion), Errors.NONE);
     }
 
     // ---- EndTxn ----
 
     public TxnResult endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
+        return endTxn(transactionalId, producerId, epoch, commit, (short) 1);
+    }
+
+    /**
+     * EndTxn of a client of {@code transactionVersion}. Version 2 bumps the epoch in the PREPARE record (and, when
+     * the epoch ran out, names the next producer id); a retry of it names the epoch before the bump, so with a
+     * version 2 transaction an EndTxn is valid at the current epoch only while the transaction is open, and at the
+     * one before it once it is ending or ended, as Kafka decides.
+     */
+    public TxnResult endTxn(String transactionalId, long producerId, short epoch, boolean commit,
+                            short transactionVersion) {
         Entry e = txns.get(transactionalId);
-        if (e == null || e.current.producerEpoch() < 0 || e.current.producerId() != producerId) {
+        if (e == null || e.current.producerEpoch() < 0) {
             return TxnResult.answer(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
         TxnRecord c = e.current;
-        if (epoch != c.producerEpoch()) {
+        boolean bumps = c.transactionVersion() >= 2;
+        boolean retryOnEpochBump = bumps && c.producerEpoch() == epoch + 1;
+        boolean retryOnOverflow = bumps && c.prevProducerId() == producerId && epoch == Short.MAX_VALUE - 1
+                && c.producerEpoch() == 0;
+        if (c.producerId() != producerId && !retryOnOverflow) {
+            return TxnResult.answer(Errors.INVALID_PRODUCER_ID_MAPPING);
+        }
+        boolean validEpoch = !bumps ? epoch == c.producerEpoch() : switch (c.state()) {
+            case PREPARE_COMMIT, PREPARE_ABORT -> retryOnEpochBump;
+            case COMPLETE_COMMIT, COMPLETE_ABORT -> retryOnEpochBump || retryOnOverflow;
+            default -> epoch == c.producerEpoch();
+        };
+        if (!validEpoch) {
             return TxnResult.answer(Errors.PRODUCER_FENCED);
         }
         if (e.pending != null) {
             return TxnResult.answer(Errors.CONCURRENT_TRANSACTIONS);
         }
         return switch (c.state()) {
-            case ONGOING -> write(e, prepare(c, commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT,
-                    c.producerEpoch(), c.lastProducerEpoch(), clock.getAsLong()), Errors.NONE);
-            case COMPLETE_COMMIT -> TxnResult.answer(commit ? Errors.NONE : Errors.INVALID_TXN_STATE);
-            case COMPLETE_ABORT -> TxnResult.answer(commit ? Errors.INVALID_TXN_STATE : Errors.NONE);
+            case ONGOING -> write(e, prepareEnd(c, commit, transactionVersion >= 2), Errors.NONE);
+            case COMPLETE_COMMIT -> commit ? TxnResult.answer(Errors.NONE, c) : TxnResult.answer(Errors.INVALID_TXN_STATE);
+            case COMPLETE_ABORT -> commit ? TxnResult.answer(Errors.INVALID_TXN_STATE) : TxnResult.answer(Errors.NONE, c);
             case PREPARE_COMMIT -> TxnResult.answer(commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
             case PREPARE_ABORT -> TxnResult.answer(commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS);
             case EMPTY -> TxnResult.answer(Errors.INVALID_TXN_STATE);
@@ -216,9 +250,22 @@ public final class TxnStateMachine {
         };
     }
 
+    /** The PREPARE record of an open transaction: version 2 bumps the epoch, rotating the id once it runs out. */
+    private TxnRecord prepareEnd(TxnRecord c, boolean commit, boolean bumpEpoch) {
+        TxnState state = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
+        long now = clock.getAsLong();
+        if (!bumpEpoch) {
+            return prepare(c, state, c.producerEpoch(), c.lastProducerEpoch(), now);
+        }
+        long next = exhausted(c.producerEpoch()) ? producerIds.next() : -1L;
+        return new TxnRecord(c.transactionalId(), c.producerId(), c.prevProducerId(),
+                (short) (c.producerEpoch() + 1), c.producerEpoch(), c.timeoutMs(), state, c.partitions(),
+                c.startMs(), now, next, (short) 2);
+    }
+
     private static TxnRecord prepare(TxnRecord c, TxnState state, short epoch, short lastEpoch, long now) {
         return new TxnRecord(c.transactionalId(), c.producerId(), c.prevProducerId(), epoch, lastEpoch,
-                c.timeoutMs(), state, c.partitions(), c.startMs(), now);
+                c.timeoutMs(), state, c.partitions(), c.startMs(), now, -1L, c.transactionVersion());
     }
 
     /**
@@ -232,9 +279,14 @@ public final class TxnStateMachine {
         }
         TxnState done = prepared.state() == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT
                 : TxnState.COMPLETE_ABORT;
-        TxnRecord complete = new TxnRecord(prepared.transactionalId(), prepared.producerId(),
-                prepared.prevProducerId(), prepared.producerEpoch(), prepared.lastProducerEpoch(),
-                prepared.timeoutMs(), done, Set.of(), prepared.startMs(), clock.getAsLong());
+        TxnRecord complete = prepared.nextProducerId() >= 0
+                // The epoch ran out: the id goes on with the next producer id (its old one stays for a retry).
+                ? new TxnRecord(prepared.transactionalId(), prepared.nextProducerId(), prepared.producerId(),
+                        (short) 0, NO_EPOCH, prepared.timeoutMs(), done, Set.of(), prepared.startMs(),
+                        clock.getAsLong(), -1L, prepared.transactionVersion())
+                : new TxnRecord(prepared.transactionalId(), prepared.producerId(), prepared.prevProducerId(),
+                        prepared.producerEpoch(), prepared.lastProducerEpoch(), prepared.timeoutMs(), done, Set.of(),
+                        prepared.startMs(), clock.getAsLong(), -1L, prepared.transactionVersion());
         e.pending = complete;
         return complete;
     }

@@ -206,4 +206,90 @@ class TxnStateMachineTest {
         assertThat(TxnRecord.decode(id, ByteBuffer.wrap(r.value()))).isEqualTo(r);
         assertThat(TxnRecord.decode(id, null).state()).isEqualTo(TxnState.DEAD);
     }
+
+    // ---- transaction version 2 (KIP-890 part 2) ----
+
+    private static final short TV2 = 2;
+
+    /** A version 2 transaction on P0 (added by its leader), committed: answers the EndTxn result. */
+    private TxnResult transactionV2(TxnRecord p, boolean commit) {
+        commit(txns.addPartitions(ID, p.producerId(), p.producerEpoch(), Set.of(P0), TV2));
+        TxnResult end = txns.endTxn(ID, p.producerId(), p.producerEpoch(), commit, TV2);
+        assertThat(end.error()).isEqualTo(Errors.NONE);
+        return end;
+    }
+
+    @Test
+    void versionTwoBumpsTheEpochAtEveryEndAndTheMarkersCarryIt() {
+        TxnRecord p = init();
+        TxnResult end = transactionV2(p, true);
+        TxnRecord prepared = commit(end);
+        assertThat(prepared.state()).isEqualTo(TxnState.PREPARE_COMMIT);
+        assertThat(prepared.producerEpoch()).as("the markers' epoch").isEqualTo((short) 1);
+        assertThat(prepared.lastProducerEpoch()).isZero();
+        assertThat(end.producerId()).isEqualTo(p.producerId());
+        assertThat(end.producerEpoch()).as("the producer goes on with the bumped epoch").isEqualTo((short) 1);
+        TxnRecord complete = commit(new TxnResult(Errors.NONE, txns.markersWritten(prepared), -1, (short) -1));
+        assertThat(complete.state()).isEqualTo(TxnState.COMPLETE_COMMIT);
+        assertThat(complete.producerEpoch()).isEqualTo((short) 1);
+
+        // The next transaction runs at the bumped epoch; the old one is fenced.
+        assertThat(txns.addPartitions(ID, p.producerId(), (short) 0, Set.of(P1), TV2).error())
+                .isEqualTo(Errors.PRODUCER_FENCED);
+        TxnResult second = transactionV2(complete, false);
+        assertThat(commit(second).producerEpoch()).isEqualTo((short) 2);
+    }
+
+    @Test
+    void aRetriedVersionTwoEndTxnNamesThePreviousEpochAndGetsTheSameAnswer() {
+        TxnRecord p = init();
+        TxnRecord prepared = commit(transactionV2(p, true));
+        assertThat(txns.endTxn(ID, p.producerId(), (short) 0, true, TV2).error()).as("retry while prepared")
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        commit(new TxnResult(Errors.NONE, txns.markersWritten(prepared), -1, (short) -1));
+        TxnResult retry = txns.endTxn(ID, p.producerId(), (short) 0, true, TV2);
+        assertThat(retry.error()).isEqualTo(Errors.NONE);
+        assertThat(retry.write()).isNull();
+        assertThat(retry.producerEpoch()).isEqualTo((short) 1);
+        assertThat(txns.endTxn(ID, p.producerId(), (short) 0, false, TV2).error()).as("abort after commit")
+                .isEqualTo(Errors.INVALID_TXN_STATE);
+        assertThat(txns.endTxn(ID, p.producerId(), (short) 1, true, TV2).error())
+                .as("the current epoch with nothing open").isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
+    void aVersionTwoTransactionWhoseEpochRunsOutHandsOverToANewProducerId() {
+        txns.replay(new TxnRecord(ID, 7, -1, (short) (Short.MAX_VALUE - 1), (short) -1, 60_000,
+                TxnState.COMPLETE_COMMIT, Set.of(), -1, clock.get(), -1, TV2));
+        TxnRecord p = txns.describe(ID).orElseThrow();
+        TxnResult end = transactionV2(p, true);
+        TxnRecord prepared = commit(end);
+        assertThat(prepared.producerId()).as("the markers' producer").isEqualTo(7);
+        assertThat(prepared.producerEpoch()).isEqualTo(Short.MAX_VALUE);
+        assertThat(end.producerId()).isEqualTo(1000);
+        assertThat(end.producerEpoch()).isZero();
+        TxnRecord complete = commit(new TxnResult(Errors.NONE, txns.markersWritten(prepared), -1, (short) -1));
+        assertThat(complete.producerId()).isEqualTo(1000);
+        assertThat(complete.prevProducerId()).isEqualTo(7);
+        assertThat(complete.producerEpoch()).isZero();
+        TxnResult retry = txns.endTxn(ID, 7, (short) (Short.MAX_VALUE - 1), true, TV2);
+        assertThat(retry.error()).as("a retry with the old id").isEqualTo(Errors.NONE);
+        assertThat(retry.producerId()).isEqualTo(1000);
+        // The new id works.
+        commit(txns.addPartitions(ID, 1000, (short) 0, Set.of(P0), TV2));
+    }
+
+    @Test
+    void versionTwoRecordsRoundTripAndVersionZeroValuesStillDecode() {
+        TxnRecord r = new TxnRecord(ID, 42, 7, (short) 3, (short) 2, 60_000, TxnState.PREPARE_COMMIT, Set.of(P0),
+                123, 456, 99, TV2);
+        assertThat(TxnRecord.decode(ID, ByteBuffer.wrap(r.value()))).isEqualTo(r);
+        // A value written before transaction version 2: the same fields without the last two.
+        TxnRecord v1 = new TxnRecord(ID, 42, 7, (short) 3, (short) 2, 60_000, TxnState.ONGOING, Set.of(P0), 123, 456);
+        byte[] current = v1.value();
+        ByteBuffer old = ByteBuffer.allocate(current.length - 10).put(current, 0, current.length - 10);
+        old.putShort(0, (short) 0);
+        old.flip();
+        assertThat(TxnRecord.decode(ID, old)).isEqualTo(v1);
+    }
 }
