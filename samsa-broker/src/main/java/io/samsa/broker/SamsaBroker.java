@@ -94,6 +94,7 @@ import io.samsa.broker.lifecycle.TxnVerificationSender;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.TransactionVerifier;
 import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicInfo;
@@ -163,6 +164,11 @@ public final class SamsaBroker implements SamsaNode {
     private final CoordinatorShardPublisher transactionShards;
     /** Cluster mode only (null on a single node): asks other brokers' coordinators to verify transactional batches. */
     private final TxnVerificationSender txnVerifier;
+    /**
+     * Checks, or for transaction version 2 adds, a partition in a producer's transaction at its coordinator: this
+     * node's own (a single node) or the id's coordinator anywhere in the cluster ({@link #txnVerifier}).
+     */
+    private final TransactionVerifier transactionVerifier;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
@@ -296,14 +302,15 @@ public final class SamsaBroker implements SamsaNode {
             // cluster the leader asks the transactional id's coordinator with AddPartitionsToTxn v4 (verify only).
             if (quorum == null) {
                 txnVerifier = null;
-                replicaManager.enableTransactions(new CoordinatorVerification(transactionCoordinator));
+                transactionVerifier = new CoordinatorVerification(transactionCoordinator);
             } else {
                 txnVerifier = new TxnVerificationSender(config.nodeId(), this::transactionCoordinatorOf,
                         ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),
                         ReplicationLinks.settings(config).socketTimeoutMs());
                 opened.push(txnVerifier);
-                replicaManager.enableTransactions(txnVerifier);
+                transactionVerifier = txnVerifier;
             }
+            replicaManager.enableTransactions(transactionVerifier);
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
@@ -548,7 +555,9 @@ public final class SamsaBroker implements SamsaNode {
                         DescribeQuorumHandler.voterEndpoints(config)),
                 new MetadataHandler(cluster, topics, config.autoCreateTopics(), config.numPartitions(),
                         config.defaultReplicationFactor()),
-                new ApiVersionsHandler(() -> dispatch.target.registrations(), () -> topics.image().offset()),
+                // transaction.version 2 finalized: kafka-clients 4.x producers use KIP-890's version 2.
+                new ApiVersionsHandler(() -> dispatch.target.registrations(), () -> topics.image().offset(),
+                        (short) 2),
                 new CreateTopicsHandler(topics, config),
                 new DeleteTopicsHandler(topics),
                 new DeleteRecordsHandler(topics, replicaManager),
@@ -573,7 +582,7 @@ public final class SamsaBroker implements SamsaNode {
                 new OffsetDeleteHandler(groupCoordinator, topics),
                 new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
                 new TxnOffsetCommitHandler(groupCoordinator, topics, clock, (id, producerId, epoch, tp) ->
-                        transactionCoordinator.verify(id, producerId, epoch, tp, true)),
+                        transactionVerifier.verify(id, producerId, epoch, tp, true)),
                 new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
                         .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
                 new EndTxnHandler(transactionCoordinator),

@@ -58,7 +58,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
                                                                   AddPartitionsToTxnRequestData request) {
         if (context.apiVersion() < FIRST_BATCHED_VERSION) {
             return add(request.v3AndBelowTransactionalId(), request.v3AndBelowProducerId(),
-                    request.v3AndBelowProducerEpoch(), request.v3AndBelowTopics())
+                    request.v3AndBelowProducerEpoch(), request.v3AndBelowTopics(), (short) 1)
                     .thenApply(errors -> new AddPartitionsToTxnResponseData()
                             .setResultsByTopicV3AndBelow(topicResults(request.v3AndBelowTopics(), errors)));
         }
@@ -67,7 +67,8 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
         for (AddPartitionsToTxnTransaction t : request.transactions()) {
             CompletionStage<Function<TopicPartition, Errors>> answer = t.verifyOnly()
                     ? verify(t, abortable)
-                    : add(t.transactionalId(), t.producerId(), t.producerEpoch(), t.topics());
+                    : add(t.transactionalId(), t.producerId(), t.producerEpoch(), t.topics(),
+                            abortable ? (short) 2 : (short) 1); // v5: a leader adding for a version 2 producer
             results.add(answer.thenApply(errors -> new AddPartitionsToTxnResult()
                     .setTransactionalId(t.transactionalId())
                     .setTopicResults(topicResults(t.topics(), errors))).toCompletableFuture());
@@ -82,7 +83,8 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     /** AddPartitionsToTxn proper: unknown topics refuse the whole transaction's partitions, as Kafka does. */
     private CompletionStage<Function<TopicPartition, Errors>> add(String transactionalId, long producerId,
                                                                   short producerEpoch,
-                                                                  Iterable<AddPartitionsToTxnTopic> topics) {
+                                                                  Iterable<AddPartitionsToTxnTopic> topics,
+                                                                  short transactionVersion) {
         Set<TopicPartition> partitions = new HashSet<>();
         Set<TopicPartition> unknown = new HashSet<>();
         for (AddPartitionsToTxnTopic t : topics) {
@@ -95,7 +97,7 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
             return CompletableFuture.completedFuture(tp -> unknown.contains(tp)
                     ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.OPERATION_NOT_ATTEMPTED);
         }
-        return coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions)
+        return coordinator.addPartitions(transactionalId, producerId, producerEpoch, partitions, transactionVersion)
                 .thenApply(error -> tp -> error);
     }
 

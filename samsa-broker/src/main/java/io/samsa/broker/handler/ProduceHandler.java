@@ -53,7 +53,8 @@ import io.samsa.protocol.WireCodec;
  *
  * <p>A transactional batch is verified first (KIP-890, {@link ReplicaManager#verifyTransaction}): the first batch
  * of a transaction on a partition asks the transactional id's coordinator whether the partition is in the
- * producer's ongoing transaction, and is refused with its answer ({@link VerificationErrors}); later batches of
+ * producer's ongoing transaction (from v12, transaction version 2, asks it to add the partition: the producer sends
+ * no AddPartitionsToTxn), and is refused with its answer ({@link VerificationErrors}); later batches of
  * that transaction, and every non-transactional batch, are appended at once as before. A request with batches to
  * verify is answered once they are all verified and appended, on the thread of the last verification answer.
  */
@@ -117,7 +118,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                         continue;
                     }
                     Unverified waiting = ReplicaManager.isTransactional(records)
-                            ? verify(topic.get(), partitionData, records, request.transactionalId(), pr) : null;
+                            ? verify(topic.get(), partitionData, records, request.transactionalId(),
+                                    context.apiVersion() >= 12, pr) : null;
                     if (waiting != null) {
                         unverified = unverified == null ? new ArrayList<>() : unverified;
                         unverified.add(waiting);
@@ -157,10 +159,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
      * log already) or the partition is refused now (the error is in {@code out}).
      */
     private Unverified verify(TopicInfo topic, PartitionProduceData data, ByteBuffer records, String transactionalId,
-                              PartitionProduceResponse out) {
+                              boolean add, PartitionProduceResponse out) {
         try {
             Partition partition = replicas.partition(topic, data.index());
-            CompletionStage<Errors> verified = replicas.verifyTransaction(partition, topic, transactionalId, records);
+            CompletionStage<Errors> verified = replicas.verifyTransaction(partition, topic, transactionalId, records,
+                    add);
             return verified == null ? null
                     : new Unverified(topic, data, records, verified.toCompletableFuture(), out);
         } catch (ApiException e) {

@@ -78,7 +78,7 @@ public final class ReplicatedOffsetsPartitions implements OffsetsPartitions {
         if (ReplicaManager.isTransactional(batch)) {
             try {
                 TopicInfo topic = topic();
-                verified = replicas.verifyTransaction(hosted(topic, partition), topic, null, batch);
+                verified = replicas.verifyTransaction(hosted(topic, partition), topic, null, batch, false);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e instanceof ApiException ? new NotCoordinatorException(
                         e.getMessage()) : e);

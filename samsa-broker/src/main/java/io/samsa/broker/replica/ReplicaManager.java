@@ -295,11 +295,13 @@ public final class ReplicaManager implements AutoCloseable {
      * none — not transactional, transactions not enabled ({@code appendAsLeader} refuses it), or this producer's
      * transaction is open in the partition's log at this epoch already (only the first batch of a transaction per
      * partition asks the coordinator, as in Kafka) — else the verifier's answer (NONE: append; any other error:
+     * {@link VerificationErrors#forProduce}); with {@code add} (Produce v12+, transaction version 2) the coordinator
+     * adds the partition to the producer's transaction rather than only checking it (NONE: append; other error:
      * {@link VerificationErrors#forProduce}). The check and the append are not atomic: a marker that lands between
      * them lets the batch open a new transaction, as it could before verification existed.
      */
     public CompletionStage<Errors> verifyTransaction(Partition partition, TopicInfo topic, String transactionalId,
-                                                     ByteBuffer records) {
+                                                     ByteBuffer records, boolean add) {
         TransactionVerifier v = transactions;
         if (v == null || !isTransactional(records)) {
             return null;
@@ -313,7 +315,7 @@ public final class ReplicaManager implements AutoCloseable {
         CompletionStage<Errors> answer;
         try {
             answer = v.verify(transactionalId, producerId, epoch, new TopicPartition(topic.name(), partition.index()),
-                    false);
+                    add);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

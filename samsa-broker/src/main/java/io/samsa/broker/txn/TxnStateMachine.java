@@ -221,7 +221,9 @@ public final class TxnStateMachine {
         }
         TxnRecord c = e.current;
         boolean bumps = c.transactionVersion() >= 2;
-        boolean retryOnEpochBump = bumps && c.producerEpoch() == epoch + 1;
+        // A retry of this producer's own EndTxn: the bump was its (a fence by the coordinator, after a timeout or a
+        // new instance, forgets the last epoch, and the old epoch stays fenced).
+        boolean retryOnEpochBump = bumps && c.producerEpoch() == epoch + 1 && c.lastProducerEpoch() == epoch;
         boolean retryOnOverflow = bumps && c.prevProducerId() == producerId && epoch == Short.MAX_VALUE - 1
                 && c.producerEpoch() == 0;
         if (c.producerId() != producerId && !retryOnOverflow) {

@@ -1,7 +1,7 @@
 /**
  * The transaction coordinator (issue 12), built up in steps. Its decisions ({@link
  * io.samsa.broker.txn.TxnStateMachine}: InitProducerId with a transactional id and fencing, AddPartitionsToTxn,
- * EndTxn, timeouts, expiry, for clients of Kafka's transaction version 1) over the records it writes to the
+ * EndTxn, timeouts, expiry, for clients of Kafka's transaction versions 1 and 2) over the records it writes to the
  * transaction log ({@link io.samsa.broker.txn.TxnRecord}, one per transactional id, newest wins; states {@link
  * io.samsa.broker.txn.TxnState} with Kafka's names and transitions), and the coordinator around them ({@link
  * io.samsa.broker.txn.TransactionCoordinator}: one state machine per led transaction log partition, writes
@@ -12,7 +12,9 @@
  * broker leads (a coordinator failover is a load on the new leader, which resumes prepared transactions);
  * {@code lifecycle.ReplicatedTxnLog} writes them; markers go through {@code lifecycle.LocalMarkerWriter} (a
  * partition led here; {@code __consumer_offsets} through the group coordinator) or, in a cluster,
- * {@code lifecycle.ClusterMarkerWriter} (WriteTxnMarkers to the leader). Not yet: transaction version 2 (KIP-890
- * part 2), and the verification of transactional batches between brokers (AddPartitionsToTxn v4).
+ * {@code lifecycle.ClusterMarkerWriter} (WriteTxnMarkers to the leader). Partition leaders verify a transaction's
+ * first batch with it ({@link io.samsa.broker.txn.TransactionCoordinator#verify}; from another broker
+ * AddPartitionsToTxn v4+), and for clients of transaction version 2 (finalized at 2) add the partition on the
+ * producer's behalf; EndTxn v5 bumps the producer epoch at every end.
  */
 package io.samsa.broker.txn;

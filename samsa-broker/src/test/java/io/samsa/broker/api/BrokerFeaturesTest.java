@@ -50,8 +50,9 @@ class BrokerFeaturesTest {
         SupportedVersionRange mv = features.supportedFeatures().get("metadata.version");
         assertThat(mv.minVersion()).isEqualTo((short) 7);
         assertThat(mv.maxVersion()).isEqualTo((short) 25);
-        assertThat(features.supportedFeatures().get("transaction.version").maxVersion()).isZero();
-        assertThat(features.finalizedFeatures()).containsOnlyKeys("metadata.version");
+        assertThat(features.supportedFeatures().get("transaction.version").maxVersion()).isEqualTo((short) 2);
+        assertThat(features.finalizedFeatures()).containsOnlyKeys("metadata.version", "transaction.version");
+        assertThat(features.finalizedFeatures().get("transaction.version").maxVersionLevel()).isEqualTo((short) 2);
         FinalizedVersionRange finalized = features.finalizedFeatures().get("metadata.version");
         assertThat(finalized.minVersionLevel()).isEqualTo((short) 25);
         assertThat(finalized.maxVersionLevel()).isEqualTo((short) 25);
@@ -65,8 +66,8 @@ class BrokerFeaturesTest {
         assertThat(out.exit()).as(out.text()).isZero();
         assertThat(out.text()).containsPattern("Feature: metadata.version\\s+SupportedMinVersion: 3.3-IV3\\s+"
                 + "SupportedMaxVersion: 4.0-IV3\\s+FinalizedVersionLevel: 4.0-IV3")
-                .containsPattern("Feature: transaction.version\\s+SupportedMinVersion: 0\\s+SupportedMaxVersion: 0"
-                        + "\\s+FinalizedVersionLevel: 0");
+                .containsPattern("Feature: transaction.version\\s+SupportedMinVersion: 0\\s+SupportedMaxVersion: 2"
+                        + "\\s+FinalizedVersionLevel: 2");
     }
 
     @Test

@@ -258,6 +258,18 @@ class TxnStateMachineTest {
     }
 
     @Test
+    void aVersionTwoTransactionAbortedForItsTimeoutLeavesItsProducerFenced() {
+        TxnRecord p = init();
+        commit(txns.addPartitions(ID, p.producerId(), p.producerEpoch(), Set.of(P0), TV2));
+        clock.addAndGet(61_000);
+        TxnRecord fenced = commit(txns.abortTimedOut().get(0));
+        assertThat(fenced.producerEpoch()).isEqualTo((short) 1);
+        commit(new TxnResult(Errors.NONE, txns.markersWritten(fenced), -1, (short) -1));
+        assertThat(txns.endTxn(ID, p.producerId(), (short) 0, true, TV2).error()).as("not a retry of its own end")
+                .isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    @Test
     void aVersionTwoTransactionWhoseEpochRunsOutHandsOverToANewProducerId() {
         txns.replay(new TxnRecord(ID, 7, -1, (short) (Short.MAX_VALUE - 1), (short) -1, 60_000,
                 TxnState.COMPLETE_COMMIT, Set.of(), -1, clock.get(), -1, TV2));
