@@ -39,7 +39,6 @@ import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.handler.AddOffsetsToTxnHandler;
 import io.samsa.broker.handler.AddPartitionsToTxnHandler;
-import io.samsa.broker.handler.CoordinatorVerification;
 import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.DescribeTransactionsHandler;
 import io.samsa.broker.handler.EndTxnHandler;
@@ -81,25 +80,21 @@ import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
 import io.samsa.broker.lifecycle.BrokerLifecycleManager;
+import io.samsa.broker.lifecycle.BrokerTransactions;
 import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
 import io.samsa.broker.lifecycle.LegacyGroupLogImport;
 import io.samsa.broker.lifecycle.ClusterMarkerWriter;
-import io.samsa.broker.lifecycle.LocalMarkerWriter;
-import io.samsa.broker.lifecycle.ReplicatedTxnLog;
 import io.samsa.broker.lifecycle.ReplicatedOffsetsPartitions;
 import io.samsa.broker.lifecycle.QuorumNode;
 import io.samsa.broker.lifecycle.ReplicaStatePublisher;
 import io.samsa.broker.lifecycle.ReplicationLinks;
-import io.samsa.broker.lifecycle.TxnVerificationSender;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
-import io.samsa.broker.replica.TransactionVerifier;
 import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicInfo;
 import io.samsa.broker.topic.TopicRegistry;
-import io.samsa.broker.txn.MarkerWriter;
 import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.log.LogFiles;
@@ -152,23 +147,11 @@ public final class SamsaBroker implements SamsaNode {
     private final ReplicaStatePublisher replicaStates;
     /** Which __consumer_offsets partitions this node leads, for the group coordinator (a single node: all). */
     private final CoordinatorShardPublisher coordinatorShards;
-    /**
-     * A single node only, for now (null in a cluster: markers to other brokers, WriteTxnMarkers, are not built):
-     * the transaction coordinator, and which {@code __transaction_state} partitions it leads (all of them).
-     */
-    private final TransactionCoordinator transactionCoordinator;
-    /** Writes markers to partitions this broker leads (its own coordinator's, and WriteTxnMarkers from others'). */
-    private final MarkerWriter localMarkers;
-    /** Every partition's markers: {@link #localMarkers}, or in a cluster a {@link ClusterMarkerWriter}. */
-    private final MarkerWriter markers;
+    /** The transaction coordinator, its markers and the leaders' checks of transactional batches. */
+    private final BrokerTransactions transactions;
+    private final TransactionCoordinator transactionCoordinator; // transactions.coordinator
+    /** Which {@code __transaction_state} partitions this node leads, for the transaction coordinator. */
     private final CoordinatorShardPublisher transactionShards;
-    /** Cluster mode only (null on a single node): asks other brokers' coordinators to verify transactional batches. */
-    private final TxnVerificationSender txnVerifier;
-    /**
-     * Checks, or for transaction version 2 adds, a partition in a producer's transaction at its coordinator: this
-     * node's own (a single node) or the id's coordinator anywhere in the cluster ({@link #txnVerifier}).
-     */
-    private final TransactionVerifier transactionVerifier;
     private volatile boolean closed;
 
     private SamsaBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
@@ -277,40 +260,17 @@ public final class SamsaBroker implements SamsaNode {
             }
             opened.push(groupCoordinator);
             // Transactions: __transaction_state is created on the first FindCoordinator for a transactional id;
-            // markers go to each partition's leader (appended here when this broker leads it, else WriteTxnMarkers).
-            long writeTimeoutMs = config.offsetsTopic().commitTimeoutMs();
-            LocalMarkerWriter localMarkers = new LocalMarkerWriter(topics, replicaManager, producePurgatory,
-                    writeTimeoutMs, groupCoordinator::completeTransaction);
-            MarkerWriter markers = localMarkers;
-            if (quorum != null) {
-                ClusterMarkerWriter clusterMarkers = new ClusterMarkerWriter(config.nodeId(), localMarkers,
-                        this::leaderOf, ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),
-                        ReplicationLinks.settings(config).socketTimeoutMs());
-                opened.push(clusterMarkers);
-                markers = clusterMarkers;
-            }
-            this.localMarkers = localMarkers;
-            this.markers = markers;
-            transactionCoordinator = new TransactionCoordinator(
-                    new ReplicatedTxnLog(topics, replicaManager, producePurgatory, writeTimeoutMs,
-                            System::currentTimeMillis),
-                    markers, () -> producerIds.next().toCompletableFuture().join(), System::currentTimeMillis,
-                    transactionCoordinatorConfig());
-            opened.push(transactionCoordinator);
+            // markers go to each partition's leader, and leaders check transactional batches with the coordinator.
+            transactions = BrokerTransactions.start(topics, replicaManager, producePurgatory, groupCoordinator,
+                    config.offsetsTopic().commitTimeoutMs(), () -> producerIds.next().toCompletableFuture().join(),
+                    transactionCoordinatorConfig(), quorum == null ? null : new BrokerTransactions.ClusterLinks(
+                            config.nodeId(), ReplicationLinks.addresses(metadata::image,
+                                    config.interBrokerListenerName()),
+                            ReplicationLinks.settings(config).socketTimeoutMs(), this::leaderOf,
+                            this::transactionCoordinatorOf));
+            opened.push(transactions);
+            transactionCoordinator = transactions.coordinator;
             transactionShards.activate(CoordinatorShardPublisher.Shards.of(transactionCoordinator), metadata.image());
-            // Transactional batches are verified (KIP-890 part 1): a single node asks its own coordinator; in a
-            // cluster the leader asks the transactional id's coordinator with AddPartitionsToTxn v4 (verify only).
-            if (quorum == null) {
-                txnVerifier = null;
-                transactionVerifier = new CoordinatorVerification(transactionCoordinator);
-            } else {
-                txnVerifier = new TxnVerificationSender(config.nodeId(), this::transactionCoordinatorOf,
-                        ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()),
-                        ReplicationLinks.settings(config).socketTimeoutMs());
-                opened.push(txnVerifier);
-                transactionVerifier = txnVerifier;
-            }
-            replicaManager.enableTransactions(transactionVerifier);
             topics.onTopicsDeleted(groupCoordinator::onTopicsDeleted);
             removeOffsetsOfMissingTopics();
             opened.push(fetchPurgatory);
@@ -444,13 +404,7 @@ public final class SamsaBroker implements SamsaNode {
         requestHandlers.close();
         replicaManager.close();
         groupCoordinator.close();
-        transactionCoordinator.close();
-        if (localMarkers != markers) {
-            ((ClusterMarkerWriter) markers).close();
-        }
-        if (txnVerifier != null) {
-            txnVerifier.close();
-        }
+        transactions.close();
         producerIdExpiration.close();
         fetchPurgatory.close();
         producePurgatory.close();
@@ -479,11 +433,6 @@ public final class SamsaBroker implements SamsaNode {
         }
     }
 
-    /**
-     * The groups' topic as configured, or with the partition count it was created with: a group's partition must
-     * not move when {@code offsets.topic.num.partitions} changes later (Kafka likewise reads the count from the
-     * existing topic).
-     */
     /** A partition's leader for the markers: {@link ClusterMarkerWriter#UNKNOWN_TOPIC} once it is gone. */
     private int leaderOf(TopicPartition tp) {
         Optional<TopicInfo> topic = topics.get(tp.topic());
@@ -503,6 +452,11 @@ public final class SamsaBroker implements SamsaNode {
         return replicaManager.leaderAndIsr(topic.get(), partition).leaderId();
     }
 
+    /**
+     * The groups' topic as configured, or with the partition count it was created with: a group's partition must
+     * not move when {@code offsets.topic.num.partitions} changes later (Kafka likewise reads the count from the
+     * existing topic).
+     */
     private OffsetsTopic offsetsTopic() {
         OffsetsTopic configured = config.offsetsTopic();
         return topics.get(OffsetsTopic.NAME).map(t -> configured.withNumPartitions(t.partitions())).orElse(configured);
@@ -582,11 +536,11 @@ public final class SamsaBroker implements SamsaNode {
                 new OffsetDeleteHandler(groupCoordinator, topics),
                 new AddOffsetsToTxnHandler(transactionCoordinator, groupCoordinator::partitionFor),
                 new TxnOffsetCommitHandler(groupCoordinator, topics, clock, (id, producerId, epoch, tp) ->
-                        transactionVerifier.verify(id, producerId, epoch, tp, true)),
+                        transactions.verifier.verify(id, producerId, epoch, tp, true)),
                 new AddPartitionsToTxnHandler(transactionCoordinator, tp -> topics.get(tp.topic())
                         .map(t -> tp.partition() >= 0 && tp.partition() < t.partitions()).orElse(false)),
                 new EndTxnHandler(transactionCoordinator),
-                new WriteTxnMarkersHandler(localMarkers),
+                new WriteTxnMarkersHandler(transactions.localMarkers),
                 new DescribeTransactionsHandler(transactionCoordinator),
                 new ListTransactionsHandler(transactionCoordinator, clock::millis)));
         return handlers.stream().map(ApiRegistration::of).toList();
