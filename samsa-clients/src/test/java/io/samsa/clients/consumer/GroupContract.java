@@ -18,11 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -51,10 +53,17 @@ abstract class GroupContract {
     /** Polls every consumer in turn (one thread) until each owns its even share of the partitions. */
     static void pollUntilBalanced(List<SamsaConsumer<String, String>> members, int partitions,
                                   List<ConsumerRecord<String, String>> sink) {
+        pollUntilBalanced(members, partitions, (member, r) -> sink.add(r));
+    }
+
+    /** As above; {@code sink} also gets the index (in {@code members}) of the member that returned the record. */
+    static void pollUntilBalanced(List<SamsaConsumer<String, String>> members, int partitions,
+                                  BiConsumer<Integer, ConsumerRecord<String, String>> sink) {
         long deadline = System.currentTimeMillis() + 45_000;
         while (System.currentTimeMillis() < deadline) {
-            for (SamsaConsumer<String, String> c : members) {
-                c.poll(Duration.ofMillis(100)).forEach(sink::add);
+            for (int m = 0; m < members.size(); m++) {
+                int member = m;
+                members.get(m).poll(Duration.ofMillis(100)).forEach(r -> sink.accept(member, r));
             }
             boolean even = true;
             for (SamsaConsumer<String, String> c : members) {
@@ -137,6 +146,8 @@ abstract class GroupContract {
         createTopic(topic, 6);
         produce(bootstrap(), topic, 6, 0, 600);
         Set<String> values = ConcurrentHashMap.newKeySet();
+        // For a failure's message: the offsets each partition had returned, by whom ("child", "member0", ...).
+        Map<String, Set<String>> bySource = new ConcurrentHashMap<>();
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), GroupMemberMain.class.getName(),
                 bootstrap(), topic, group).redirectErrorStream(true).start();
@@ -148,6 +159,7 @@ abstract class GroupContract {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     if (line.startsWith("VALUE ")) {
                         values.add(line.substring(6));
+                        bySource.computeIfAbsent("child", k -> ConcurrentHashMap.newKeySet()).add(line.substring(6));
                     }
                     childLines.add(line);
                     childOutput.add(line);
@@ -159,7 +171,10 @@ abstract class GroupContract {
         reader.setDaemon(true);
         reader.start();
         List<SamsaConsumer<String, String>> members = new ArrayList<>();
-        List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
+        BiConsumer<Integer, ConsumerRecord<String, String>> returned = (member, r) -> {
+            values.add(r.value());
+            bySource.computeIfAbsent("member" + member, k -> ConcurrentHashMap.newKeySet()).add(r.value());
+        };
         try {
             for (int i = 0; i < 2; i++) {
                 Properties p = props(group);
@@ -172,11 +187,13 @@ abstract class GroupContract {
             // Poll until the child holds its share (2 of 6) and has consumed something.
             long deadline = System.currentTimeMillis() + 60_000;
             boolean childHasShare = false;
-            while (!(childHasShare && !values.isEmpty() && members.stream().allMatch(c -> c.assignment().size() == 2))
+            while (!(childHasShare && bySource.containsKey("child")
+                    && members.stream().allMatch(c -> c.assignment().size() == 2))
                     && System.currentTimeMillis() < deadline) {
-                for (SamsaConsumer<String, String> c : members) {
-                    c.poll(Duration.ofMillis(100)).forEach(seen::add);
-                    c.commitSync();
+                for (int m = 0; m < members.size(); m++) {
+                    int member = m;
+                    members.get(m).poll(Duration.ofMillis(100)).forEach(r -> returned.accept(member, r));
+                    members.get(m).commitSync();
                 }
                 for (String line = childLines.poll(); line != null; line = childLines.poll()) {
                     if (line.startsWith("ASSIGNED ")) {
@@ -187,33 +204,72 @@ abstract class GroupContract {
             assertThat(childHasShare).as("the child member got 2 of 6 partitions").isTrue();
             child.destroyForcibly().waitFor();
 
-            pollUntilBalanced(members, 6, seen);
+            pollUntilBalanced(members, 6, returned);
             Set<TopicPartition> after = new HashSet<>();
             for (SamsaConsumer<String, String> c : members) {
                 assertThat(c.assignment()).hasSize(3);
                 after.addAll(c.assignment());
             }
             assertThat(after).hasSize(6);
-            seen.forEach(r -> values.add(r.value()));
             long end = System.currentTimeMillis() + 30_000;
             while (values.size() < 600 && System.currentTimeMillis() < end) {
-                for (SamsaConsumer<String, String> c : members) {
-                    c.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
-                }
+                pollEach(members, returned);
             }
             List<String> missing = new ArrayList<>();
+            Set<Integer> partitionsMissing = new TreeSet<>();
             for (int i = 0; i < 600; i++) {
                 if (!values.contains("v" + i)) {
                     missing.add("v" + i + " (partition " + i % 6 + ", offset " + i / 6 + ")");
+                    partitionsMissing.add(i % 6);
                 }
             }
-            assertThat(missing).as("records no member consumed; the killed child's last output:\n%s",
+            StringBuilder who = new StringBuilder();
+            for (int partition : partitionsMissing) {
+                TopicPartition tp = new TopicPartition(topic, partition);
+                who.append("partition ").append(partition).append(": committed ")
+                        .append(members.get(0).committed(Set.of(tp)).get(tp)).append('\n');
+                bySource.forEach((source, got) -> who.append("  ").append(source).append(" returned offsets ")
+                        .append(offsetRanges(got, partition, 6)).append('\n'));
+            }
+            assertThat(missing).as("records no member consumed;\n%sthe killed child's last output:\n%s", who,
                     String.join("\n", childOutput.subList(Math.max(0, childOutput.size() - 40),
                             childOutput.size()))).isEmpty();
         } finally {
             child.destroyForcibly();
             members.forEach(SamsaConsumer::close);
         }
+    }
+
+    private static void pollEach(List<SamsaConsumer<String, String>> members,
+                                 BiConsumer<Integer, ConsumerRecord<String, String>> sink) {
+        for (int m = 0; m < members.size(); m++) {
+            int member = m;
+            members.get(m).poll(Duration.ofMillis(100)).forEach(r -> sink.accept(member, r));
+        }
+    }
+
+    /** The offsets of {@code partition} among values "v{i}" (i round robin over {@code partitions}), as ranges. */
+    static String offsetRanges(Collection<String> values, int partition, int partitions) {
+        List<Integer> offsets = new ArrayList<>();
+        for (String v : values) {
+            int i = Integer.parseInt(v.substring(1));
+            if (i % partitions == partition) {
+                offsets.add(i / partitions);
+            }
+        }
+        offsets.sort(null);
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < offsets.size(); k++) {
+            int from = offsets.get(k);
+            while (k + 1 < offsets.size() && offsets.get(k + 1) == offsets.get(k) + 1) {
+                k++;
+            }
+            out.append(out.isEmpty() ? "" : ", ").append(from);
+            if (offsets.get(k) != from) {
+                out.append('-').append(offsets.get(k));
+            }
+        }
+        return out.isEmpty() ? "none" : out.toString();
     }
 
     private static long distinct(List<ConsumerRecord<String, String>> records) {

@@ -3,15 +3,17 @@ package io.samsa.clients.consumer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A SamsaConsumer group member in its own JVM, for tests that kill a member without letting it leave.
- * Prints {@code ASSIGNED n} whenever its assignment changes and {@code VALUE v} for each record, and commits
- * after each poll, then prints {@code COMMITTED after p@offset ...} (what that commit covers). Args: bootstrap topic
- * group.
+ * Prints {@code ASSIGNED n} (then {@code OWNS [partitions]}) whenever its assignment changes and {@code VALUE v}
+ * for each record, and commits after each poll, then prints {@code COMMITTED after p@offset ...} (what that commit
+ * covers). Args: bootstrap topic group.
  */
 public final class GroupMemberMain {
     public static void main(String[] args) {
@@ -41,6 +43,8 @@ public final class GroupMemberMain {
                 if (consumer.assignment().size() != lastAssigned) {
                     lastAssigned = consumer.assignment().size();
                     System.out.println("ASSIGNED " + lastAssigned);
+                    System.out.println("OWNS " + new TreeSet<>(consumer.assignment().stream()
+                            .map(TopicPartition::partition).toList()));
                 }
                 System.out.flush();
             }

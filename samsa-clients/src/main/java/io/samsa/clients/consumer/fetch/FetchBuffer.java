@@ -76,7 +76,19 @@ public final class FetchBuffer {
                     continue;
                 }
                 List<ConsumerRecord<K, V>> list = out.computeIfAbsent(f.tp, k -> new ArrayList<>());
-                remaining -= f.drain(remaining, position, keys, values, list);
+                try {
+                    remaining -= f.drain(remaining, position, keys, values, list);
+                } catch (RuntimeException e) {
+                    // As KafkaConsumer: what this drain collected (positions already past it) goes out first; the
+                    // fetch keeps the failing record and throws again on the next drain.
+                    if (list.isEmpty()) {
+                        out.remove(f.tp);
+                    }
+                    if (out.isEmpty()) {
+                        throw e;
+                    }
+                    break;
+                }
                 if (f.nextOffset() > position) {
                     subscriptions.advance(f.tp, f.epoch, f.nextOffset(), f.leaderEpoch());
                     next.put(f.tp, new OffsetAndMetadata(f.nextOffset(), leaderEpoch(f), ""));

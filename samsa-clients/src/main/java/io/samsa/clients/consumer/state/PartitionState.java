@@ -3,7 +3,8 @@ package io.samsa.clients.consumer.state;
 /**
  * One assigned partition. {@code position} is the next offset the application gets; {@code fetchOffset} the next
  * offset to ask the broker for, ahead of {@code position} by what is buffered or in flight. {@code epoch} changes
- * whenever the position is set from outside (seek, reset, reassignment), so older fetched data can be dropped.
+ * whenever the position is set from outside (seek, reset), so older fetched data can be dropped; the owner hands
+ * out epochs from one counter, so a partition assigned again never reuses its previous state's epochs.
  * Guarded by the owning {@link SubscriptionState}'s lock.
  */
 public final class PartitionState {
@@ -22,6 +23,10 @@ public final class PartitionState {
     long lastStableOffset = -1;
     long logStartOffset = -1;
     int leaderEpoch = -1;
+
+    PartitionState(int epoch) {
+        this.epoch = epoch;
+    }
 
     public long position() {
         return position;
@@ -59,10 +64,10 @@ public final class PartitionState {
         return position != UNKNOWN;
     }
 
-    void seek(long offset) {
+    void seek(long offset, int newEpoch) {
         position = offset;
         fetchOffset = offset;
-        epoch++;
+        epoch = newEpoch;
         bufferedFetches = 0; // buffered data of the old epoch is dropped as the application reaches it
         resetPending = null;
         resetInFlight = false;

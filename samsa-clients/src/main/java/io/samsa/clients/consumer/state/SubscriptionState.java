@@ -16,7 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The subscription and the assigned partitions' states, shared by the application and I/O threads; every method
  * holds this object's lock. The I/O thread takes snapshots ({@link #fetchable}, {@link #awaitingReset}) and reports
- * back with the epoch it saw, so anything the application changed in between wins.
+ * back with the epoch it saw, so anything the application changed in between wins. Epochs come from one counter
+ * ({@link #nextEpoch}), never from a partition's own: a partition revoked and assigned again gets a new
+ * {@link PartitionState}, and a per-state count would start over and take the old assignment's buffered data or
+ * in-flight Fetch (fetched from an older position) as current.
  */
 public final class SubscriptionState {
     /** How partitions are chosen: by the application or by a group. */
@@ -37,6 +40,8 @@ public final class SubscriptionState {
     private Pattern pattern;
     private ConsumerRebalanceListener listener;
     private final LinkedHashMap<TopicPartition, PartitionState> assigned = new LinkedHashMap<>();
+    /** The last epoch handed out, to any partition. */
+    private int lastEpoch;
 
     public SubscriptionState(ResetStrategy defaultReset, int maxBufferedFetches) {
         this.defaultReset = defaultReset;
@@ -117,6 +122,11 @@ public final class SubscriptionState {
         assigned.clear();
     }
 
+    /** A new epoch, unique among all partitions' (so also among a partition's successive states). */
+    private int nextEpoch() {
+        return ++lastEpoch;
+    }
+
     // ---- assignment ----
 
     /** Manual assignment; partitions kept from before keep their positions. */
@@ -139,12 +149,7 @@ public final class SubscriptionState {
         LinkedHashMap<TopicPartition, PartitionState> next = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
             PartitionState s = assigned.get(tp);
-            next.put(tp, s != null ? s : new PartitionState());
-        }
-        for (Map.Entry<TopicPartition, PartitionState> e : assigned.entrySet()) {
-            if (!next.containsKey(e.getKey())) {
-                e.getValue().epoch++; // whatever is in flight for it is dropped
-            }
+            next.put(tp, s != null ? s : new PartitionState(nextEpoch()));
         }
         assigned.clear();
         assigned.putAll(next);
@@ -173,7 +178,7 @@ public final class SubscriptionState {
     // ---- positions (application thread) ----
 
     public synchronized void seek(TopicPartition tp, long offset) {
-        stateOrThrow(tp).seek(offset);
+        stateOrThrow(tp).seek(offset, nextEpoch());
     }
 
     /** Seek to the beginning / end (or a partition's default reset) once ListOffsets answers. */
@@ -181,7 +186,7 @@ public final class SubscriptionState {
         PartitionState s = stateOrThrow(tp);
         s.position = PartitionState.UNKNOWN;
         s.fetchOffset = PartitionState.UNKNOWN;
-        s.epoch++;
+        s.epoch = nextEpoch();
         s.bufferedFetches = 0;
         s.resetPending = strategy;
         s.resetInFlight = false;
@@ -197,7 +202,7 @@ public final class SubscriptionState {
         Map<TopicPartition, PartitionState> out = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, PartitionState> e : assigned.entrySet()) {
             if (e.getValue().hasPosition()) {
-                PartitionState copy = new PartitionState();
+                PartitionState copy = new PartitionState(e.getValue().epoch);
                 copy.position = e.getValue().position;
                 copy.leaderEpoch = e.getValue().leaderEpoch;
                 out.put(e.getKey(), copy);
@@ -367,7 +372,7 @@ public final class SubscriptionState {
     public synchronized void resetDone(TopicPartition tp, int epoch, long offset) {
         PartitionState s = assigned.get(tp);
         if (s != null && s.epoch == epoch) {
-            s.seek(offset);
+            s.seek(offset, nextEpoch());
         }
     }
 
