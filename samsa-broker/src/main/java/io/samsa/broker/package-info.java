@@ -56,7 +56,7 @@
  *       Its writes to {@code __transaction_state} and its markers complete on the thread that moved the high
  *       watermark (or the produce purgatory's timer) and hop back here; in a cluster, markers for partitions other
  *       brokers lead are sent by {@code samsa-txn-marker-sender} ({@code lifecycle.RemoteMarkerSender}, its own
- *       connections) and their answers hop back too.</li>
+ *       connections, like the verifier below an {@code lifecycle.InterBrokerSender}) and their answers hop back too.</li>
  *   <li><b>Transaction verifier</b> (cluster; {@code samsa-txn-verifier}, {@code lifecycle.TxnVerificationSender}):
  *       sends a leader's checks of transactional batches (AddPartitionsToTxn v4, verify only) to the transactional
  *       ids' coordinators over its own connections; a Produce that waited for a check appends on this thread.</li>

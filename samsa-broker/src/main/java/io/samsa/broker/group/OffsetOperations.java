@@ -55,16 +55,7 @@ final class OffsetOperations {
             }
         }
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-        List<GroupMetadataRecord.Offset> records = new ArrayList<>();
-        for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
-            String md = e.getValue().metadata();
-            if (md != null && md.length() > store.config.offsetMetadataMaxBytes()) {
-                result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
-            } else {
-                result.put(e.getKey(), Errors.NONE);
-                records.add(new GroupMetadataRecord.Offset(groupId, e.getKey(), e.getValue()));
-            }
-        }
+        List<GroupMetadataRecord.Offset> records = offsetRecords(groupId, offsets, result);
         if (group == null && records.isEmpty()) {
             store.create(groupId); // every offset refused: the group exists, with nothing to write (as in Kafka)
         }
@@ -99,16 +90,7 @@ final class OffsetOperations {
             }
         }
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-        List<GroupMetadataRecord.Offset> records = new ArrayList<>();
-        for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
-            String md = e.getValue().metadata();
-            if (md != null && md.length() > store.config.offsetMetadataMaxBytes()) {
-                result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
-            } else {
-                result.put(e.getKey(), Errors.NONE);
-                records.add(new GroupMetadataRecord.Offset(groupId, e.getKey(), e.getValue()));
-            }
-        }
+        List<GroupMetadataRecord.Offset> records = offsetRecords(groupId, offsets, result);
         CoordinatorResult.Builder writes = new CoordinatorResult.Builder()
                 .inTransaction(new CoordinatorResult.Transaction(producerId, producerEpoch));
         writes.write(records, () -> { }, e -> { });
@@ -126,6 +108,22 @@ final class OffsetOperations {
         return writes.respond(() -> null, e -> {
             throw new java.util.concurrent.CompletionException(e);
         });
+    }
+
+    /** The records of the offsets to commit; {@code result} gets each one's answer (too long metadata refused). */
+    private List<GroupMetadataRecord.Offset> offsetRecords(String groupId, Map<TopicPartition, CommittedOffset> offsets,
+                                                           Map<TopicPartition, Errors> result) {
+        List<GroupMetadataRecord.Offset> records = new ArrayList<>();
+        for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+            String md = e.getValue().metadata();
+            if (md != null && md.length() > store.config.offsetMetadataMaxBytes()) {
+                result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
+            } else {
+                result.put(e.getKey(), Errors.NONE);
+                records.add(new GroupMetadataRecord.Offset(groupId, e.getKey(), e.getValue()));
+            }
+        }
+        return records;
     }
 
     private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId,

@@ -71,7 +71,7 @@ public final class BrokerTransactions implements Closeable {
         if (cluster == null) {
             verifier = new CoordinatorVerification(coordinator);
         } else {
-            TxnVerificationSender sender = new TxnVerificationSender(cluster.nodeId(), cluster.coordinatorOf(),
+            TxnVerificationSender sender = new TxnVerificationSender(cluster.coordinatorOf(),
                     cluster.addresses(), cluster.requestTimeoutMs());
             threads.add(sender);
             verifier = sender;

@@ -34,7 +34,7 @@ public final class ClusterMarkerWriter implements MarkerWriter, Closeable {
         this.localNodeId = localNodeId;
         this.local = local;
         this.leaderOf = leaderOf;
-        this.remote = new RemoteMarkerSender(localNodeId, addresses, requestTimeoutMs);
+        this.remote = new RemoteMarkerSender(addresses, requestTimeoutMs);
     }
 
     @Override

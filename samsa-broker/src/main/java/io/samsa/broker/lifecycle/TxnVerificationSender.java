@@ -1,15 +1,10 @@
 package io.samsa.broker.lifecycle;
 
-import java.io.Closeable;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.ToIntFunction;
 
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.replica.TransactionVerifier;
 import io.samsa.broker.replica.fetcher.BrokerAddresses;
-import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
 
 /**
@@ -43,40 +37,29 @@ import io.samsa.network.client.ResponseHandler;
  * NONE (unverified, as Kafka skips it) from a coordinator too old for v4. A coordinator's own write without a
  * transactional id (the group coordinator's transactional offsets) is taken unverified (NONE).
  *
- * <p>Threads: its own, {@code samsa-txn-verifier}, owns the connections ({@link NetworkIo}) and completes the
- * futures (so the Produce that waited appends on it); {@link #verify} is called from any thread.
+ * <p>Threads: its own, {@code samsa-txn-verifier} ({@link InterBrokerSender}), owns the connections and completes
+ * the futures (so the Produce that waited appends on it); {@link #verify} is called from any thread.
  */
-public final class TxnVerificationSender implements TransactionVerifier, Closeable {
+final class TxnVerificationSender extends InterBrokerSender<TxnVerificationSender.Pending>
+        implements TransactionVerifier {
     private static final Logger log = LoggerFactory.getLogger(TxnVerificationSender.class);
     static final String THREAD_NAME = "samsa-txn-verifier";
-    private static final long POLL_MS = 100;
     private static final short FIRST_BROKER_VERSION = 4;
 
-    private record Pending(String transactionalId, long producerId, short producerEpoch, TopicPartition partition,
-                           boolean add, long queuedMs, CompletableFuture<Errors> done) {
+    record Pending(String transactionalId, long producerId, short producerEpoch, TopicPartition partition,
+                   boolean add, CompletableFuture<Errors> done) {
     }
 
-    private final NetworkIo io;
     private final ToIntFunction<String> coordinatorOf;
-    private final BrokerAddresses addresses;
-    private final long requestTimeoutMs;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final Map<Integer, List<Pending>> waiting = new HashMap<>(); // sender thread only: by coordinator
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /**
      * @param coordinatorOf the broker coordinating a transactional id in the current metadata, or -1 while none
      */
-    public TxnVerificationSender(int localNodeId, ToIntFunction<String> coordinatorOf, BrokerAddresses addresses,
+    TxnVerificationSender(ToIntFunction<String> coordinatorOf, BrokerAddresses addresses,
                                  long requestTimeoutMs) {
-        this.io = new NetworkIo("samsa-txn-verifier-" + localNodeId, requestTimeoutMs, 100, 64 * 1024);
+        super(THREAD_NAME, addresses, requestTimeoutMs);
         this.coordinatorOf = coordinatorOf;
-        this.addresses = addresses;
-        this.requestTimeoutMs = requestTimeoutMs;
-        this.thread = new Thread(this::run, THREAD_NAME);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        start();
     }
 
     @Override
@@ -88,67 +71,31 @@ public final class TxnVerificationSender implements TransactionVerifier, Closeab
         if (transactionalId.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.INVALID_REQUEST);
         }
-        if (!running) {
-            return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+        Pending check = new Pending(transactionalId, producerId, producerEpoch, partition, add,
+                new CompletableFuture<>());
+        if (!enqueue(check)) {
+            fail(check, Failure.CLOSED);
         }
-        CompletableFuture<Errors> done = new CompletableFuture<>();
-        queue.add(new Pending(transactionalId, producerId, producerEpoch, partition, add, System.currentTimeMillis(),
-                done));
-        io.wakeup();
-        return done;
+        return check.done();
     }
 
-    private void run() {
-        try {
-            while (running) {
-                long now = System.currentTimeMillis();
-                for (Pending p; (p = queue.poll()) != null; ) {
-                    int coordinator = coordinatorOf.applyAsInt(p.transactionalId());
-                    if (coordinator < 0) {
-                        p.done().complete(Errors.COORDINATOR_NOT_AVAILABLE);
-                    } else {
-                        waiting.computeIfAbsent(coordinator, b -> new ArrayList<>()).add(p);
-                    }
-                }
-                for (Iterator<Map.Entry<Integer, List<Pending>>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
-                    Map.Entry<Integer, List<Pending>> e = it.next();
-                    int broker = e.getKey();
-                    addresses.address(broker).ifPresent(a -> useAddress(broker, a));
-                    if (io.ensureConnected(broker, now)) {
-                        sendNow(broker, e.getValue(), now);
-                    } else {
-                        e.getValue().removeIf(p -> {
-                            boolean expired = now - p.queuedMs() > requestTimeoutMs;
-                            if (expired) {
-                                p.done().complete(Errors.NETWORK_EXCEPTION);
-                            }
-                            return expired;
-                        });
-                    }
-                    if (e.getValue().isEmpty()) {
-                        it.remove();
-                    }
-                }
-                io.poll(POLL_MS, now);
-            }
-        } catch (RuntimeException | Error e) {
-            log.error("Transaction verification sender stopped", e);
-        } finally {
-            io.close();
-            waiting.values().forEach(l -> l.forEach(p -> p.done().complete(Errors.COORDINATOR_NOT_AVAILABLE)));
-            queue.forEach(p -> p.done().complete(Errors.COORDINATOR_NOT_AVAILABLE));
-        }
+    @Override
+    protected int destination(Pending check) {
+        return coordinatorOf.applyAsInt(check.transactionalId());
     }
 
-    private void useAddress(int broker, InetSocketAddress address) {
-        io.address(broker, address.getHostString(), address.getPort());
+    @Override
+    protected void fail(Pending check, Failure why) {
+        check.done().complete(why == Failure.UNREACHABLE ? Errors.NETWORK_EXCEPTION
+                : Errors.COORDINATOR_NOT_AVAILABLE);
     }
 
     /**
      * Sends the checks waiting for {@code broker}, one transaction per transactional id; a check whose id is in
      * the request already with another producer id, epoch or mode stays for the next pass.
      */
-    private void sendNow(int broker, List<Pending> checks, long now) {
+    @Override
+    protected void send(int broker, List<Pending> checks, long now) {
         if (io.version(broker, ApiKeys.ADD_PARTITIONS_TO_TXN) < FIRST_BROKER_VERSION) {
             // Kafka's answer to a coordinator without the broker versions: the batch is taken unverified.
             checks.forEach(p -> p.done().complete(Errors.NONE));
@@ -206,16 +153,5 @@ public final class TxnVerificationSender implements TransactionVerifier, Closeab
         var topic = txn == null ? null : txn.topicResults().find(p.partition().topic());
         var partition = topic == null ? null : topic.resultsByPartition().find(p.partition().partition());
         return partition == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.forCode(partition.partitionErrorCode());
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        io.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -67,8 +68,8 @@ class ClusterTxnVerificationTest {
             // No __transaction_state yet, so no coordinator to ask: retriable for the producer, as Kafka answers.
             for (int p = 0; p < PARTITIONS; p++) {
                 try (RawKafkaConnection lead = connect(cluster, ClusterFixtures.leaderOf(admin, TOPIC, p))) {
-                    ProduceResponseData.PartitionProduceResponse unverifiable = produce(lead, txnId, p,
-                            batch(1L, (short) 0, 0, true, "no-coordinator"));
+                    ProduceResponseData.PartitionProduceResponse unverifiable = produceOnceKnown(lead, txnId, p,
+                            () -> batch(1L, (short) 0, 0, true, "no-coordinator"));
                     assertThat(Errors.forCode(unverifiable.errorCode())).isEqualTo(Errors.NOT_ENOUGH_REPLICAS);
                 }
             }
@@ -123,6 +124,24 @@ class ClusterTxnVerificationTest {
                 assertThat(readCommitted(cluster.bootstrapServers(), partition, 3))
                         .containsExactly("plain", "t1", "t2");
             }
+        }
+    }
+
+    /**
+     * The first produce to a leader: retried while that broker has not applied the topic's metadata yet (Admin saw
+     * it on another broker), as a producer retries UNKNOWN_TOPIC_OR_PARTITION and NOT_LEADER_OR_FOLLOWER.
+     */
+    private static ProduceResponseData.PartitionProduceResponse produceOnceKnown(RawKafkaConnection lead,
+            String txnId, int partition, Supplier<MemoryRecords> batch) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // liveness bound only
+        while (true) {
+            ProduceResponseData.PartitionProduceResponse r = produce(lead, txnId, partition, batch.get());
+            Errors e = Errors.forCode(r.errorCode());
+            if ((e != Errors.UNKNOWN_TOPIC_OR_PARTITION && e != Errors.NOT_LEADER_OR_FOLLOWER)
+                    || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -2,16 +2,11 @@ package io.samsa.clients.eos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,10 +58,10 @@ class ConsumeTransformProduceTest {
         broker.topics().create(output, PARTITIONS, Map.of());
         List<List<String>> expected = produceInput(input);
 
-        Child first = Child.start(broker.bootstrapServers(), input, output, clients);
-        first.awaitLine(l -> l.startsWith("COMMITTED"), 10, "10 transactions before the kill");
+        ChildJvm first = copyLoop(input, output, clients);
+        first.awaitLines(l -> l.startsWith("COMMITTED"), 10, "10 transactions before the kill");
         first.kill(); // SIGKILL: no abort, no LeaveGroup; its transaction is left open
-        Child second = Child.start(broker.bootstrapServers(), input, output, clients);
+        ChildJvm second = copyLoop(input, output, clients);
         try {
             List<List<String>> copied = readCommitted(output, RECORDS);
             for (int p = 0; p < PARTITIONS; p++) {
@@ -125,48 +120,8 @@ class ConsumeTransformProduceTest {
         return got;
     }
 
-    /** A {@link CopyLoopMain} JVM; its output lines are queued for the test. */
-    private record Child(Process process, LinkedBlockingQueue<String> lines) {
-        static Child start(String bootstrap, String input, String output, String clients) throws IOException {
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), CopyLoopMain.class.getName(),
-                    bootstrap, input, output, "ctp-group-" + clients, "ctp-txn-" + clients, clients)
-                    .redirectErrorStream(true).start();
-            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(process, lines);
-        }
-
-        void awaitLine(java.util.function.Predicate<String> wanted, int times, String what) throws InterruptedException {
-            List<String> seen = new ArrayList<>();
-            int matched = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // liveness bound only
-            while (matched < times) {
-                String l = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (l != null) {
-                    seen.add(l);
-                    matched += wanted.test(l) ? 1 : 0;
-                }
-                assertThat(System.nanoTime()).as("%s; the child said: %s", what,
-                        seen.subList(Math.max(0, seen.size() - 40), seen.size())).isLessThan(deadline);
-                assertThat(process.isAlive() || !lines.isEmpty()).as("child alive; it said: %s", seen).isTrue();
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+    private static ChildJvm copyLoop(String input, String output, String clients) throws IOException {
+        return ChildJvm.start("256m", CopyLoopMain.class, broker.bootstrapServers(), input, output,
+                "ctp-group-" + clients, "ctp-txn-" + clients, clients);
     }
 }

@@ -2,10 +2,7 @@ package io.samsa.clients.eos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -55,13 +51,13 @@ class ExactlyOnceStreamsTest {
             broker.topics().create(INPUT, 2, Map.of());
             broker.topics().create(OUTPUT, 2, Map.of());
 
-            Child first = Child.start(bs, stateDir);
-            first.awaitLine("RUNNING");
+            ChildJvm first = streamsApp(bs);
+            first.awaitLines("RUNNING"::equals, 1, "Streams running");
             CountDownLatch halfway = new CountDownLatch(1);
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(bs, halfway));
             assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
             first.kill(); // SIGKILL mid-run: its transaction is left open, its member does not leave
-            Child second = Child.start(bs, stateDir);
+            ChildJvm second = streamsApp(bs);
             try {
                 feeding.get(60, TimeUnit.SECONDS);
                 Map<String, List<Long>> counts = readCommitted(bs);
@@ -118,48 +114,8 @@ class ExactlyOnceStreamsTest {
         return counts;
     }
 
-    /** An {@link EosWordCountMain} JVM; its output lines are queued for the test. */
-    private record Child(Process process, LinkedBlockingQueue<String> lines) {
-        static Child start(String bootstrap, Path stateDir) throws IOException {
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-cp", System.getProperty("java.class.path"), EosWordCountMain.class.getName(),
-                    bootstrap, "eos-count-app", stateDir.toString(), INPUT, OUTPUT)
-                    .redirectErrorStream(true).start();
-            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(process, lines);
-        }
-
-        void awaitLine(String wanted) throws InterruptedException {
-            List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // liveness bound only
-            while (true) {
-                String l = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (l != null) {
-                    seen.add(l);
-                    if (l.equals(wanted)) {
-                        return;
-                    }
-                }
-                assertThat(System.nanoTime()).as("%s; the child said: %s", wanted,
-                        seen.subList(Math.max(0, seen.size() - 40), seen.size())).isLessThan(deadline);
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+    private ChildJvm streamsApp(String bootstrap) throws IOException {
+        return ChildJvm.start("384m", EosWordCountMain.class, bootstrap, "eos-count-app", stateDir.toString(), INPUT,
+                OUTPUT);
     }
 }
