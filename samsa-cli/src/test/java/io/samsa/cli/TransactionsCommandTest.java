@@ -80,8 +80,14 @@ class TransactionsCommandTest {
                     + "\\s+\\d+\\s+CompleteCommit\\s");
             assertThat(run("transactions", "list", "--state", "CompleteCommit").stdout())
                     .containsPattern("(?m)^tx-pay\\s+\\d+\\s+" + producerId + "\\s+CompleteCommit$");
-            assertThat(run("transactions", "describe-producers", "--topic", "payments", "--partition", "1").stdout())
-                    .containsPattern("(?m)^" + producerId + "\\s+\\d+\\s+\\d+\\s+1\\s+\\d{13}\\s+None$");
+            // The COMMIT marker lands after commitTransaction returns. It carries the epoch the producer's
+            // transaction version 2 bumps, and the partition forgets the old epoch's sequence, as Kafka does.
+            String after = "";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // liveness only
+            while (!after.contains("None") && System.nanoTime() < deadline) {
+                after = run("transactions", "describe-producers", "--topic", "payments", "--partition", "1").stdout();
+            }
+            assertThat(after).containsPattern("(?m)^" + producerId + "\\s+\\d+\\s+\\d+\\s+-1\\s+\\d{13}\\s+None$");
         }
     }
 
