@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
@@ -20,7 +19,6 @@ import org.apache.kafka.common.protocol.Errors;
  * again until the deadline. Runs on the admin's calling thread, through {@link AdminChannel}.
  */
 final class RecordDeletion {
-    private static final long RETRY_BACKOFF_MS = 100;
 
     private RecordDeletion() {
     }
@@ -32,41 +30,25 @@ final class RecordDeletion {
      */
     static long deleteBefore(AdminChannel channel, String topic, int partition, long offset, long timeoutMs,
                              long deadlineMs, Function<List<String>, MetadataResponseData> metadata) {
-        while (true) {
-            RuntimeException retriable;
-            try {
-                int leader = leader(metadata.apply(List.of(topic)), topic, partition);
-                DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs((int) timeoutMs);
-                request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(
-                        List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(partition)
-                                .setOffset(offset))));
-                DeleteRecordsResponseData response = channel.call(leader, ApiKeys.DELETE_RECORDS, v -> request,
-                        deadlineMs);
-                DeleteRecordsResponseData.DeleteRecordsPartitionResult r = response.topics().find(topic).partitions()
-                        .find(partition);
-                Errors error = Errors.forCode(r.errorCode());
-                if (error == Errors.NONE) {
-                    return r.lowWatermark();
-                }
-                if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
-                    throw new UnknownTopicException(topic);
-                }
-                throw error.exception("Topic '" + topic + "' partition " + partition + ": " + error.message());
-            } catch (UnknownTopicOrPartitionException e) {
-                throw e; // retriable to Kafka's clients, final here: the topic or partition does not exist
-            } catch (RetriableException e) { // NOT_LEADER_OR_FOLLOWER, an unreachable leader (NetworkException), ...
-                retriable = e;
+        return LeaderRetries.untilDeadline(deadlineMs, () -> {
+            int leader = leader(metadata.apply(List.of(topic)), topic, partition);
+            DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs((int) timeoutMs);
+            request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(
+                    List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(partition)
+                            .setOffset(offset))));
+            DeleteRecordsResponseData response = channel.call(leader, ApiKeys.DELETE_RECORDS, v -> request,
+                    deadlineMs);
+            DeleteRecordsResponseData.DeleteRecordsPartitionResult r = response.topics().find(topic).partitions()
+                    .find(partition);
+            Errors error = Errors.forCode(r.errorCode());
+            if (error == Errors.NONE) {
+                return r.lowWatermark();
             }
-            if (System.currentTimeMillis() + RETRY_BACKOFF_MS >= deadlineMs) {
-                throw retriable;
+            if (error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+                throw new UnknownTopicException(topic);
             }
-            try {
-                Thread.sleep(RETRY_BACKOFF_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw retriable;
-            }
-        }
+            throw error.exception("Topic '" + topic + "' partition " + partition + ": " + error.message());
+        });
     }
 
     /**

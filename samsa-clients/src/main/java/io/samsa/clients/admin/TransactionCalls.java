@@ -9,9 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
@@ -28,7 +26,6 @@ import org.apache.kafka.common.protocol.Errors;
  * {@link SamsaAdmin} serializes calls.
  */
 final class TransactionCalls {
-    private static final long RETRY_BACKOFF_MS = 100;
 
     private final AdminChannel channel;
     private final CoordinatorLookup coordinators;
@@ -99,40 +96,24 @@ final class TransactionCalls {
      * leader that moved or cannot be reached is looked up again until the deadline.
      */
     List<ProducerState> producers(String topic, int partition, long deadlineMs) {
-        while (true) {
-            RuntimeException retriable;
-            try {
-                int leader = RecordDeletion.leader(metadata.apply(List.of(topic)), topic, partition);
-                DescribeProducersRequestData request = new DescribeProducersRequestData();
-                request.topics().add(new DescribeProducersRequestData.TopicRequest().setName(topic)
-                        .setPartitionIndexes(List.of(partition)));
-                DescribeProducersResponseData r = channel.call(leader, ApiKeys.DESCRIBE_PRODUCERS, v -> request,
-                        deadlineMs);
-                DescribeProducersResponseData.PartitionResponse p = r.topics().get(0).partitions().get(0);
-                Errors error = Errors.forCode(p.errorCode());
-                if (error != Errors.NONE) {
-                    throw error.exception("Topic '" + topic + "' partition " + partition + ": "
-                            + (p.errorMessage() == null ? error.message() : p.errorMessage()));
-                }
-                List<ProducerState> out = new ArrayList<>();
-                p.activeProducers().forEach(s -> out.add(new ProducerState(s.producerId(), s.producerEpoch(),
-                        s.lastSequence(), s.lastTimestamp(), s.coordinatorEpoch(), s.currentTxnStartOffset())));
-                out.sort(Comparator.comparingLong(ProducerState::producerId));
-                return List.copyOf(out);
-            } catch (UnknownTopicOrPartitionException e) {
-                throw e; // retriable to Kafka's clients, final here: the topic or partition does not exist
-            } catch (RetriableException e) { // NOT_LEADER_OR_FOLLOWER, an unreachable leader (NetworkException), ...
-                retriable = e;
+        return LeaderRetries.untilDeadline(deadlineMs, () -> {
+            int leader = RecordDeletion.leader(metadata.apply(List.of(topic)), topic, partition);
+            DescribeProducersRequestData request = new DescribeProducersRequestData();
+            request.topics().add(new DescribeProducersRequestData.TopicRequest().setName(topic)
+                    .setPartitionIndexes(List.of(partition)));
+            DescribeProducersResponseData r = channel.call(leader, ApiKeys.DESCRIBE_PRODUCERS, v -> request,
+                    deadlineMs);
+            DescribeProducersResponseData.PartitionResponse p = r.topics().get(0).partitions().get(0);
+            Errors error = Errors.forCode(p.errorCode());
+            if (error != Errors.NONE) {
+                throw error.exception("Topic '" + topic + "' partition " + partition + ": "
+                        + (p.errorMessage() == null ? error.message() : p.errorMessage()));
             }
-            if (System.currentTimeMillis() + RETRY_BACKOFF_MS >= deadlineMs) {
-                throw retriable;
-            }
-            try {
-                Thread.sleep(RETRY_BACKOFF_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw retriable;
-            }
-        }
+            List<ProducerState> out = new ArrayList<>();
+            p.activeProducers().forEach(s -> out.add(new ProducerState(s.producerId(), s.producerEpoch(),
+                    s.lastSequence(), s.lastTimestamp(), s.coordinatorEpoch(), s.currentTxnStartOffset())));
+            out.sort(Comparator.comparingLong(ProducerState::producerId));
+            return List.copyOf(out);
+        });
     }
 }
