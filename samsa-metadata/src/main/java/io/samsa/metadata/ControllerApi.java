@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * What brokers ask of the active controller. {@link MetadataController} implements it on the node that runs the
@@ -107,6 +108,36 @@ public interface ControllerApi {
         }
     }
 
+    /**
+     * A user's new SCRAM credential for one mechanism: the salt and salted password a client computed
+     * (AlterUserScramCredentials never carries the password); the controller stores only the keys derived from it.
+     */
+    record ScramUpsertion(String user, byte mechanism, int iterations, byte[] salt, byte[] saltedPassword) {
+    }
+
+    record ScramDeletion(String user, byte mechanism) {
+    }
+
+    /** AlterUserScramCredentials: deletions and upsertions, each user's changes written together or not at all. */
+    record AlterScramCredentials(List<ScramDeletion> deletions, List<ScramUpsertion> upsertions) {
+        public AlterScramCredentials {
+            deletions = List.copyOf(deletions);
+            upsertions = List.copyOf(upsertions);
+        }
+    }
+
+    /** A user's outcome: {@code Errors.NONE}, or why none of the user's changes were made. */
+    record UserOutcome(Errors error, String message) {
+        public static final UserOutcome OK = new UserOutcome(Errors.NONE, null);
+    }
+
+    /** The commit's offset (the current one when nothing was written) and each named user's outcome. */
+    record ScramResult(long offset, Map<String, UserOutcome> users) {
+        public ScramResult {
+            users = Map.copyOf(users);
+        }
+    }
+
     CompletionStage<TopicResult> createTopic(CreateTopic request);
 
     CompletionStage<TopicResult> deleteTopic(String name);
@@ -118,6 +149,9 @@ public interface ControllerApi {
 
     /** As {@link #alterTopicConfigs}, for a broker resource; stored as ConfigRecord(BROKER, broker, key, value). */
     CompletionStage<Long> alterBrokerConfigs(AlterBrokerConfigs request);
+
+    /** Adds, replaces and deletes users' SCRAM credentials (KIP-554), checked per user as Kafka's controller does. */
+    CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request);
 
     CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId);
 

@@ -138,6 +138,11 @@ public final class ControllerEventLoop implements ControllerApi {
     }
 
     @Override
+    public CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
+        return submit(() -> controller.alterScramCredentials(request));
+    }
+
+    @Override
     public CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId) {
         return submit(() -> controller.allocateProducerIds(brokerId));
     }

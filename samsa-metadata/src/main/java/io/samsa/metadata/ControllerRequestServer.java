@@ -16,6 +16,8 @@ import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
@@ -168,6 +170,22 @@ public final class ControllerRequestServer implements ControllerRequestHandler {
                                         .setPartitionIndex(committed.partition()).setLeaderId(committed.leader())
                                         .setLeaderEpoch(committed.leaderEpoch()).setIsr(committed.isr())
                                         .setPartitionEpoch(committed.partitionEpoch()))));
+                        return ControllerMessages.encodeReply(version, res.offset(), out);
+                    });
+        }
+        if (body instanceof AlterUserScramCredentialsRequestData r) {
+            List<ControllerApi.ScramDeletion> deletions = new ArrayList<>();
+            r.deletions().forEach(d -> deletions.add(new ControllerApi.ScramDeletion(d.name(), d.mechanism())));
+            List<ControllerApi.ScramUpsertion> upsertions = new ArrayList<>();
+            r.upsertions().forEach(u -> upsertions.add(new ControllerApi.ScramUpsertion(u.name(), u.mechanism(),
+                    u.iterations(), u.salt(), u.saltedPassword())));
+            return controller.alterScramCredentials(new ControllerApi.AlterScramCredentials(deletions, upsertions))
+                    .thenApply(res -> {
+                        AlterUserScramCredentialsResponseData out = new AlterUserScramCredentialsResponseData();
+                        res.users().forEach((user, outcome) -> out.results().add(
+                                new AlterUserScramCredentialsResponseData.AlterUserScramCredentialsResult()
+                                        .setUser(user).setErrorCode(outcome.error().code())
+                                        .setErrorMessage(outcome.message())));
                         return ControllerMessages.encodeReply(version, res.offset(), out);
                     });
         }

@@ -14,7 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * behind ({@link MetadataStateMachine#reloaded}): replayed on the old image they give a delta that names only
  * what differs, so a publisher deletes the logs of topics that are really gone and keeps the rest. Removals come
  * first (a removed topic's name may be taken by a new topic), then creations, changed partitions, configs,
- * producer ids and brokers. A broker missing from the new image cannot be expressed (no record removes one).
+ * producer ids, SCRAM credentials and brokers. A broker missing from the new image cannot be expressed (no record removes one).
  */
 final class ImageDiff {
     private ImageDiff() {
@@ -60,6 +60,16 @@ final class ImageDiff {
         if (to.nextProducerId() > from.nextProducerId()) {
             records.add(new ProducerIdsRecord(-1, to.nextProducerId() - 1, 1));
         }
+        from.scram().byUser().forEach((user, credentials) -> credentials.keySet().forEach(mechanism -> {
+            if (to.scram().credential(user, mechanism) == null) {
+                records.add(new RemoveScramCredentialRecord(user, mechanism));
+            }
+        }));
+        to.scram().byUser().forEach((user, credentials) -> credentials.forEach((mechanism, credential) -> {
+            if (!credential.equals(from.scram().credential(user, mechanism))) {
+                records.add(credential);
+            }
+        }));
         to.brokers().forEach((id, broker) -> {
             if (!broker.equals(from.brokers().get(id))) {
                 records.add(broker);

@@ -311,6 +311,16 @@ public final class MetadataController implements ControllerApi {
         return write(records);
     }
 
+    /** AlterUserScramCredentials: each user's change is checked on its own ({@link ScramChanges}). */
+    @Override
+    public synchronized CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
+        ScramChanges.Plan plan = ScramChanges.plan(state.image().scram(), request);
+        if (!plan.records().isEmpty()) {
+            log.info("Altering SCRAM credentials: {}", plan.records());
+        }
+        return write(plan.records()).thenApply(offset -> new ScramResult(offset, plan.outcomes()));
+    }
+
     /** Kafka's controller: a broker resource is "" (the default) or a broker id. */
     private static void checkBrokerName(String broker) {
         if (broker.isEmpty()) {

@@ -32,6 +32,8 @@ public final class MetadataDelta {
     private final Map<Uuid, TopicImage> removedTopics = new LinkedHashMap<>();
     private final Map<ConfigResource, Map<String, String>> changedConfigs = new LinkedHashMap<>();
     private final Map<Integer, BrokerRegistrationRecord> changedBrokers = new LinkedHashMap<>();
+    /** Users whose credentials changed: their whole new set of credentials by mechanism (empty: none left). */
+    private final Map<String, Map<Byte, ScramCredentialRecord>> changedScram = new LinkedHashMap<>();
     private long nextProducerId;
     private long offset;
     private long batchOffset;
@@ -107,9 +109,17 @@ public final class MetadataDelta {
             changedBrokers.put(r.brokerId(), registration(r.brokerId(), r.brokerEpoch()).withFenced(false));
         } else if (record instanceof RemoveTopicRecord r) {
             removeTopic(r.topicId());
+        } else if (record instanceof ScramCredentialRecord r) {
+            scramOf(r.user()).put(r.mechanism(), r);
+        } else if (record instanceof RemoveScramCredentialRecord r) {
+            scramOf(r.user()).remove(r.mechanism());
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
+    }
+
+    private Map<Byte, ScramCredentialRecord> scramOf(String user) {
+        return changedScram.computeIfAbsent(user, u -> new TreeMap<>(base.scram().credentials(u)));
     }
 
     /** The broker's registration as this delta sees it, if it is the life at {@code epoch}. */
@@ -199,13 +209,19 @@ public final class MetadataDelta {
         return nextProducerId != base.nextProducerId();
     }
 
+    /** Users whose SCRAM credentials were added, replaced or deleted. */
+    public Set<String> changedScramUsers() {
+        return Collections.unmodifiableSet(changedScram.keySet());
+    }
+
     public Set<Integer> changedBrokers() {
         return Collections.unmodifiableSet(changedBrokers.keySet());
     }
 
     /** The next image; parts without changes are the base's own objects. */
     public MetadataImage apply() {
-        return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers());
+        return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers(),
+                applyScram());
     }
 
     private TopicsImage applyTopics() {
@@ -243,6 +259,21 @@ public final class MetadataDelta {
             }
         });
         return new ConfigsImage(byResource);
+    }
+
+    private ScramImage applyScram() {
+        if (changedScram.isEmpty()) {
+            return base.scram();
+        }
+        Map<String, Map<Byte, ScramCredentialRecord>> byUser = new HashMap<>(base.scram().byUser());
+        changedScram.forEach((user, credentials) -> {
+            if (credentials.isEmpty()) {
+                byUser.remove(user);
+            } else {
+                byUser.put(user, Map.copyOf(credentials));
+            }
+        });
+        return new ScramImage(byUser);
     }
 
     private Map<Integer, BrokerRegistrationRecord> applyBrokers() {

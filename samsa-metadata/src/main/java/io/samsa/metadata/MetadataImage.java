@@ -15,14 +15,20 @@ import org.apache.kafka.common.config.ConfigResource;
  * @param nextProducerId the producer-id high mark: no id at or above it has been handed out
  * @param brokers every registered broker as of now: its registration with the resolved broker epoch and
  *                whether it is fenced
+ * @param scram   the users' SCRAM credentials
  */
 public record MetadataImage(long offset, TopicsImage topics, ConfigsImage configs, long nextProducerId,
-                            Map<Integer, BrokerRegistrationRecord> brokers) {
+                            Map<Integer, BrokerRegistrationRecord> brokers, ScramImage scram) {
     public static final MetadataImage EMPTY = new MetadataImage(-1, TopicsImage.EMPTY, ConfigsImage.EMPTY, 0,
-            Map.of());
+            Map.of(), ScramImage.EMPTY);
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
+    }
+
+    /** This image with its offset moved (a batch that changed nothing, or was rejected whole). */
+    public MetadataImage atOffset(long newOffset) {
+        return new MetadataImage(newOffset, topics, configs, nextProducerId, brokers, scram);
     }
 
     /** The broker's registration (epoch, fenced state), or null if it never registered. */
@@ -59,6 +65,7 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
             e.getValue().forEach((k, v) -> records.add(
                     new ConfigRecord(e.getKey().type(), e.getKey().name(), k, v)));
         }
+        scram.byUser().values().forEach(byMechanism -> records.addAll(byMechanism.values()));
         if (nextProducerId > 0) {
             // The high mark is all a replay needs: a one-id block ending at it (broker -1: no owner).
             records.add(new ProducerIdsRecord(-1, nextProducerId - 1, 1));

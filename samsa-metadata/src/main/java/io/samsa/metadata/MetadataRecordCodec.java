@@ -21,7 +21,9 @@ import org.apache.kafka.common.config.ConfigResource;
  * single-node log written before the cluster release replays unchanged).
  * Type tags (never reused): 1 topic, 2 partition, 3 config, 4 producer ids, 5 broker registration (v0: no
  * epoch, unfenced; v1 adds {@code brokerEpoch:int64 fenced:int8}), 6 remove topic, 9 fence broker, 10 unfence
- * broker ({@code brokerId:int32 brokerEpoch:int64}). ACL (7) and SCRAM (8) records come with the security issue.
+ * broker ({@code brokerId:int32 brokerEpoch:int64}), 8 SCRAM credential ({@code user mechanism:int8 salt storedKey
+ * serverKey iterations:int32}, byte arrays as {@code length:int32} and bytes), 11 remove SCRAM credential
+ * ({@code user mechanism:int8}). ACL records (7) come with the security issue.
  */
 public final class MetadataRecordCodec {
     private static final byte TOPIC = 1;
@@ -32,6 +34,8 @@ public final class MetadataRecordCodec {
     private static final byte REMOVE_TOPIC = 6;
     private static final byte FENCE_BROKER = 9;
     private static final byte UNFENCE_BROKER = 10;
+    private static final byte SCRAM_CREDENTIAL = 8;
+    private static final byte REMOVE_SCRAM_CREDENTIAL = 11;
     private static final byte VERSION = 0;
     private static final byte REGISTRATION_WITH_EPOCH = 1;
 
@@ -123,6 +127,18 @@ public final class MetadataRecordCodec {
             header(out, UNFENCE_BROKER);
             out.writeInt(r.brokerId());
             out.writeLong(r.brokerEpoch());
+        } else if (record instanceof ScramCredentialRecord r) {
+            header(out, SCRAM_CREDENTIAL);
+            writeString(out, r.user());
+            out.writeByte(r.mechanism());
+            writeBytes(out, r.salt());
+            writeBytes(out, r.storedKey());
+            writeBytes(out, r.serverKey());
+            out.writeInt(r.iterations());
+        } else if (record instanceof RemoveScramCredentialRecord r) {
+            header(out, REMOVE_SCRAM_CREDENTIAL);
+            writeString(out, r.user());
+            out.writeByte(r.mechanism());
         } else {
             throw new IllegalArgumentException("No encoding for " + record);
         }
@@ -160,6 +176,9 @@ public final class MetadataRecordCodec {
             case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
             case FENCE_BROKER -> new FenceBrokerRecord(in.readInt(), in.readLong());
             case UNFENCE_BROKER -> new UnfenceBrokerRecord(in.readInt(), in.readLong());
+            case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), in.readByte(), readBytes(in),
+                    readBytes(in), readBytes(in), in.readInt());
+            case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), in.readByte());
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }
@@ -192,6 +211,19 @@ public final class MetadataRecordCodec {
             throw new IOException("String of " + n + " bytes runs past the record");
         }
         return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("Byte array of " + n + " bytes runs past the record");
+        }
+        return in.readNBytes(n);
     }
 
     private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {

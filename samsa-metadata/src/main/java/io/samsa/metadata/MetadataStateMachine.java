@@ -98,9 +98,7 @@ public final class MetadataStateMachine implements MetadataCommitListener {
             delta = new MetadataDelta(image).replay(records, lastOffset);
         } catch (RuntimeException e) {
             // Rejected whole, identically on every replica (same image, same batch); only the offset moves.
-            MetadataImage current = image;
-            image = new MetadataImage(lastOffset, current.topics(), current.configs(), current.nextProducerId(),
-                    current.brokers());
+            image = image.atOffset(lastOffset);
             throw e;
         }
         publish(delta, delta.apply());

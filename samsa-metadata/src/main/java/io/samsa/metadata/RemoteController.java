@@ -1,7 +1,9 @@
 package io.samsa.metadata;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,6 +17,8 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 import io.samsa.metadata.quorum.ControllerChannel;
@@ -152,6 +157,26 @@ public final class RemoteController implements ControllerApi {
         body.resources().add(resource);
         return call(ApiKeys.INCREMENTAL_ALTER_CONFIGS, ControllerCallVersions.INCREMENTAL_ALTER_CONFIGS, body,
                 (offset, reply) -> offset);
+    }
+
+    /** AlterUserScramCredentials as a client sends it: the controller derives the keys from the salted password. */
+    @Override
+    public CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
+        AlterUserScramCredentialsRequestData body = new AlterUserScramCredentialsRequestData();
+        request.deletions().forEach(d -> body.deletions().add(
+                new AlterUserScramCredentialsRequestData.ScramCredentialDeletion().setName(d.user())
+                        .setMechanism(d.mechanism())));
+        request.upsertions().forEach(u -> body.upsertions().add(
+                new AlterUserScramCredentialsRequestData.ScramCredentialUpsertion().setName(u.user())
+                        .setMechanism(u.mechanism()).setIterations(u.iterations()).setSalt(u.salt())
+                        .setSaltedPassword(u.saltedPassword())));
+        return call(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, ControllerCallVersions.ALTER_USER_SCRAM_CREDENTIALS, body,
+                (offset, reply) -> {
+                    Map<String, UserOutcome> users = new LinkedHashMap<>();
+                    ((AlterUserScramCredentialsResponseData) reply).results().forEach(r -> users.put(r.user(),
+                            new UserOutcome(Errors.forCode(r.errorCode()), r.errorMessage())));
+                    return new ScramResult(offset, users);
+                });
     }
 
     @Override

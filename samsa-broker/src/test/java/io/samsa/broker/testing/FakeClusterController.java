@@ -125,6 +125,11 @@ public final class FakeClusterController implements ControllerApi {
     }
 
     @Override
+    public synchronized CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
+        return writer.alterScramCredentials(request);
+    }
+
+    @Override
     public synchronized CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId) {
         ProducerIdsRecord block = new ProducerIdsRecord(brokerId, state.image().nextProducerId(), 1000);
         return writer.write(List.of(block)).thenApply(offset -> new ProducerIdsResult(offset, block));
