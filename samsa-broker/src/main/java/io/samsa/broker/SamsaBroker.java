@@ -59,6 +59,8 @@ import io.samsa.broker.handler.ReadReplicaSelection;
 import io.samsa.broker.handler.FindCoordinatorHandler;
 import io.samsa.broker.handler.HeartbeatHandler;
 import io.samsa.broker.handler.IncrementalAlterConfigsHandler;
+import io.samsa.broker.handler.DescribeUserScramCredentialsHandler;
+import io.samsa.broker.handler.AlterUserScramCredentialsHandler;
 import io.samsa.broker.handler.InitProducerIdHandler;
 import io.samsa.broker.handler.JoinGroupHandler;
 import io.samsa.broker.handler.LeaveGroupHandler;
@@ -542,7 +544,9 @@ public final class SamsaBroker implements SamsaNode {
                 new EndTxnHandler(transactionCoordinator),
                 new WriteTxnMarkersHandler(transactions.localMarkers),
                 new DescribeTransactionsHandler(transactionCoordinator),
-                new ListTransactionsHandler(transactionCoordinator, clock::millis)));
+                new ListTransactionsHandler(transactionCoordinator, clock::millis),
+                new DescribeUserScramCredentialsHandler(topics::image),
+                new AlterUserScramCredentialsHandler(metadata.controller(), topics::awaitApplied)));
         return handlers.stream().map(ApiRegistration::of).toList();
     }
 
