@@ -57,6 +57,7 @@ public final class SamsaAdmin implements AutoCloseable {
     private final GroupCalls groups;
     private final ClusterCalls cluster;
     private final TransactionCalls transactions;
+    private final UserCalls users;
 
     /** A convenience for {@link #create(Map)}: these servers, every call bounded by 30 seconds. */
     public SamsaAdmin(String bootstrapServers) {
@@ -90,6 +91,7 @@ public final class SamsaAdmin implements AutoCloseable {
         this.groups = new GroupCalls(channel, timeoutMs, this::metadata);
         this.cluster = new ClusterCalls(channel);
         this.transactions = new TransactionCalls(channel, this::metadata);
+        this.users = new UserCalls(channel);
     }
 
     private static Map<String, Object> convenienceConfig(String bootstrapServers, Duration timeout) {
@@ -349,6 +351,26 @@ public final class SamsaAdmin implements AutoCloseable {
      */
     public synchronized List<ProducerState> describeProducers(String topic, int partition) {
         return transactions.producers(topic, partition, deadline());
+    }
+
+    // ---- SCRAM users ----
+
+    /** Every user with SCRAM credentials, sorted by name, with the mechanism and iterations of each credential. */
+    public synchronized Map<String, List<UserCredential>> listUsers() {
+        return users.list(deadline());
+    }
+
+    /**
+     * Adds or replaces {@code user}'s SCRAM credential for {@code mechanism} ({@code SCRAM-SHA-256} or
+     * {@code SCRAM-SHA-512}); only a salted form of the password is sent. Iterations: 4096–16384.
+     */
+    public synchronized void upsertUser(String user, String mechanism, String password, int iterations) {
+        users.upsert(user, mechanism, password, iterations, deadline());
+    }
+
+    /** Deletes {@code user}'s credential for {@code mechanism}; {@code ResourceNotFoundException} if none. */
+    public synchronized void deleteUser(String user, String mechanism) {
+        users.delete(user, mechanism, deadline());
     }
 
     // ---- helpers ----
