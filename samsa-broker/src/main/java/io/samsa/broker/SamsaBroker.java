@@ -61,6 +61,7 @@ import io.samsa.broker.handler.HeartbeatHandler;
 import io.samsa.broker.handler.IncrementalAlterConfigsHandler;
 import io.samsa.broker.handler.DescribeUserScramCredentialsHandler;
 import io.samsa.broker.handler.AlterUserScramCredentialsHandler;
+import io.samsa.broker.handler.SaslAfterAuthenticationHandlers;
 import io.samsa.broker.handler.InitProducerIdHandler;
 import io.samsa.broker.handler.JoinGroupHandler;
 import io.samsa.broker.handler.LeaveGroupHandler;
@@ -547,6 +548,7 @@ public final class SamsaBroker implements SamsaNode {
                 new ListTransactionsHandler(transactionCoordinator, clock::millis),
                 new DescribeUserScramCredentialsHandler(topics::image),
                 new AlterUserScramCredentialsHandler(metadata.controller(), topics::awaitApplied)));
+        handlers.addAll(SaslAfterAuthenticationHandlers.all());
         return handlers.stream().map(ApiRegistration::of).toList();
     }
 

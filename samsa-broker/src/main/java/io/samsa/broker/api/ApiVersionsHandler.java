@@ -42,8 +42,16 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
 
     @Override
     public CompletionStage<ApiVersionsResponseData> handle(RequestContext context, ApiVersionsRequestData request) {
-        return CompletableFuture.completedFuture(BrokerFeatures.addTo(describe(registrations.get()),
-                context.apiVersion(), Math.max(0, finalizedFeaturesEpoch.getAsLong()), transactionVersion));
+        return CompletableFuture.completedFuture(respond(context.apiVersion()));
+    }
+
+    /**
+     * The response at {@code version}: also what a SASL listener's authenticator answers before the connection is
+     * authenticated, so that a client sees the same APIs before and after (from memory; any thread).
+     */
+    public ApiVersionsResponseData respond(short version) {
+        return BrokerFeatures.addTo(describe(registrations.get()), version,
+                Math.max(0, finalizedFeaturesEpoch.getAsLong()), transactionVersion);
     }
 
     static ApiVersionsResponseData describe(Collection<ApiRegistration> registrations) {

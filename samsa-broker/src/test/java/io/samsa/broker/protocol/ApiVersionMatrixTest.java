@@ -9,6 +9,14 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
@@ -156,6 +164,10 @@ class ApiVersionMatrixTest {
                 case WRITE_TXN_MARKERS -> writeTxnMarkers(c, version);
                 case DESCRIBE_TRANSACTIONS -> describeTransactions(c, version);
                 case LIST_TRANSACTIONS -> listTransactions(c, version);
+                case SASL_HANDSHAKE -> saslHandshake(c, version);
+                case SASL_AUTHENTICATE -> saslAuthenticate(c, version);
+                case DESCRIBE_USER_SCRAM_CREDENTIALS -> describeUserScramCredentials(c, version);
+                case ALTER_USER_SCRAM_CREDENTIALS -> alterUserScramCredentials(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
             }
         }
@@ -553,5 +565,36 @@ class ApiVersionMatrixTest {
                 new DescribeClusterRequestData());
         assertThat(r.errorCode()).isZero();
         assertThat(r.brokers()).hasSize(1);
+    }
+
+    /** On a plaintext listener, as on an authenticated connection: ILLEGAL_SASL_STATE, as Kafka answers. */
+    private void saslHandshake(RawKafkaConnection c, short v) throws Exception {
+        SaslHandshakeResponseData r = (SaslHandshakeResponseData) c.send(ApiKeys.SASL_HANDSHAKE, v,
+                new SaslHandshakeRequestData().setMechanism("PLAIN"));
+        assertThat(r.errorCode()).isEqualTo(Errors.ILLEGAL_SASL_STATE.code());
+    }
+
+    private void saslAuthenticate(RawKafkaConnection c, short v) throws Exception {
+        SaslAuthenticateResponseData r = (SaslAuthenticateResponseData) c.send(ApiKeys.SASL_AUTHENTICATE, v,
+                new SaslAuthenticateRequestData().setAuthBytes(new byte[1]));
+        assertThat(r.errorCode()).isEqualTo(Errors.ILLEGAL_SASL_STATE.code());
+    }
+
+    private void describeUserScramCredentials(RawKafkaConnection c, short v) throws Exception {
+        DescribeUserScramCredentialsResponseData r = (DescribeUserScramCredentialsResponseData) c.send(
+                ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, v, new DescribeUserScramCredentialsRequestData()
+                        .setUsers(List.of(new DescribeUserScramCredentialsRequestData.UserName().setName("nobody"))));
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.results()).singleElement().satisfies(u ->
+                assertThat(u.errorCode()).isEqualTo(Errors.RESOURCE_NOT_FOUND.code()));
+    }
+
+    private void alterUserScramCredentials(RawKafkaConnection c, short v) throws Exception {
+        AlterUserScramCredentialsResponseData r = (AlterUserScramCredentialsResponseData) c.send(
+                ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, v, new AlterUserScramCredentialsRequestData()
+                        .setDeletions(List.of(new AlterUserScramCredentialsRequestData.ScramCredentialDeletion()
+                                .setName("nobody").setMechanism((byte) 1))));
+        assertThat(r.results()).singleElement().satisfies(u ->
+                assertThat(u.errorCode()).isEqualTo(Errors.RESOURCE_NOT_FOUND.code()));
     }
 }
