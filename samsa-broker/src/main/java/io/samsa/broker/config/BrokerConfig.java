@@ -42,6 +42,7 @@ public final class BrokerConfig {
     private final Map<String, String> originals;
     private final int nodeId;
     private final Listeners listeners;
+    private final Map<String, ListenerSecurity> listenerSecurity;
     private final ClusterConfig cluster;
     private final Path dataDir;
     private final int numPartitions;
@@ -73,6 +74,7 @@ public final class BrokerConfig {
         nodeId = r.intValue("node.id", r.intValue("broker.id", 0, 0, Integer.MAX_VALUE), 0, Integer.MAX_VALUE);
         r.alias("broker.id");
         listeners = Listeners.read(r);
+        listenerSecurity = ListenerSecurity.read(r, listeners.endpoints());
         cluster = new ClusterConfig(r, nodeId, r.has("node.id") || r.has("broker.id"), listeners);
         String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
         r.alias("log.dir");
@@ -265,6 +267,9 @@ public final class BrokerConfig {
 
     /** All named listeners, their advertised addresses, protocols and the inter-broker listener. */
     public Listeners listeners() { return listeners; }
+
+    /** Each broker listener's TLS and SASL settings, by listener name. */
+    public Map<String, ListenerSecurity> listenerSecurity() { return listenerSecurity; }
 
     public Path dataDir() { return dataDir; }
 

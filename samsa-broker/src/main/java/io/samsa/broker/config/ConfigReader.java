@@ -69,6 +69,23 @@ final class ConfigReader {
         return Boolean.parseBoolean(raw);
     }
 
+    /**
+     * A value that must not be shown (a password, a JAAS line): read and marked known, but kept out of
+     * {@link #used()}, which is logged. Null when not set.
+     */
+    String secret(String key) {
+        seen.add(key);
+        String v = props.get(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** The keys set that start with {@code prefix}, sorted (not marked read). */
+    Set<String> keysStartingWith(String prefix) {
+        Set<String> keys = new TreeSet<>();
+        props.keySet().stream().filter(k -> k.startsWith(prefix)).forEach(keys::add);
+        return keys;
+    }
+
     /** Marks a key as known (read through another key, or accepted without effect). */
     void alias(String key) {
         seen.add(key);

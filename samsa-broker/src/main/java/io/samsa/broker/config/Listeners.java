@@ -64,9 +64,9 @@ public final class Listeners {
                         + (controllerNames.isEmpty() ? " (or, for the quorum's listener, set controller.listener.names="
                         + l.name() + ")" : ""));
             }
-            if (p != SecurityProtocol.PLAINTEXT) {
-                throw new ConfigException("listeners", listenersValue, "listener " + l.name() + " uses security"
-                        + " protocol " + p + ", which is not supported yet (only PLAINTEXT)");
+            if (p != SecurityProtocol.PLAINTEXT && controllerNames.contains(l.name())) {
+                throw new ConfigException("listeners", listenersValue, "controller listener " + l.name()
+                        + " uses security protocol " + p + "; the metadata quorum speaks PLAINTEXT only for now");
             }
         }
         Map<String, Listener> advertised = new LinkedHashMap<>();
@@ -97,6 +97,12 @@ public final class Listeners {
             // Samsa takes the first broker listener rather than fail (a controller-only node has none: null).
             interBroker = bound.stream().anyMatch(l -> l.name().equals("PLAINTEXT")) ? "PLAINTEXT"
                     : bound.isEmpty() ? null : bound.get(0).name();
+        }
+        if (interBroker != null && r.has("process.roles") && protocols.get(interBroker) != SecurityProtocol.PLAINTEXT) {
+            // Samsa's inter-broker senders (replica fetchers, transaction markers) do not authenticate yet.
+            throw new ConfigException("inter.broker.listener.name", interBroker, "uses security protocol "
+                    + protocols.get(interBroker) + "; brokers talk to each other over PLAINTEXT only for now: add a "
+                    + "PLAINTEXT listener for them and name it in inter.broker.listener.name");
         }
         return new Listeners(List.copyOf(bound), Collections.unmodifiableMap(advertised), Map.copyOf(protocols),
                 interBroker, controllerNames, controller);

@@ -63,10 +63,16 @@ class ListenersTest {
                 "advertised.listeners", "EXTERNAL is not in listeners");
         assertRejected(Map.of("listeners", "PLAINTEXT://:9092", "inter.broker.listener.name", "REPLICATION"),
                 "inter.broker.listener.name", "not a listener name");
-        assertRejected(Map.of("listeners", "PLAINTEXT://:9092,SASL_SSL://:9093"), "listeners",
-                "SASL_SSL uses security protocol SASL_SSL, which is not supported yet");
-        assertRejected(Map.of("listeners", "EXTERNAL://:9093", "listener.security.protocol.map", "EXTERNAL:SSL"),
-                "listeners", "not supported yet");
+        assertRejected(Map.of("process.roles", "broker,controller", "node.id", "1", "controller.quorum.voters",
+                "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER", "listeners",
+                "PLAINTEXT://:9092,CONTROLLER://:9093", "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"), "listeners", "controller listener CONTROLLER uses security "
+                + "protocol SSL; the metadata quorum speaks PLAINTEXT only for now");
+        assertRejected(Map.of("process.roles", "broker,controller", "node.id", "1", "controller.quorum.voters",
+                "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER", "listeners",
+                "SASL_SSL://:9092,CONTROLLER://:9093", "listener.security.protocol.map",
+                "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT"), "inter.broker.listener.name",
+                "brokers talk to each other over PLAINTEXT only for now");
     }
 
     @Test
