@@ -12,10 +12,19 @@ public interface Authenticator {
     /**
      * One non-blocking step, reading and writing through the connection's transport.
      *
-     * @return true once authenticated; false to be called again when the transport is readable
+     * @return true once authenticated (and every byte it wrote is out); false to be called again when the
+     *     transport is readable, or writable if {@link #wantsWrite()}
      * @throws IOException on a failed authentication or a transport error: the connection is closed
      */
     boolean authenticate() throws IOException;
+
+    /**
+     * True while a response it wrote is only partly out (the socket buffer was full): the connection then waits
+     * for the transport to be writable as well, and calls {@link #authenticate()} again.
+     */
+    default boolean wantsWrite() {
+        return false;
+    }
 
     /** Who the peer is; valid once {@link #authenticate()} returned true. */
     Principal principal();
