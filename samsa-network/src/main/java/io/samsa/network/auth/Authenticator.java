@@ -3,7 +3,7 @@ package io.samsa.network.auth;
 import java.io.IOException;
 
 /**
- * The server side of a connection's authentication (SASL next), run after the transport's handshake and before
+ * The server side of a connection's authentication ({@code sasl.SaslServerAuthenticator}), run after the transport's handshake and before
  * the first request frame is read: until {@link #authenticate()} returns true, the network layer hands nothing
  * to the request handlers. One instance per connection; called only on the connection's network thread.
  */

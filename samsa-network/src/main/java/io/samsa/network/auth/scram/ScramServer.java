@@ -6,6 +6,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.samsa.network.auth.sasl.SaslFailure;
 import io.samsa.network.auth.sasl.SaslMechanismServer;
 
@@ -29,6 +32,7 @@ import io.samsa.network.auth.sasl.SaslMechanismServer;
  * <p>One instance per authentication; used on the connection's network thread only.
  */
 public final class ScramServer implements SaslMechanismServer {
+    private static final Logger log = LoggerFactory.getLogger(ScramServer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Keys the made-up salts of unknown users, so that they are stable for this process but not guessable. */
     private static final byte[] UNKNOWN_USER_KEY = randomBytes(32);
@@ -116,6 +120,9 @@ public final class ScramServer implements SaslMechanismServer {
         }
         if (!proven) {
             throw SaslFailure.internal("Invalid client credentials");
+        }
+        if (legacyNonce) {
+            log.debug("{} authenticated with librdkafka's legacy nonce (librdkafka before 2.6.1)", clientFirst.username());
         }
         byte[] serverSignature = mechanism.hmac(credential.serverKey(), authMessage);
         credential = null;
