@@ -3,8 +3,8 @@ package io.samsa.network.auth;
 import java.io.IOException;
 
 /**
- * The server side of a connection's authentication ({@code sasl.SaslServerAuthenticator}), run after the transport's handshake and before
- * the first request frame is read: until {@link #authenticate()} returns true, the network layer hands nothing
+ * The server side of a connection's authentication ({@code sasl.SaslServerAuthenticator}), run after the
+ * transport's handshake and before the first request frame is read: until {@link #authenticate()} returns true, the network layer hands nothing
  * to the request handlers. One instance per connection; called only on the connection's network thread.
  */
 public interface Authenticator {

@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.samsa.network.auth.SaslFailure;
+import io.samsa.network.auth.SaslMechanismServer;
+
 /**
  * The server side of SASL/PLAIN (RFC 4616): one message {@code authzid NUL user NUL password}, checked against
  * the users of the listener's JAAS config ({@code user_<name>="<password>"}, Kafka's PlainLoginModule options).

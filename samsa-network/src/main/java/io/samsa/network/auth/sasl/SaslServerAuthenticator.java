@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.Principal;
+import io.samsa.network.auth.SaslFailure;
+import io.samsa.network.auth.SaslMechanismServer;
 import io.samsa.network.transport.TransportLayer;
 import io.samsa.protocol.DecodedRequest;
 import io.samsa.protocol.RequestFrameHeader;

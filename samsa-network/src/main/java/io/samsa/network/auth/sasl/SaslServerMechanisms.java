@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.samsa.network.auth.SaslMechanismServer;
+
 /**
  * A SASL listener's mechanisms: the enabled names ({@code sasl.enabled.mechanisms}), listed in SaslHandshake
  * responses, and how to start each one's server side. Immutable, shared by the listener's connections.

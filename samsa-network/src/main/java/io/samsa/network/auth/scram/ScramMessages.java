@@ -3,7 +3,7 @@ package io.samsa.network.auth.scram;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import io.samsa.network.auth.sasl.SaslFailure;
+import io.samsa.network.auth.SaslFailure;
 
 /**
  * The three SCRAM messages a server reads or writes (RFC 5802 section 7), with Kafka's restrictions (KIP-84):

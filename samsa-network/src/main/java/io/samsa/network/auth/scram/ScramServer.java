@@ -9,8 +9,8 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.samsa.network.auth.sasl.SaslFailure;
-import io.samsa.network.auth.sasl.SaslMechanismServer;
+import io.samsa.network.auth.SaslFailure;
+import io.samsa.network.auth.SaslMechanismServer;
 
 /**
  * The server side of one SCRAM-SHA-256/512 exchange (RFC 5802, Kafka's KIP-84 semantics): client-first →

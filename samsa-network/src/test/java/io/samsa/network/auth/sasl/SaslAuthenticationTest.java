@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.JaasConfig;
+import io.samsa.network.auth.SaslMechanismServer;
 import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.auth.scram.ScramCredential;
 import io.samsa.network.auth.scram.ScramMechanism;

@@ -21,6 +21,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
+import io.samsa.network.auth.SaslMechanismServer;
 import io.samsa.network.transport.FileCopy;
 import io.samsa.network.transport.TransportLayer;
 import io.samsa.protocol.WireCodec;

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-import io.samsa.network.auth.sasl.SaslFailure;
+import io.samsa.network.auth.SaslFailure;
 
 /** One SCRAM exchange at a time, straight against the server: nonces, proofs, users, authzid. */
 class ScramServerTest {

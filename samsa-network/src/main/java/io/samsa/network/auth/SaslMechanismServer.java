@@ -1,4 +1,4 @@
-package io.samsa.network.auth.sasl;
+package io.samsa.network.auth;
 
 /**
  * The server side of one SASL mechanism's exchange (PLAIN, SCRAM-SHA-*) for one connection: client tokens in,

@@ -1,4 +1,4 @@
-package io.samsa.network.auth.sasl;
+package io.samsa.network.auth;
 
 /**
  * A failed SASL exchange. What the client is told is Kafka's: a few failures have their own message
@@ -24,7 +24,7 @@ public final class SaslFailure extends Exception {
     }
 
     /** The message for the SaslAuthenticate response's error_message. */
-    String clientMessage(String mechanism) {
+    public String clientMessage(String mechanism) {
         return visibleToClient ? getMessage()
                 : "Authentication failed during authentication due to invalid credentials with SASL mechanism "
                         + mechanism;
