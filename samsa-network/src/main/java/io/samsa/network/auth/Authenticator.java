@@ -3,8 +3,8 @@ package io.samsa.network.auth;
 import java.io.IOException;
 
 /**
- * The server side of a connection's authentication (SASL next), run after the transport's handshake and before
- * the first request frame is read: until {@link #authenticate()} returns true, the network layer hands nothing
+ * The server side of a connection's authentication ({@code sasl.SaslServerAuthenticator}), run after the
+ * transport's handshake and before the first request frame is read: until {@link #authenticate()} returns true, the network layer hands nothing
  * to the request handlers. One instance per connection; called only on the connection's network thread.
  */
 public interface Authenticator {
@@ -12,10 +12,19 @@ public interface Authenticator {
     /**
      * One non-blocking step, reading and writing through the connection's transport.
      *
-     * @return true once authenticated; false to be called again when the transport is readable
+     * @return true once authenticated (and every byte it wrote is out); false to be called again when the
+     *     transport is readable, or writable if {@link #wantsWrite()}
      * @throws IOException on a failed authentication or a transport error: the connection is closed
      */
     boolean authenticate() throws IOException;
+
+    /**
+     * True while a response it wrote is only partly out (the socket buffer was full): the connection then waits
+     * for the transport to be writable as well, and calls {@link #authenticate()} again.
+     */
+    default boolean wantsWrite() {
+        return false;
+    }
 
     /** Who the peer is; valid once {@link #authenticate()} returned true. */
     Principal principal();

@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -25,11 +27,15 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.network.auth.ClientAuthenticator;
 import io.samsa.network.transport.PlaintextTransport;
+import io.samsa.network.transport.TransportLayer;
 import io.samsa.protocol.WireCodec;
 
 /**
- * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer} (plaintext now). Only that thread calls anything here except {@link #wakeup()}.
+ * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer} (plaintext now)
+ * and, if {@link #authenticateWith configured}, a client authenticator (SASL) before the ApiVersions exchange.
+ * Only that thread calls anything here except {@link #wakeup()}.
  * Bootstrap servers get negative node ids until metadata names the real brokers.
  */
 public final class NetworkIo implements AutoCloseable {
@@ -45,6 +51,8 @@ public final class NetworkIo implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
     private final Map<Integer, Long> lastFailureMs = new HashMap<>();
+    private final Map<Integer, AuthenticationException> authenticationErrors = new HashMap<>();
+    private Function<TransportLayer, ClientAuthenticator> authenticators = t -> ClientAuthenticator.none();
     private int nextCorrelationId;
     private int connectCursor;
 
@@ -58,6 +66,24 @@ public final class NetworkIo implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * How each new connection authenticates (SASL) before its ApiVersions; none by default. Call before the first
+     * connection.
+     */
+    public NetworkIo authenticateWith(Function<TransportLayer, ClientAuthenticator> authenticators) {
+        this.authenticators = authenticators;
+        return this;
+    }
+
+    /**
+     * Why the last connection to {@code nodeId} failed to authenticate (kafka-clients' SaslAuthenticationException
+     * with the broker's message), or null: callers fail their operations with it, as Kafka's clients do, rather
+     * than retry a wrong password until their timeout.
+     */
+    public AuthenticationException authenticationError(int nodeId) {
+        return authenticationErrors.get(nodeId);
     }
 
     public void address(int nodeId, String host, int port) {
@@ -107,6 +133,7 @@ public final class NetworkIo implements AutoCloseable {
             SelectionKey key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             c = new NodeConnection(nodeId, new PlaintextTransport(ch), key, nowMs);
             key.attach(c);
+            c.authenticator = authenticators.apply(c.transport);
             connections.put(nodeId, c);
             if (connected) {
                 connected(c, nowMs);
@@ -212,7 +239,7 @@ public final class NetworkIo implements AutoCloseable {
         if (c.advanceSetup()) {
             negotiate(c, nowMs);
         } else {
-            c.key.interestOps(SelectionKey.OP_READ);
+            c.key.interestOps(c.setupInterestOps());
         }
     }
 
@@ -241,6 +268,7 @@ public final class NetworkIo implements AutoCloseable {
                     }
                 }
                 c.moveTo(NodeConnection.State.READY);
+                authenticationErrors.remove(c.nodeId);
             }
 
             @Override
@@ -288,6 +316,10 @@ public final class NetworkIo implements AutoCloseable {
                     read(c);
                 }
             } catch (IOException | RuntimeException e) {
+                if (e instanceof AuthenticationException auth) {
+                    LOG.info("Authentication to node {} failed: {}", c.nodeId, auth.getMessage());
+                    authenticationErrors.put(c.nodeId, auth);
+                }
                 disconnect(c.nodeId, e instanceof IOException
                         ? new NetworkException("Connection to node " + c.nodeId + " failed: " + e.getMessage(), e)
                         : (RuntimeException) e);

@@ -11,13 +11,14 @@ import java.util.Set;
 
 import org.apache.kafka.common.protocol.ApiKeys;
 
+import io.samsa.network.auth.ClientAuthenticator;
 import io.samsa.network.transport.TransportLayer;
 
 /**
  * One broker connection: its life-cycle state, queued writes, requests awaiting a response, versions.
  * <pre>
  *   CONNECTING ──▶ HANDSHAKING ──▶ AUTHENTICATING ──▶ NEGOTIATING ──▶ READY
- *   (TCP)          (transport)     (SASL, later)      (ApiVersions)
+ *   (TCP)          (transport)     (SASL)             (ApiVersions)
  * </pre>
  * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once. A closed connection is dropped from
  * {@link NetworkIo}'s map rather than given a state. Every change goes through {@link #moveTo}, which rejects a
@@ -31,7 +32,7 @@ final class NodeConnection {
         CONNECTING,
         /** The transport's handshake (TLS); plaintext has none. */
         HANDSHAKING,
-        /** Client-side authentication (SASL, later); plaintext has none. */
+        /** Client-side authentication (SASL); plaintext has none. */
         AUTHENTICATING,
         /** ApiVersions sent, versions not known yet. */
         NEGOTIATING,
@@ -64,6 +65,8 @@ final class NodeConnection {
     final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     ByteBuffer body;
     final long startedMs;
+    /** Set by {@link NetworkIo} right after construction; none for PLAINTEXT and SSL. */
+    ClientAuthenticator authenticator = ClientAuthenticator.none();
 
     NodeConnection(int nodeId, TransportLayer transport, SelectionKey key, long startedMs) {
         this.startedMs = startedMs;
@@ -104,8 +107,13 @@ final class NodeConnection {
             }
             moveTo(State.AUTHENTICATING);
         }
-        // No client-side authenticator yet: SASL will step here.
-        return state == State.AUTHENTICATING;
+        return state == State.AUTHENTICATING && authenticator.authenticate();
+    }
+
+    /** The selector interest while setting up: writability too while the authenticator has bytes stuck. */
+    int setupInterestOps() {
+        return state == State.AUTHENTICATING && authenticator.wantsWrite()
+                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
     }
 
     int inFlight() {

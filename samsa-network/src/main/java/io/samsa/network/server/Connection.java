@@ -136,8 +136,12 @@ final class Connection {
         // An if-chain rather than a switch on the enum, which javac may compile to a synthetic switch-map class loaded
         // on the first call: that may be the first connection after file descriptors ran out (see preloadClasses).
         boolean watchForClose = reader.canReadAhead();
-        if (state == State.HANDSHAKING || state == State.AUTHENTICATING) {
+        if (state == State.HANDSHAKING) {
             return SelectionKey.OP_READ;
+        }
+        if (state == State.AUTHENTICATING) {
+            // While a response is stuck, only writability matters: the next frame is read once it is out.
+            return authenticator.wantsWrite() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         }
         if (state == State.READING) {
             return reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;

@@ -226,7 +226,7 @@ final class Processor implements Runnable {
         }
         c.lastActiveMs = now;
         if (inSetup(c)) {
-            if (key.isReadable()) {
+            if (key.isReadable() || key.isWritable()) {
                 setUp(c);
             }
             return;

@@ -91,6 +91,33 @@ class ConnectionStateTest {
     }
 
     @Test
+    void whileAuthenticatingItWaitsForWritabilityOnlyWhenTheAuthenticatorHasBytesStuck() throws IOException {
+        boolean[] stuck = {true};
+        Authenticator writing = new Authenticator() {
+            @Override
+            public boolean authenticate() {
+                return false;
+            }
+
+            @Override
+            public boolean wantsWrite() {
+                return stuck[0];
+            }
+
+            @Override
+            public Principal principal() {
+                return new Principal("User", "alice");
+            }
+        };
+        Connection c = connection(new FakeTransport(0, Integer.MAX_VALUE), writing);
+        assertThat(c.advanceSetup()).isFalse();
+        assertThat(c.state()).isEqualTo(State.AUTHENTICATING);
+        assertThat(c.interestOps()).isEqualTo(SelectionKey.OP_WRITE);
+        stuck[0] = false;
+        assertThat(c.interestOps()).isEqualTo(SelectionKey.OP_READ);
+    }
+
+    @Test
     void aConnectionMayCloseFromEveryState() {
         for (State s : State.values()) {
             Connection c = connection(new FakeTransport(0, Integer.MAX_VALUE), Authenticator.anonymous());
