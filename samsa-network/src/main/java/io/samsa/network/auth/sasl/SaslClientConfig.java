@@ -5,7 +5,7 @@ import java.util.Locale;
 import io.samsa.network.auth.JaasConfig;
 import io.samsa.network.auth.SaslMechanismClient;
 import io.samsa.network.auth.scram.ScramClient;
-import io.samsa.network.auth.scram.ScramMechanism;
+import io.samsa.protocol.ScramMechanism;
 
 /**
  * A client's SASL settings in Kafka's names: {@code sasl.mechanism} and the {@code username} / {@code password}
@@ -21,7 +21,7 @@ public record SaslClientConfig(String mechanism, String username, String passwor
      */
     public static SaslClientConfig of(String mechanism, String jaasConfig) {
         String name = mechanism.trim().toUpperCase(Locale.ROOT);
-        if (!name.equals(PlainServer.MECHANISM) && ScramMechanism.forMechanismName(name) == null) {
+        if (!name.equals(PlainServer.MECHANISM) && ScramMechanism.forName(name) == null) {
             throw new IllegalArgumentException("sasl.mechanism " + mechanism + " is not supported (PLAIN,"
                     + " SCRAM-SHA-256, SCRAM-SHA-512)");
         }
@@ -39,7 +39,7 @@ public record SaslClientConfig(String mechanism, String username, String passwor
 
     /** A new client side of the mechanism, for one connection. */
     public SaslMechanismClient newMechanismClient() {
-        ScramMechanism scram = ScramMechanism.forMechanismName(mechanism);
+        ScramMechanism scram = ScramMechanism.forName(mechanism);
         return scram == null ? new PlainClient(username, password) : new ScramClient(scram, username, password);
     }
 

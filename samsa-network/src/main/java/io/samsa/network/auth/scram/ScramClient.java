@@ -7,6 +7,7 @@ import java.util.Base64;
 
 import io.samsa.network.auth.SaslFailure;
 import io.samsa.network.auth.SaslMechanismClient;
+import io.samsa.protocol.ScramMechanism;
 
 /**
  * The client side of SCRAM-SHA-256/512 (RFC 5802, as Kafka's clients do it: no channel binding, no authzid):

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.network.auth.SaslFailure;
 import io.samsa.network.auth.SaslMechanismServer;
+import io.samsa.protocol.ScramMechanism;
 
 /**
  * The server side of one SCRAM-SHA-256/512 exchange (RFC 5802, Kafka's KIP-84 semantics): client-first →

@@ -44,7 +44,7 @@ import io.samsa.network.auth.JaasConfig;
 import io.samsa.network.auth.SaslMechanismServer;
 import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.auth.scram.ScramCredential;
-import io.samsa.network.auth.scram.ScramMechanism;
+import io.samsa.protocol.ScramMechanism;
 import io.samsa.network.auth.scram.ScramServer;
 import io.samsa.network.auth.scram.TestScramClient;
 import io.samsa.network.server.ChannelBuilder;
@@ -65,8 +65,8 @@ class SaslAuthenticationTest {
     private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required"
             + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";";
     private static final Map<ScramMechanism, ScramCredential> ALICE = Map.of(
-            ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_256.credential("alice-secret", 4096),
-            ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_512.credential("alice-secret", 8192));
+            ScramMechanism.SCRAM_SHA_256, ScramCredential.create(ScramMechanism.SCRAM_SHA_256, "alice-secret", 4096),
+            ScramMechanism.SCRAM_SHA_512, ScramCredential.create(ScramMechanism.SCRAM_SHA_512, "alice-secret", 8192));
     /** The ApiVersions the broker would give: ApiVersions v0-3 (v4 gets the UNSUPPORTED_VERSION fallback). */
     private static final ApiVersionsResponder API_VERSIONS = new ApiVersionsResponder() {
         @Override
@@ -227,7 +227,7 @@ class SaslAuthenticationTest {
     @ParameterizedTest
     @ValueSource(strings = {"SCRAM-SHA-256", "SCRAM-SHA-512"})
     void librdkafkasLegacyNonceIsAcceptedOverTheWire(String mechanism) throws Exception {
-        ScramMechanism m = ScramMechanism.forMechanismName(mechanism);
+        ScramMechanism m = ScramMechanism.forName(mechanism);
         try (SaslTestClient client = new SaslTestClient(port)) {
             client.handshake(mechanism);
             TestScramClient scram = new TestScramClient(m, "alice", "alice-secret", "kcatNonce0123456789");

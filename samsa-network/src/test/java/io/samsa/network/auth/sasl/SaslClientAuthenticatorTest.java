@@ -32,7 +32,7 @@ import io.samsa.network.auth.SaslMechanismClient;
 import io.samsa.network.auth.SaslMechanismServer;
 import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.auth.scram.ScramCredential;
-import io.samsa.network.auth.scram.ScramMechanism;
+import io.samsa.protocol.ScramMechanism;
 import io.samsa.network.auth.scram.ScramServer;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.client.ResponseHandler;
@@ -54,8 +54,8 @@ import io.samsa.protocol.WireCodec;
  */
 class SaslClientAuthenticatorTest {
     private static final Map<ScramMechanism, ScramCredential> BOB = Map.of(
-            ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_256.credential("bob-secret", 4096),
-            ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_512.credential("bob-secret", 4096));
+            ScramMechanism.SCRAM_SHA_256, ScramCredential.create(ScramMechanism.SCRAM_SHA_256, "bob-secret", 4096),
+            ScramMechanism.SCRAM_SHA_512, ScramCredential.create(ScramMechanism.SCRAM_SHA_512, "bob-secret", 4096));
     private static final ApiVersionsResponder API_VERSIONS = new ApiVersionsResponder() {
         @Override
         public boolean supports(short version) {

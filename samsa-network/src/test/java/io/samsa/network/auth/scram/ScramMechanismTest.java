@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
+import io.samsa.protocol.ScramMechanism;
 
 /** The RFC 5802 functions against RFC 7677's published SCRAM-SHA-256 exchange, and Kafka's mechanism ids. */
 class ScramMechanismTest {
@@ -23,7 +24,7 @@ class ScramMechanismTest {
         byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
         byte[] salted = m.saltedPassword("pencil", salt, 4096);
         assertThat(m.saltedPassword("pencil".toCharArray(), salt, 4096)).isEqualTo(salted);
-        ScramCredential credential = m.credentialFromSaltedPassword(salt, salted, 4096);
+        ScramCredential credential = ScramCredential.fromSaltedPassword(m, salt, salted, 4096);
         byte[] authMessage = (CLIENT_FIRST_BARE + "," + SERVER_FIRST + "," + CLIENT_FINAL_WITHOUT_PROOF)
                 .getBytes(StandardCharsets.UTF_8);
 
@@ -53,20 +54,20 @@ class ScramMechanismTest {
     void kafkasMechanismIdsAndNames() {
         assertThat(ScramMechanism.forType((byte) 1)).isEqualTo(ScramMechanism.SCRAM_SHA_256);
         assertThat(ScramMechanism.forType((byte) 2)).isEqualTo(ScramMechanism.SCRAM_SHA_512);
-        assertThat(ScramMechanism.forMechanismName("SCRAM-SHA-512")).isEqualTo(ScramMechanism.SCRAM_SHA_512);
-        assertThat(ScramMechanism.forMechanismName("PLAIN")).isNull();
+        assertThat(ScramMechanism.forName("SCRAM-SHA-512")).isEqualTo(ScramMechanism.SCRAM_SHA_512);
+        assertThat(ScramMechanism.forName("PLAIN")).isNull();
     }
 
     @Test
     void aNewCredentialHasARandomSaltAndKeysOfTheHashLength() {
-        ScramCredential a = ScramMechanism.SCRAM_SHA_512.credential("secret", 4096);
-        ScramCredential b = ScramMechanism.SCRAM_SHA_512.credential("secret", 4096);
+        ScramCredential a = ScramCredential.create(ScramMechanism.SCRAM_SHA_512, "secret", 4096);
+        ScramCredential b = ScramCredential.create(ScramMechanism.SCRAM_SHA_512, "secret", 4096);
         assertThat(a.salt()).isNotEqualTo(b.salt());
         assertThat(a.storedKey()).hasSize(64).isNotEqualTo(b.storedKey());
         assertThat(a.serverKey()).hasSize(64);
         assertThat(a.iterations()).isEqualTo(4096);
         byte[] salted = ScramMechanism.SCRAM_SHA_512.saltedPassword("secret", a.salt(), 4096);
-        assertThat(ScramMechanism.SCRAM_SHA_512.credentialFromSaltedPassword(a.salt(), salted, 4096).storedKey())
+        assertThat(ScramCredential.fromSaltedPassword(ScramMechanism.SCRAM_SHA_512, a.salt(), salted, 4096).storedKey())
                 .isEqualTo(a.storedKey());
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import io.samsa.network.auth.SaslFailure;
+import io.samsa.protocol.ScramMechanism;
 
 /** One SCRAM exchange at a time, straight against the server: nonces, proofs, users, authzid. */
 class ScramServerTest {
@@ -21,8 +22,8 @@ class ScramServerTest {
     private static final ScramCredentialStore STORE = (user, m) -> CREDENTIALS.get(m).get(user);
 
     private static Map<String, ScramCredential> credentials(ScramMechanism m) {
-        return Map.of("alice", m.credential("alice-secret", 4096), "a,b=c", m.credential("odd-secret", 4096),
-                "weak", m.credential("weak-secret", 1000));
+        return Map.of("alice", ScramCredential.create(m, "alice-secret", 4096), "a,b=c", ScramCredential.create(m, "odd-secret", 4096),
+                "weak", ScramCredential.create(m, "weak-secret", 1000));
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.samsa.network.auth.scram;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.UnaryOperator;
+import io.samsa.protocol.ScramMechanism;
 
 /**
  * A SCRAM client written for the tests from RFC 5802, so that a test can choose the nonce of its
