@@ -81,8 +81,11 @@ final class PemKeys {
     private static PKCS8EncodedKeySpec decrypt(byte[] der, String password, String key) {
         try {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-            SecretKeyFactory factory = SecretKeyFactory.getInstance(info.getAlgName());
-            Cipher cipher = Cipher.getInstance(info.getAlgName());
+            // PBES2 (what openssl writes) names its real scheme in its parameters: PBEWithHmacSHA256AndAES_256
+            String algorithm = info.getAlgName().equals("PBES2") || info.getAlgName().equals("1.2.840.113549.1.5.13")
+                    ? info.getAlgParameters().toString() : info.getAlgName();
+            SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
+            Cipher cipher = Cipher.getInstance(algorithm);
             cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(password.toCharArray())),
                     info.getAlgParameters());
             return info.getKeySpec(cipher);
