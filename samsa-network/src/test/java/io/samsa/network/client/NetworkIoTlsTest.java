@@ -2,6 +2,7 @@ package io.samsa.network.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,9 +62,9 @@ class NetworkIoTlsTest {
             io.address(1, "localhost", server.port());
             connect(io, 1);
             FetchResponseData response = (FetchResponseData) call(io, 1, ApiKeys.FETCH, new FetchRequestData());
-            MemoryRecords got = (MemoryRecords) response.responses().get(0).partitions().get(0).records();
-            byte[] bytes = new byte[got.sizeInBytes()];
-            got.buffer().duplicate().get(bytes);
+            ByteBuffer got = WireCodec.recordsBuffer(response.responses().get(0).partitions().get(0).records());
+            byte[] bytes = new byte[got.remaining()];
+            got.duplicate().get(bytes);
             assertThat(bytes).isEqualTo(records);
         }
     }
