@@ -1,6 +1,6 @@
 /**
  * Samsa's network module, used by the broker and the clients alike: non-blocking NIO connections over a
- * {@link io.samsa.network.transport.TransportLayer} (plaintext now, TLS next), an
+ * {@link io.samsa.network.transport.TransportLayer} (plaintext, or TLS: {@link io.samsa.network.tls}), an
  * {@link io.samsa.network.auth.Authenticator} slot that yields each connection's
  * {@link io.samsa.network.auth.Principal} before its first request, and connection state machines with
  * handshake and authentication states. It depends on samsa-protocol only; what a request means is the

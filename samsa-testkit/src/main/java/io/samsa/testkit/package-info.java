@@ -8,7 +8,8 @@
  * loopback TCP proxy that drops responses, cuts connections mid-request or stalls, for fault tests;
  * {@link io.samsa.testkit.CraftedBatch} and {@link io.samsa.testkit.ZstdFrame} build record batches and zstd
  * frames byte by byte (malformed records, decompression bombs) for hostile-input tests;
- * {@link io.samsa.testkit.MutableClock} is a clock the test moves by hand (no sleeping on real time).
+ * {@link io.samsa.testkit.MutableClock} is a clock the test moves by hand (no sleeping on real time);
+ * {@link io.samsa.testkit.TestCertificates} makes a CA, server and client certificates with {@code keytool} for TLS.
  * Depends on kafka-clients only.
  */
 package io.samsa.testkit;

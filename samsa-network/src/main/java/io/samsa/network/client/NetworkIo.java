@@ -28,26 +28,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.network.auth.ClientAuthenticator;
+import io.samsa.network.tls.SslFactory;
+import io.samsa.network.tls.SslTransport;
 import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.network.transport.TransportLayer;
 import io.samsa.protocol.WireCodec;
 
 /**
- * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer} (plaintext now)
- * and, if {@link #authenticateWith configured}, a client authenticator (SASL) before the ApiVersions exchange.
- * Only that thread calls anything here except {@link #wakeup()}.
- * Bootstrap servers get negative node ids until metadata names the real brokers.
+ * The I/O thread's connections, each through a {@link io.samsa.network.transport.TransportLayer}: plaintext, or
+ * TLS when built with an {@link SslFactory} (client mode; the handshake runs first), then, if
+ * {@link #authenticateWith configured}, a client authenticator (SASL) before the ApiVersions exchange. Only that
+ * thread calls anything here except {@link #wakeup()}. Bootstrap servers get negative node ids until metadata names
+ * the real brokers.
  */
 public final class NetworkIo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkIo.class);
     /** ApiVersions v3 (KIP-511) is what every broker since 2.4 understands with client name and version. */
     private static final short API_VERSIONS_VERSION = 3;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final String clientId;
     private final long requestTimeoutMs;
     private final long reconnectBackoffMs;
     private final int sendBufferBytes;
     private final Selector selector;
+    /** Null for plaintext. */
+    private final SslFactory ssl;
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
     private final Map<Integer, Long> lastFailureMs = new HashMap<>();
@@ -57,6 +63,13 @@ public final class NetworkIo implements AutoCloseable {
     private int connectCursor;
 
     public NetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs, int sendBufferBytes) {
+        this(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes, null);
+    }
+
+    /** As above; every connection speaks TLS with engines from {@code ssl} ({@link SslFactory#forClient}), or plaintext when null. */
+    public NetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs, int sendBufferBytes,
+                     SslFactory ssl) {
+        this.ssl = ssl;
         this.clientId = clientId;
         this.requestTimeoutMs = requestTimeoutMs;
         this.reconnectBackoffMs = reconnectBackoffMs;
@@ -131,7 +144,9 @@ public final class NetworkIo implements AutoCloseable {
             InetSocketAddress addr = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
             boolean connected = ch.connect(addr);
             SelectionKey key = ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            c = new NodeConnection(nodeId, new PlaintextTransport(ch), key, nowMs);
+            TransportLayer transport = ssl == null ? new PlaintextTransport(ch)
+                    : new SslTransport(ch, ssl.createEngine(unresolved.getHostString(), unresolved.getPort()));
+            c = new NodeConnection(nodeId, transport, key, nowMs);
             key.attach(c);
             c.authenticator = authenticators.apply(c.transport);
             connections.put(nodeId, c);
@@ -280,8 +295,9 @@ public final class NetworkIo implements AutoCloseable {
 
     /** Waits for I/O up to {@code timeoutMs} (0 = don't wait), then handles connects, writes, reads, timeouts. */
     public void poll(long timeoutMs, long nowMs) {
+        List<NodeConnection> buffered = withBufferedBytes();
         try {
-            if (timeoutMs <= 0) {
+            if (timeoutMs <= 0 || !buffered.isEmpty()) {
                 selector.selectNow();
             } else {
                 selector.select(timeoutMs);
@@ -316,20 +332,57 @@ public final class NetworkIo implements AutoCloseable {
                     read(c);
                 }
             } catch (IOException | RuntimeException e) {
-                if (e instanceof AuthenticationException auth) {
-                    LOG.info("Authentication to node {} failed: {}", c.nodeId, auth.getMessage());
-                    authenticationErrors.put(c.nodeId, auth);
+                failed(c, e);
+            }
+        }
+        for (NodeConnection c : buffered) {
+            if (connections.get(c.nodeId) == c && c.transport.hasBytesBuffered()) {
+                try {
+                    if (c.settingUp()) {
+                        connected(c, now);
+                    } else {
+                        read(c);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failed(c, e);
                 }
-                disconnect(c.nodeId, e instanceof IOException
-                        ? new NetworkException("Connection to node " + c.nodeId + " failed: " + e.getMessage(), e)
-                        : (RuntimeException) e);
             }
         }
         expireRequests(now);
     }
 
+    private void failed(NodeConnection c, Exception e) {
+        if (e instanceof AuthenticationException auth) {
+            LOG.info("Authentication to node {} failed: {}", c.nodeId, auth.getMessage());
+            authenticationErrors.put(c.nodeId, auth);
+        }
+        disconnect(c.nodeId, e instanceof IOException
+                ? new NetworkException("Connection to node " + c.nodeId + " failed: " + e.getMessage(), e)
+                : (RuntimeException) e);
+    }
+
+    /**
+     * Connections holding bytes that already left the socket (TLS records inside the transport, after a handler
+     * returned mid-stream): the selector will not report them, so they are read without waiting.
+     */
+    private List<NodeConnection> withBufferedBytes() {
+        List<NodeConnection> buffered = List.of();
+        for (NodeConnection c : connections.values()) {
+            if (c.state() != NodeConnection.State.CONNECTING && c.transport.hasBytesBuffered()) {
+                if (buffered.isEmpty()) {
+                    buffered = new ArrayList<>();
+                }
+                buffered.add(c);
+            }
+        }
+        return buffered;
+    }
+
     private void write(NodeConnection c, long nowMs) {
         try {
+            if (c.writes.isEmpty() && c.transport.hasPendingWrites()) {
+                c.transport.write(EMPTY); // the encrypted tail of the last request
+            }
             while (!c.writes.isEmpty()) {
                 NodeConnection.Outgoing o = c.writes.peekFirst();
                 c.transport.write(o.frame());
@@ -347,7 +400,8 @@ public final class NetworkIo implements AutoCloseable {
         }
         if (c.key.isValid()) {
             int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
-            c.key.interestOps(c.writes.isEmpty() ? ops : ops | SelectionKey.OP_WRITE);
+            boolean more = !c.writes.isEmpty() || c.transport.hasPendingWrites();
+            c.key.interestOps(more ? ops | SelectionKey.OP_WRITE : ops);
         }
     }
 

@@ -112,8 +112,10 @@ final class NodeConnection {
 
     /** The selector interest while setting up: writability too while the authenticator has bytes stuck. */
     int setupInterestOps() {
-        return state == State.AUTHENTICATING && authenticator.wantsWrite()
-                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+        // a TLS handshake record or a SASL request the socket did not take yet goes out when it is writable
+        boolean pending = transport.hasPendingWrites()
+                || state == State.AUTHENTICATING && authenticator.wantsWrite();
+        return pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
     }
 
     int inFlight() {

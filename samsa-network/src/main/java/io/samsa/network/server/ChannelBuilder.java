@@ -1,9 +1,9 @@
 package io.samsa.network.server;
 
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 
 import io.samsa.network.auth.Authenticator;
-import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.network.transport.TransportLayer;
 
@@ -30,12 +30,27 @@ public interface ChannelBuilder {
         }
     };
 
-    /** The builder for a listener; only PLAINTEXT exists yet, the others fail the start with a clear message. */
+    /** The builder for a listener without settings: PLAINTEXT; an SSL listener fails for want of a keystore. */
     static ChannelBuilder forEndpoint(Endpoint endpoint) {
-        if (endpoint.securityProtocol() != SecurityProtocol.PLAINTEXT) {
-            throw new IllegalArgumentException("Listener " + endpoint.listenerName() + ": security protocol "
-                    + endpoint.securityProtocol() + " is not supported yet (only PLAINTEXT)");
+        return forEndpoint(endpoint, Map.of());
+    }
+
+    /**
+     * The builder for a listener from its settings ({@code ssl.*}, {@code ssl.principal.mapping.rules}): PLAINTEXT
+     * or SSL; the SASL protocols fail the start with a clear message until their authenticator exists (SASL_SSL
+     * will be {@code new SslChannelBuilder(configs, saslAuthenticators)}). A bad setting throws an
+     * {@link IllegalArgumentException} naming the listener and the key.
+     */
+    static ChannelBuilder forEndpoint(Endpoint endpoint, Map<String, String> configs) {
+        try {
+            return switch (endpoint.securityProtocol()) {
+                case PLAINTEXT -> PLAINTEXT;
+                case SSL -> SslChannelBuilder.ssl(configs);
+                default -> throw new IllegalArgumentException("security protocol " + endpoint.securityProtocol()
+                        + " is not supported yet (PLAINTEXT and SSL are)");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Listener " + endpoint.listenerName() + ": " + e.getMessage(), e);
         }
-        return PLAINTEXT;
     }
 }

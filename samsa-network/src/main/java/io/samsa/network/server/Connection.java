@@ -63,6 +63,10 @@ final class Connection {
     /** Set when authentication completes; null before. */
     private Session session;
     long lastActiveMs;
+    /** When the connection was registered: HANDSHAKING and AUTHENTICATING must end within the setup timeout. */
+    final long acceptedMs;
+    /** In the processor's queue of connections to serve without waiting for the selector. */
+    boolean queuedForRead;
     /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
     long requestReservation;
 
@@ -77,6 +81,7 @@ final class Connection {
         this.address = address;
         this.endpoint = endpoint;
         this.lastActiveMs = nowMs;
+        this.acceptedMs = nowMs;
     }
 
     State state() {
@@ -137,11 +142,13 @@ final class Connection {
         // on the first call: that may be the first connection after file descriptors ran out (see preloadClasses).
         boolean watchForClose = reader.canReadAhead();
         if (state == State.HANDSHAKING) {
-            return SelectionKey.OP_READ;
+            // a TLS handshake record the socket did not take yet goes out when it is writable
+            return SelectionKey.OP_READ | (transport.hasPendingWrites() ? SelectionKey.OP_WRITE : 0);
         }
         if (state == State.AUTHENTICATING) {
             // While a response is stuck, only writability matters: the next frame is read once it is out.
-            return authenticator.wantsWrite() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+            return authenticator.wantsWrite() || transport.hasPendingWrites() ? SelectionKey.OP_WRITE
+                    : SelectionKey.OP_READ;
         }
         if (state == State.READING) {
             return reader.waitingForMemory() ? 0 : SelectionKey.OP_READ;
@@ -153,6 +160,21 @@ final class Connection {
             return SelectionKey.OP_WRITE | (watchForClose ? SelectionKey.OP_READ : 0);
         }
         return 0;
+    }
+
+    /**
+     * True when bytes already taken from the socket wait for the current state: read ahead by the frame reader, or
+     * held inside the transport (TLS decrypts whole records). The selector will not report them (they left the
+     * socket), so the processor serves such a connection without waiting for it.
+     */
+    boolean hasBufferedBytes() {
+        if (state == State.HANDSHAKING || state == State.AUTHENTICATING) {
+            return transport.hasBytesBuffered();
+        }
+        if (state == State.READING) {
+            return !reader.waitingForMemory() && (reader.holdsBytes() || transport.hasBytesBuffered());
+        }
+        return false;
     }
 
     void close() {

@@ -33,7 +33,12 @@ import io.samsa.protocol.ResponseSend;
  * thread that completed it.
  *
  * <p>A new connection first passes its transport's handshake and its listener's authenticator
- * ({@link Connection#advanceSetup()}); only then are request frames read from it.
+ * ({@link Connection#advanceSetup()}); only then are request frames read from it. One still in setup after
+ * {@link NetworkConfig#setupTimeoutMs()} is closed.
+ *
+ * <p>Bytes that left the socket but wait inside a connection (read ahead during a request, TLS records buffered in
+ * the transport) are not seen by the selector: such connections are queued in {@link #readPending} and served in
+ * the same or the next pass, which then does not block in {@code select}.
  *
  * <p>Each select pass reads at most one request per connection, so a connection that pipelines many requests
  * gets one turn per pass like every other (Kafka mutes a channel the same way), and nothing recurses.
@@ -75,10 +80,11 @@ final class Processor implements Runnable {
     private final Map<Long, Connection> connections = new HashMap<>();
     private final Set<Connection> waitingForMemory = new LinkedHashSet<>();
     /**
-     * Connections back in READING with (part of) their next request read ahead: read without waiting for the
-     * socket to be readable, as the client may have sent all of it already.
+     * Connections with bytes already taken from the socket ({@link Connection#hasBufferedBytes()}): back in READING
+     * with (part of) their next request read ahead, or with TLS records decrypted (or not yet) inside the
+     * transport. Served without waiting for the socket to be readable, as it may never be again for those bytes.
      */
-    private final ArrayDeque<Connection> readAheadPending = new ArrayDeque<>();
+    private final ArrayDeque<Connection> readPending = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private long lastIdleScanMs;
@@ -174,7 +180,7 @@ final class Processor implements Runnable {
         registerNewConnections();
         drainCompletions();
         retryWaitingForMemory();
-        if (readAheadPending.isEmpty()) {
+        if (readPending.isEmpty()) {
             selector.select(waitingForMemory.isEmpty() ? 500 : 50);
         } else {
             selector.selectNow();
@@ -192,19 +198,24 @@ final class Processor implements Runnable {
                 close(c);
             }
         }
-        readAheadRequests();
-        closeIdle(now);
+        readBuffered();
+        closeExpired(now);
     }
 
-    /** One turn each for the connections queued in {@link #readAheadPending} before this pass. */
-    private void readAheadRequests() {
-        for (int n = readAheadPending.size(); n > 0; n--) {
-            Connection c = readAheadPending.poll();
-            if (c.state() != Connection.State.READING) {
-                continue; // closed, or its readiness came first this pass
+    /** One turn each for the connections queued in {@link #readPending} before this pass. */
+    private void readBuffered() {
+        for (int n = readPending.size(); n > 0; n--) {
+            Connection c = readPending.poll();
+            c.queuedForRead = false;
+            if (!c.hasBufferedBytes()) {
+                continue; // closed, or its readiness came first this pass and took the bytes
             }
             try {
-                readRequest(c);
+                if (inSetup(c)) {
+                    setUp(c);
+                } else {
+                    readRequest(c);
+                }
             } catch (Throwable t) {
                 log.warn("Closing connection from {} after an unexpected error", c.address, t);
                 close(c);
@@ -212,12 +223,12 @@ final class Processor implements Runnable {
         }
     }
 
-    /** Back to reading requests; one read ahead during the last one gets its turn in this or the next pass. */
+    /**
+     * Back to reading requests; bytes of the next one already read (ahead, or into the TLS transport) get their turn
+     * in this or the next pass through {@link #updateInterest}, which every caller calls next.
+     */
     private void readingAgain(Connection c) {
         c.moveTo(Connection.State.READING);
-        if (c.reader.holdsBytes()) {
-            readAheadPending.add(c);
-        }
     }
 
     private void onReady(Connection c, SelectionKey key, long now) {
@@ -414,22 +425,35 @@ final class Processor implements Runnable {
         updateInterest(c);
     }
 
+    /** Sets the selector interest for the connection's state, and queues it if bytes it needs are buffered already. */
     private void updateInterest(Connection c) {
         if (c.key.isValid()) {
             c.key.interestOps(c.interestOps());
+            if (!c.queuedForRead && c.hasBufferedBytes()) {
+                c.queuedForRead = true;
+                readPending.add(c);
+            }
         }
     }
 
-    /** Closes connections with no I/O for connections.max.idle.ms in any state (a peer that never reads too). */
-    private void closeIdle(long now) {
-        if (config.maxIdleMs() < 0 || now - lastIdleScanMs < IDLE_SCAN_INTERVAL_MS) {
+    /**
+     * Closes connections with no I/O for connections.max.idle.ms in any state (a peer that never reads too), and
+     * those still in their handshake or authentication after the setup timeout (a peer that trickles bytes is never
+     * idle): other connections are served meanwhile, as nothing here blocks on a peer.
+     */
+    private void closeExpired(long now) {
+        if (now - lastIdleScanMs < IDLE_SCAN_INTERVAL_MS) {
             return;
         }
         lastIdleScanMs = now;
         for (Connection c : new ArrayList<>(connections.values())) {
-            if (now - c.lastActiveMs > config.maxIdleMs()) {
+            if (config.maxIdleMs() >= 0 && now - c.lastActiveMs > config.maxIdleMs()) {
                 log.debug("Closing connection from {}: idle in state {} for more than {} ms", c.address, c.state(),
                         config.maxIdleMs());
+                close(c);
+            } else if (config.setupTimeoutMs() >= 0 && inSetup(c) && now - c.acceptedMs > config.setupTimeoutMs()) {
+                log.info("Closing connection from {}: still in {} after {} ms", c.address, c.state(),
+                        config.setupTimeoutMs());
                 close(c);
             }
         }

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.Principal;
 import io.samsa.network.auth.SecurityProtocol;
+import io.samsa.network.tls.SslPrincipalAuthenticator;
+import io.samsa.network.tls.SslTransport;
 import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.network.transport.TransportLayer;
 import io.samsa.protocol.FrameSink;
@@ -60,8 +62,9 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     }
 
     /**
-     * As above, with the transport and authenticator of each listener chosen by {@code channelBuilders} (tests plug
-     * an authenticator in here; TLS and SASL will).
+     * As above, with the transport and authenticator of each listener chosen by {@code channelBuilders}: the
+     * broker passes {@code e -> ChannelBuilder.forEndpoint(e, thatListenersConfigs)} (TLS, SASL); tests plug an
+     * authenticator in here.
      */
     public SocketServer(NetworkConfig config, FrameHandler handler, LongConsumer onAbandonedRequest,
                         Function<Endpoint, ChannelBuilder> channelBuilders) throws IOException {
@@ -187,7 +190,8 @@ public final class SocketServer implements Closeable, NetworkMetrics {
                 PlaintextTransport.class, TransportLayer.class, FrameSink.class, FrameHandler.ClientAddress.class,
                 Session.class, Endpoint.class, Principal.class, SecurityProtocol.class, Authenticator.class,
                 ChannelBuilder.class, ResponseSend.class, Processor.NewConnection.class, Acceptor.class,
-                ConnectionQuotas.class, RequestMemoryPool.class}) {
+                ConnectionQuotas.class, RequestMemoryPool.class, SslChannelBuilder.class, SslTransport.class,
+                SslPrincipalAuthenticator.class}) {
             try {
                 Class.forName(c.getName(), true, c.getClassLoader());
             } catch (ClassNotFoundException e) {

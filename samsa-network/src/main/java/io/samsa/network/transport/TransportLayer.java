@@ -9,8 +9,8 @@ import java.nio.channels.SocketChannel;
 import io.samsa.protocol.FrameSink;
 
 /**
- * The byte stream under one connection, broker or client side: plaintext now ({@link PlaintextTransport}), TLS
- * next. Everything above it (framing, authentication, responses) reads and writes through it, never through the
+ * The byte stream under one connection, broker or client side: plaintext ({@link PlaintextTransport}) or TLS
+ * ({@code io.samsa.network.tls.SslTransport}). Everything above it (framing, authentication, responses) reads and writes through it, never through the
  * socket, so that a TLS transport slots in without touching the state machines. Non-blocking throughout.
  *
  * <p>Owned by the thread that owns its connection (a broker network thread, a client's I/O thread).
@@ -29,6 +29,15 @@ public interface TransportLayer extends FrameSink, Closeable {
 
     /** Reads what is available into {@code dst}; -1 at end of stream. */
     int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * True when bytes already taken from the socket wait inside the transport (TLS: records decrypted but not yet
+     * read, or whole records not yet decrypted). The socket need not become readable again for them, so the owner
+     * must call {@link #read} again without waiting for the selector. Plaintext: never.
+     */
+    default boolean hasBytesBuffered() {
+        return false;
+    }
 
     /** Writes what the transport takes now of {@code src}. */
     default int write(ByteBuffer src) throws IOException {

@@ -80,10 +80,10 @@ class ListenersAndAuthenticationTest {
     @Test
     void aListenerWithAnotherSecurityProtocolIsRefusedBeforeAnythingBinds() {
         List<Endpoint> endpoints = List.of(Endpoint.plaintext("127.0.0.1", 0),
-                new Endpoint("SSL", "127.0.0.1", 0, SecurityProtocol.SSL));
+                new Endpoint("SECURE", "127.0.0.1", 0, SecurityProtocol.SASL_SSL));
         assertThatThrownBy(() -> new SocketServer(config(endpoints), WHO, id -> { }))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("SSL is not supported yet");
+                .hasMessageContaining("Listener SECURE: security protocol SASL_SSL is not supported yet");
     }
 
     private static String ask(Socket s, byte[] request) throws IOException {
