@@ -62,6 +62,8 @@ import io.samsa.broker.handler.IncrementalAlterConfigsHandler;
 import io.samsa.broker.handler.DescribeUserScramCredentialsHandler;
 import io.samsa.broker.handler.AlterUserScramCredentialsHandler;
 import io.samsa.broker.handler.SaslAfterAuthenticationHandlers;
+import io.samsa.broker.security.ListenerChannels;
+import io.samsa.broker.security.MetadataScramCredentials;
 import io.samsa.broker.handler.InitProducerIdHandler;
 import io.samsa.broker.handler.JoinGroupHandler;
 import io.samsa.broker.handler.LeaveGroupHandler;
@@ -142,6 +144,7 @@ public final class SamsaBroker implements SamsaNode {
     private final RequestMetrics requestMetrics = new RequestMetrics();
     private final RequestHandlerPool requestHandlers;
     private final SocketServer socketServer;
+    private final ApiVersionsHandler apiVersions;
     private final BrokerIdentity identity;
     private final PrometheusEndpoint metricsEndpoint;
     /** Cluster mode only (null on a single node): the quorum, this broker's registration, its replicas' states. */
@@ -212,7 +215,14 @@ public final class SamsaBroker implements SamsaNode {
             opened.push(requestHandlers);
             Listener l = config.listener();
             // Bound now (the registration names the ports), serving only at the end.
-            socketServer = new SocketServer(config.network(), requestHandlers, fetchPurgatory::connectionClosed);
+            // transaction.version 2 finalized: kafka-clients 4.x producers use KIP-890's version 2. Also answers the
+            // ApiVersions a SASL client sends before it authenticates.
+            apiVersions = new ApiVersionsHandler(() -> dispatch.target.registrations(), () -> topics.image().offset(),
+                    (short) 2);
+            ListenerChannels channels = new ListenerChannels(config.listenerSecurity(),
+                    new MetadataScramCredentials(topics::image), apiVersions.saslResponder());
+            socketServer = new SocketServer(config.network(), requestHandlers, fetchPurgatory::connectionClosed,
+                    channels);
             opened.push(socketServer);
             identity = new BrokerIdentity(clusterId, config.nodeId(), advertisedHost(), advertisedPort());
             Map<String, Listener> advertisedByName = advertisedListeners();
@@ -512,9 +522,7 @@ public final class SamsaBroker implements SamsaNode {
                         DescribeQuorumHandler.voterEndpoints(config)),
                 new MetadataHandler(cluster, topics, config.autoCreateTopics(), config.numPartitions(),
                         config.defaultReplicationFactor()),
-                // transaction.version 2 finalized: kafka-clients 4.x producers use KIP-890's version 2.
-                new ApiVersionsHandler(() -> dispatch.target.registrations(), () -> topics.image().offset(),
-                        (short) 2),
+                apiVersions,
                 new CreateTopicsHandler(topics, config),
                 new DeleteTopicsHandler(topics),
                 new DeleteRecordsHandler(topics, replicaManager),

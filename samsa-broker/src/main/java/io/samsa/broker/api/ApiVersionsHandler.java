@@ -12,6 +12,8 @@ import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 
+import io.samsa.network.auth.sasl.ApiVersionsResponder;
+
 /**
  * ApiVersions: lists exactly the APIs and versions in the dispatch table, and from v3 the feature flags
  * ({@link BrokerFeatures}) with the finalized features' epoch (Kafka's: the offset of the metadata image).
@@ -52,6 +54,21 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     public ApiVersionsResponseData respond(short version) {
         return BrokerFeatures.addTo(describe(registrations.get()), version,
                 Math.max(0, finalizedFeaturesEpoch.getAsLong()), transactionVersion);
+    }
+
+    /** What a SASL listener answers before authentication: the same versions, from the same registrations. */
+    public ApiVersionsResponder saslResponder() {
+        return new ApiVersionsResponder() {
+            @Override
+            public boolean supports(short version) {
+                return version >= VERSIONS.minVersion() && version <= VERSIONS.maxVersion();
+            }
+
+            @Override
+            public ApiVersionsResponseData respond(short version, ApiVersionsRequestData request) {
+                return ApiVersionsHandler.this.respond(version);
+            }
+        };
     }
 
     static ApiVersionsResponseData describe(Collection<ApiRegistration> registrations) {

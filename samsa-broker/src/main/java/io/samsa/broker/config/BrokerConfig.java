@@ -54,6 +54,7 @@ public final class BrokerConfig {
     private final int queuedMaxRequests;
     private final int fetchMaxBytes;
     private final long connectionsMaxIdleMs;
+    private final long connectionsSetupTimeoutMs;
     private final long retentionCheckIntervalMs;
     private final int metricsPort;
     private final int maxPartitions;
@@ -91,6 +92,9 @@ public final class BrokerConfig {
         queuedMaxRequests = r.intValue("queued.max.requests", 500, 1, Integer.MAX_VALUE);
         fetchMaxBytes = r.intValue("fetch.max.bytes", 55 * 1024 * 1024, 1024, Integer.MAX_VALUE);
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
+        // Samsa's own key (Kafka has none): a TLS handshake or SASL exchange not finished by then is closed.
+        connectionsSetupTimeoutMs = r.longValue("connections.setup.timeout.ms", NetworkConfig.DEFAULT_SETUP_TIMEOUT_MS,
+                -1, Long.MAX_VALUE);
         retentionCheckIntervalMs = r.longValue("log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE);
         metricsPort = r.intValue("metrics.port", -1, -1, 65535);
         // Samsa's own bound (Kafka has none per broker): every partition keeps at least one open file and two
@@ -296,7 +300,8 @@ public final class BrokerConfig {
     /** The listeners and their connection settings, for the network layer. */
     public NetworkConfig network() {
         return new NetworkConfig(listeners.endpoints(), numNetworkThreads, socketRequestMaxBytes,
-                connectionsMaxIdleMs, maxConnections, maxConnectionsPerIp, queuedMaxRequestBytes);
+                connectionsMaxIdleMs, maxConnections, maxConnectionsPerIp, queuedMaxRequestBytes,
+                connectionsSetupTimeoutMs);
     }
 
     /**
