@@ -80,4 +80,28 @@ public final class Kafkajs {
         }
         assertThat(List.copyOf(maxOffset.keySet())).hasSizeGreaterThan(1);
     }
+
+    /** What a peer script printed (stdout and stderr) and its exit code. */
+    public record Result(int exit, String output) {
+    }
+
+    /**
+     * {@code sasl-roundtrip.js}: {@code count} messages produced to {@code topic} over SASL_SSL and read back
+     * (exit 0), or a failed authentication (exit 2, with kafkajs's error name in the output).
+     */
+    public static Result saslRoundTrip(String bootstrap, Path caPem, String mechanism, String user, String password,
+                                       String topic, int count) throws Exception {
+        Process node = new ProcessBuilder("node", "sasl-roundtrip.js", bootstrap, caPem.toString(), mechanism, user,
+                password, topic, Integer.toString(count))
+                .directory(PEER.toFile())
+                .redirectErrorStream(true)
+                .start();
+        boolean finished = node.waitFor(120, TimeUnit.SECONDS);
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!finished) {
+            node.destroyForcibly();
+            fail("kafkajs peer did not finish:\n" + output);
+        }
+        return new Result(node.exitValue(), output);
+    }
 }

@@ -22,8 +22,9 @@ import io.samsa.protocol.ScramMechanism;
  *   <li>An unknown user goes through the whole exchange with a made-up salt (the same on every attempt) and fails
  *       at the proof, with the same message as a wrong password: the exchange does not tell who exists. Kafka fails
  *       at the first message, with the same message.</li>
- *   <li><b>librdkafka's legacy nonce</b>: librdkafka before 2.6.1 (Debian 12's kcat) sends
- *       {@code r=<client nonce><server nonce><client nonce>} in its client-final-message. Kafka 4 rejects it
+ *   <li><b>librdkafka's legacy nonce</b>: librdkafka before 2.6.1 (Debian 12's kcat, 2.0.2) sends
+ *       {@code r=<client nonce><combined nonce>} in its client-final-message: its own nonce, then the whole nonce the
+ *       server sent (which starts with the client nonce), as seen on the wire from kcat. Kafka 4 rejects it
  *       (strict RFC 5802 check); Samsa accepts exactly that form as well as the correct one. The proof is still
  *       verified over the client-final-message-without-proof as the client sent it, so the legacy form proves
  *       the password just as well; any other nonce fails.</li>
@@ -99,7 +100,7 @@ public final class ScramServer implements SaslMechanismServer {
     private byte[] clientFinal(byte[] token) throws SaslFailure {
         ScramMessages.ClientFinal clientFinal = ScramMessages.ClientFinal.parse(token);
         String nonce = clientFinal.nonce();
-        boolean legacyNonce = nonce.equals(combinedNonce + clientFirst.nonce());
+        boolean legacyNonce = nonce.equals(clientFirst.nonce() + combinedNonce);
         if (!nonce.equals(combinedNonce) && !legacyNonce) {
             throw SaslFailure.internal("Invalid client nonce in the final client message.");
         }

@@ -233,7 +233,7 @@ class SaslAuthenticationTest {
             TestScramClient scram = new TestScramClient(m, "alice", "alice-secret", "kcatNonce0123456789");
             SaslAuthenticateResponseData first = client.authenticate(scram.first());
             SaslAuthenticateResponseData last = client.authenticate(
-                    scram.last(first.authBytes(), n -> n + scram.clientNonce()));
+                    scram.last(first.authBytes(), n -> scram.clientNonce() + n));
             assertThat(last.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(scram.serverVerified(last.authBytes())).isTrue();
             assertThat(whoAmI(client)).isEqualTo("SASL User:alice");

@@ -45,8 +45,8 @@ class ScramServerTest {
         ScramServer server = new ScramServer(m, STORE);
         TestScramClient client = new TestScramClient(m, "alice", "alice-secret", "legacyClientNonce");
         byte[] serverFirst = server.evaluate(client.first());
-        // librdkafka < 2.6.1: the combined nonce followed by the client nonce once more
-        byte[] serverFinal = server.evaluate(client.last(serverFirst, n -> n + client.clientNonce()));
+        // librdkafka < 2.6.1 (kcat 1.7.1 on Debian 12, as captured): its nonce, then the combined nonce
+        byte[] serverFinal = server.evaluate(client.last(serverFirst, n -> client.clientNonce() + n));
         assertThat(server.isComplete()).isTrue();
         assertThat(client.serverVerified(serverFinal)).isTrue();
     }
@@ -54,7 +54,9 @@ class ScramServerTest {
     @Test
     void anyOtherNonceFails() throws SaslFailure {
         for (java.util.function.UnaryOperator<String> wrong : java.util.List.<java.util.function.UnaryOperator<String>>of(
-                n -> n + "x", n -> n + n, n -> n.substring(0, n.length() - 1), n -> "x" + n, n -> n + "otherNonc", n -> n + "otherNonce" + "x")) {
+                n -> n + "x", n -> n + n, n -> n.substring(0, n.length() - 1), n -> "x" + n,
+                n -> n + "otherNonce", // the client nonce after the combined one: not what librdkafka sends
+                n -> "otherNonc" + n, n -> "otherNonce" + n + "x")) {
             ScramServer server = new ScramServer(ScramMechanism.SCRAM_SHA_256, STORE);
             TestScramClient client = new TestScramClient(ScramMechanism.SCRAM_SHA_256, "alice", "alice-secret",
                     "otherNonce");
