@@ -2,7 +2,7 @@ package io.samsa.network.auth;
 
 import java.util.Locale;
 
-/** Kafka's security protocols, the values of {@code listener.security.protocol.map}. Only PLAINTEXT is served yet. */
+/** Kafka's security protocols, the values of {@code listener.security.protocol.map}; Samsa serves all four. */
 public enum SecurityProtocol {
     PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL;
 
