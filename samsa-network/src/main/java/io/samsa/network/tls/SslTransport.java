@@ -259,8 +259,14 @@ public final class SslTransport implements TransportLayer {
     private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length) throws IOException {
         while (true) {
             netWrite.clear();
-            SSLEngineResult r = engine.wrap(srcs, offset, length, netWrite);
-            netWrite.flip();
+            SSLEngineResult r;
+            try {
+                r = engine.wrap(srcs, offset, length, netWrite);
+            } catch (RuntimeException e) {
+                throw engineFailure(e);
+            } finally {
+                netWrite.flip();
+            }
             switch (r.getStatus()) {
                 case OK -> {
                     if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
@@ -304,6 +310,8 @@ public final class SslTransport implements TransportLayer {
             SSLEngineResult r;
             try {
                 r = engine.unwrap(netRead, appRead);
+            } catch (RuntimeException e) {
+                throw engineFailure(e);
             } finally {
                 netRead.compact();
             }
@@ -326,6 +334,15 @@ public final class SslTransport implements TransportLayer {
         }
     }
 
+    /**
+     * The JDK's engine throws unchecked exceptions on some malformed handshakes (a ClassCastException inside
+     * sun.security.ssl, found by TlsHandshakeFuzzTarget): the peer's bytes are bad, so it is a TLS failure of this
+     * connection like any other, an IOException for every caller.
+     */
+    private static SSLException engineFailure(RuntimeException e) {
+        return new SSLException("TLS engine failed on the peer's bytes: " + e, e);
+    }
+
     private int drainAppRead(ByteBuffer dst) {
         if (appRead.position() == 0) {
             return 0;
@@ -340,10 +357,14 @@ public final class SslTransport implements TransportLayer {
         return n;
     }
 
-    private void runTasks() {
+    private void runTasks() throws SSLException {
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                throw engineFailure(e);
+            }
         }
     }
 
