@@ -9,6 +9,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 
 import io.samsa.network.auth.SecurityProtocol;
@@ -83,9 +84,16 @@ public final class ClientSecurity {
     }
 
     private static SslFactory sslFactory(AbstractConfig config) {
+        Class<?> engineFactory = config.getClass(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG);
+        if (engineFactory != null) { // silently ignoring it would speak TLS the user did not configure
+            throw new ConfigException(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, engineFactory.getName(),
+                    "Samsa's clients build their TLS engines from the ssl.* settings; a custom engine factory is not"
+                            + " supported");
+        }
         Map<String, String> ssl = new HashMap<>();
         for (Map.Entry<String, ?> e : config.values().entrySet()) {
-            if (e.getKey().startsWith("ssl.") && e.getValue() != null && !(e.getValue() instanceof Class<?>)) {
+            if (e.getKey().startsWith("ssl.") && e.getValue() != null
+                    && !e.getKey().equals(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG)) {
                 ssl.put(e.getKey(), text(e.getValue()));
             }
         }

@@ -94,6 +94,10 @@ class ClientSettingsTest {
         noFile.put("ssl.truststore.location", "/nonexistent/truststore.p12");
         assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(noFile), "x"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.truststore.location");
+        Map<String, Object> engine = secure("SSL");
+        engine.put("ssl.engine.factory.class", "org.apache.kafka.common.security.ssl.DefaultSslEngineFactory");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(engine), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.engine.factory.class");
         Map<String, Object> unknown = secure("TLS");
         assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(unknown), "x"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("security.protocol");
