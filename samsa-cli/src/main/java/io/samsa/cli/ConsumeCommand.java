@@ -72,8 +72,7 @@ final class ConsumeCommand implements Callable<Integer> {
                     + "--partition or --offset");
         }
         List<TopicPartition> partitions = partitions();
-        Properties props = new Properties();
-        props.put("bootstrap.servers", client.bootstrapServer);
+        Properties props = client.clientProperties();
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         if (group != null) {

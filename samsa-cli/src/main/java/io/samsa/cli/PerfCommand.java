@@ -1,8 +1,6 @@
 package io.samsa.cli;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,21 +36,23 @@ final class PerfCommand implements Runnable {
     }
 
     /** Loads {@code --*.config} files and {@code k=v} properties, later ones winning. */
-    static Properties properties(Path configFile, Map<String, String> props) throws IOException {
-        Properties p = new Properties();
-        if (configFile != null) {
-            try (InputStream in = new FileInputStream(configFile.toFile())) {
-                p.load(in);
-            } catch (java.io.FileNotFoundException e) {
-                throw new UserException("No such file: " + configFile);
-            }
-        }
+    static Properties properties(Path configFile, Map<String, String> props) {
+        Properties p = ClientOptions.load(configFile, "--command-config");
         p.putAll(props);
         return p;
     }
 
-    static void requireTopic(String bootstrap, String topic) {
-        try (SamsaAdmin admin = new SamsaAdmin(bootstrap, java.time.Duration.ofSeconds(30))) {
+    /** An admin with the client's settings (its security ones above all), every call bounded by 30 s. */
+    static SamsaAdmin admin(Properties clientProps) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        p.setProperty("request.timeout.ms", "30000");
+        p.setProperty("default.api.timeout.ms", "30000");
+        return SamsaAdmin.create(p);
+    }
+
+    static void requireTopic(Properties clientProps, String topic) {
+        try (SamsaAdmin admin = admin(clientProps)) {
             if (!admin.topicExists(topic)) {
                 throw new UnknownTopicException(topic);
             }
@@ -111,7 +111,7 @@ final class PerfCommand implements Runnable {
             }
             Properties props = properties(producerConfig, producerProps);
             props.putIfAbsent("bootstrap.servers", bootstrapServer);
-            requireTopic(props.getProperty("bootstrap.servers"), topic);
+            requireTopic(props, topic);
             String summary;
             try (Progress p = new Progress(numRecords, "records", mode, System.out, System.err).start()) {
                 summary = ProducerPerf.run(new ProducerPerf.Options(topic, numRecords, size, payloads, throughput,

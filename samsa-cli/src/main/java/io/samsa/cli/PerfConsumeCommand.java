@@ -101,7 +101,7 @@ final class PerfConsumeCommand implements Callable<Integer> {
             p.putIfAbsent("enable.auto.commit", "false");
         }
         List<TopicPartition> partitions = new ArrayList<>();
-        try (SamsaAdmin admin = new SamsaAdmin(p.getProperty("bootstrap.servers"), Duration.ofSeconds(30))) {
+        try (SamsaAdmin admin = PerfCommand.admin(p)) {
             for (TopicDescription.Partition part : admin.describeTopic(topic).partitions()) {
                 partitions.add(new TopicPartition(topic, part.partition()));
             }

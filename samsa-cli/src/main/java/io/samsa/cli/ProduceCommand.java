@@ -82,8 +82,7 @@ final class ProduceCommand implements Callable<Integer> {
         BufferedReader in = openInput();
         ensureTopic();
 
-        Properties props = new Properties();
-        props.put("bootstrap.servers", client.bootstrapServer);
+        Properties props = client.clientProperties();
         props.put("acks", acks);
         props.put("compression.type", compression);
         props.put("linger.ms", "5");

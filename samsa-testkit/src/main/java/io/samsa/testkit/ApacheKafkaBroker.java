@@ -65,6 +65,20 @@ public final class ApacheKafkaBroker implements AutoCloseable {
      * forwards to {@link #proxiedListenerPort()}.
      */
     public static ApacheKafkaBroker start(int advertisedProxyPort) {
+        return start(advertisedProxyPort, Map.of());
+    }
+
+    /**
+     * Starts a broker with extra settings (Kafka's names): entries of {@code listeners}, {@code
+     * advertised.listeners} and {@code listener.security.protocol.map} are added to the broker's own PLAINTEXT
+     * ones (which {@link #bootstrapServers()} and {@link #createTopic} keep using), any other key is set as given.
+     * For a SASL or SSL listener next to the plain one.
+     */
+    public static ApacheKafkaBroker start(Map<String, String> extra) {
+        return start(-1, extra);
+    }
+
+    private static ApacheKafkaBroker start(int advertisedProxyPort, Map<String, String> extra) {
         Path libs = locateLibs();
         Path dir;
         try {
@@ -102,6 +116,11 @@ public final class ApacheKafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        extra.forEach((k, v) -> {
+            boolean listenerList = k.equals("listeners") || k.equals("advertised.listeners")
+                    || k.equals("listener.security.protocol.map");
+            p.setProperty(k, listenerList ? p.getProperty(k) + "," + v : v);
+        });
         Path config = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
         try {

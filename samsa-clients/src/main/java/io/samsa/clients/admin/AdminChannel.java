@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -25,7 +26,9 @@ import io.samsa.network.client.ResponseHandler;
 /**
  * Blocking request/response over {@link NetworkIo}, polled on the calling thread: connect (bootstrap servers
  * first, then the brokers metadata names), send one request at the negotiated version, poll until its
- * response. Not thread-safe: used on the calling thread only, which {@link SamsaAdmin} serializes.
+ * response. A broker that refuses the client's credentials (SASL, or the TLS handshake) fails the call at once with
+ * Kafka's AuthenticationException, as kafka-clients' admin does, instead of being retried until the deadline. Not
+ * thread-safe: used on the calling thread only, which {@link SamsaAdmin} serializes.
  */
 final class AdminChannel implements AutoCloseable {
     /** After this many failed connects to every bootstrap address, give up before the deadline. */
@@ -117,6 +120,10 @@ final class AdminChannel implements AutoCloseable {
                 return nodeId;
             }
             if (!network.isConnecting(nodeId)) { // refused, or backing off after a failure just now
+                AuthenticationException auth = network.authenticationError(nodeId);
+                if (auth != null) {
+                    throw auth;
+                }
                 throw new NetworkException("Cannot connect to broker " + describe(nodeId));
             }
             if (now >= deadlineMs) {
@@ -145,6 +152,10 @@ final class AdminChannel implements AutoCloseable {
                 boolean failed = Boolean.TRUE.equals(wasConnecting.get(id)) ? !connecting
                         : !connecting && now - lastFailureMs.getOrDefault(id, 0L) >= 50;
                 if (failed) {
+                    AuthenticationException auth = network.authenticationError(id);
+                    if (auth != null) {
+                        throw auth;
+                    }
                     connectFailures.merge(id, 1, Integer::sum);
                     lastFailureMs.put(id, now);
                 }

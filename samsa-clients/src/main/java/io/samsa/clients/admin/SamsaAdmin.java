@@ -77,7 +77,7 @@ public final class SamsaAdmin implements AutoCloseable {
     /**
      * Kafka's admin configuration: {@code bootstrap.servers}, {@code client.id}, {@code request.timeout.ms} (each
      * request), {@code default.api.timeout.ms} (each call), {@code reconnect.backoff.ms}, {@code
-     * security.protocol} (PLAINTEXT only for now), ...
+     * security.protocol} with {@code ssl.*} and {@code sasl.mechanism} / {@code sasl.jaas.config}, ...
      */
     public static SamsaAdmin create(Map<String, Object> configs) {
         return new SamsaAdmin(new AdminClientConfig(configs));

@@ -1,7 +1,12 @@
 package io.samsa.clients.core;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.apache.kafka.common.errors.AuthenticationException;
 
 import io.samsa.clients.metadata.MetadataCache;
 import io.samsa.clients.metadata.MetadataRefresher;
@@ -13,7 +18,9 @@ import io.samsa.network.client.NetworkIo;
  * the {@link MetadataCache} and its {@link MetadataRefresher}. Built on the thread that builds the client; from
  * then on the network and the refresher belong to the client's one I/O thread (the producer's sender, the
  * consumer's I/O thread, or the admin's calling thread), the metadata cache is read from any thread, and
- * {@link #wakeup} may be called from any thread.
+ * {@link #wakeup} may be called from any thread. A connection that fails to authenticate is reported to the
+ * metadata cache (a waiting send throws it) and to each {@link #onAuthenticationFailure} listener, on the I/O
+ * thread.
  */
 public final class ClientCore implements AutoCloseable {
     private final ClientSettings settings;
@@ -21,12 +28,17 @@ public final class ClientCore implements AutoCloseable {
     private final MetadataCache metadata;
     private final MetadataRefresher refresher;
     private final Map<Integer, String> bootstrapUrls = new HashMap<>();
+    private final List<Consumer<AuthenticationException>> authenticationListeners = new CopyOnWriteArrayList<>();
 
     public ClientCore(ClientSettings settings) {
         this.settings = settings;
-        this.network = new NetworkIo(settings.clientId(), settings.requestTimeoutMs(), settings.reconnectBackoffMs(),
-                settings.sendBufferBytes());
+        this.network = settings.security().newNetworkIo(settings.clientId(), settings.requestTimeoutMs(),
+                settings.reconnectBackoffMs(), settings.sendBufferBytes());
         this.metadata = new MetadataCache(network::wakeup);
+        network.onAuthenticationFailure((node, e) -> {
+            metadata.authenticationFailed(e);
+            authenticationListeners.forEach(l -> l.accept(e));
+        });
         this.refresher = new MetadataRefresher(metadata, network, settings.metadataMaxAgeMs(),
                 settings.retryBackoffMs());
         int id = -1;
@@ -53,6 +65,14 @@ public final class ClientCore implements AutoCloseable {
     /** Sends a Metadata refresh when one is due; I/O thread only. */
     public MetadataRefresher refresher() {
         return refresher;
+    }
+
+    /**
+     * Also tell {@code listener} (on the I/O thread, inside the network's poll) of every authentication failure:
+     * Kafka's clients fail what waits on a connection that cannot authenticate rather than retry it.
+     */
+    public void onAuthenticationFailure(Consumer<AuthenticationException> listener) {
+        authenticationListeners.add(listener);
     }
 
     /** The bootstrap url a negative node id stands for, or null for a real broker's id. */

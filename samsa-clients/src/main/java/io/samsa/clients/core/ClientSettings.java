@@ -2,34 +2,24 @@ package io.samsa.clients.core;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The settings every Samsa client shares, read through one of Kafka's config classes ({@code ProducerConfig},
- * {@code ConsumerConfig}, {@code AdminClientConfig}: same names, defaults and validation). {@code
- * security.protocol} is where TLS and SASL will attach; until then anything but PLAINTEXT is refused here, so a
- * client never silently talks plaintext to a broker it was told to reach securely. Immutable.
+ * {@code ConsumerConfig}, {@code AdminClientConfig}: same names, defaults and validation), with the
+ * {@link ClientSecurity} ({@code security.protocol}, {@code ssl.*}, {@code sasl.*}) every connection uses.
+ * Immutable.
  */
 public record ClientSettings(String clientId, List<BootstrapServers.Address> bootstrap, long requestTimeoutMs,
                              long reconnectBackoffMs, long retryBackoffMs, long retryBackoffMaxMs,
-                             long metadataMaxAgeMs, int sendBufferBytes, String securityProtocol) {
-
-    /** The only protocol the clients speak yet. */
-    public static final String PLAINTEXT = "PLAINTEXT";
+                             long metadataMaxAgeMs, int sendBufferBytes, ClientSecurity security) {
 
     /** Reads the common settings; {@code clientId} is the id already chosen (a generated one if none was set). */
     public static ClientSettings from(AbstractConfig config, String clientId) {
-        String protocol = config.getString(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
-        if (!PLAINTEXT.equals(protocol == null ? null : protocol.toUpperCase(Locale.ROOT))) {
-            throw new ConfigException(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol,
-                    "Samsa's clients support PLAINTEXT only for now (TLS and SASL are planned)");
-        }
         return new ClientSettings(clientId,
                 BootstrapServers.parse(config.getList(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)),
                 config.getInt(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG),
@@ -37,7 +27,7 @@ public record ClientSettings(String clientId, List<BootstrapServers.Address> boo
                 config.getLong(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG),
                 config.getLong(CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG),
                 config.getLong(CommonClientConfigs.METADATA_MAX_AGE_CONFIG),
-                config.getInt(CommonClientConfigs.SEND_BUFFER_CONFIG), PLAINTEXT);
+                config.getInt(CommonClientConfigs.SEND_BUFFER_CONFIG), ClientSecurity.from(config));
     }
 
     /**
@@ -56,6 +46,6 @@ public record ClientSettings(String clientId, List<BootstrapServers.Address> boo
     /** The same settings with another request timeout (the admin's per-call timeout). */
     public ClientSettings withRequestTimeoutMs(long ms) {
         return new ClientSettings(clientId, bootstrap, ms, reconnectBackoffMs, retryBackoffMs, retryBackoffMaxMs,
-                metadataMaxAgeMs, sendBufferBytes, securityProtocol);
+                metadataMaxAgeMs, sendBufferBytes, security);
     }
 }

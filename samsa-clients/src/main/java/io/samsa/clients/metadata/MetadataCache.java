@@ -12,6 +12,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -26,6 +27,10 @@ import org.apache.kafka.common.protocol.Errors;
  * response from a broker that has not caught up with the cluster's metadata (an older leader epoch for the same
  * topic id) leaves that partition as it was (Kafka's {@code Metadata.updateLatestMetadata} rule). A changed
  * topic id (the topic was deleted and created again) starts afresh.
+ *
+ * <p>A connection that fails to authenticate is a fatal error here, as in Kafka's {@code Metadata.fatalError}:
+ * the next (or current) {@link #awaitTopic} throws it once, so a wrong password fails a send at once instead of
+ * after {@code max.block.ms}.
  */
 public final class MetadataCache {
     /**
@@ -48,6 +53,8 @@ public final class MetadataCache {
     private volatile boolean updateRequested = true;
     private volatile long lastUpdateMs = -1;
     private volatile String clusterId;
+    /** The last authentication failure not yet thrown to a waiter; guarded by this. */
+    private AuthenticationException authenticationError;
 
     public MetadataCache(Runnable wakeIo) {
         this.wakeIo = wakeIo;
@@ -133,6 +140,11 @@ public final class MetadataCache {
         }
         synchronized (this) {
             while (true) {
+                if (authenticationError != null) {
+                    AuthenticationException e = authenticationError;
+                    authenticationError = null;
+                    throw e;
+                }
                 t = topics.get(name);
                 if (t != null) {
                     if (t.error() == Errors.TOPIC_AUTHORIZATION_FAILED) {
@@ -155,6 +167,12 @@ public final class MetadataCache {
                 wait(wait);
             }
         }
+    }
+
+    /** A connection failed to authenticate (I/O thread): a waiting or the next {@link #awaitTopic} throws it. */
+    public synchronized void authenticationFailed(AuthenticationException e) {
+        authenticationError = e;
+        notifyAll();
     }
 
     /** Applies a Metadata response (I/O thread). */
@@ -228,6 +246,7 @@ public final class MetadataCache {
             cluster = null;
             lastUpdateMs = nowMs;
             updateRequested = missing;
+            authenticationError = null;
             notifyAll();
         }
     }

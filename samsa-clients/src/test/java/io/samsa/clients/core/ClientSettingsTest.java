@@ -15,6 +15,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
+import io.samsa.network.auth.SecurityProtocol;
+import io.samsa.testkit.TestCertificates;
+
 /** The settings all three clients read the same way, from any of Kafka's three config classes. */
 class ClientSettingsTest {
 
@@ -48,18 +51,71 @@ class ClientSettingsTest {
         assertThat(fromProducer.reconnectBackoffMs()).isEqualTo(9);
         assertThat(fromProducer.metadataMaxAgeMs()).isEqualTo(5000);
         assertThat(fromProducer.sendBufferBytes()).isEqualTo(-1);
-        assertThat(fromProducer.securityProtocol()).isEqualTo("PLAINTEXT");
+        assertThat(fromProducer.security().protocol()).isEqualTo(SecurityProtocol.PLAINTEXT);
     }
 
     @Test
-    void onlyPlaintextIsSpokenYetAndAnythingElseIsAConfigError() {
-        Map<String, Object> m = common();
-        m.put("security.protocol", "SASL_SSL");
-        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(m), "x"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("security.protocol")
-                .hasMessageContaining("SASL_SSL").hasMessageContaining("PLAINTEXT");
+    void securityProtocolsWithKafkasNames() {
+        Map<String, Object> m = secure("SASL_SSL");
+        m.put("sasl.mechanism", "scram-sha-512");
+        ClientSecurity s = ClientSettings.from(new AdminClientConfig(m), "x").security();
+        assertThat(s.protocol()).isEqualTo(SecurityProtocol.SASL_SSL);
+        assertThat(s.saslMechanism()).isEqualTo("SCRAM-SHA-512");
+        assertThat(s.toString()).doesNotContain("secret");
         m.put("security.protocol", "plaintext");
-        assertThat(ClientSettings.from(new AdminClientConfig(m), "x").securityProtocol()).isEqualTo("PLAINTEXT");
+        assertThat(ClientSettings.from(new AdminClientConfig(m), "x").security().protocol())
+                .isEqualTo(SecurityProtocol.PLAINTEXT);
+        assertThat(ClientSettings.from(new AdminClientConfig(secure("SSL")), "x").security().saslMechanism())
+                .isNull();
+    }
+
+    @Test
+    void aBadSecuritySettingFailsWithAConfigExceptionNamingTheKey() {
+        Map<String, Object> gssapi = secure("SASL_PLAINTEXT"); // sasl.mechanism left at Kafka's default
+        assertThatThrownBy(() -> ClientSettings.from(new ProducerConfig(withSerializers(gssapi)), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.mechanism")
+                .hasMessageContaining("GSSAPI").hasMessageContaining("SCRAM-SHA-512");
+        Map<String, Object> noJaas = secure("SASL_SSL");
+        noJaas.put("sasl.mechanism", "PLAIN");
+        noJaas.remove("sasl.jaas.config");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(noJaas), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.jaas.config");
+        Map<String, Object> badJaas = secure("SASL_SSL");
+        badJaas.put("sasl.mechanism", "PLAIN");
+        badJaas.put("sasl.jaas.config", "x.Y required username=\"a\" password=\"the-secret\"");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(badJaas), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.jaas.config")
+                .hasMessageNotContaining("the-secret");
+        Map<String, Object> oauth = secure("SASL_SSL");
+        oauth.put("sasl.mechanism", "OAUTHBEARER");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(oauth), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.mechanism");
+        Map<String, Object> noFile = secure("SSL");
+        noFile.put("ssl.truststore.location", "/nonexistent/truststore.p12");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(noFile), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.truststore.location");
+        Map<String, Object> engine = secure("SSL");
+        engine.put("ssl.engine.factory.class", "org.apache.kafka.common.security.ssl.DefaultSslEngineFactory");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(engine), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl.engine.factory.class");
+        Map<String, Object> unknown = secure("TLS");
+        assertThatThrownBy(() -> ClientSettings.from(new AdminClientConfig(unknown), "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("security.protocol");
+    }
+
+    private static Map<String, Object> secure(String protocol) {
+        Map<String, Object> m = common();
+        m.putAll(TestCertificates.shared().clientConfigs());
+        m.put("security.protocol", protocol);
+        m.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"alice\" password=\"alice-secret\";");
+        return m;
+    }
+
+    private static Map<String, Object> withSerializers(Map<String, Object> m) {
+        m.put("key.serializer", ByteArraySerializer.class);
+        m.put("value.serializer", ByteArraySerializer.class);
+        return m;
     }
 
     @Test

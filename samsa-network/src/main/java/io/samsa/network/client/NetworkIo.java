@@ -13,10 +13,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
 
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -59,6 +63,7 @@ public final class NetworkIo implements AutoCloseable {
     private final Map<Integer, Long> lastFailureMs = new HashMap<>();
     private final Map<Integer, AuthenticationException> authenticationErrors = new HashMap<>();
     private Function<TransportLayer, ClientAuthenticator> authenticators = t -> ClientAuthenticator.none();
+    private BiConsumer<Integer, AuthenticationException> authenticationListener = (node, e) -> { };
     private int nextCorrelationId;
     private int connectCursor;
 
@@ -97,6 +102,15 @@ public final class NetworkIo implements AutoCloseable {
      */
     public AuthenticationException authenticationError(int nodeId) {
         return authenticationErrors.get(nodeId);
+    }
+
+    /**
+     * Told of each connection that fails to authenticate (SASL rejected, or the TLS handshake failed), with the
+     * node id, on the I/O thread inside {@link #poll}: a client fails its waiting callers with it at once.
+     */
+    public NetworkIo onAuthenticationFailure(BiConsumer<Integer, AuthenticationException> listener) {
+        this.authenticationListener = listener;
+        return this;
     }
 
     public void address(int nodeId, String host, int port) {
@@ -352,9 +366,17 @@ public final class NetworkIo implements AutoCloseable {
     }
 
     private void failed(NodeConnection c, Exception e) {
+        if (e instanceof SSLException && c.state() != NodeConnection.State.READY) {
+            // As Kafka: a TLS failure before the first response (TLS 1.3 reports a refused client certificate
+            // only then) is an authentication failure, not a broker to retry.
+            e = new SslAuthenticationException("SSL handshake failed", e);
+        }
         if (e instanceof AuthenticationException auth) {
             LOG.info("Authentication to node {} failed: {}", c.nodeId, auth.getMessage());
             authenticationErrors.put(c.nodeId, auth);
+            disconnect(c.nodeId, auth);
+            authenticationListener.accept(c.nodeId, auth);
+            return;
         }
         disconnect(c.nodeId, e instanceof IOException
                 ? new NetworkException("Connection to node " + c.nodeId + " failed: " + e.getMessage(), e)
@@ -394,6 +416,9 @@ public final class NetworkIo implements AutoCloseable {
                     o.request().handler().onResponse(null);
                 }
             }
+        } catch (SSLException e) {
+            failed(c, e);
+            return;
         } catch (IOException e) {
             disconnect(c.nodeId, new NetworkException("Write to node " + c.nodeId + " failed: " + e.getMessage(), e));
             return;

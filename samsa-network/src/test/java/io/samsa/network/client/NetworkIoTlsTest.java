@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -74,6 +75,8 @@ class NetworkIoTlsTest {
         try (SocketServer server = server("0.0.0.0", fetchFrom(null, 0))) {
             // 127.0.0.2 reaches the same socket, but the certificate names 127.0.0.1 and localhost only
             try (NetworkIo io = new NetworkIo("tls-test", 3_000, 50, 0, SslFactory.forClient(CERTS.clientConfigs()))) {
+                AtomicReference<Object> told = new AtomicReference<>();
+                io.onAuthenticationFailure((node, e) -> told.set(e));
                 io.address(1, "127.0.0.2", server.port());
                 io.ensureConnected(1, System.currentTimeMillis());
                 long deadline = System.currentTimeMillis() + 10_000;
@@ -82,6 +85,9 @@ class NetworkIoTlsTest {
                 }
                 assertThat(io.isConnecting(1)).as("the handshake ended").isFalse();
                 assertThat(io.isReady(1)).as("the handshake must fail on the hostname").isFalse();
+                // as in Kafka: an authentication failure for the client to report, not a broker to retry
+                assertThat(io.authenticationError(1)).isInstanceOf(SslAuthenticationException.class)
+                        .hasMessage("SSL handshake failed").isSameAs(told.get());
             }
             Map<String, String> noCheck = CERTS.clientConfigs();
             noCheck.put("ssl.endpoint.identification.algorithm", "");

@@ -74,6 +74,7 @@ public final class ConsumerIo implements Runnable {
         this.waiter = waiter;
         this.requestTimeoutMs = core.settings().requestTimeoutMs();
         this.allowAutoTopicCreation = allowAutoTopicCreation;
+        core.onAuthenticationFailure(waiter::authenticationFailed);
         this.thread = new Thread(this, "samsa-consumer-network-thread | " + core.settings().clientId());
         this.thread.setDaemon(true);
     }
@@ -216,8 +217,9 @@ public final class ConsumerIo implements Runnable {
                     // so the caller asks fresh metadata where to go instead of waiting out request.timeout.ms.
                     it.remove();
                     metadata.requestUpdate();
-                    p.future.completeExceptionally(new NetworkException("Cannot connect to node " + p.node
-                            + " for " + p.key));
+                    RuntimeException auth = network.authenticationError(p.node);
+                    p.future.completeExceptionally(auth != null ? auth : new NetworkException(
+                            "Cannot connect to node " + p.node + " for " + p.key));
                     continue;
                 }
                 if (now > p.deadlineMs) {

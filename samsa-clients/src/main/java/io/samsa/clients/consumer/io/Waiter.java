@@ -5,16 +5,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Where the application thread waits for the I/O thread. The I/O thread {@link #signal}s after it changed
- * something; {@link #wakeup} (any thread) makes the current or next wait throw {@link WakeupException}.
+ * something; {@link #wakeup} (any thread) makes the current or next wait throw {@link WakeupException}, and
+ * {@link #authenticationFailed} (the I/O thread) makes it throw that AuthenticationException once, as Kafka's
+ * consumer throws its metadata's fatal error from the next network poll.
  */
 public final class Waiter {
     private boolean wakeupRequested;
+    private AuthenticationException authenticationError;
 
     public synchronized void signal() {
         notifyAll();
@@ -25,11 +29,25 @@ public final class Waiter {
         notifyAll();
     }
 
-    /** Throws WakeupException if {@link #wakeup} was called since the last wait that threw. */
+    /** A connection failed to authenticate: the current or next wait throws {@code e}. */
+    public synchronized void authenticationFailed(AuthenticationException e) {
+        authenticationError = e;
+        notifyAll();
+    }
+
+    /**
+     * Throws WakeupException if {@link #wakeup} was called since the last wait that threw, or the authentication
+     * failure reported since.
+     */
     public synchronized void checkWakeup() {
         if (wakeupRequested) {
             wakeupRequested = false;
             throw new WakeupException();
+        }
+        if (authenticationError != null) {
+            AuthenticationException e = authenticationError;
+            authenticationError = null;
+            throw e;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -42,7 +43,9 @@ import io.samsa.protocol.records.ProduceRecords;
  * {@code max.in.flight.requests.per.connection}, drained through the {@link SequenceGate} into one ProduceRequest
  * per leader; {@link BatchCompletion} settles each batch's answer. A transactional producer gets its producer id
  * from its transaction coordinator instead, and its coordinator requests ({@link TransactionRequests}) run in
- * the same turn, before draining.
+ * the same turn, before draining. A connection that fails to authenticate fails the queued batches (and a
+ * transactional producer's pending operation) with Kafka's AuthenticationException instead of retrying them until
+ * {@code delivery.timeout.ms}, as kafka-clients' producer does.
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -72,6 +75,8 @@ public final class Sender implements Runnable {
     private boolean producerIdInFlight;
     private long nextProducerIdAttemptMs;
     private RuntimeException fatalError;
+    /** A connection failed to authenticate since the last turn (set on this thread, inside the network's poll). */
+    private AuthenticationException authenticationFailure;
 
     /** {@code transactions}: a transactional producer's state, null for any other producer. */
     public Sender(Settings settings, RecordAccumulator accumulator, ClientCore core, ProducerMetrics metrics,
@@ -90,6 +95,7 @@ public final class Sender implements Runnable {
                 () -> forceClose, transactions);
         this.transactionRequests = transactions == null ? null
                 : new TransactionRequests(transactions, network, idempotence, accumulator, settings.retryBackoffMs());
+        core.onAuthenticationFailure(e -> authenticationFailure = e);
     }
 
     @Override
@@ -138,6 +144,14 @@ public final class Sender implements Runnable {
         long now = System.currentTimeMillis();
         if (fatalError != null) {
             accumulator.failQueued(fatalError);
+        }
+        if (authenticationFailure != null) {
+            RuntimeException e = authenticationFailure;
+            authenticationFailure = null;
+            if (transactions != null && transactions.nextOp() != null) {
+                transactions.fatalError(e); // Kafka's TransactionManager.authenticationFailed
+            }
+            accumulator.failQueued(e);
         }
         maybeUpdateMetadata(now);
         if (transactionRequests != null) {
