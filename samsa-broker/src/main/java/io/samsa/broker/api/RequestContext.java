@@ -1,7 +1,12 @@
 package io.samsa.broker.api;
 
+import java.util.Set;
+
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -70,6 +75,23 @@ public record RequestContext(ApiKeys apiKey, short apiVersion, String clientId, 
     /** Whether {@code op} is allowed on some resource of the type (an idempotent producer's WRITE on a topic). */
     public boolean authorizeAny(AclOperation op, ResourceType type) {
         return authorizer.authorizeAny(principal(), session.client().host(), op, type);
+    }
+
+    /**
+     * Throws the resource type's authorization error (TOPIC_, GROUP_, TRANSACTIONAL_ID_ or
+     * CLUSTER_AUTHORIZATION_FAILED: the whole request's error response) unless {@code op} on the resource is allowed.
+     */
+    public void require(AclOperation op, ResourceType type, String name) {
+        if (authorize(op, type, name)) {
+            return;
+        }
+        throw switch (type) {
+            case TOPIC -> new TopicAuthorizationException(Set.of(name));
+            case GROUP -> new GroupAuthorizationException("Not authorized to access group: " + name, name);
+            case TRANSACTIONAL_ID -> new TransactionalIdAuthorizationException(
+                    "Transactional Id authorization failed.");
+            default -> new ClusterAuthorizationException("Request " + apiKey.name + " is not authorized.");
+        };
     }
 
     /** Throws CLUSTER_AUTHORIZATION_FAILED (the whole request's error) unless {@code op} on the cluster is allowed. */

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
@@ -48,6 +49,11 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         boolean includeOps = v >= 3 && request.includeAuthorizedOperations();
         List<CompletableFuture<DescribedGroup>> futures = new ArrayList<>();
         for (String groupId : request.groups()) {
+            if (!context.authorize(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.describeGroup(groupId).thenApply(d -> described(groupId, d, v, includeOps)));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
