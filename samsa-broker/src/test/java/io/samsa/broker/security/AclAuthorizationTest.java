@@ -25,6 +25,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -39,7 +40,8 @@ import io.samsa.broker.testing.Clients;
 /**
  * ACLs enforced on a broker process with a SASL_PLAINTEXT listener (PLAIN users admin, alice, bob; admin a super
  * user), seen through stock kafka-clients: WRITE gates producing, DESCRIBE what Metadata lists, a group READ ACL
- * gates a consumer group, DENY beats ALLOW, PREFIXED ACLs match by prefix, and a denial is in the audit log.
+ * gates a consumer group, WRITE on a transactional id a transactional producer, DENY beats ALLOW, PREFIXED ACLs
+ * match by prefix, and a denial is in the audit log.
  */
 class AclAuthorizationTest {
     static final String JAAS_USERS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
@@ -204,6 +206,34 @@ class AclAuthorizationTest {
             alice.assign(List.of(tp));
             assertThat(catchThrowable(() -> pollUntilRecord(alice))).isInstanceOf(TopicAuthorizationException.class);
         }
+    }
+
+    @Test
+    void aTransactionalProducerNeedsWriteOnItsTransactionalId() throws Exception {
+        createTopics("payments");
+        admin.createAcls(List.of(allow(ResourceType.TOPIC, "payments", PatternType.LITERAL, "User:alice",
+                AclOperation.WRITE), allow(ResourceType.TRANSACTIONAL_ID, "pay-", PatternType.PREFIXED,
+                "User:alice", AclOperation.WRITE))).all().get();
+        try (KafkaProducer<byte[], byte[]> p = transactional("alice", "pay-1")) {
+            p.initTransactions();
+            p.beginTransaction();
+            p.send(new ProducerRecord<>("payments", "p".getBytes())).get();
+            p.commitTransaction();
+        }
+        try (KafkaProducer<byte[], byte[]> p = transactional("alice", "other-1")) {
+            assertThat(catchThrowable(p::initTransactions)).isInstanceOf(TransactionalIdAuthorizationException.class);
+        }
+        try (KafkaConsumer<byte[], byte[]> c = consumer("admin", null)) {
+            c.assign(List.of(new TopicPartition("payments", 0)));
+            assertThat(new String(pollUntilRecord(c).value())).isEqualTo("p");
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> transactional(String user, String transactionalId) {
+        Map<String, Object> c = as(user);
+        c.put("transactional.id", transactionalId);
+        c.put("max.block.ms", "30000");
+        return Clients.producer(broker.bootstrapServers(), c);
     }
 
     @Test
