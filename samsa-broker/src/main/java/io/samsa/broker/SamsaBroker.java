@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.api.ApiDispatcher;
+import io.samsa.broker.authorizer.AclAuthorizer;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiRegistration;
 import io.samsa.broker.api.ApiVersionsHandler;
@@ -61,6 +62,9 @@ import io.samsa.broker.handler.HeartbeatHandler;
 import io.samsa.broker.handler.IncrementalAlterConfigsHandler;
 import io.samsa.broker.handler.DescribeUserScramCredentialsHandler;
 import io.samsa.broker.handler.AlterUserScramCredentialsHandler;
+import io.samsa.broker.handler.CreateAclsHandler;
+import io.samsa.broker.handler.DeleteAclsHandler;
+import io.samsa.broker.handler.DescribeAclsHandler;
 import io.samsa.broker.handler.SaslAfterAuthenticationHandlers;
 import io.samsa.broker.security.ListenerChannels;
 import io.samsa.broker.security.MetadataScramCredentials;
@@ -290,7 +294,7 @@ public final class SamsaBroker implements SamsaNode {
             opened.push(producePurgatory);
 
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics,
-                    advertisedByName::get);
+                    advertisedByName::get, AclAuthorizer.of(config.authorizer(), topics::image));
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
                             stats, requestMetrics, topics, socketServer, replicaManager,
@@ -555,7 +559,10 @@ public final class SamsaBroker implements SamsaNode {
                 new DescribeTransactionsHandler(transactionCoordinator),
                 new ListTransactionsHandler(transactionCoordinator, clock::millis),
                 new DescribeUserScramCredentialsHandler(topics::image),
-                new AlterUserScramCredentialsHandler(metadata.controller(), topics::awaitApplied)));
+                new AlterUserScramCredentialsHandler(metadata.controller(), topics::awaitApplied),
+                new CreateAclsHandler(metadata.controller(), topics::awaitApplied),
+                new DeleteAclsHandler(metadata.controller(), topics::awaitApplied),
+                new DescribeAclsHandler(topics::image)));
         handlers.addAll(SaslAfterAuthenticationHandlers.all());
         return handlers.stream().map(ApiRegistration::of).toList();
     }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -138,6 +140,45 @@ public interface ControllerApi {
         }
     }
 
+    /**
+     * A binding to create, as Kafka's CreateAcls carries it (wire codes, see {@link AclRecord}): it may name values
+     * such as ANY that no binding may hold, which the controller refuses per binding.
+     */
+    record NewAcl(byte resourceType, String resourceName, byte patternType, String principal, String host,
+                  byte operation, byte permission) {
+        public static NewAcl of(AclBinding b) {
+            return new NewAcl(b.pattern().resourceType().code(), b.pattern().name(), b.pattern().patternType().code(),
+                    b.entry().principal(), b.entry().host(), b.entry().operation().code(),
+                    b.entry().permissionType().code());
+        }
+    }
+
+    /** One ACL creation's or deletion filter's outcome: {@code Errors.NONE}, or why it was refused. */
+    record AclOutcome(Errors error, String message) {
+        public static final AclOutcome OK = new AclOutcome(Errors.NONE, null);
+    }
+
+    /** CreateAcls: the commit's offset and each binding's outcome, in request order. */
+    record AclCreateResult(long offset, List<AclOutcome> outcomes) {
+        public AclCreateResult {
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
+    /** One DeleteAcls filter's outcome and, when it succeeded, the bindings it matched (all now deleted). */
+    record AclFilterResult(AclOutcome outcome, List<AclBinding> deleted) {
+        public AclFilterResult {
+            deleted = List.copyOf(deleted);
+        }
+    }
+
+    /** DeleteAcls: the commit's offset and each filter's result, in request order. */
+    record AclDeleteResult(long offset, List<AclFilterResult> filters) {
+        public AclDeleteResult {
+            filters = List.copyOf(filters);
+        }
+    }
+
     CompletionStage<TopicResult> createTopic(CreateTopic request);
 
     CompletionStage<TopicResult> deleteTopic(String name);
@@ -152,6 +193,15 @@ public interface ControllerApi {
 
     /** Adds, replaces and deletes users' SCRAM credentials (KIP-554), checked per user as Kafka's controller does. */
     CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request);
+
+    /**
+     * Adds ACL bindings, each checked on its own as Kafka's controller does; a binding that exists already succeeds
+     * without a new record.
+     */
+    CompletionStage<AclCreateResult> createAcls(List<NewAcl> bindings);
+
+    /** Deletes every binding each filter matches; a filter's matches are deleted with all the others or not at all. */
+    CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters);
 
     CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId);
 

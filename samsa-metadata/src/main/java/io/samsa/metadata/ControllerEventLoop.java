@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -140,6 +141,16 @@ public final class ControllerEventLoop implements ControllerApi {
     @Override
     public CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
         return submit(() -> controller.alterScramCredentials(request));
+    }
+
+    @Override
+    public CompletionStage<AclCreateResult> createAcls(List<NewAcl> bindings) {
+        return submit(() -> controller.createAcls(bindings));
+    }
+
+    @Override
+    public CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
+        return submit(() -> controller.deleteAcls(filters));
     }
 
     @Override

@@ -23,7 +23,11 @@ import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationResponseData;
+import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.CreateAclsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
+import org.apache.kafka.common.message.DeleteAclsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -188,6 +192,24 @@ public final class ControllerRequestServer implements ControllerRequestHandler {
                                         .setErrorMessage(outcome.message())));
                         return ControllerMessages.encodeReply(version, res.offset(), out);
                     });
+        }
+        if (body instanceof CreateAclsRequestData r) {
+            return controller.createAcls(r.creations().stream().map(AclMessages::newAcl).toList())
+                    .thenApply(res -> {
+                        CreateAclsResponseData out = new CreateAclsResponseData();
+                        res.outcomes().forEach(o -> out.results().add(new CreateAclsResponseData.AclCreationResult()
+                                .setErrorCode(o.error().code()).setErrorMessage(o.message())));
+                        return ControllerMessages.encodeReply(version, res.offset(), out);
+                    });
+        }
+        if (body instanceof DeleteAclsRequestData r) {
+            return controller.deleteAcls(r.filters().stream().map(AclMessages::filter).toList()).thenApply(res -> {
+                DeleteAclsResponseData out = new DeleteAclsResponseData();
+                res.filters().forEach(f -> out.filterResults().add(new DeleteAclsResponseData.DeleteAclsFilterResult()
+                        .setErrorCode(f.outcome().error().code()).setErrorMessage(f.outcome().message())
+                        .setMatchingAcls(f.deleted().stream().map(AclMessages::matchingAcl).toList())));
+                return ControllerMessages.encodeReply(version, res.offset(), out);
+            });
         }
         throw new InvalidRequestException("Not a controller call: " + body.getClass().getSimpleName());
     }

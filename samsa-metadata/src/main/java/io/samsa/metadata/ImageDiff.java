@@ -14,7 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * behind ({@link MetadataStateMachine#reloaded}): replayed on the old image they give a delta that names only
  * what differs, so a publisher deletes the logs of topics that are really gone and keeps the rest. Removals come
  * first (a removed topic's name may be taken by a new topic), then creations, changed partitions, configs,
- * producer ids, SCRAM credentials and brokers. A broker missing from the new image cannot be expressed (no record removes one).
+ * producer ids, SCRAM credentials, ACL bindings and brokers. A broker missing from the new image cannot be expressed (no record removes one).
  */
 final class ImageDiff {
     private ImageDiff() {
@@ -70,6 +70,13 @@ final class ImageDiff {
                 records.add(credential);
             }
         }));
+        from.acls().byId().keySet().stream().filter(id -> to.acls().get(id) == null)
+                .forEach(id -> records.add(new RemoveAclRecord(id)));
+        to.acls().byId().forEach((id, acl) -> {
+            if (from.acls().get(id) == null) {
+                records.add(acl); // a binding never changes under its id
+            }
+        });
         to.brokers().forEach((id, broker) -> {
             if (!broker.equals(from.brokers().get(id))) {
                 records.add(broker);

@@ -12,6 +12,7 @@ import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
@@ -319,6 +320,26 @@ public final class MetadataController implements ControllerApi {
             log.info("Altering SCRAM credentials: {}", plan.records());
         }
         return write(plan.records()).thenApply(offset -> new ScramResult(offset, plan.outcomes()));
+    }
+
+    /** CreateAcls: each binding is checked on its own ({@link AclChanges}). */
+    @Override
+    public synchronized CompletionStage<AclCreateResult> createAcls(List<NewAcl> bindings) {
+        AclChanges.CreatePlan plan = AclChanges.create(state.image().acls(), bindings);
+        if (!plan.records().isEmpty()) {
+            log.info("Creating ACLs: {}", plan.records());
+        }
+        return write(plan.records()).thenApply(offset -> new AclCreateResult(offset, plan.outcomes()));
+    }
+
+    /** DeleteAcls: every filter's matches, removed in one commit. */
+    @Override
+    public synchronized CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
+        AclChanges.DeletePlan plan = AclChanges.delete(state.image().acls(), filters);
+        if (!plan.records().isEmpty()) {
+            log.info("Deleting ACLs: {}", plan.records());
+        }
+        return write(plan.records()).thenApply(offset -> new AclDeleteResult(offset, plan.results()));
     }
 
     /** Kafka's controller: a broker resource is "" (the default) or a broker id. */

@@ -34,6 +34,8 @@ public final class MetadataDelta {
     private final Map<Integer, BrokerRegistrationRecord> changedBrokers = new LinkedHashMap<>();
     /** Users whose credentials changed: their whole new set of credentials by mechanism (empty: none left). */
     private final Map<String, Map<Byte, ScramCredentialRecord>> changedScram = new LinkedHashMap<>();
+    /** ACL bindings added (the binding) or removed (null) by this delta, by id. */
+    private final Map<Uuid, AclRecord> changedAcls = new LinkedHashMap<>();
     private long nextProducerId;
     private long offset;
     private long batchOffset;
@@ -113,6 +115,14 @@ public final class MetadataDelta {
             scramOf(r.user()).put(r.mechanism(), r);
         } else if (record instanceof RemoveScramCredentialRecord r) {
             scramOf(r.user()).remove(r.mechanism());
+        } else if (record instanceof AclRecord r) {
+            changedAcls.put(r.id(), r);
+        } else if (record instanceof RemoveAclRecord r) {
+            AclRecord existing = changedAcls.containsKey(r.id()) ? changedAcls.get(r.id()) : base.acls().get(r.id());
+            if (existing == null) {
+                throw new IllegalStateException("ACL " + r.id() + " does not exist");
+            }
+            changedAcls.put(r.id(), null);
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -214,6 +224,11 @@ public final class MetadataDelta {
         return Collections.unmodifiableSet(changedScram.keySet());
     }
 
+    /** Whether ACL bindings were added or removed. */
+    public boolean aclsChanged() {
+        return !changedAcls.isEmpty();
+    }
+
     public Set<Integer> changedBrokers() {
         return Collections.unmodifiableSet(changedBrokers.keySet());
     }
@@ -221,7 +236,22 @@ public final class MetadataDelta {
     /** The next image; parts without changes are the base's own objects. */
     public MetadataImage apply() {
         return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers(),
-                applyScram());
+                applyScram(), applyAcls());
+    }
+
+    private AclsImage applyAcls() {
+        if (changedAcls.isEmpty()) {
+            return base.acls();
+        }
+        Map<Uuid, AclRecord> byId = new HashMap<>(base.acls().byId());
+        changedAcls.forEach((id, acl) -> {
+            if (acl == null) {
+                byId.remove(id);
+            } else {
+                byId.put(id, acl);
+            }
+        });
+        return new AclsImage(byId);
     }
 
     private TopicsImage applyTopics() {

@@ -16,11 +16,13 @@ import org.apache.kafka.common.config.ConfigResource;
  * @param brokers every registered broker as of now: its registration with the resolved broker epoch and
  *                whether it is fenced
  * @param scram   the users' SCRAM credentials
+ * @param acls    the ACL bindings
  */
 public record MetadataImage(long offset, TopicsImage topics, ConfigsImage configs, long nextProducerId,
-                            Map<Integer, BrokerRegistrationRecord> brokers, ScramImage scram) {
+                            Map<Integer, BrokerRegistrationRecord> brokers, ScramImage scram,
+                            AclsImage acls) {
     public static final MetadataImage EMPTY = new MetadataImage(-1, TopicsImage.EMPTY, ConfigsImage.EMPTY, 0,
-            Map.of(), ScramImage.EMPTY);
+            Map.of(), ScramImage.EMPTY, AclsImage.EMPTY);
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
@@ -28,7 +30,7 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
 
     /** This image with its offset moved (a batch that changed nothing, or was rejected whole). */
     public MetadataImage atOffset(long newOffset) {
-        return new MetadataImage(newOffset, topics, configs, nextProducerId, brokers, scram);
+        return new MetadataImage(newOffset, topics, configs, nextProducerId, brokers, scram, acls);
     }
 
     /** The broker's registration (epoch, fenced state), or null if it never registered. */
@@ -66,6 +68,7 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
                     new ConfigRecord(e.getKey().type(), e.getKey().name(), k, v)));
         }
         scram.byUser().values().forEach(byMechanism -> records.addAll(byMechanism.values()));
+        records.addAll(acls.all());
         if (nextProducerId > 0) {
             // The high mark is all a replay needs: a one-id block ending at it (broker -1: no owner).
             records.add(new ProducerIdsRecord(-1, nextProducerId - 1, 1));

@@ -2,10 +2,9 @@ package io.samsa.metadata;
 
 /**
  * One change to the cluster metadata: the unit the controller writes, the metadata log stores and
- * {@link MetadataDelta} replays. ACL bindings join this set with the security issue (as a new record type with its own
- * type tag in {@link MetadataRecordCodec}).
+ * {@link MetadataDelta} replays. Each type has its own type tag in {@link MetadataRecordCodec}.
  */
 public sealed interface MetadataRecord permits TopicRecord, PartitionRecord, ConfigRecord, ProducerIdsRecord,
         BrokerRegistrationRecord, RemoveTopicRecord, FenceBrokerRecord, UnfenceBrokerRecord, ScramCredentialRecord,
-        RemoveScramCredentialRecord {
+        RemoveScramCredentialRecord, AclRecord, RemoveAclRecord {
 }

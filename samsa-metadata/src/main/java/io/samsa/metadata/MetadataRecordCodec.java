@@ -23,7 +23,8 @@ import org.apache.kafka.common.config.ConfigResource;
  * epoch, unfenced; v1 adds {@code brokerEpoch:int64 fenced:int8}), 6 remove topic, 9 fence broker, 10 unfence
  * broker ({@code brokerId:int32 brokerEpoch:int64}), 8 SCRAM credential ({@code user mechanism:int8 salt storedKey
  * serverKey iterations:int32}, byte arrays as {@code length:int32} and bytes), 11 remove SCRAM credential
- * ({@code user mechanism:int8}). ACL records (7) come with the security issue.
+ * ({@code user mechanism:int8}), 7 ACL binding ({@code id resourceType:int8 resourceName patternType:int8 principal
+ * host operation:int8 permission:int8}, Kafka's wire codes), 12 remove ACL binding ({@code id}).
  */
 public final class MetadataRecordCodec {
     private static final byte TOPIC = 1;
@@ -36,6 +37,8 @@ public final class MetadataRecordCodec {
     private static final byte UNFENCE_BROKER = 10;
     private static final byte SCRAM_CREDENTIAL = 8;
     private static final byte REMOVE_SCRAM_CREDENTIAL = 11;
+    private static final byte ACL = 7;
+    private static final byte REMOVE_ACL = 12;
     private static final byte VERSION = 0;
     private static final byte REGISTRATION_WITH_EPOCH = 1;
 
@@ -139,6 +142,19 @@ public final class MetadataRecordCodec {
             header(out, REMOVE_SCRAM_CREDENTIAL);
             writeString(out, r.user());
             out.writeByte(r.mechanism());
+        } else if (record instanceof AclRecord r) {
+            header(out, ACL);
+            writeUuid(out, r.id());
+            out.writeByte(r.resourceType());
+            writeString(out, r.resourceName());
+            out.writeByte(r.patternType());
+            writeString(out, r.principal());
+            writeString(out, r.host());
+            out.writeByte(r.operation());
+            out.writeByte(r.permission());
+        } else if (record instanceof RemoveAclRecord r) {
+            header(out, REMOVE_ACL);
+            writeUuid(out, r.id());
         } else {
             throw new IllegalArgumentException("No encoding for " + record);
         }
@@ -179,6 +195,9 @@ public final class MetadataRecordCodec {
             case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), in.readByte(), readBytes(in),
                     readBytes(in), readBytes(in), in.readInt());
             case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), in.readByte());
+            case ACL -> new AclRecord(readUuid(in), in.readByte(), readString(in), in.readByte(), readString(in),
+                    readString(in), in.readByte(), in.readByte());
+            case REMOVE_ACL -> new RemoveAclRecord(readUuid(in));
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }

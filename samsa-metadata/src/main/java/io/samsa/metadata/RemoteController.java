@@ -12,6 +12,11 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.CreateAclsResponseData;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
+import org.apache.kafka.common.message.DeleteAclsResponseData;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
@@ -177,6 +182,31 @@ public final class RemoteController implements ControllerApi {
                             new UserOutcome(Errors.forCode(r.errorCode()), r.errorMessage())));
                     return new ScramResult(offset, users);
                 });
+    }
+
+    @Override
+    public CompletionStage<AclCreateResult> createAcls(List<NewAcl> bindings) {
+        CreateAclsRequestData body = new CreateAclsRequestData();
+        bindings.forEach(b -> body.creations().add(AclMessages.creation(b)));
+        return call(ApiKeys.CREATE_ACLS, ControllerCallVersions.CREATE_ACLS, body, (offset, reply) -> {
+            List<AclOutcome> outcomes = new ArrayList<>();
+            ((CreateAclsResponseData) reply).results().forEach(r -> outcomes.add(
+                    new AclOutcome(Errors.forCode(r.errorCode()), r.errorMessage())));
+            return new AclCreateResult(offset, outcomes);
+        });
+    }
+
+    @Override
+    public CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
+        DeleteAclsRequestData body = new DeleteAclsRequestData();
+        filters.forEach(f -> body.filters().add(AclMessages.deleteFilter(f)));
+        return call(ApiKeys.DELETE_ACLS, ControllerCallVersions.DELETE_ACLS, body, (offset, reply) -> {
+            List<AclFilterResult> results = new ArrayList<>();
+            ((DeleteAclsResponseData) reply).filterResults().forEach(r -> results.add(new AclFilterResult(
+                    new AclOutcome(Errors.forCode(r.errorCode()), r.errorMessage()),
+                    r.matchingAcls().stream().map(AclMessages::binding).toList())));
+            return new AclDeleteResult(offset, results);
+        });
     }
 
     @Override

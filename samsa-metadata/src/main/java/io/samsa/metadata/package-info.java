@@ -2,7 +2,8 @@
  * Cluster metadata as a replicated state machine, after Kafka's KRaft.
  * <p>
  * <b>Records</b> ({@link io.samsa.metadata.MetadataRecord}): topic, partition, config, producer-id block, broker
- * registration (with its broker epoch), fence / unfence broker, remove-topic; ACL bindings and SCRAM credentials join with the security issue. Binary form:
+ * registration (with its broker epoch), fence / unfence broker, remove-topic, SCRAM credential (and its removal),
+ * ACL binding (and its removal). Binary form:
  * {@link io.samsa.metadata.MetadataRecordCodec}; on disk in frames: {@link io.samsa.metadata.MetadataFrames}.
  * <b>Image</b> ({@link io.samsa.metadata.MetadataImage}): immutable; a {@link io.samsa.metadata.MetadataDelta}
  * replays a batch and yields the next image copy-on-write, sharing every unchanged part.

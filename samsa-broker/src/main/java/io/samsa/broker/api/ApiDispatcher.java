@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -17,6 +18,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.samsa.broker.authorizer.Authorizer;
+import io.samsa.broker.authorizer.ClusterOperations;
 import io.samsa.broker.config.Listener;
 import io.samsa.network.server.FrameHandler;
 import io.samsa.network.server.Session;
@@ -41,6 +44,7 @@ public final class ApiDispatcher implements FrameHandler {
     private final Map<ApiKeys, ApiRegistration> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
     private final Function<String, Listener> advertisedByListener;
+    private final Authorizer authorizer;
 
     public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics) {
         this(registrations, metrics, name -> null);
@@ -51,9 +55,19 @@ public final class ApiDispatcher implements FrameHandler {
      */
     public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics,
                          Function<String, Listener> advertisedByListener) {
+        this(registrations, metrics, advertisedByListener, Authorizer.NONE);
+    }
+
+    /**
+     * @param authorizer checks each request: the cluster operation some APIs need as a whole
+     *                   ({@link ClusterOperations}) here, every other resource in the handlers
+     */
+    public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics,
+                         Function<String, Listener> advertisedByListener, Authorizer authorizer) {
         registrations.forEach(r -> handlers.put(r.apiKey(), r));
         this.metrics = metrics;
         this.advertisedByListener = advertisedByListener;
+        this.authorizer = authorizer;
     }
 
     public Collection<ApiRegistration> registrations() {
@@ -71,9 +85,13 @@ public final class ApiDispatcher implements FrameHandler {
         }
         DecodedRequest request = WireCodec.decodeBody(header, frame);
         RequestContext context = new RequestContext(request.apiKey(), request.apiVersion(), request.clientId(),
-                session, advertisedByListener.apply(session.listenerName()), received);
+                session, advertisedByListener.apply(session.listenerName()), received, authorizer);
         CompletionStage<? extends ApiMessage> response;
         try {
+            AclOperation clusterOp = ClusterOperations.required(request.apiKey());
+            if (clusterOp != null) {
+                context.requireCluster(clusterOp);
+            }
             response = invoke(registration.handler(), context, request.body());
         } catch (Exception | Error e) {
             // As Kafka's request handler: even an Error is answered with the request's error response

@@ -43,6 +43,7 @@ public final class BrokerConfig {
     private final int nodeId;
     private final Listeners listeners;
     private final Map<String, ListenerSecurity> listenerSecurity;
+    private final AuthorizerConfig authorizer;
     private final ClusterConfig cluster;
     private final Path dataDir;
     private final int numPartitions;
@@ -76,6 +77,7 @@ public final class BrokerConfig {
         r.alias("broker.id");
         listeners = Listeners.read(r);
         listenerSecurity = ListenerSecurity.read(r, listeners.endpoints());
+        authorizer = AuthorizerConfig.read(r);
         cluster = new ClusterConfig(r, nodeId, r.has("node.id") || r.has("broker.id"), listeners);
         String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
         r.alias("log.dir");
@@ -274,6 +276,9 @@ public final class BrokerConfig {
 
     /** Each broker listener's TLS and SASL settings, by listener name. */
     public Map<String, ListenerSecurity> listenerSecurity() { return listenerSecurity; }
+
+    /** ACL checks: on or off, the super users, the rule for a resource without ACLs. */
+    public AuthorizerConfig authorizer() { return authorizer; }
 
     public Path dataDir() { return dataDir; }
 

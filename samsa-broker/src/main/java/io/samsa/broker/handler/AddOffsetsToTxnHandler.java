@@ -5,9 +5,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.ToIntFunction;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -34,6 +36,8 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
     @Override
     public CompletionStage<AddOffsetsToTxnResponseData> handle(RequestContext context,
                                                                AddOffsetsToTxnRequestData request) {
+        context.require(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId());
+        context.require(AclOperation.READ, ResourceType.GROUP, request.groupId());
         TopicPartition offsets = new TopicPartition(OffsetsTopic.NAME,
                 offsetsPartitionFor.applyAsInt(request.groupId()));
         return coordinator.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),

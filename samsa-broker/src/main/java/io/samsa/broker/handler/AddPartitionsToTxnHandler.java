@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartiti
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -57,11 +59,26 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     public CompletionStage<AddPartitionsToTxnResponseData> handle(RequestContext context,
                                                                   AddPartitionsToTxnRequestData request) {
         if (context.apiVersion() < FIRST_BATCHED_VERSION) {
+            // A producer's request: WRITE on its transactional id and on every topic (Kafka: the topics denied are
+            // TOPIC_AUTHORIZATION_FAILED, the others OPERATION_NOT_ATTEMPTED).
+            context.require(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.v3AndBelowTransactionalId());
+            Set<String> denied = new HashSet<>();
+            request.v3AndBelowTopics().forEach(t -> {
+                if (!context.authorize(AclOperation.WRITE, ResourceType.TOPIC, t.name())) {
+                    denied.add(t.name());
+                }
+            });
+            if (!denied.isEmpty()) {
+                return CompletableFuture.completedFuture(new AddPartitionsToTxnResponseData()
+                        .setResultsByTopicV3AndBelow(topicResults(request.v3AndBelowTopics(), tp -> denied.contains(
+                                tp.topic()) ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.OPERATION_NOT_ATTEMPTED)));
+            }
             return add(request.v3AndBelowTransactionalId(), request.v3AndBelowProducerId(),
                     request.v3AndBelowProducerEpoch(), request.v3AndBelowTopics(), (short) 1)
                     .thenApply(errors -> new AddPartitionsToTxnResponseData()
                             .setResultsByTopicV3AndBelow(topicResults(request.v3AndBelowTopics(), errors)));
         }
+        context.requireCluster(AclOperation.CLUSTER_ACTION); // v4+: a partition leader's verification
         boolean abortable = context.apiVersion() >= FIRST_ABORTABLE_VERSION;
         List<CompletableFuture<AddPartitionsToTxnResult>> results = new ArrayList<>();
         for (AddPartitionsToTxnTransaction t : request.transactions()) {

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -38,6 +40,12 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
+            Errors denied = ConfigResourceAccess.check(context, AclOperation.ALTER_CONFIGS, resource.resourceType(),
+                    resource.resourceName());
+            if (denied != Errors.NONE) {
+                result.setErrorCode(denied.code()).setErrorMessage(denied.message());
+                continue;
+            }
             List<ConfigChange> changes = new ArrayList<>();
             resource.configs().forEach(c -> changes.add(new ConfigChange(c.name(), ConfigChange.SET, c.value())));
             done = done.thenCompose(ignored -> ConfigAlterations.alter(topics, resource.resourceType(),

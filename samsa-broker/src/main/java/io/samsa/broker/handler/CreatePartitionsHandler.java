@@ -3,13 +3,16 @@ package io.samsa.broker.handler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,10 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
         for (CreatePartitionsTopic t : request.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(t.name());
             response.results().add(result);
+            if (!context.authorize(AclOperation.ALTER, ResourceType.TOPIC, t.name())) {
+                fail(result, t.name(), new TopicAuthorizationException("Authorization failed."));
+                continue;
+            }
             done = done.thenCompose(ignored -> topics.addPartitionsAsync(t.name(), t.count(), request.validateOnly())
                     .handle((grown, error) -> {
                         if (error != null) {

@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicCo
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         Map<String, Integer> seen = new HashMap<>();
         request.topics().forEach(t -> seen.merge(t.name(), 1, Integer::sum));
         long requested = partitionsRequested(request);
+        // As Kafka: CREATE on the cluster covers every topic, else CREATE on each topic is needed.
+        boolean clusterCreate = context.canSee(AclOperation.CREATE, ResourceType.CLUSTER, RequestContext.CLUSTER_NAME);
         // One topic after the other, each once the previous is committed: a check sees every earlier topic.
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         for (CreatableTopic topic : request.topics()) {
@@ -83,6 +88,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     if (seen.get(topic.name()) > 1) {
                         throw new InvalidRequestException("Create topics request from client contains a duplicate "
                                 + "topic: " + topic.name());
+                    }
+                    if (!clusterCreate && !context.authorize(AclOperation.CREATE, ResourceType.TOPIC, topic.name())) {
+                        throw new TopicAuthorizationException("Authorization failed.");
                     }
                     created = create(topic, request.validateOnly(), result, context.apiVersion());
                 } catch (RuntimeException e) {

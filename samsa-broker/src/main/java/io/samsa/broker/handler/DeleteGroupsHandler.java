@@ -1,13 +1,18 @@
 package io.samsa.broker.handler;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -34,7 +39,18 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     @Override
     public CompletionStage<DeleteGroupsResponseData> handle(RequestContext context, DeleteGroupsRequestData request) {
         short v = context.apiVersion();
-        return coordinator.deleteGroups(request.groupsNames()).thenApply(results -> {
+        Map<String, Errors> denied = new LinkedHashMap<>();
+        List<String> allowed = new ArrayList<>();
+        for (String group : request.groupsNames()) {
+            if (context.authorize(AclOperation.DELETE, ResourceType.GROUP, group)) {
+                allowed.add(group);
+            } else {
+                denied.put(group, Errors.GROUP_AUTHORIZATION_FAILED);
+            }
+        }
+        return coordinator.deleteGroups(allowed).thenApply(deleted -> {
+            Map<String, Errors> results = new LinkedHashMap<>(deleted);
+            results.putAll(denied);
             DeleteGroupsResponseData response = new DeleteGroupsResponseData();
             for (Map.Entry<String, Errors> e : results.entrySet()) {
                 DeletableGroupResult r = new DeletableGroupResult().setGroupId(e.getKey())

@@ -1,11 +1,14 @@
 package io.samsa.broker.handler;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPa
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -56,10 +60,14 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                 result = new DeleteRecordsTopicResult().setName(topic.name());
                 response.topics().add(result);
             }
+            boolean authorized = context.authorize(AclOperation.DELETE, ResourceType.TOPIC, topic.name());
             for (DeleteRecordsPartition p : topic.partitions()) {
                 DeleteRecordsPartitionResult r = new DeleteRecordsPartitionResult()
                         .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1L);
                 try {
+                    if (!authorized) {
+                        throw new TopicAuthorizationException(Set.of(topic.name()));
+                    }
                     r.setLowWatermark(delete(topic.name(), p));
                 } catch (ApiException e) {
                     r.setErrorCode(Errors.forException(e).code());

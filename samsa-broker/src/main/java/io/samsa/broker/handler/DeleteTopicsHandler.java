@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                     result.setName(name);
                 }
                 String topic = name;
+                if (!context.authorize(AclOperation.DELETE, ResourceType.TOPIC, topic)) {
+                    fail(result, topic, new TopicAuthorizationException("Authorization failed."), version);
+                    return CompletableFuture.completedFuture(null);
+                }
                 return topics.deleteAsync(topic).handle((deletion, error) -> {
                     if (error == null) {
                         cleanups.add(deletion.cleanup().toCompletableFuture());

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
@@ -60,6 +61,12 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             DescribeConfigsResult result = new DescribeConfigsResult()
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
+            Errors denied = ConfigResourceAccess.check(context, AclOperation.DESCRIBE_CONFIGS,
+                    resource.resourceType(), resource.resourceName());
+            if (denied != Errors.NONE) {
+                response.results().add(result.setErrorCode(denied.code()).setErrorMessage(denied.message()));
+                continue;
+            }
             switch (resource.resourceType()) {
                 case TOPIC -> describeTopic(resource, result, options);
                 case BROKER -> describeBroker(resource, result, options);

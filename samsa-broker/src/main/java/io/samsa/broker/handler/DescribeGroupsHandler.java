@@ -13,6 +13,7 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -48,6 +49,11 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         boolean includeOps = v >= 3 && request.includeAuthorizedOperations();
         List<CompletableFuture<DescribedGroup>> futures = new ArrayList<>();
         for (String groupId : request.groups()) {
+            if (!context.authorize(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.describeGroup(groupId).thenApply(d -> described(groupId, d, v, includeOps)));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {

@@ -3,6 +3,7 @@ package io.samsa.broker.handler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.message.DescribeProducersResponseData.ProducerSta
 import org.apache.kafka.common.message.DescribeProducersResponseData.TopicResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -46,8 +48,10 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
         DescribeProducersResponseData response = new DescribeProducersResponseData();
         for (TopicRequest topic : request.topics()) {
             TopicResponse out = new TopicResponse().setName(topic.name());
+            boolean authorized = context.authorize(AclOperation.READ, ResourceType.TOPIC, topic.name());
             for (int index : topic.partitionIndexes()) {
-                out.partitions().add(describe(topic.name(), index));
+                out.partitions().add(authorized ? describe(topic.name(), index) : new PartitionResponse()
+                        .setPartitionIndex(index).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
             response.topics().add(out);
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicData;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.message.DescribeTransactionsResponseData.TopicDat
 import org.apache.kafka.common.message.DescribeTransactionsResponseData.TransactionState;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -38,6 +40,10 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
                                                                     DescribeTransactionsRequestData request) {
         List<CompletableFuture<TransactionState>> states = new ArrayList<>();
         for (String id : request.transactionalIds()) {
+            if (!context.authorize(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)) {
+                states.add(CompletableFuture.completedFuture(error(id, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)));
+                continue;
+            }
             states.add(coordinator.coordinates(id).thenCompose(led -> !led
                     ? CompletableFuture.completedFuture(error(id, Errors.NOT_COORDINATOR))
                     : coordinator.describe(id).thenApply(r -> r.map(DescribeTransactionsHandler::describe)

@@ -2,9 +2,11 @@ package io.samsa.broker.handler;
 
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -27,6 +29,7 @@ public final class EndTxnHandler implements ApiHandler<EndTxnRequestData> {
 
     @Override
     public CompletionStage<EndTxnResponseData> handle(RequestContext context, EndTxnRequestData request) {
+        context.require(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId());
         short transactionVersion = context.apiVersion() >= 5 ? (short) 2 : (short) 1;
         return coordinator.endTxn(request.transactionalId(), request.producerId(), request.producerEpoch(),
                 request.committed(), transactionVersion).thenApply(r -> new EndTxnResponseData()

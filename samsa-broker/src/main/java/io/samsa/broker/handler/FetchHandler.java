@@ -1,12 +1,15 @@
 package io.samsa.broker.handler;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -17,6 +20,7 @@ import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -105,7 +109,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         int replicaId = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
         ReadReplicaSelection.ForRequest selection = readReplicas.forRequest(context, version, replicaId,
                 request.rackId());
-        Read first = read(request, version, replicaId, selection);
+        Set<String> denied = unauthorized(context, request, version >= 13, replicaId);
+        Read first = read(request, version, replicaId, selection, denied);
         if (first.bytes >= request.minBytes() || request.maxWaitMs() <= 0 || first.answerNow
                 || request.topics().isEmpty()) {
             return done(first);
@@ -121,10 +126,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         return waiters.await(context.client().connectionId(), keys, request.maxWaitMs(),
                 () -> {
-                    Read r = read(request, version, replicaId, selection);
+                    Read r = read(request, version, replicaId, selection, denied);
                     return r.bytes >= request.minBytes() || r.answerNow ? r : null;
                 },
-                () -> read(request, version, replicaId, selection))
+                () -> read(request, version, replicaId, selection, denied))
                 .thenApply(this::record);
     }
 
@@ -164,8 +169,24 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
     }
 
+    /**
+     * The names of the request's topics its principal may not read, checked once per request (Kafka: READ on each
+     * topic; a follower's fetch needs CLUSTER_ACTION on the cluster, else every topic is refused).
+     */
+    private Set<String> unauthorized(RequestContext context, FetchRequestData request, boolean byId, int replicaId) {
+        boolean follower = replicaId >= 0 && !context.authorizeCluster(AclOperation.CLUSTER_ACTION);
+        Set<String> denied = new HashSet<>();
+        for (FetchTopic t : request.topics()) {
+            String name = byId ? topics.get(t.topicId()).map(TopicInfo::name).orElse(null) : t.topic();
+            if (name != null && (follower || !context.authorize(AclOperation.READ, ResourceType.TOPIC, name))) {
+                denied.add(name);
+            }
+        }
+        return denied;
+    }
+
     private Read read(FetchRequestData request, short version, int replicaId,
-                      ReadReplicaSelection.ForRequest selection) {
+                      ReadReplicaSelection.ForRequest selection, Set<String> denied) {
         boolean byId = version >= 13;
         FollowerServed asFollower = new FollowerServed();
         FetchResponseData response = new FetchResponseData().setSessionId(0);
@@ -181,7 +202,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 PartitionData out = new PartitionData()
                         .setPartitionIndex(wantedPartition.partition())
                         .setRecords(WireCodec.emptyRecords());
-                if (topic.isEmpty()) {
+                if (denied.contains(byId ? topic.map(TopicInfo::name).orElse("") : wanted.topic())) {
+                    out.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                } else if (topic.isEmpty()) {
                     out.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     int budget = (int) Math.max(0, Math.min(wantedPartition.partitionMaxBytes(),

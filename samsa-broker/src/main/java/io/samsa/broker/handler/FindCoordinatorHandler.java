@@ -6,11 +6,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -66,8 +68,15 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setNodeId(-1).setHost("").setPort(-1)
                     .setErrorMessage("Samsa does not support coordinator key type " + keyType);
         }
-        int nodeId = keyType == CoordinatorKeyType.GROUP.id() ? cluster.groupCoordinatorFor(key)
-                : cluster.coordinatorFor(key);
+        boolean group = keyType == CoordinatorKeyType.GROUP.id();
+        // As Kafka: DESCRIBE on the group or transactional id, checked before the coordinator is located.
+        if (!context.authorize(AclOperation.DESCRIBE, group ? ResourceType.GROUP : ResourceType.TRANSACTIONAL_ID,
+                key)) {
+            Errors denied = group ? Errors.GROUP_AUTHORIZATION_FAILED : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+            return c.setErrorCode(denied.code()).setNodeId(-1).setHost("").setPort(-1)
+                    .setErrorMessage(denied.message());
+        }
+        int nodeId = group ? cluster.groupCoordinatorFor(key) : cluster.coordinatorFor(key);
         Optional<BrokerEndpoint> endpoint = nodeId < 0 ? Optional.empty() : cluster.endpoint(nodeId, context);
         if (endpoint.isEmpty()) {
             // The coordinator's broker is not reachable on this listener (not registered yet): retriable.

@@ -2,9 +2,11 @@ package io.samsa.broker.handler;
 
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -31,6 +33,7 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> 
 
     @Override
     public CompletionStage<HeartbeatResponseData> handle(RequestContext context, HeartbeatRequestData request) {
+        context.require(AclOperation.READ, ResourceType.GROUP, request.groupId());
         String instanceId = context.apiVersion() >= 3 ? request.groupInstanceId() : null;
         return coordinator.heartbeat(request.groupId(), request.memberId(), instanceId, request.generationId())
                 .thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -40,6 +42,12 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
+            Errors denied = ConfigResourceAccess.check(context, AclOperation.ALTER_CONFIGS, resource.resourceType(),
+                    resource.resourceName());
+            if (denied != Errors.NONE) {
+                result.setErrorCode(denied.code()).setErrorMessage(denied.message());
+                continue;
+            }
             List<ConfigChange> changes = new ArrayList<>();
             resource.configs().forEach(c -> changes.add(new ConfigChange(c.name(), c.configOperation(), c.value())));
             done = done.thenCompose(ignored -> ConfigAlterations.alter(topics, resource.resourceType(),

@@ -3,10 +3,13 @@ package io.samsa.broker.handler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -33,6 +36,13 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletionStage<InitProducerIdResponseData> handle(RequestContext context,
                                                               InitProducerIdRequestData request) {
+        if (request.transactionalId() != null) {
+            context.require(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId());
+        } else if (!context.canSee(AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, RequestContext.CLUSTER_NAME)
+                && !context.authorizeAny(AclOperation.WRITE, ResourceType.TOPIC)) {
+            // As Kafka: an idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
+            throw new ClusterAuthorizationException("Request InitProducerId is not authorized.");
+        }
         InitProducerIdResponseData response = new InitProducerIdResponseData();
         if (request.transactionalId() != null && transactions != null) {
             return transactions.initProducerId(request.transactionalId(), request.transactionTimeoutMs(),

@@ -5,10 +5,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -46,6 +48,8 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
         if (v >= 5) {
             request.typesFilter().forEach(t -> types.add(t.toLowerCase(Locale.ROOT)));
         }
+        // As Kafka: DESCRIBE on the cluster lists every group, else only the groups the principal may DESCRIBE.
+        boolean everyGroup = context.canSee(AclOperation.DESCRIBE, ResourceType.CLUSTER, RequestContext.CLUSTER_NAME);
         return coordinator.listGroups().thenApply(groups -> {
             ListGroupsResponseData response = new ListGroupsResponseData();
             if (!types.isEmpty() && !types.contains(CLASSIC)) {
@@ -53,6 +57,9 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
             }
             for (GroupOverview g : groups) {
                 if (!states.isEmpty() && !states.contains(g.state().kafkaName().toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                if (!everyGroup && !context.canSee(AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId())) {
                     continue;
                 }
                 ListedGroup listed = new ListedGroup().setGroupId(g.groupId()).setProtocolType(g.protocolType());

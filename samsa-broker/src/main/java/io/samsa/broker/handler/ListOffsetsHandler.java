@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartit
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -58,9 +60,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         ListOffsetsResponseData response = new ListOffsetsResponseData();
         for (ListOffsetsTopic topic : request.topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            boolean authorized = context.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name());
             for (ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse found = lookup(topic.name(), p, request.replicaId(),
-                        context.apiVersion() >= 2 && request.isolationLevel() == READ_COMMITTED);
+                ListOffsetsPartitionResponse found = authorized ? lookup(topic.name(), p, request.replicaId(),
+                        context.apiVersion() >= 2 && request.isolationLevel() == READ_COMMITTED)
+                        : new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex()).setTimestamp(-1L)
+                                .setOffset(-1L).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 if (context.apiVersion() < 4) {
                     found.setLeaderEpoch(-1); // the field exists from v4 on
                 }

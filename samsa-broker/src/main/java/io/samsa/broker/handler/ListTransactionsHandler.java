@@ -7,10 +7,12 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -67,7 +69,8 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
                 boolean match = (request.stateFilters().isEmpty() || states.contains(r.state().displayName()))
                         && (producers.isEmpty() || producers.contains(r.producerId()))
                         && (minDurationMs < 0 || (r.startMs() >= 0 && now - r.startMs() >= minDurationMs))
-                        && (pattern == null || pattern.matcher(r.transactionalId()).matches());
+                        && (pattern == null || pattern.matcher(r.transactionalId()).matches())
+                        && context.canSee(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, r.transactionalId());
                 if (match) {
                     response.transactionStates().add(new ListTransactionsResponseData.TransactionState()
                             .setTransactionalId(r.transactionalId()).setProducerId(r.producerId())

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopi
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopicCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -72,37 +74,54 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                 .setBrokers(brokers)
                 .setClusterId(cluster.clusterId())
                 .setControllerId(cluster.controllerId(image, context))
-                .setTopics(topicsFor(context.apiVersion(), request, image));
+                .setTopics(topicsFor(context, request, image));
         return CompletableFuture.completedFuture(response);
     }
 
-    private MetadataResponseTopicCollection topicsFor(short version, MetadataRequestData request,
+    /**
+     * The topics asked for, as Kafka's ACL checks leave them: all topics lists only those the principal may
+     * DESCRIBE; a named topic it may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED, exists or not; auto-creating one
+     * needs CREATE on the cluster or on the topic.
+     */
+    private MetadataResponseTopicCollection topicsFor(RequestContext context, MetadataRequestData request,
                                                       MetadataImage image) {
+        short version = context.apiVersion();
         MetadataResponseTopicCollection out = new MetadataResponseTopicCollection();
         boolean all = request.topics() == null || (version == 0 && request.topics().isEmpty());
         if (all) {
             image.topics().all().stream().sorted(Comparator.comparing(TopicImage::name))
+                    .filter(t -> context.canSee(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()))
                     .forEach(t -> out.add(describe(t, image, version)));
             return out;
         }
         boolean allowCreate = autoCreate && (version < 4 || request.allowAutoTopicCreation());
         for (MetadataRequestData.MetadataRequestTopic wanted : request.topics()) {
             if (wanted.name() == null) {
-                out.add(byId(wanted.topicId(), image, version));
+                out.add(byId(context, wanted.topicId(), image, version));
+            } else if (!context.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, wanted.name())) {
+                out.add(unauthorized(wanted.name()).setIsInternal(TopicNames.isInternal(wanted.name())));
             } else {
-                out.add(byName(wanted.name(), allowCreate, image, version));
+                out.add(byName(context, wanted.name(), allowCreate, image, version));
             }
         }
         return out;
     }
 
-    private MetadataResponseTopic byId(Uuid id, MetadataImage image, short version) {
+    private static MetadataResponseTopic unauthorized(String name) {
+        return new MetadataResponseTopic().setName(name).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+    }
+
+    private MetadataResponseTopic byId(RequestContext context, Uuid id, MetadataImage image, short version) {
         TopicImage t = image.topics().get(id);
+        if (t != null && !context.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())) {
+            return unauthorized(null).setTopicId(id);
+        }
         return t != null ? describe(t, image, version) : new MetadataResponseTopic().setTopicId(id)
                 .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
     }
 
-    private MetadataResponseTopic byName(String name, boolean allowCreate, MetadataImage image, short version) {
+    private MetadataResponseTopic byName(RequestContext context, String name, boolean allowCreate,
+                                         MetadataImage image, short version) {
         TopicImage t = image.topics().get(name);
         if (t != null) {
             return describe(t, image, version);
@@ -114,6 +133,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         }
         if (!allowCreate || TopicNames.isInternal(name)) {
             return new MetadataResponseTopic().setName(name).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        if (!context.canSee(AclOperation.CREATE, ResourceType.CLUSTER, RequestContext.CLUSTER_NAME)
+                && !context.authorize(AclOperation.CREATE, ResourceType.TOPIC, name)) {
+            return unauthorized(name);
         }
         try {
             topics.create(name, defaultPartitions, defaultReplicationFactor, Map.of());

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResp
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -49,15 +51,20 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     @Override
     public CompletionStage<OffsetCommitResponseData> handle(RequestContext context, OffsetCommitRequestData request) {
         short v = context.apiVersion();
+        context.require(AclOperation.READ, ResourceType.GROUP, request.groupId());
         long now = clock.millis();
         long expireAt = v <= 4 && request.retentionTimeMs() >= 0 ? now + request.retentionTimeMs() : -1L;
         Map<TopicPartition, CommittedOffset> valid = new LinkedHashMap<>();
         Map<TopicPartition, Errors> rejected = new LinkedHashMap<>();
         for (OffsetCommitRequestTopic t : request.topics()) {
             TopicInfo info = v >= 10 ? topics.get(t.topicId()).orElse(null) : topics.get(t.name()).orElse(null);
+            String name = v >= 10 ? (info == null ? null : info.name()) : t.name();
+            boolean authorized = name == null || context.authorize(AclOperation.READ, ResourceType.TOPIC, name);
             for (OffsetCommitRequestPartition p : t.partitions()) {
                 TopicPartition tp = new TopicPartition(v >= 10 ? String.valueOf(t.topicId()) : t.name(), p.partitionIndex());
-                if (info == null) {
+                if (!authorized) {
+                    rejected.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                } else if (info == null) {
                     rejected.put(tp, v >= 10 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION);
                 } else if (p.partitionIndex() < 0 || p.partitionIndex() >= info.partitions()) {
                     rejected.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);

@@ -1,10 +1,13 @@
 package io.samsa.broker.handler;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
 import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
@@ -13,6 +16,7 @@ import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResp
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -43,9 +47,15 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
 
     @Override
     public CompletionStage<OffsetDeleteResponseData> handle(RequestContext context, OffsetDeleteRequestData request) {
+        context.require(AclOperation.DELETE, ResourceType.GROUP, request.groupId());
         List<TopicPartition> known = new ArrayList<>();
+        Set<String> denied = new HashSet<>();
         for (OffsetDeleteRequestTopic t : request.topics()) {
             TopicInfo info = topics.get(t.name()).orElse(null);
+            if (!context.authorize(AclOperation.READ, ResourceType.TOPIC, t.name())) {
+                denied.add(t.name());
+                continue;
+            }
             for (OffsetDeleteRequestPartition p : t.partitions()) {
                 if (info != null && p.partitionIndex() >= 0 && p.partitionIndex() < info.partitions()) {
                     known.add(new TopicPartition(t.name(), p.partitionIndex()));
@@ -60,8 +70,9 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
             for (OffsetDeleteRequestTopic t : request.topics()) {
                 OffsetDeleteResponseTopic rt = new OffsetDeleteResponseTopic().setName(t.name());
                 for (OffsetDeleteRequestPartition p : t.partitions()) {
-                    Errors e = result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
-                            Errors.UNKNOWN_TOPIC_OR_PARTITION);
+                    Errors e = denied.contains(t.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED
+                            : result.partitions().getOrDefault(new TopicPartition(t.name(), p.partitionIndex()),
+                                    Errors.UNKNOWN_TOPIC_OR_PARTITION);
                     rt.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
                             .setErrorCode(e.code()));
                 }

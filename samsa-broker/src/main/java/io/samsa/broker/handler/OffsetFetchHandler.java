@@ -1,14 +1,17 @@
 package io.samsa.broker.handler;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -64,7 +68,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     wanted.add(new Wanted(t.name(), null, t.partitionIndexes()));
                 }
             }
-            return fetchGroup(request.groupId(), wanted, v, v >= 7 && request.requireStable()).thenApply(g -> {
+            return fetchGroup(context, request.groupId(), wanted, v, v >= 7 && request.requireStable()).thenApply(g -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
                 for (OffsetFetchResponseTopics t : g.topics()) {
                     OffsetFetchResponseTopic rt = new OffsetFetchResponseTopic().setName(t.name());
@@ -95,7 +99,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     wanted.add(new Wanted(name, t.topicId(), t.partitionIndexes()));
                 }
             }
-            futures.add(fetchGroup(group.groupId(), wanted, v, request.requireStable()));
+            futures.add(fetchGroup(context, group.groupId(), wanted, v, request.requireStable()));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -107,15 +111,25 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     /**
      * One group's answer, built in the v8+ shape (the v1–7 path converts it). With {@code requireStable} (v7+, a
      * read_committed consumer) a partition whose offset an open transaction is about to change answers
-     * UNSTABLE_OFFSET_COMMIT, which the consumer retries, as Kafka answers it.
+     * UNSTABLE_OFFSET_COMMIT, which the consumer retries, as Kafka answers it. As Kafka's ACL checks: DESCRIBE on
+     * the group, else GROUP_AUTHORIZATION_FAILED; a named topic without DESCRIBE is TOPIC_AUTHORIZATION_FAILED, and
+     * such a topic is left out of an all-topics answer.
      */
-    private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(String groupId, List<Wanted> wanted, short v,
+    private CompletableFuture<OffsetFetchResponseGroup> fetchGroup(RequestContext context, String groupId,
+                                                                   List<Wanted> wanted, short v,
                                                                    boolean requireStable) {
+        if (!context.authorize(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+            return CompletableFuture.completedFuture(new OffsetFetchResponseGroup().setGroupId(groupId)
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        Set<String> denied = new HashSet<>();
         List<TopicPartition> partitions = null;
         if (wanted != null) {
             partitions = new ArrayList<>();
             for (Wanted w : wanted) {
-                if (w.name() != null) {
+                if (w.name() != null && !context.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, w.name())) {
+                    denied.add(w.name());
+                } else if (w.name() != null) {
                     for (int p : w.partitions()) {
                         partitions.add(new TopicPartition(w.name(), p));
                     }
@@ -132,6 +146,9 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                 committed.keySet().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition()));
                 answer = new ArrayList<>();
                 for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
+                    if (!context.canSee(AclOperation.DESCRIBE, ResourceType.TOPIC, e.getKey())) {
+                        continue;
+                    }
                     Uuid id = topics.get(e.getKey()).map(TopicInfo::id).orElse(null);
                     if (v >= 10 && id == null) {
                         continue; // a deleted topic cannot be named by id
@@ -151,6 +168,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                     boolean unstable = tp != null && fetched.unstable().contains(tp);
                     CommittedOffset o = tp == null || unstable ? null : committed.get(tp);
                     Errors error = tp == null ? Errors.UNKNOWN_TOPIC_ID
+                            : denied.contains(w.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED
                             : unstable ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE;
                     OffsetFetchResponsePartitions rp = new OffsetFetchResponsePartitions().setPartitionIndex(p)
                             .setCommittedOffset(o == null ? -1L : o.offset())

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEnd
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -53,11 +55,20 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLe
                                                                    OffsetForLeaderEpochRequestData request) {
         boolean leaderOnly = request.replicaId() != DEBUGGING_REPLICA_ID;
         OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
+        // As Kafka: a broker allowed CLUSTER_ACTION (a follower) may ask for any topic, anyone else needs DESCRIBE.
+        boolean replica = context.canSee(AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER,
+                RequestContext.CLUSTER_NAME);
         for (OffsetForLeaderTopic topic : request.topics()) {
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
             Optional<TopicInfo> info = topics.get(topic.topic());
+            boolean authorized = replica || context.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC,
+                    topic.topic());
             for (OffsetForLeaderPartition p : topic.partitions()) {
-                result.partitions().add(lookup(info, topic.topic(), p, leaderOnly));
+                result.partitions().add(authorized ? lookup(info, topic.topic(), p, leaderOnly)
+                        : new EpochEndOffset().setPartition(p.partition())
+                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                                .setLeaderEpoch(io.samsa.log.EpochEndOffset.UNDEFINED_EPOCH)
+                                .setEndOffset(io.samsa.log.EpochEndOffset.UNDEFINED_EPOCH_OFFSET));
             }
             response.topics().add(result);
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +96,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         boolean byId = context.apiVersion() >= 13;
         Outcome outcome = new Outcome(context.apiVersion(), acks);
         List<Unverified> unverified = null; // allocated only for a transactional batch that must be verified
+        if (request.transactionalId() != null
+                && !context.authorize(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId())) {
+            throw new TransactionalIdAuthorizationException("Transactional id " + request.transactionalId()
+                    + " is not authorized");
+        }
         for (TopicProduceData topicData : request.topicData()) {
             Optional<TopicInfo> topic = byId ? topics.get(topicData.topicId()) : topics.get(topicData.name());
+            // As Kafka: a topic named but not allowed is TOPIC_AUTHORIZATION_FAILED whether it exists or not.
+            String name = byId ? topic.map(TopicInfo::name).orElse(null) : topicData.name();
+            boolean authorized = name == null || context.authorize(AclOperation.WRITE, ResourceType.TOPIC, name);
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(byId ? "" : topicData.name())
                     .setTopicId(byId ? topicData.topicId() : Uuid.ZERO_UUID);
@@ -103,6 +114,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 topicResponse.partitionResponses().add(pr);
                 if (!validAcks) {
                     pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                } else if (!authorized) {
+                    pr.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
                 } else if (topic.isEmpty()) {
                     pr.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else if (TopicNames.isInternal(topic.get().name()) && !ADMIN_CLIENT_ID.equals(context.clientId())) {

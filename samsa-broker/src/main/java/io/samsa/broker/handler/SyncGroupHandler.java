@@ -4,10 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -35,6 +37,7 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
 
     @Override
     public CompletionStage<SyncGroupResponseData> handle(RequestContext context, SyncGroupRequestData request) {
+        context.require(AclOperation.READ, ResourceType.GROUP, request.groupId());
         short v = context.apiVersion();
         Map<String, byte[]> assignments = new LinkedHashMap<>();
         for (SyncGroupRequestAssignment a : request.assignments()) {

@@ -1,12 +1,15 @@
 package io.samsa.broker.handler;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetComm
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -60,11 +64,30 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
     @Override
     public CompletionStage<TxnOffsetCommitResponseData> handle(RequestContext context,
                                                                TxnOffsetCommitRequestData request) {
+        context.require(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId());
+        context.require(AclOperation.READ, ResourceType.GROUP, request.groupId());
+        Set<String> denied = new HashSet<>();
+        request.topics().forEach(t -> {
+            if (!context.authorize(AclOperation.READ, ResourceType.TOPIC, t.name())) {
+                denied.add(t.name());
+            }
+        });
+        return commitAllowed(context, request, denied).thenApply(response -> {
+            response.topics().stream().filter(t -> denied.contains(t.name())).forEach(t -> t.partitions()
+                    .forEach(p -> p.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
+            return response;
+        });
+    }
+
+    /** The request without the topics the principal may not READ ({@code denied}: answered by the caller). */
+    private CompletionStage<TxnOffsetCommitResponseData> commitAllowed(RequestContext context,
+                                                                       TxnOffsetCommitRequestData request,
+                                                                       Set<String> denied) {
         short v = context.apiVersion();
         long now = clock.millis();
         Map<TopicPartition, CommittedOffset> valid = new LinkedHashMap<>();
         for (TxnOffsetCommitRequestTopic t : request.topics()) {
-            TopicInfo info = topics.get(t.name()).orElse(null);
+            TopicInfo info = denied.contains(t.name()) ? null : topics.get(t.name()).orElse(null);
             for (TxnOffsetCommitRequestPartition p : t.partitions()) {
                 if (info != null && p.partitionIndex() >= 0 && p.partitionIndex() < info.partitions()) {
                     valid.put(new TopicPartition(t.name(), p.partitionIndex()), new CommittedOffset(

@@ -7,6 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.CreateAclsResponseData;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
+import org.apache.kafka.common.message.DeleteAclsResponseData;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
+import org.apache.kafka.common.message.DescribeAclsResponseData;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
@@ -92,8 +102,12 @@ class ApiVersionMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // The authorizer on, with this test's plaintext principal a super user: every API runs its checks and the
+        // ACL APIs are served.
         broker = SamsaBroker.startEmbedded(Map.of("auto.create.topics.enable", "false",
-                "group.initial.rebalance.delay.ms", "0"));
+                "group.initial.rebalance.delay.ms", "0",
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users", "User:ANONYMOUS"));
         topic = broker.topics().create("matrix", 2, Map.of());
         // The group cases skip FindCoordinator: the groups' topic must exist and be loaded first.
         Clients.awaitGroupCoordinator(broker);
@@ -168,6 +182,9 @@ class ApiVersionMatrixTest {
                 case SASL_AUTHENTICATE -> saslAuthenticate(c, version);
                 case DESCRIBE_USER_SCRAM_CREDENTIALS -> describeUserScramCredentials(c, version);
                 case ALTER_USER_SCRAM_CREDENTIALS -> alterUserScramCredentials(c, version);
+                case CREATE_ACLS -> createAcls(c, version);
+                case DESCRIBE_ACLS -> describeAcls(c, version);
+                case DELETE_ACLS -> deleteAcls(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
             }
         }
@@ -596,5 +613,55 @@ class ApiVersionMatrixTest {
                                 .setName("nobody").setMechanism((byte) 1))));
         assertThat(r.results()).singleElement().satisfies(u ->
                 assertThat(u.errorCode()).isEqualTo(Errors.RESOURCE_NOT_FOUND.code()));
+    }
+
+    /** A binding per version, so that each version's describe and delete find their own. */
+    private static String aclPrincipal(short v) {
+        return "User:matrix-" + v;
+    }
+
+    private void createAcls(RawKafkaConnection c, short v) throws Exception {
+        CreateAclsResponseData r = (CreateAclsResponseData) c.send(ApiKeys.CREATE_ACLS, v,
+                new CreateAclsRequestData().setCreations(List.of(new CreateAclsRequestData.AclCreation()
+                        .setResourceType(ResourceType.TOPIC.code()).setResourceName("matrix")
+                        .setResourcePatternType(PatternType.LITERAL.code()).setPrincipal(aclPrincipal(v))
+                        .setHost("*").setOperation(AclOperation.READ.code())
+                        .setPermissionType(AclPermissionType.ALLOW.code()))));
+        assertThat(r.results()).singleElement().satisfies(res -> assertThat(res.errorCode()).isZero());
+    }
+
+    private void describeAcls(RawKafkaConnection c, short v) throws Exception {
+        createAcls(c, (short) 3);
+        DescribeAclsResponseData r = (DescribeAclsResponseData) c.send(ApiKeys.DESCRIBE_ACLS, v,
+                new DescribeAclsRequestData().setResourceTypeFilter(ResourceType.TOPIC.code())
+                        .setResourceNameFilter("matrix").setPatternTypeFilter(PatternType.LITERAL.code())
+                        .setPrincipalFilter(aclPrincipal((short) 3)).setHostFilter(null)
+                        .setOperation(AclOperation.ANY.code())
+                        .setPermissionType(AclPermissionType.ANY.code()));
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.resources()).singleElement().satisfies(res -> {
+            assertThat(res.resourceName()).isEqualTo("matrix");
+            assertThat(res.acls()).singleElement().satisfies(a -> assertThat(a.principal())
+                    .isEqualTo(aclPrincipal((short) 3)));
+        });
+    }
+
+    private void deleteAcls(RawKafkaConnection c, short v) throws Exception {
+        String principal = "User:matrix-delete-" + v;
+        c.send(ApiKeys.CREATE_ACLS, (short) 3, new CreateAclsRequestData().setCreations(List.of(
+                new CreateAclsRequestData.AclCreation().setResourceType(ResourceType.GROUP.code())
+                        .setResourceName("g").setResourcePatternType(PatternType.PREFIXED.code())
+                        .setPrincipal(principal).setHost("*").setOperation(AclOperation.READ.code())
+                        .setPermissionType(AclPermissionType.ALLOW.code()))));
+        DeleteAclsResponseData r = (DeleteAclsResponseData) c.send(ApiKeys.DELETE_ACLS, v,
+                new DeleteAclsRequestData().setFilters(List.of(new DeleteAclsRequestData.DeleteAclsFilter()
+                        .setResourceTypeFilter(ResourceType.ANY.code()).setPatternTypeFilter(PatternType.ANY.code())
+                        .setResourceNameFilter(null).setPrincipalFilter(principal).setHostFilter(null)
+                        .setOperation(AclOperation.ANY.code())
+                        .setPermissionType(AclPermissionType.ANY.code()))));
+        assertThat(r.filterResults()).singleElement().satisfies(f -> {
+            assertThat(f.errorCode()).isZero();
+            assertThat(f.matchingAcls()).singleElement().satisfies(m -> assertThat(m.resourceName()).isEqualTo("g"));
+        });
     }
 }

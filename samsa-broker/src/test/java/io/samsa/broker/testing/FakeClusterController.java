@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -127,6 +128,16 @@ public final class FakeClusterController implements ControllerApi {
     @Override
     public synchronized CompletionStage<ScramResult> alterScramCredentials(AlterScramCredentials request) {
         return writer.alterScramCredentials(request);
+    }
+
+    @Override
+    public synchronized CompletionStage<AclCreateResult> createAcls(List<NewAcl> bindings) {
+        return writer.createAcls(bindings);
+    }
+
+    @Override
+    public synchronized CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
+        return writer.deleteAcls(filters);
     }
 
     @Override
