@@ -95,8 +95,8 @@ class BrokerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
         assertThatThrownBy(() -> BrokerConfig.from(Map.of("num.partitions", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
-        assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "SSL://localhost:9093")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("PLAINTEXT");
+        assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "SASL_SSL://localhost:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sasl.enabled.mechanisms");
         assertThatThrownBy(() -> BrokerConfig.from(Map.of("listeners", "PLAINTEXT://localhost:99999")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("port");
         assertThatThrownBy(() -> BrokerConfig.from(Map.of("auto.create.topics.enable", "yes")))
