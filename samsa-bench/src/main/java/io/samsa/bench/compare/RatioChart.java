@@ -80,7 +80,7 @@ final class RatioChart {
                 new Section(latency.stream().anyMatch(b -> b.label().startsWith("commit"))
                         ? "Latency p99, commitTransaction(): Samsa broker / Kafka broker (lower is better)"
                         : latency.stream().anyMatch(b -> b.label().startsWith("new connection"))
-                        ? "Latency p99, connect + handshake + ApiVersions: Samsa broker / Kafka broker (lower is better)"
+                        ? "Latency p99, new connection + ApiVersions: Samsa broker / Kafka broker (lower is better)"
                         : "Latency p99, fixed rate: Samsa broker / Kafka broker (lower is better)", latency)));
         boolean tls = samples.keys().stream().anyMatch(k -> k.test().equals("handshake"));
         if (!clients.isEmpty() || !tls && samples.keys().stream().anyMatch(k -> k.test().equals("produce"))) {

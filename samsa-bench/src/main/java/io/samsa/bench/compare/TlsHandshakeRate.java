@@ -46,8 +46,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * (a resumed TLS 1.3 handshake skips the certificate and its signature, which is most of the broker's cost). Latency
  * is per connection, from {@code connect()} to the ApiVersions response read. Prints one line:
  * {@code handshakes: SEC, N connections, T threads, S s, R/sec, p50 A ms, p99 B ms, max C ms, failed F, broker cpu
- * X s} (connections that ended inside the window); exit 1 if any connection failed or none succeeded. The threads are this JVM's own; nothing is shared between them but the
- * SSLContext (thread-safe) and the first error.
+ * X s} (connections that ended inside the window); exit 1 if any connection failed or none succeeded. The threads
+ * are this JVM's own; nothing is shared between them but the SSLContext (thread-safe) and the first error.
  */
 public final class TlsHandshakeRate {
     private static final int TIMEOUT_MS = 30_000;
@@ -81,8 +81,8 @@ public final class TlsHandshakeRate {
             }
         }
         boolean ssl = security.equals("SSL");
-        if (bootstrap == null || threads < 1 || seconds < 1 || warmupSeconds < 0 || (!ssl && !security.equals("PLAINTEXT"))
-                || (ssl && (truststore == null || password == null))) {
+        if (bootstrap == null || threads < 1 || seconds < 1 || warmupSeconds < 0
+                || (!ssl && !security.equals("PLAINTEXT")) || (ssl && (truststore == null || password == null))) {
             System.err.println("usage: TlsHandshakeRate --bootstrap-server HOST:PORT --security PLAINTEXT|SSL"
                     + " [--truststore P12 --password PW] [--threads 4] [--seconds 10] [--warmup-seconds 2]"
                     + " [--broker-pid PID] [--protocol TLSv1.3]");
