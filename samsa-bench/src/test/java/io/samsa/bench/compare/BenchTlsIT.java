@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps {@code bench/tls} working: a smaller {@code --quick} run (2 MB per produce run, 2 s handshake windows) as a
+ * Keeps {@code bench/tls} working: a smaller {@code --quick} run (2 MB per produce run, 1 s handshake warm-up) as a
  * process, after package, against both brokers. The table must have PLAINTEXT and SSL produce and consume rows and
  * the SSL handshake row with numbers for both brokers, and the TLS cost table its ratios. An SSL row can only have
  * numbers if the clients really spoke TLS to the SSL listener: a plaintext client on it (or a TLS client on a
@@ -30,7 +30,7 @@ class BenchTlsIT {
         Path repo = BenchCompareIT.repoRoot();
         Path log = out.resolve("tls.log");
         Process p = new ProcessBuilder(repo.resolve("bench").resolve("tls").toString(), "--quick", "--mb", "2",
-                "--tls-seconds", "2", "--tls-warmup-seconds", "1", "--out", out.resolve("results").toString())
+                "--tls-warmup-seconds", "1", "--out", out.resolve("results").toString())
                 .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             boolean done = p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
