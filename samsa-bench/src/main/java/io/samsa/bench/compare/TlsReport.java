@@ -23,7 +23,8 @@ final class TlsReport {
         b.append("- Certificates made once per run with keytool and given to both brokers: a CA and a server ")
                 .append("certificate it signed (CN=localhost, SAN IP:127.0.0.1), ")
                 .append(plan.tlsKey.equals("RSA") ? "RSA 2048" : "EC P-256").append(" keys (`--tls-key`).\n");
-        b.append("- Per repeat and cell, PLAINTEXT then SSL, each on a new ").append(plan.partitions.get(0))
+        b.append("- Per repeat and cell, PLAINTEXT and SSL (PLAINTEXT first on even repeats, SSL on odd), each on ")
+                .append("a new ").append(plan.partitions.get(0))
                 .append("-partition topic: Kafka's ProducerPerformance writes ").append(MarkdownReport.fmt(plan.mb))
                 .append(" MB (`--throughput -1`, the cell's acks, client defaults otherwise), then Kafka's ")
                 .append("ConsumerPerformance (a group) reads it all back; both with `--command-config` ")

@@ -23,7 +23,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The TLS benchmark for one broker kind (issue 14): one node with the common settings, a PLAINTEXT and an SSL
  * listener, the run's {@link BenchCertificates} (the same files for both brokers). Per repeat and per produce cell
- * ({@code --sizes} × {@code --acks}), PLAINTEXT (the reference) then SSL, each on a new topic: Kafka's stock
+ * ({@code --sizes} × {@code --acks}), PLAINTEXT (the reference) and SSL, each on a new topic (PLAINTEXT first on even
+ * repeats, SSL first on odd ones, so neither always runs on the more warmed-up broker): Kafka's stock
  * ProducerPerformance writes {@code --mb} MB, Kafka's stock ConsumerPerformance reads it all back, each with a client
  * config file ({@code security.protocol}, the trust store); then per repeat the connection rate of
  * {@link TlsHandshakeRate} on each listener. Broker CPU (utime + stime) across every client run. Runs on the Compare
@@ -71,19 +72,28 @@ final class TlsRun {
             Path sslConfig = clientConfig("ssl.properties", certs.clientProperties());
             for (int rep = 0; rep < plan.repeats; rep++) {
                 for (Cell cell : plan.throughputCells()) {
-                    throughput(broker, admin, "PLAINTEXT", broker.bootstrap(), plainConfig, cell, rep);
-                    throughput(broker, admin, "SSL", sslBootstrap, sslConfig, cell, rep);
+                    for (boolean ssl : order(rep)) {
+                        throughput(broker, admin, ssl ? "SSL" : "PLAINTEXT", ssl ? sslBootstrap : broker.bootstrap(),
+                                ssl ? sslConfig : plainConfig, cell, rep);
+                    }
                 }
             }
             for (int rep = 0; rep < plan.repeats; rep++) {
-                handshakes(broker, "PLAINTEXT", broker.bootstrap(), null, rep);
-                handshakes(broker, "SSL", sslBootstrap, certs, rep);
+                for (boolean ssl : order(rep)) {
+                    handshakes(broker, ssl ? "SSL" : "PLAINTEXT", ssl ? sslBootstrap : broker.bootstrap(),
+                            ssl ? certs : null, rep);
+                }
             }
             samples.add(kind, "memory", "process", "-", "peak_rss_mib", 0, ProcStats.peakRssMiB(broker.pid()));
             samples.add(kind, "cpu", "process", "-", "broker_cpu_s_whole_run", 0, broker.cpuSeconds());
         } finally {
             Compare.deleteTree(dir);
         }
+    }
+
+    /** PLAINTEXT first on even repeats, SSL first on odd ones. */
+    private static List<Boolean> order(int rep) {
+        return rep % 2 == 0 ? List.of(false, true) : List.of(true, false);
     }
 
     private void throughput(BrokerProcess broker, Admin admin, String security, String bootstrap, Path config,
