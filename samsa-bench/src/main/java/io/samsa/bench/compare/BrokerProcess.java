@@ -82,6 +82,16 @@ final class BrokerProcess implements Brokers, AutoCloseable {
 
     /** As {@link #start(String, Plan, Children, Path)}, with {@code extra} settings on top of the common ones. */
     static BrokerProcess start(String kind, Plan plan, Children children, Path dir, Properties extra) {
+        return start(kind, plan, children, dir, extra, 0);
+    }
+
+    /**
+     * As {@link #start(String, Plan, Children, Path, Properties)}, plus, when {@code sslPort} is not 0, a second client
+     * listener {@code SSL://127.0.0.1:sslPort} (in {@code listeners}, {@code advertised.listeners} and
+     * {@code listener.security.protocol.map}, the same keys for both brokers; its {@code ssl.*} settings come in
+     * {@code extra}). Returns once the PLAINTEXT port accepts connections.
+     */
+    static BrokerProcess start(String kind, Plan plan, Children children, Path dir, Properties extra, int sslPort) {
         try {
             Files.createDirectories(dir);
             int port = freePort();
@@ -95,6 +105,9 @@ final class BrokerProcess implements Brokers, AutoCloseable {
                 p.setProperty("log.segment.delete.delay.ms", "0");
             } else {
                 p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
+            }
+            if (sslPort != 0) {
+                addSslListener(p, port, sslPort);
             }
             BrokerProcess broker = spawn(kind, plan, children, dir, port, p, Uuid.randomUuid().toString());
             broker.awaitListening();
@@ -139,6 +152,17 @@ final class BrokerProcess implements Brokers, AutoCloseable {
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         return p;
+    }
+
+    /** Appends the SSL listener to what {@code p} already says (Kafka's also lists its CONTROLLER listener). */
+    private static void addSslListener(Properties p, int port, int sslPort) {
+        String ssl = "SSL://127.0.0.1:" + sslPort;
+        p.setProperty("listeners", p.getProperty("listeners") + "," + ssl);
+        // Kafka tells clients only the advertised listeners: the SSL one must be there for SSL clients' metadata.
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port)
+                + "," + ssl);
+        p.setProperty("listener.security.protocol.map",
+                p.getProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT") + ",SSL:SSL");
     }
 
     private static BrokerProcess spawn(String kind, Plan plan, Children children, Path dir, int port, Properties p,

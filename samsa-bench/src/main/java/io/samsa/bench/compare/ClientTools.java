@@ -1,6 +1,7 @@
 package io.samsa.bench.compare;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,7 @@ final class ClientTools {
     static final String TXN_PRODUCER = "KafkaProducer, transactional (TransactionalProducerPerf)";
     static final String READ_COMMITTED = "KafkaConsumer read_committed, assign (AssignedConsumerPerf)";
     static final String READ_UNCOMMITTED = "KafkaConsumer read_uncommitted, assign (AssignedConsumerPerf)";
+    static final String HANDSHAKES = "new connection + ApiVersions (TlsHandshakeRate)";
 
     private static final List<String> CLIENT_JVM = List.of("-Xmx512m", "-Dlog4j2.level=WARN",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -34,6 +36,10 @@ final class ClientTools {
             + "([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) txn/sec, commit p50 ([\\d.NaN]+) ms, "
             + "p99 ([\\d.NaN]+) ms, max ([\\d.NaN]+) ms, txn p50 ([\\d.NaN]+) ms, p99 ([\\d.NaN]+) ms, "
             + "init ([\\d.]+) ms");
+
+    private static final Pattern HANDSHAKE_SUMMARY = Pattern.compile("handshakes: \\w+, (\\d+) connections, "
+            + "\\d+ threads, [\\d.]+ s, ([\\d.]+)/sec, p50 ([\\d.NaN]+) ms, p99 ([\\d.NaN]+) ms, "
+            + "max ([\\d.NaN]+) ms, failed (\\d+), broker cpu ([\\d.NaN]+) s");
 
     private final Plan plan;
     /** {@code samsa perf produce|consume} (branch cli) is in this samsa.jar; otherwise ProducerPerf directly. */
@@ -53,6 +59,13 @@ final class ClientTools {
         cmd.addAll(List.of("--topic", topic, "--num-records", Long.toString(records), "--record-size",
                 Integer.toString(cell.recordSize()), "--throughput", "-1", "--command-property",
                 "bootstrap.servers=" + bootstrap, "acks=" + cell.acks(), "compression.type=" + cell.compression()));
+        return cmd;
+    }
+
+    /** As {@link #kafkaProducer(String, String, long, Cell)}, with a client config file (the TLS runs' security). */
+    List<String> kafkaProducer(String bootstrap, String topic, long records, Cell cell, Path config) {
+        List<String> cmd = kafkaProducer(bootstrap, topic, records, cell);
+        cmd.addAll(List.of("--command-config", config.toString()));
         return cmd;
     }
 
@@ -97,6 +110,27 @@ final class ClientTools {
         List<String> cmd = kafkaTool("org.apache.kafka.tools.ConsumerPerformance");
         cmd.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
                 "--timeout", "10000"));
+        return cmd;
+    }
+
+    /** As {@link #kafkaConsumerGroup(String, String, long)}, with a client config file (the TLS runs' security). */
+    List<String> kafkaConsumerGroup(String bootstrap, String topic, long records, Path config) {
+        List<String> cmd = kafkaConsumerGroup(bootstrap, topic, records);
+        cmd.addAll(List.of("--command-config", config.toString()));
+        return cmd;
+    }
+
+    /** The connection-rate run against one listener; {@code certs} null for PLAINTEXT; it reads the broker's CPU. */
+    List<String> handshakeRate(String bootstrap, BenchCertificates certs, long brokerPid) {
+        List<String> cmd = benchTool(TlsHandshakeRate.class.getName());
+        cmd.addAll(List.of("--bootstrap-server", bootstrap, "--security", certs == null ? "PLAINTEXT" : "SSL",
+                "--threads", Integer.toString(plan.tlsThreads), "--seconds", Integer.toString(plan.tlsSeconds),
+                "--warmup-seconds", Integer.toString(plan.tlsWarmupSeconds), "--broker-pid",
+                Long.toString(brokerPid)));
+        if (certs != null) {
+            cmd.addAll(List.of("--truststore", certs.truststore.toAbsolutePath().toString(), "--password",
+                    BenchCertificates.PASSWORD));
+        }
         return cmd;
     }
 
@@ -162,6 +196,21 @@ final class ClientTools {
             }
         }
         return Optional.ofNullable(last);
+    }
+
+    /** TlsHandshakeRate's line: connections in the window, per second, latency per connection, failures, CPU. */
+    record HandshakeSummary(long connections, double perSec, double p50Ms, double p99Ms, double maxMs, long failed,
+                            double brokerCpuSeconds) {
+    }
+
+    static Optional<HandshakeSummary> parseHandshakes(String output) {
+        Matcher m = HANDSHAKE_SUMMARY.matcher(output);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HandshakeSummary(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
+                Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
+                Long.parseLong(m.group(6)), Double.parseDouble(m.group(7))));
     }
 
     record LatencySummary(long sent, long received, double p50, double p99, double p999, double max) {

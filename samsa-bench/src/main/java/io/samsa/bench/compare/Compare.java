@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * runs the throughput matrix and the fixed-rate latency runs, then writes {@code <date>.md}, {@code .csv} and
  * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
  * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}, with
- * {@code --mode transactions} a {@link TransactionsRun}.
+ * {@code --mode transactions} a {@link TransactionsRun}, with {@code --mode tls} a {@link TlsRun} (the certificates made
+ * once, before the first broker, and given to both).
  * Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {
@@ -80,7 +81,8 @@ public final class Compare {
         Files.createDirectories(plan.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"))
                 + (plan.failover() ? "-failover" : plan.compaction() ? "-compaction"
-                        : plan.transactions() ? "-transactions" : plan.cluster() ? "-cluster" + plan.nodes : "")
+                        : plan.transactions() ? "-transactions" : plan.tls() ? "-tls"
+                        : plan.cluster() ? "-cluster" + plan.nodes : "")
                 + (plan.quick ? "-quick" : "");
         Path md = plan.out.resolve(stamp + ".md");
         Path csv = plan.out.resolve(stamp + ".csv");
@@ -112,6 +114,11 @@ public final class Compare {
             embeddedStartup();
         }
         boolean complete = true;
+        BenchCertificates certs = null;
+        if (plan.tls()) {
+            log("making the TLS certificates (keytool, " + plan.tlsKey + ")");
+            certs = BenchCertificates.create(work.resolve("certs"), plan.tlsKey);
+        }
         for (String broker : plan.brokers) {
             try {
                 if (plan.failover()) {
@@ -121,6 +128,8 @@ public final class Compare {
                 } else if (plan.transactions()) {
                     new TransactionsRun(plan, children, samples, notes, work.resolve(broker + "-transactions"))
                             .run(broker);
+                } else if (plan.tls()) {
+                    new TlsRun(plan, children, samples, notes, work.resolve(broker + "-tls"), certs).run(broker);
                 } else if (plan.cluster()) {
                     runCluster(broker);
                 } else {

@@ -16,7 +16,11 @@ final class MarkdownReport {
 
     static String render(Plan plan, Machine m, Samples samples, List<String> notes, Path csv, Path png) {
         StringBuilder b = new StringBuilder();
-        if (plan.transactions()) {
+        if (plan.tls()) {
+            b.append("# bench/tls: produce and consume over TLS, and the handshake rate, Samsa vs ")
+                    .append("Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
+                    .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        } else if (plan.transactions()) {
             b.append("# bench/transactions: transactional produce and read_committed consume, Samsa vs ")
                     .append("Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
                     .append(plan.quick ? " (--quick)" : "").append("\n\n");
@@ -43,7 +47,9 @@ final class MarkdownReport {
                 .append("\n");
         b.append("- Load average (1/5/15 min) before: ").append(m.loadBefore()).append(", after: ")
                 .append(m.loadAfter()).append(load(m.loadBefore())).append("\n");
-        if (plan.transactions()) {
+        if (plan.tls()) {
+            TlsReport.setup(b, plan, m);
+        } else if (plan.transactions()) {
             transactionsSetup(b, plan, m);
         } else if (plan.compaction()) {
             compactionSetup(b, plan, m);
@@ -56,14 +62,17 @@ final class MarkdownReport {
                 .append("](").append(png).append(").\n\n");
         b.append("![Samsa / Kafka ratios](").append(png).append(")\n\n");
 
-        // Issues 13 and 12 ask for the compaction and transactions figures, with no target to meet.
-        if (!plan.compaction() && !plan.transactions()) {
+        // Issues 13, 12 and 14 ask for the compaction, transactions and TLS figures, with no target to meet.
+        if (!plan.compaction() && !plan.transactions() && !plan.tls()) {
             b.append("## Targets (figures, not assertions)\n\n");
             b.append("| Target | Figure | Met |\n|---|---|---|\n");
             // A cluster run has no single-process start-up or idle-memory figures: only the throughput targets apply.
             (plan.failover() ? failoverTargets(samples) : plan.cluster() ? targets(samples).subList(0, 4)
                     : targets(samples)).forEach(t -> b.append("| ").append(t).append(" |\n"));
             b.append("\n");
+        }
+        if (plan.tls()) {
+            TlsReport.cost(b, samples);
         }
         b.append("## Results\n\n");
         b.append("| Test | Client | Cell | Metric | Kafka | Samsa | Samsa/Kafka | n |\n");

@@ -24,7 +24,7 @@ final class Plan {
               --min-insync-replicas M  the topics' min.insync.replicas (default 2 when R > 1)
               --acks             default all when N > 1
             failover mode (bench/failover, or --mode failover): SIGKILL / SIGTERM the partition leader, K times:
-              --mode MODE        compare (default), failover, compaction or transactions
+              --mode MODE        compare (default), failover, compaction, transactions or tls
               --kills K          rounds per signal and broker (default 5; --quick 2)
               --signals S        KILL,TERM (default both)
               --failover-partitions P  partitions of the written topic (default 1)
@@ -45,6 +45,13 @@ final class Plan {
               --txn-record-size B  record value size (default 100)
               --txn-partitions P partitions of the written topic (default 1)
               --repeats N        runs per cell and broker (default 3; --quick 1)
+            tls mode (bench/tls, or --mode tls): PLAINTEXT vs SSL produce/consume, TLS handshake rate:
+              --sizes, --acks    the produce cells, as above (--partitions defaults to 1, --compression to none)
+              --mb MB            payload megabytes per produce run, per security (default 100; --quick 5)
+              --tls-threads T    connecting threads of the handshake run (default 4)
+              --tls-seconds S    measured length of each handshake run (default 10; --quick 3)
+              --tls-warmup-seconds W  connections before the measured window, not counted (default 2)
+              --tls-key ALG      EC (P-256, default) or RSA (2048): the server key both brokers use
             """;
 
     boolean quick;
@@ -93,6 +100,10 @@ final class Plan {
     int txnSeconds = 60;
     int txnRecordSize = 100;
     int txnPartitions = 1;
+    int tlsThreads = 4;
+    int tlsSeconds = 10;
+    int tlsWarmupSeconds = 2;
+    String tlsKey = "EC";
 
     static Plan parse(String[] args) {
         Plan p = new Plan();
@@ -149,6 +160,10 @@ final class Plan {
                         case "--txn-seconds" -> p.txnSeconds = Integer.parseInt(v);
                         case "--txn-record-size" -> p.txnRecordSize = Integer.parseInt(v);
                         case "--txn-partitions" -> p.txnPartitions = Integer.parseInt(v);
+                        case "--tls-threads" -> p.tlsThreads = Integer.parseInt(v);
+                        case "--tls-seconds" -> p.tlsSeconds = Integer.parseInt(v);
+                        case "--tls-warmup-seconds" -> p.tlsWarmupSeconds = Integer.parseInt(v);
+                        case "--tls-key" -> p.tlsKey = v.toUpperCase(Locale.ROOT);
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
@@ -170,6 +185,9 @@ final class Plan {
             }
             if (!explicit.contains("--txn-seconds")) {
                 p.txnSeconds = 15;
+            }
+            if (!explicit.contains("--tls-seconds")) {
+                p.tlsSeconds = 3;
             }
             if (!repeatsSet) {
                 p.repeats = 1;
@@ -206,8 +224,23 @@ final class Plan {
 
     /** Cluster and failover defaults and checks; a single-node compare run is left exactly as it was. */
     private void clusterDefaults(List<String> explicit) {
-        if (!List.of("compare", "failover", "compaction", "transactions").contains(mode)) {
-            throw new IllegalArgumentException("--mode is compare, failover, compaction or transactions, not " + mode);
+        if (!List.of("compare", "failover", "compaction", "transactions", "tls").contains(mode)) {
+            throw new IllegalArgumentException("--mode is compare, failover, compaction, transactions or tls, not "
+                    + mode);
+        }
+        if (mode.equals("tls")) {
+            if (nodes != 1 || tlsThreads < 1 || tlsSeconds < 1 || tlsWarmupSeconds < 0
+                    || !List.of("EC", "RSA").contains(tlsKey)) {
+                throw new IllegalArgumentException("tls runs one node; --tls-threads and --tls-seconds must be > 0,"
+                        + " --tls-key EC or RSA");
+            }
+            // One partition, uncompressed: the cells differ by record size and acks, the runs by security.
+            if (!explicit.contains("--partitions")) {
+                partitions = List.of(1);
+            }
+            if (!explicit.contains("--compression")) {
+                compression = List.of("none");
+            }
         }
         if (mode.equals("transactions") && (nodes != 1 || txnSizes.isEmpty()
                 || txnSizes.stream().anyMatch(k -> k < 1) || txnRecords < 1 || txnSeconds < 1 || txnRecordSize < 1
@@ -268,6 +301,10 @@ final class Plan {
 
     boolean transactions() {
         return mode.equals("transactions");
+    }
+
+    boolean tls() {
+        return mode.equals("tls");
     }
 
     /** The throughput matrix: every combination. */

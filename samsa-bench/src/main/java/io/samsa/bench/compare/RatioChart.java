@@ -48,8 +48,10 @@ final class RatioChart {
             }
             double ratio = samsa.get() / kafka.get();
             String client = k.client().replaceAll(" \\(.*", "");
-            if (k.metric().equals("records_per_s")) {
+            if (k.metric().equals("records_per_s") || k.metric().equals("connections_per_s")) {
                 throughput.add(new Bar(k.test() + " · " + client + " · " + k.cell(), ratio, true));
+            } else if (k.test().equals("handshake") && k.metric().equals("connection_p99_ms")) {
+                latency.add(new Bar("new connection p99 · " + k.cell(), ratio, false));
             } else if (k.test().equals("e2e") && k.metric().equals("p99_ms")) {
                 latency.add(new Bar("end-to-end p99 · " + k.cell(), ratio, false));
             } else if (k.test().equals(TransactionsRun.TEST) && k.metric().equals("commit_p99_ms")) {
@@ -77,8 +79,11 @@ final class RatioChart {
                         throughput),
                 new Section(latency.stream().anyMatch(b -> b.label().startsWith("commit"))
                         ? "Latency p99, commitTransaction(): Samsa broker / Kafka broker (lower is better)"
+                        : latency.stream().anyMatch(b -> b.label().startsWith("new connection"))
+                        ? "Latency p99, new connection + ApiVersions: Samsa broker / Kafka broker (lower is better)"
                         : "Latency p99, fixed rate: Samsa broker / Kafka broker (lower is better)", latency)));
-        if (!clients.isEmpty() || samples.keys().stream().anyMatch(k -> k.test().equals("produce"))) {
+        boolean tls = samples.keys().stream().anyMatch(k -> k.test().equals("handshake"));
+        if (!clients.isEmpty() || !tls && samples.keys().stream().anyMatch(k -> k.test().equals("produce"))) {
             // Only the compare matrix has a SamsaProducer run; the other modes would show an empty section.
             sections.add(new Section("Records/s: SamsaProducer / KafkaProducer, same broker (higher is better)",
                     clients));

@@ -8,6 +8,8 @@
  * {@code --nodes N} each broker kind runs as an N-node KRaft combined-mode cluster ({@link
  * io.samsa.bench.compare.BrokerCluster}); {@code --mode failover} ({@code bench/failover},
  * {@link io.samsa.bench.compare.FailoverRun}) measures the write pause per leader SIGKILL / SIGTERM
- * ({@link io.samsa.bench.compare.WritePause}).
+ * ({@link io.samsa.bench.compare.WritePause}); {@code --mode tls} ({@code bench/tls}, {@link
+ * io.samsa.bench.compare.TlsRun}) compares PLAINTEXT and SSL listeners and the TLS handshake rate
+ * ({@link io.samsa.bench.compare.TlsHandshakeRate}).
  */
 package io.samsa.bench.compare;

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flags of bench/compare, bench/failover, bench/compaction and bench/transactions: single-node defaults as they
- * were; the others.
+ * The flags of bench/compare, bench/failover, bench/compaction, bench/transactions and bench/tls: single-node
+ * defaults as they were; the others.
  */
 class PlanTest {
     private static Plan parse(String... args) {
@@ -100,6 +100,48 @@ class PlanTest {
         assertThat(TransactionsRun.cell(p, 1000)).isEqualTo("100 B × 1000/txn p1");
         assertThatThrownBy(() -> parse("--mode", "transactions", "--nodes", "3")).hasMessageContaining("one node");
         assertThatThrownBy(() -> parse("--mode", "transactions", "--txn-sizes", "0")).hasMessageContaining("one node");
+    }
+
+    @Test
+    void tlsModeIsOneNodeWithOnePartitionUncompressedCells() {
+        Plan p = parse("--mode", "tls");
+        assertThat(p.tls()).isTrue();
+        assertThat(p.transactions()).isFalse();
+        assertThat(p.throughputCells()).containsExactly(new Cell(100, 1, "1", "none"), new Cell(100, 1, "all", "none"),
+                new Cell(1024, 1, "1", "none"), new Cell(1024, 1, "all", "none"));
+        assertThat(p.tlsThreads).isEqualTo(4);
+        assertThat(p.tlsSeconds).isEqualTo(10);
+        assertThat(p.tlsKey).isEqualTo("EC");
+        Plan quick = parse("--mode", "tls", "--quick");
+        assertThat(quick.throughputCells()).containsExactly(new Cell(100, 1, "1", "none"));
+        assertThat(quick.tlsSeconds).isEqualTo(3);
+        assertThat(quick.repeats).isEqualTo(1);
+        assertThat(parse("--mode", "tls", "--partitions", "6").throughputCells().get(0).partitions()).isEqualTo(6);
+        assertThat(parse("--mode", "tls", "--tls-key", "rsa").tlsKey).isEqualTo("RSA");
+        // A plain compare run keeps its six-partition and lz4 cells.
+        assertThat(parse().throughputCells()).hasSize(16);
+        assertThatThrownBy(() -> parse("--mode", "tls", "--nodes", "3")).hasMessageContaining("one node");
+        assertThatThrownBy(() -> parse("--mode", "tls", "--tls-key", "DSA")).hasMessageContaining("EC or RSA");
+        assertThat(TlsRun.cell("SSL", new Cell(100, 1, "1", "none"))).isEqualTo("SSL 100B p1 acks=1 none");
+        assertThat(TlsReport.plaintextCell("SSL 100B p1 acks=1 none")).contains("PLAINTEXT 100B p1 acks=1 none");
+        assertThat(TlsReport.plaintextCell(TlsRun.handshakeCell("SSL", p)))
+                .contains(TlsRun.handshakeCell("PLAINTEXT", p));
+        assertThat(TlsReport.plaintextCell("PLAINTEXT 100B p1 acks=1 none")).isEmpty();
+    }
+
+    @Test
+    void handshakeSummaryParses() {
+        String out = "handshakes: SSL, 276 connections, 4 threads, 5.0 s, 55.2/sec, p50 57.008 ms, p99 276.528 ms, "
+                + "max 500.573 ms, failed 0, broker cpu 2.000 s\nfirst failure: none\n";
+        ClientTools.HandshakeSummary s = ClientTools.parseHandshakes(out).orElseThrow();
+        assertThat(s.connections()).isEqualTo(276);
+        assertThat(s.perSec()).isEqualTo(55.2);
+        assertThat(s.p50Ms()).isEqualTo(57.008);
+        assertThat(s.p99Ms()).isEqualTo(276.528);
+        assertThat(s.maxMs()).isEqualTo(500.573);
+        assertThat(s.failed()).isZero();
+        assertThat(s.brokerCpuSeconds()).isEqualTo(2.0);
+        assertThat(ClientTools.parseHandshakes("usage: TlsHandshakeRate ...")).isEmpty();
     }
 
     @Test
