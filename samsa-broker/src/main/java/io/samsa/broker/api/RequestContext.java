@@ -60,12 +60,14 @@ public record RequestContext(ApiKeys apiKey, short apiVersion, String clientId, 
 
     /** Whether this request's principal may perform {@code op} on the named resource; a denial is audited. */
     public boolean authorize(AclOperation op, ResourceType type, String name) {
-        return !authorizer.enabled() || authorizer.authorize(principal(), session.client().host(), apiKey, op, type, name, true);
+        return !authorizer.enabled()
+                || authorizer.authorize(principal(), session.client().host(), apiKey, op, type, name, true);
     }
 
     /** As {@link #authorize}, for a resource a response merely leaves out when denied (not audited at INFO). */
     public boolean canSee(AclOperation op, ResourceType type, String name) {
-        return !authorizer.enabled() || authorizer.authorize(principal(), session.client().host(), apiKey, op, type, name, false);
+        return !authorizer.enabled()
+                || authorizer.authorize(principal(), session.client().host(), apiKey, op, type, name, false);
     }
 
     public boolean authorizeCluster(AclOperation op) {
