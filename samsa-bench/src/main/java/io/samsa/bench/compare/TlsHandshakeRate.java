@@ -22,13 +22,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
-import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.ResponseHeader;
+
+import io.samsa.protocol.WireCodec;
 
 /**
  * New connections per second against one listener: T threads, each in a loop for S seconds opening a TCP connection,
@@ -207,11 +206,11 @@ public final class TlsHandshakeRate {
         }
     }
 
-    /** One ApiVersions v3 request (header v2) and its response (header v0, as for every ApiVersions response). */
+    /** One ApiVersions v3 request and its response, through samsa-protocol's codec (the wire as any client has it). */
     private static void apiVersions(OutputStream out, InputStream in, int correlation) throws IOException {
         short version = 3;
-        ByteBuffer body = new ApiVersionsRequest.Builder().build(version)
-                .serializeWithHeader(new RequestHeader(ApiKeys.API_VERSIONS, version, "bench-handshake", correlation));
+        ByteBuffer body = WireCodec.encodeRequest(ApiKeys.API_VERSIONS, version, "bench-handshake", correlation,
+                new ApiVersionsRequestData().setClientSoftwareName("samsa-bench").setClientSoftwareVersion("1"));
         byte[] frame = new byte[4 + body.remaining()];
         ByteBuffer.wrap(frame).putInt(body.remaining()).put(body);
         out.write(frame);
@@ -223,13 +222,9 @@ public final class TlsHandshakeRate {
         }
         byte[] response = new byte[size];
         data.readFully(response);
-        ByteBuffer buf = ByteBuffer.wrap(response);
-        ResponseHeader header = ResponseHeader.parse(buf, (short) 0);
-        if (header.correlationId() != correlation) {
-            throw new IOException("correlation id " + header.correlationId() + ", expected " + correlation);
-        }
-        Errors error = Errors.forCode(ApiVersionsResponse.parse(new ByteBufferAccessor(buf), version).data()
-                .errorCode());
+        ApiVersionsResponseData r = (ApiVersionsResponseData) WireCodec.decodeResponse(ByteBuffer.wrap(response),
+                ApiKeys.API_VERSIONS, version, correlation);
+        Errors error = Errors.forCode(r.errorCode());
         if (error != Errors.NONE) {
             throw new IOException("ApiVersions v3 answered " + error);
         }
