@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,7 @@ public final class SamsaCluster implements ClusterUnderTest {
     private final Map<Integer, FaultyProxy> replicationProxies = new TreeMap<>();
     /** Per node, its {@code process.roles}. */
     private final Map<Integer, String> roles = new TreeMap<>();
+    private final Set<Integer> handedOut = new HashSet<>();
 
     private SamsaCluster(Path root, Map<Integer, String> roles, Map<String, String> extra,
                          IntFunction<Map<String, String>> perNode, boolean proxiedReplication) {
@@ -52,13 +55,13 @@ public final class SamsaCluster implements ClusterUnderTest {
         this.roles.putAll(roles);
         for (int id : this.roles.keySet()) {
             if (isBroker(id)) {
-                clientPorts.put(id, freePort());
+                clientPorts.put(id, uniquePort());
             }
             if (this.roles.get(id).contains("controller")) {
-                controllerPorts.put(id, freePort());
+                controllerPorts.put(id, uniquePort());
             }
             if (proxiedReplication) {
-                int port = freePort();
+                int port = uniquePort();
                 FaultyProxy proxy = FaultyProxy.start();
                 proxy.target(port);
                 replicationPorts.put(id, port);
@@ -293,6 +296,19 @@ public final class SamsaCluster implements ClusterUnderTest {
         c.putAll(extra);
         c.putAll(perNode.apply(nodeId));
         return c;
+    }
+
+    /**
+     * A free port not handed out to this cluster before: the kernel may give a just-closed probe port out again, and
+     * two nodes told the same port fail to start (seen in CI: a node's client port equal to another's quorum port).
+     */
+    private int uniquePort() {
+        while (true) {
+            int port = freePort();
+            if (handedOut.add(port)) {
+                return port;
+            }
+        }
     }
 
     private static int freePort() {
