@@ -209,11 +209,9 @@ public final class TlsHandshakeRate {
     /** One ApiVersions v3 request and its response, through samsa-protocol's codec (the wire as any client has it). */
     private static void apiVersions(OutputStream out, InputStream in, int correlation) throws IOException {
         short version = 3;
-        ByteBuffer body = WireCodec.encodeRequest(ApiKeys.API_VERSIONS, version, "bench-handshake", correlation,
+        ByteBuffer frame = WireCodec.encodeRequest(ApiKeys.API_VERSIONS, version, "bench-handshake", correlation,
                 new ApiVersionsRequestData().setClientSoftwareName("samsa-bench").setClientSoftwareVersion("1"));
-        byte[] frame = new byte[4 + body.remaining()];
-        ByteBuffer.wrap(frame).putInt(body.remaining()).put(body);
-        out.write(frame);
+        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining()); // size prefix included
         out.flush();
         DataInputStream data = new DataInputStream(in);
         int size = data.readInt();
