@@ -1,8 +1,11 @@
 package io.samsa.protocol;
 
+import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiError;
 
 /**
  * A request as read off the wire: its header fields and its body as the generated message class.
@@ -49,6 +52,13 @@ public final class DecodedRequest {
      * partition / topic / resource in it carries the error's code.
      */
     public ApiMessage errorResponse(Throwable error) {
+        if (request.data() instanceof DescribeUserScramCredentialsRequestData d && d.users() == null) {
+            // kafka-clients' getErrorResponse walks the user list, which null ("every user") does not have: a
+            // NullPointerException instead of the error (found by SaslExchangeFuzzTarget)
+            ApiError e = ApiError.fromThrowable(error);
+            return new DescribeUserScramCredentialsResponseData().setErrorCode(e.error().code())
+                    .setErrorMessage(e.message());
+        }
         return request.getErrorResponse(0, error).data();
     }
 }

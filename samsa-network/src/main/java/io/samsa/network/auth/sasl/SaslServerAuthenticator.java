@@ -214,8 +214,13 @@ public final class SaslServerAuthenticator implements Authenticator {
         DecodedRequest request = decode(header, frame);
         if (header.apiKey() != ApiKeys.SASL_AUTHENTICATE) {
             String message = "Unexpected Kafka request of type " + header.apiKey() + " during SASL authentication.";
-            out = WireCodec.encodeResponse(request, request.errorResponse(new IllegalSaslStateException(message)),
-                    request.apiVersion());
+            try {
+                out = WireCodec.encodeResponse(request, request.errorResponse(new IllegalSaslStateException(message)),
+                        request.apiVersion());
+            } catch (RuntimeException unanswerable) {
+                // kafka-clients cannot build this request's error response: close without one
+                throw new AuthenticationFailedException(message);
+            }
             failure = new AuthenticationFailedException(message);
             return;
         }
