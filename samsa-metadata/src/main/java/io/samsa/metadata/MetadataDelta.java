@@ -236,7 +236,7 @@ public final class MetadataDelta {
     /** The next image; parts without changes are the base's own objects. */
     public MetadataImage apply() {
         return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers(),
-                applyScram(), applyAcls());
+                applyScram(), applyAcls(), base.quotas());
     }
 
     private AclsImage applyAcls() {

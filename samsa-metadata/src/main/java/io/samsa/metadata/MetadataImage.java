@@ -17,12 +17,13 @@ import org.apache.kafka.common.config.ConfigResource;
  *                whether it is fenced
  * @param scram   the users' SCRAM credentials
  * @param acls    the ACL bindings
+ * @param quotas  the client quotas
  */
 public record MetadataImage(long offset, TopicsImage topics, ConfigsImage configs, long nextProducerId,
                             Map<Integer, BrokerRegistrationRecord> brokers, ScramImage scram,
-                            AclsImage acls) {
+                            AclsImage acls, ClientQuotasImage quotas) {
     public static final MetadataImage EMPTY = new MetadataImage(-1, TopicsImage.EMPTY, ConfigsImage.EMPTY, 0,
-            Map.of(), ScramImage.EMPTY, AclsImage.EMPTY);
+            Map.of(), ScramImage.EMPTY, AclsImage.EMPTY, ClientQuotasImage.EMPTY);
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
@@ -30,7 +31,7 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
 
     /** This image with its offset moved (a batch that changed nothing, or was rejected whole). */
     public MetadataImage atOffset(long newOffset) {
-        return new MetadataImage(newOffset, topics, configs, nextProducerId, brokers, scram, acls);
+        return new MetadataImage(newOffset, topics, configs, nextProducerId, brokers, scram, acls, quotas);
     }
 
     /** The broker's registration (epoch, fenced state), or null if it never registered. */
