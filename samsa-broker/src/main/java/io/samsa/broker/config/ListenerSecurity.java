@@ -24,9 +24,15 @@ import io.samsa.network.server.Endpoint;
  * @param saslMechanisms     enabled SASL mechanisms (empty on a listener without SASL)
  * @param jaasConfigs        the JAAS line per mechanism name, where one is set
  * @param saslMaxReceiveSize {@code sasl.server.max.receive.size}: the largest SASL frame read before authentication
+ * @param maxReauthMs        {@code connections.max.reauth.ms} per enabled mechanism (KIP-368; Kafka's key, also as
+ *                           {@code listener.name.<name>.<mechanism>.connections.max.reauth.ms}): how long a SASL
+ *                           session lasts before the client must re-authenticate; 0 = for ever
  */
 public record ListenerSecurity(String listenerName, SecurityProtocol protocol, Map<String, String> ssl,
-                               List<String> saslMechanisms, Map<String, String> jaasConfigs, int saslMaxReceiveSize) {
+                               List<String> saslMechanisms, Map<String, String> jaasConfigs, int saslMaxReceiveSize,
+                               Map<String, Long> maxReauthMs) {
+    /** Kafka's {@code connections.max.reauth.ms}. */
+    static final String MAX_REAUTH_MS = "connections.max.reauth.ms";
     /** Kafka's default for {@code sasl.enabled.mechanisms}; Samsa has no GSSAPI (Kerberos), so it must be set. */
     static final String KAFKA_DEFAULT_MECHANISMS = "GSSAPI";
 
@@ -34,6 +40,12 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
         ssl = Map.copyOf(ssl);
         saslMechanisms = List.copyOf(saslMechanisms);
         jaasConfigs = Map.copyOf(jaasConfigs);
+        maxReauthMs = Map.copyOf(maxReauthMs);
+    }
+
+    /** The session lifetime of a client authenticated with the mechanism, in ms; 0 = no re-authentication. */
+    public long maxReauthMs(String mechanism) {
+        return maxReauthMs.getOrDefault(mechanism, 0L);
     }
 
     public boolean usesSsl() {
@@ -54,6 +66,7 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
         r.keysStartingWith("listener.name.").forEach(r::accept);
         r.keysStartingWith("ssl.").forEach(r::accept);
         r.keysStartingWith("sasl.").forEach(r::accept);
+        r.keysStartingWith(MAX_REAUTH_MS).forEach(r::accept);
         return out;
     }
 
@@ -68,6 +81,7 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
         }
         List<String> mechanisms = new ArrayList<>();
         Map<String, String> jaas = new TreeMap<>();
+        Map<String, Long> maxReauth = new TreeMap<>();
         boolean sasl = e.securityProtocol() == SecurityProtocol.SASL_PLAINTEXT
                 || e.securityProtocol() == SecurityProtocol.SASL_SSL;
         if (sasl) {
@@ -87,10 +101,13 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
             for (String m : mechanisms) {
                 String jaasKey = prefix + m.toLowerCase(Locale.ROOT) + ".sasl.jaas.config";
                 putIfSet(jaas, m, r.secret(jaasKey));
+                String reauthKey = prefix + m.toLowerCase(Locale.ROOT) + "." + MAX_REAUTH_MS;
+                maxReauth.put(m, r.longValue(r.has(reauthKey) ? reauthKey : MAX_REAUTH_MS, 0, 0, Long.MAX_VALUE));
             }
         }
         int maxReceive = r.intValue("sasl.server.max.receive.size", 524288, 1, Integer.MAX_VALUE);
-        return new ListenerSecurity(e.listenerName(), e.securityProtocol(), ssl, mechanisms, jaas, maxReceive);
+        return new ListenerSecurity(e.listenerName(), e.securityProtocol(), ssl, mechanisms, jaas, maxReceive,
+                maxReauth);
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

@@ -79,7 +79,8 @@ public final class ListenerChannels implements Function<Endpoint, ChannelBuilder
     }
 
     private Authenticator sasl(TransportLayer transport, SaslServerMechanisms mechanisms, ListenerSecurity s) {
-        return new SaslServerAuthenticator(transport, mechanisms, apiVersions, s.saslMaxReceiveSize());
+        return new SaslServerAuthenticator(transport, mechanisms, apiVersions, s.saslMaxReceiveSize(),
+                s::maxReauthMs);
     }
 
     /** The servers of the listener's enabled mechanisms; PLAIN's users come from its JAAS line. */

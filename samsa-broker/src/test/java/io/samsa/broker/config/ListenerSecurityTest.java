@@ -47,6 +47,23 @@ class ListenerSecurityTest {
     }
 
     @Test
+    void sessionLifetimeIsPerMechanismWithTheListenerPrefixWinning() {
+        Map<String, String> props = twoSaslListeners();
+        assertThat(BrokerConfig.from(props).listenerSecurity().get("EXTERNAL").maxReauthMs("SCRAM-SHA-512"))
+                .as("Kafka's default: no re-authentication").isZero();
+        props.put("connections.max.reauth.ms", "3600000");
+        props.put("listener.name.internal.plain.connections.max.reauth.ms", "60000");
+        BrokerConfig c = BrokerConfig.from(props);
+        assertThat(c.listenerSecurity().get("EXTERNAL").maxReauthMs("SCRAM-SHA-512")).isEqualTo(3_600_000);
+        assertThat(c.listenerSecurity().get("INTERNAL").maxReauthMs("PLAIN")).isEqualTo(60_000);
+        assertThat(c.listenerSecurity().get("INTERNAL").maxReauthMs("SCRAM-SHA-256")).isEqualTo(3_600_000);
+
+        props.put("connections.max.reauth.ms", "-1");
+        assertThatThrownBy(() -> BrokerConfig.from(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connections.max.reauth.ms");
+    }
+
+    @Test
     void kafkasDefaultMechanismGssapiIsRefusedNamingTheKey() {
         Map<String, String> props = twoSaslListeners();
         props.remove("sasl.enabled.mechanisms");

@@ -1,6 +1,7 @@
 package io.samsa.network.auth;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The server side of a connection's authentication ({@code sasl.SaslServerAuthenticator}), run after the
@@ -23,6 +24,20 @@ public interface Authenticator {
      * for the transport to be writable as well, and calls {@link #authenticate()} again.
      */
     default boolean wantsWrite() {
+        return false;
+    }
+
+    /**
+     * Called with a SaslHandshake request frame read from the authenticated connection (KIP-368): true if it begins
+     * a re-authentication (the connection goes back to authenticating, and {@link #authenticate()} starts with that
+     * frame), false if the frame is an ordinary request. The frame is copied, not kept.
+     */
+    default boolean beginReauthentication(ByteBuffer saslHandshakeFrame, long nowNanos) {
+        return false;
+    }
+
+    /** Whether the authenticated session has outlived {@code connections.max.reauth.ms} without re-authenticating. */
+    default boolean sessionExpired(long nowNanos) {
         return false;
     }
 

@@ -2,10 +2,13 @@ package io.samsa.network.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+
+import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.network.auth.Authenticator;
 import io.samsa.network.transport.TransportLayer;
@@ -16,7 +19,8 @@ import io.samsa.protocol.ResponseSend;
  * <pre>
  *   HANDSHAKING ──▶ AUTHENTICATING ──▶ READING ──▶ PROCESSING ──▶ SENDING ──┐
  *   (transport)     (authenticator)      ▲  (size, payload)  │ no response  │
- *                                        └───────────────────┴──────────────┘
+ *                          ▲             └───────────────────┴──────────────┘
+ *                          └── READING: a SaslHandshake re-authenticates (KIP-368)
  *   any state ──▶ CLOSED
  * </pre>
  * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once (no handshake, principal
@@ -24,6 +28,8 @@ import io.samsa.protocol.ResponseSend;
  * authenticated {@link Session}. While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that
  * closes ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
  * request order. Every change of state goes through {@link #moveTo}, which rejects a transition not drawn above.
+ * A SASL session with a lifetime goes back to AUTHENTICATING when the client re-authenticates
+ * ({@link #beginReauthentication}), and ends at its first request after the lifetime ({@link #sessionExpired}).
  *
  * <p>Only the owning processor thread touches it.
  */
@@ -46,7 +52,7 @@ final class Connection {
     private static final Map<State, Set<State>> NEXT = Map.of(
             State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING, State.CLOSED),
             State.AUTHENTICATING, EnumSet.of(State.READING, State.CLOSED),
-            State.READING, EnumSet.of(State.PROCESSING, State.CLOSED),
+            State.READING, EnumSet.of(State.PROCESSING, State.AUTHENTICATING, State.CLOSED),
             State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.CLOSED),
             State.SENDING, EnumSet.of(State.READING, State.CLOSED),
             State.CLOSED, EnumSet.of(State.CLOSED));
@@ -63,8 +69,11 @@ final class Connection {
     /** Set when authentication completes; null before. */
     private Session session;
     long lastActiveMs;
-    /** When the connection was registered: HANDSHAKING and AUTHENTICATING must end within the setup timeout. */
-    final long acceptedMs;
+    /**
+     * When the connection was registered, or began re-authenticating: HANDSHAKING and AUTHENTICATING must end within
+     * the setup timeout of it.
+     */
+    long setupStartedMs;
     /** In the processor's queue of connections to serve without waiting for the selector. */
     boolean queuedForRead;
     /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
@@ -81,7 +90,7 @@ final class Connection {
         this.address = address;
         this.endpoint = endpoint;
         this.lastActiveMs = nowMs;
-        this.acceptedMs = nowMs;
+        this.setupStartedMs = nowMs;
     }
 
     State state() {
@@ -122,6 +131,31 @@ final class Connection {
             moveTo(State.READING);
         }
         return state != State.CLOSED;
+    }
+
+    /**
+     * KIP-368: a SaslHandshake request read from the authenticated connection begins a re-authentication if the
+     * authenticator's session has a lifetime; the connection is then AUTHENTICATING again and the authenticator
+     * answers the frame. False (any other frame, or no lifetime): the frame is an ordinary request.
+     *
+     * @throws IOException if the client sent more bytes behind the SaslHandshake: it must wait for the answer
+     */
+    boolean beginReauthentication(ByteBuffer frame, long nowMs, long nowNanos) throws IOException {
+        if (frame.remaining() < 2 || frame.getShort(frame.position()) != ApiKeys.SASL_HANDSHAKE.id
+                || !authenticator.beginReauthentication(frame, nowNanos)) {
+            return false;
+        }
+        if (reader.holdsBytes()) {
+            throw new IOException("request bytes sent behind a re-authentication SaslHandshake");
+        }
+        moveTo(State.AUTHENTICATING);
+        setupStartedMs = nowMs;
+        return true;
+    }
+
+    /** Whether the SASL session outlived connections.max.reauth.ms without re-authenticating. */
+    boolean sessionExpired(long nowNanos) {
+        return authenticator.sessionExpired(nowNanos);
     }
 
     /** Starts (or continues) writing a response; true once it is all written. */

@@ -351,6 +351,9 @@ final class Processor implements Runnable {
             return;
         }
         c.requestReservation = c.reader.takeReservation();
+        if (reauthenticatesOrExpired(c, frame)) {
+            return;
+        }
         c.moveTo(Connection.State.PROCESSING);
         updateInterest(c);
         CompletableFuture<ResponseSend> response;
@@ -374,6 +377,34 @@ final class Processor implements Runnable {
                 selector.wakeup();
             });
         }
+    }
+
+    /**
+     * KIP-368, before a frame goes to the handlers: a SaslHandshake may begin the connection's re-authentication
+     * (the authenticator answers it), and any other request on a session past its lifetime closes the connection,
+     * as Kafka does. True if the frame was taken care of here.
+     */
+    private boolean reauthenticatesOrExpired(Connection c, ByteBuffer frame) {
+        long nowNanos = System.nanoTime();
+        try {
+            if (c.beginReauthentication(frame, System.currentTimeMillis(), nowNanos)) {
+                pool.release(c.requestReservation); // the authenticator copied the frame
+                c.requestReservation = 0;
+                setUp(c);
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.info("Closing connection from {} at re-authentication: {}", c.address, e.toString());
+            close(c);
+            return true;
+        }
+        if (c.sessionExpired(nowNanos)) {
+            log.info("Closing connection from {}: its SASL session expired without re-authentication"
+                    + " (connections.max.reauth.ms)", c.address);
+            close(c);
+            return true;
+        }
+        return false;
     }
 
     /** While a request is in flight: notices a peer that closes (EOF or reset) and frees its socket at once. */
@@ -451,7 +482,7 @@ final class Processor implements Runnable {
                 log.debug("Closing connection from {}: idle in state {} for more than {} ms", c.address, c.state(),
                         config.maxIdleMs());
                 close(c);
-            } else if (config.setupTimeoutMs() >= 0 && inSetup(c) && now - c.acceptedMs > config.setupTimeoutMs()) {
+            } else if (config.setupTimeoutMs() >= 0 && inSetup(c) && now - c.setupStartedMs > config.setupTimeoutMs()) {
                 log.info("Closing connection from {}: still in {} after {} ms", c.address, c.state(),
                         config.setupTimeoutMs());
                 close(c);

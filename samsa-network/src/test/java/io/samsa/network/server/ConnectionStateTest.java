@@ -78,7 +78,13 @@ class ConnectionStateTest {
                 .isInstanceOf(IllegalStateException.class);
         c.moveTo(State.READING);
         assertThatThrownBy(() -> c.moveTo(State.SENDING)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> c.moveTo(State.AUTHENTICATING)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> c.moveTo(State.HANDSHAKING)).isInstanceOf(IllegalStateException.class);
+        c.moveTo(State.AUTHENTICATING); // re-authentication (KIP-368)
+        c.moveTo(State.READING);
+        c.moveTo(State.PROCESSING);
+        assertThatThrownBy(() -> c.moveTo(State.AUTHENTICATING)).as("never with a request in flight")
+                .isInstanceOf(IllegalStateException.class);
+        c.moveTo(State.READING);
         c.moveTo(State.PROCESSING);
         c.moveTo(State.READING); // no response (acks=0)
         c.moveTo(State.PROCESSING);

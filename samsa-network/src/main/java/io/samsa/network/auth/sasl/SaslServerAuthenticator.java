@@ -2,6 +2,7 @@ package io.samsa.network.auth.sasl;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.ToLongFunction;
 
 import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -44,6 +45,12 @@ import io.samsa.protocol.WireCodec;
  * closes. SaslHandshake v0 (still in Kafka 4, used by kafka-python) is followed by raw size-prefixed tokens, and
  * a failure then closes the connection without a response, as in Kafka.
  *
+ * <p>Re-authentication (KIP-368): with {@code connections.max.reauth.ms} set for the mechanism, SaslAuthenticate
+ * tells the client its session lifetime, and a SaslHandshake the network layer reads from the authenticated
+ * connection comes back here ({@link #beginReauthentication}) to run the exchange again from HANDSHAKE: same
+ * mechanism, same principal ({@link SaslSession}), or SASL_AUTHENTICATION_FAILED and the connection closes. A
+ * session past its lifetime ({@link #sessionExpired}) is closed by the network layer at its next request.
+ *
  * <p>One instance per connection; called only on the connection's network thread.
  */
 public final class SaslServerAuthenticator implements Authenticator {
@@ -57,7 +64,12 @@ public final class SaslServerAuthenticator implements Authenticator {
     private final SaslServerMechanisms mechanisms;
     private final ApiVersionsResponder apiVersions;
     private final int maxReceiveSize;
+    private final SaslSession session;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+    /** The SaslHandshake that began a re-authentication, read by the network layer: handled before reading more. */
+    private ByteBuffer pendingFrame;
+    /** Set when a re-authentication asked for another mechanism: its SaslAuthenticate then fails with this. */
+    private String refusedMechanism;
     private ByteBuffer payload;
     private State state = State.INITIAL;
     private SaslMechanismServer server;
@@ -74,10 +86,21 @@ public final class SaslServerAuthenticator implements Authenticator {
 
     public SaslServerAuthenticator(TransportLayer transport, SaslServerMechanisms mechanisms,
                                    ApiVersionsResponder apiVersions, int maxReceiveSize) {
+        this(transport, mechanisms, apiVersions, maxReceiveSize, mechanism -> 0L);
+    }
+
+    /**
+     * @param maxReauthMs the session lifetime per mechanism name ({@code connections.max.reauth.ms}); 0: sessions
+     *                    never expire and a later SaslHandshake is an ordinary (refused) request
+     */
+    public SaslServerAuthenticator(TransportLayer transport, SaslServerMechanisms mechanisms,
+                                   ApiVersionsResponder apiVersions, int maxReceiveSize,
+                                   ToLongFunction<String> maxReauthMs) {
         this.transport = transport;
         this.mechanisms = mechanisms;
         this.apiVersions = apiVersions;
         this.maxReceiveSize = maxReceiveSize;
+        this.session = new SaslSession(maxReauthMs);
     }
 
     @Override
@@ -89,7 +112,8 @@ public final class SaslServerAuthenticator implements Authenticator {
             if (state == State.COMPLETE) {
                 return true;
             }
-            ByteBuffer frame = readFrame();
+            ByteBuffer frame = pendingFrame != null ? pendingFrame : readFrame();
+            pendingFrame = null;
             if (frame == null) {
                 return false;
             }
@@ -104,6 +128,29 @@ public final class SaslServerAuthenticator implements Authenticator {
     @Override
     public boolean wantsWrite() {
         return out != null;
+    }
+
+    @Override
+    public boolean beginReauthentication(ByteBuffer saslHandshakeFrame, long nowNanos) {
+        if (state != State.COMPLETE) {
+            throw new IllegalStateException("Re-authentication before authentication, in state " + state);
+        }
+        if (!session.beginReauthentication(nowNanos)) {
+            return false;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(saslHandshakeFrame.remaining());
+        copy.put(saslHandshakeFrame.duplicate()).flip();
+        pendingFrame = copy;
+        server = null;
+        refusedMechanism = null;
+        state = State.HANDSHAKE;
+        log.debug("Re-authenticating {}", principal);
+        return true;
+    }
+
+    @Override
+    public boolean sessionExpired(long nowNanos) {
+        return session.expired(nowNanos);
     }
 
     @Override
@@ -207,6 +254,8 @@ public final class SaslServerAuthenticator implements Authenticator {
             failure = new AuthenticationFailedException("Unsupported SASL mechanism " + mechanism);
             return;
         }
+        // As Kafka: the handshake itself succeeds; the exchange that follows fails with the reason.
+        refusedMechanism = session.refusedMechanism(mechanism);
         state = request.apiVersion() >= 1 ? State.AUTHENTICATE : State.AUTHENTICATE_RAW;
     }
 
@@ -226,21 +275,31 @@ public final class SaslServerAuthenticator implements Authenticator {
         }
         byte[] token = ((SaslAuthenticateRequestData) request.body()).authBytes();
         SaslAuthenticateResponseData body = new SaslAuthenticateResponseData();
+        out = WireCodec.encodeResponse(request, body, request.apiVersion());
+        if (refusedMechanism != null) {
+            refuse(body, refusedMechanism, new AuthenticationFailedException(refusedMechanism));
+            return;
+        }
         try {
             byte[] response = server.evaluate(token);
             body.setAuthBytes(response);
             if (server.isComplete()) {
-                body.setSessionLifetimeMs(sessionLifetimeMs());
-                complete();
+                body.setSessionLifetimeMs(complete());
             }
         } catch (SaslFailure e) {
-            body.setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
-                    .setErrorMessage(e.clientMessage(server.mechanismName()))
-                    .setAuthBytes(new byte[0]);
-            failure = new AuthenticationFailedException("Failed authentication with SASL mechanism "
-                    + server.mechanismName() + ": " + e.getMessage());
+            refuse(body, e.clientMessage(server.mechanismName()), new AuthenticationFailedException(
+                    "Failed authentication with SASL mechanism " + server.mechanismName() + ": " + e.getMessage()));
+        } catch (AuthenticationFailedException e) {
+            refuse(body, e.getMessage(), e);
         }
-        out = WireCodec.encodeResponse(request, body, request.apiVersion());
+    }
+
+    /** Answers SASL_AUTHENTICATION_FAILED with the client's message; the connection closes once it is out. */
+    private void refuse(SaslAuthenticateResponseData body, String clientMessage, AuthenticationFailedException e) {
+        body.setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
+                .setErrorMessage(clientMessage)
+                .setAuthBytes(new byte[0]);
+        failure = e;
     }
 
     /** After SaslHandshake v0: the frame is the mechanism's token itself, and so is the answer. */
@@ -254,25 +313,30 @@ public final class SaslServerAuthenticator implements Authenticator {
             throw new AuthenticationFailedException("Failed authentication with SASL mechanism "
                     + server.mechanismName() + ": " + e.getMessage());
         }
+        if (refusedMechanism != null) {
+            throw new AuthenticationFailedException(refusedMechanism);
+        }
         out = ResponseSend.ofBuffers(ByteBuffer.allocate(4).putInt(0, response.length), ByteBuffer.wrap(response));
         if (server.isComplete()) {
             complete();
         }
     }
 
-    private void complete() {
-        principal = new Principal("User", server.authorizationId());
-        state = State.COMPLETE;
-        log.debug("Authenticated {} with SASL mechanism {}", principal, server.mechanismName());
-    }
-
     /**
-     * The session lifetime told to SaslAuthenticate v1+ clients. 0: no re-authentication. The slot for KIP-368: with
-     * {@code connections.max.reauth.ms} set this becomes that bound, and the connection must then expire its
-     * session (and accept a new SaslHandshake from a READING connection).
+     * The exchange succeeded: the session starts (again). Returns its lifetime, told to SaslAuthenticate v1+
+     * clients (0: no re-authentication).
+     *
+     * @throws AuthenticationFailedException if a re-authentication changed the principal
      */
-    private long sessionLifetimeMs() {
-        return 0;
+    private long complete() throws AuthenticationFailedException {
+        Principal authenticated = new Principal("User", server.authorizationId());
+        boolean again = session.reauthenticating();
+        long lifetimeMs = session.authenticated(server.mechanismName(), authenticated, System.nanoTime());
+        principal = authenticated;
+        state = State.COMPLETE;
+        log.debug("{} {} with SASL mechanism {}; session lifetime {} ms", again ? "Re-authenticated" : "Authenticated",
+                principal, server.mechanismName(), lifetimeMs);
+        return lifetimeMs;
     }
 
     private static DecodedRequest decode(RequestFrameHeader header, ByteBuffer frame) throws IOException {
