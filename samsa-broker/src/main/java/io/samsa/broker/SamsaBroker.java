@@ -31,6 +31,7 @@ import io.samsa.broker.api.ApiVersionsHandler;
 import io.samsa.broker.api.RequestHandlerPool;
 import io.samsa.broker.api.RequestMetrics;
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.config.ListenerSecurity;
 import io.samsa.broker.config.Listener;
 import io.samsa.broker.cluster.BrokerIdentity;
 import io.samsa.broker.cluster.ClusterView;
@@ -66,6 +67,7 @@ import io.samsa.broker.handler.CreateAclsHandler;
 import io.samsa.broker.handler.DeleteAclsHandler;
 import io.samsa.broker.handler.DescribeAclsHandler;
 import io.samsa.broker.handler.SaslAfterAuthenticationHandlers;
+import io.samsa.broker.security.InterBrokerChannels;
 import io.samsa.broker.security.ListenerChannels;
 import io.samsa.broker.security.MetadataScramCredentials;
 import io.samsa.broker.handler.InitProducerIdHandler;
@@ -100,6 +102,7 @@ import io.samsa.broker.lifecycle.ReplicationLinks;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.PartitionListener;
 import io.samsa.broker.replica.ReplicaManager;
+import io.samsa.broker.replica.fetcher.BrokerAddresses;
 import io.samsa.broker.replica.selector.ReplicaSelectors;
 import io.samsa.broker.topic.BrokerMetadata;
 import io.samsa.broker.topic.TopicInfo;
@@ -249,10 +252,13 @@ public final class SamsaBroker implements SamsaNode {
                     config.logManagerSettings());
             opened.push(logManager);
             topics.attach(logManager);
+            // Other brokers are reached on their inter-broker listener, in its security protocol.
+            BrokerAddresses brokers = quorum == null ? null : ReplicationLinks.addresses(metadata::image,
+                    config.interBrokerListenerName(), interBrokerChannels());
             if (quorum != null) {
                 replicaManager.startReplication(ReplicationLinks.settings(config),
                         ReplicationLinks.alterPartition(quorum.controllerApi(), config.nodeId(), lifecycle::brokerEpoch),
-                        ReplicationLinks.addresses(metadata::image, config.interBrokerListenerName()));
+                        brokers);
                 replicaStates.activate(metadata.image());
             }
             producerIdExpiration = new ProducerIdExpiration(logManager, config.producerIdExpirationMs(),
@@ -281,9 +287,7 @@ public final class SamsaBroker implements SamsaNode {
             transactions = BrokerTransactions.start(topics, replicaManager, producePurgatory, groupCoordinator,
                     config.offsetsTopic().commitTimeoutMs(), () -> producerIds.next().toCompletableFuture().join(),
                     transactionCoordinatorConfig(), quorum == null ? null : new BrokerTransactions.ClusterLinks(
-                            config.nodeId(), ReplicationLinks.addresses(metadata::image,
-                                    config.interBrokerListenerName()),
-                            ReplicationLinks.settings(config).socketTimeoutMs(), this::leaderOf,
+                            config.nodeId(), brokers, ReplicationLinks.settings(config).socketTimeoutMs(), this::leaderOf,
                             this::transactionCoordinatorOf));
             opened.push(transactions);
             transactionCoordinator = transactions.coordinator;
@@ -480,6 +484,20 @@ public final class SamsaBroker implements SamsaNode {
     }
 
     /** As {@link #offsetsTopic()}: a transactional id's partition must not move when the configured count changes. */
+    /** How this node connects to other brokers; a bad setting stops the start with the key named. */
+    private InterBrokerChannels interBrokerChannels() {
+        ListenerSecurity listener = config.listenerSecurity().get(config.interBrokerListenerName());
+        try {
+            InterBrokerChannels channels = listener == null ? InterBrokerChannels.PLAINTEXT
+                    : InterBrokerChannels.forListener(listener, config.interBrokerSaslMechanism());
+            log.info("Brokers are reached on listener {} over {}", config.interBrokerListenerName(), channels);
+            return channels;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("inter-broker listener " + config.interBrokerListenerName() + ": "
+                    + e.getMessage());
+        }
+    }
+
     private TransactionCoordinator.Config transactionCoordinatorConfig() {
         TransactionCoordinator.Config configured = config.transactionCoordinator();
         return topics.get(TransactionStateTopic.NAME).map(t -> configured.withNumPartitions(t.partitions()))

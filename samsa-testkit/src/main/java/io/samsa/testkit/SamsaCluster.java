@@ -43,19 +43,33 @@ public final class SamsaCluster implements ClusterUnderTest {
     /** Per node, when replication goes through proxies: the REPLICATION listener's port and its proxy. */
     private final Map<Integer, Integer> replicationPorts = new TreeMap<>();
     private final Map<Integer, FaultyProxy> replicationProxies = new TreeMap<>();
+    /** Per broker, when brokers talk over a listener of their own ({@code INTERNAL}): its port. */
+    private final Map<Integer, Integer> internalPorts = new TreeMap<>();
+    /** The INTERNAL listener's security protocol, or null when there is none. */
+    private final String internalProtocol;
     /** Per node, its {@code process.roles}. */
     private final Map<Integer, String> roles = new TreeMap<>();
     private final Set<Integer> handedOut = new HashSet<>();
 
     private SamsaCluster(Path root, Map<Integer, String> roles, Map<String, String> extra,
                          IntFunction<Map<String, String>> perNode, boolean proxiedReplication) {
+        this(root, roles, extra, perNode, proxiedReplication, null);
+    }
+
+    private SamsaCluster(Path root, Map<Integer, String> roles, Map<String, String> extra,
+                         IntFunction<Map<String, String>> perNode, boolean proxiedReplication,
+                         String internalProtocol) {
         this.root = root;
+        this.internalProtocol = internalProtocol;
         this.extra = Map.copyOf(extra);
         this.perNode = perNode;
         this.roles.putAll(roles);
         for (int id : this.roles.keySet()) {
             if (isBroker(id)) {
                 clientPorts.put(id, uniquePort());
+                if (internalProtocol != null) {
+                    internalPorts.put(id, uniquePort());
+                }
             }
             if (this.roles.get(id).contains("controller")) {
                 controllerPorts.put(id, uniquePort());
@@ -114,6 +128,17 @@ public final class SamsaCluster implements ClusterUnderTest {
     public static SamsaCluster startWithReplicationProxies(int size, Map<String, String> extra) throws IOException {
         return start(new SamsaCluster(Files.createTempDirectory("samsa-cluster-"), combined(size), extra,
                 id -> Map.of(), true));
+    }
+
+    /**
+     * As {@link #start}, with brokers talking to each other over a listener of their own, {@code INTERNAL}, in the
+     * given security protocol (clients keep the PLAINTEXT listener); its settings go in {@code extra} under
+     * {@code listener.name.internal.}.
+     */
+    public static SamsaCluster startWithInterBrokerListener(int size, String protocol, Map<String, String> extra)
+            throws IOException {
+        return start(new SamsaCluster(Files.createTempDirectory("samsa-cluster-"), combined(size), extra,
+                id -> Map.of(), false, protocol));
     }
 
     private static SamsaCluster start(SamsaCluster cluster) {
@@ -289,6 +314,12 @@ public final class SamsaCluster implements ClusterUnderTest {
                     + ",REPLICATION://127.0.0.1:" + replicationProxies.get(nodeId).port());
             c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT");
             c.put("inter.broker.listener.name", "REPLICATION");
+        }
+        if (internalPorts.containsKey(nodeId)) {
+            c.put("listeners", c.get("listeners") + ",INTERNAL://127.0.0.1:" + internalPorts.get(nodeId));
+            c.put("listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,INTERNAL:" + internalProtocol + ",CONTROLLER:PLAINTEXT");
+            c.put("inter.broker.listener.name", "INTERNAL");
         }
         c.put("log.dirs", root.resolve("node-" + nodeId).toString());
         c.put("num.io.threads", "4");

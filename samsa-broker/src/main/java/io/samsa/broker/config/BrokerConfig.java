@@ -43,6 +43,7 @@ public final class BrokerConfig {
     private final int nodeId;
     private final Listeners listeners;
     private final Map<String, ListenerSecurity> listenerSecurity;
+    private final String interBrokerSaslMechanism;
     private final AuthorizerConfig authorizer;
     private final ClusterConfig cluster;
     private final Path dataDir;
@@ -77,6 +78,7 @@ public final class BrokerConfig {
         r.alias("broker.id");
         listeners = Listeners.read(r);
         listenerSecurity = ListenerSecurity.read(r, listeners.endpoints());
+        interBrokerSaslMechanism = r.string("sasl.mechanism.inter.broker.protocol", "GSSAPI");
         authorizer = AuthorizerConfig.read(r);
         cluster = new ClusterConfig(r, nodeId, r.has("node.id") || r.has("broker.id"), listeners);
         String dirs = r.string("log.dirs", r.string("log.dir", DEFAULT_DATA_DIR));
@@ -276,6 +278,12 @@ public final class BrokerConfig {
 
     /** Each broker listener's TLS and SASL settings, by listener name. */
     public Map<String, ListenerSecurity> listenerSecurity() { return listenerSecurity; }
+
+    /**
+     * {@code sasl.mechanism.inter.broker.protocol}: how brokers authenticate to each other when the inter-broker
+     * listener speaks SASL (Kafka's default GSSAPI, which Samsa refuses at start in that case).
+     */
+    public String interBrokerSaslMechanism() { return interBrokerSaslMechanism; }
 
     /** ACL checks: on or off, the super users, the rule for a resource without ACLs. */
     public AuthorizerConfig authorizer() { return authorizer; }

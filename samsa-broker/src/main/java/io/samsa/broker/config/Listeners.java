@@ -20,7 +20,7 @@ import io.samsa.network.server.Endpoint;
  * listener.security.protocol.map} ({@code NAME:PROTOCOL,...}; Kafka's default maps each protocol's own name) and
  * {@code inter.broker.listener.name}. Every mistake stops the start with a message naming the key: a duplicate
  * name or port, a name without a protocol, an advertised or inter-broker name that is not a listener, and — for
- * now — a protocol other than PLAINTEXT ("not supported yet"). Immutable.
+ * now — a controller listener other than PLAINTEXT (the metadata quorum's traffic is not secured yet). Immutable.
  */
 public final class Listeners {
     static final String DEFAULT_PROTOCOL_MAP = "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
@@ -97,12 +97,6 @@ public final class Listeners {
             // Samsa takes the first broker listener rather than fail (a controller-only node has none: null).
             interBroker = bound.stream().anyMatch(l -> l.name().equals("PLAINTEXT")) ? "PLAINTEXT"
                     : bound.isEmpty() ? null : bound.get(0).name();
-        }
-        if (interBroker != null && r.has("process.roles") && protocols.get(interBroker) != SecurityProtocol.PLAINTEXT) {
-            // Samsa's inter-broker senders (replica fetchers, transaction markers) do not authenticate yet.
-            throw new ConfigException("inter.broker.listener.name", interBroker, "uses security protocol "
-                    + protocols.get(interBroker) + "; brokers talk to each other over PLAINTEXT only for now: add a "
-                    + "PLAINTEXT listener for them and name it in inter.broker.listener.name");
         }
         return new Listeners(List.copyOf(bound), Collections.unmodifiableMap(advertised), Map.copyOf(protocols),
                 interBroker, controllerNames, controller);

@@ -47,7 +47,7 @@ abstract class InterBrokerSender<T> implements Closeable {
     }
 
     InterBrokerSender(String threadName, BrokerAddresses addresses, long requestTimeoutMs) {
-        this.io = new NetworkIo(threadName, requestTimeoutMs, 100, 64 * 1024);
+        this.io = addresses.newNetworkIo(threadName, requestTimeoutMs, 100, 64 * 1024);
         this.addresses = addresses;
         this.requestTimeoutMs = requestTimeoutMs;
         this.thread = new Thread(this::run, threadName);

@@ -10,9 +10,11 @@ import io.samsa.broker.replica.AlterPartitionSender;
 import io.samsa.broker.replica.LeaderAndIsr;
 import io.samsa.broker.replica.ReplicationSettings;
 import io.samsa.broker.replica.fetcher.BrokerAddresses;
+import io.samsa.broker.security.InterBrokerChannels;
 import io.samsa.metadata.BrokerRegistrationRecord;
 import io.samsa.metadata.ControllerApi;
 import io.samsa.metadata.MetadataImage;
+import io.samsa.network.client.NetworkIo;
 
 /**
  * What replication needs from the rest of a cluster node: its settings from the configuration, the way a leader
@@ -39,13 +41,26 @@ public final class ReplicationLinks {
                 .thenApply(result -> LeaderAndIsr.of(result.partition()));
     }
 
-    /** A broker's registered endpoint on {@code listener}, as the current image knows it. */
-    public static BrokerAddresses addresses(Supplier<MetadataImage> image, String listener) {
-        return id -> {
-            BrokerRegistrationRecord broker = image.get().brokers().get(id);
-            return broker == null ? Optional.empty() : broker.endpoints().stream()
-                    .filter(e -> e.listener().equals(listener)).findFirst()
-                    .map(e -> InetSocketAddress.createUnresolved(e.host(), e.port()));
+    /**
+     * A broker's registered endpoint on {@code listener}, as the current image knows it, reached through
+     * {@code channels} (the listener's security protocol).
+     */
+    public static BrokerAddresses addresses(Supplier<MetadataImage> image, String listener,
+                                            InterBrokerChannels channels) {
+        return new BrokerAddresses() {
+            @Override
+            public Optional<InetSocketAddress> address(int id) {
+                BrokerRegistrationRecord broker = image.get().brokers().get(id);
+                return broker == null ? Optional.empty() : broker.endpoints().stream()
+                        .filter(e -> e.listener().equals(listener)).findFirst()
+                        .map(e -> InetSocketAddress.createUnresolved(e.host(), e.port()));
+            }
+
+            @Override
+            public NetworkIo newNetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs,
+                                          int sendBufferBytes) {
+                return channels.newNetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes);
+            }
         };
     }
 }

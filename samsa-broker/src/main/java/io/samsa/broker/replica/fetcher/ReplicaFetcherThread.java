@@ -84,7 +84,7 @@ final class ReplicaFetcherThread extends Thread {
         this.settings = settings;
         this.addresses = addresses;
         this.partitions = partitions;
-        this.io = new NetworkIo("samsa-replica-fetcher-" + localNodeId, settings.socketTimeoutMs(),
+        this.io = addresses.newNetworkIo("samsa-replica-fetcher-" + localNodeId, settings.socketTimeoutMs(),
                 settings.fetchBackoffMs(), 0);
     }
 
