@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.resource.ResourceType;
 
+import io.samsa.broker.authorizer.AuthorizedOperations;
 import io.samsa.broker.authorizer.Authorizer;
 import io.samsa.broker.config.Listener;
 import io.samsa.network.auth.Principal;
@@ -68,6 +69,14 @@ public record RequestContext(ApiKeys apiKey, short apiVersion, String clientId, 
     public boolean canSee(AclOperation op, ResourceType type, String name) {
         return !authorizer.enabled()
                 || authorizer.authorize(principal(), session.client().host(), apiKey, op, type, name, false);
+    }
+
+    /**
+     * The operations this principal may perform on the resource, as the 32-bit field of the
+     * {@code *_authorized_operations} response fields (not audited: asking is not an attempt).
+     */
+    public int authorizedOperations(ResourceType type, String name) {
+        return AuthorizedOperations.of(type, op -> canSee(op, type, name));
     }
 
     public boolean authorizeCluster(AclOperation op) {

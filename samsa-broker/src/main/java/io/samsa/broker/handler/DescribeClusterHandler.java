@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
@@ -45,6 +46,10 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         for (BrokerNode b : cluster.brokers(image, context)) {
             response.brokers().add(new DescribeClusterBroker().setBrokerId(b.nodeId())
                     .setHost(b.endpoint().host()).setPort(b.endpoint().port()).setRack(b.rack()));
+        }
+        if (request.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(
+                    context.authorizedOperations(ResourceType.CLUSTER, RequestContext.CLUSTER_NAME));
         }
         return CompletableFuture.completedFuture(response);
     }

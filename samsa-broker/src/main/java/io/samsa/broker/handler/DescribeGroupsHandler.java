@@ -18,6 +18,7 @@ import org.apache.kafka.common.resource.ResourceType;
 import io.samsa.broker.api.ApiHandler;
 import io.samsa.broker.api.ApiVersionRange;
 import io.samsa.broker.api.RequestContext;
+import io.samsa.broker.authorizer.AuthorizedOperations;
 import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.GroupSnapshot;
 import io.samsa.broker.group.GroupState;
@@ -33,9 +34,6 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
      * kafka-clients parses) up to the newest kafka-clients 4.4 knows.
      */
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_GROUPS, 0, 6);
-
-    private static final int ALL_GROUP_OPERATIONS = (1 << AclOperation.READ.code()) | (1 << AclOperation.DELETE.code())
-            | (1 << AclOperation.DESCRIBE.code());
 
     private final GroupCoordinator coordinator;
 
@@ -54,7 +52,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
                         .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
                 continue;
             }
-            futures.add(coordinator.describeGroup(groupId).thenApply(d -> described(groupId, d, v, includeOps)));
+            int ops = includeOps ? context.authorizedOperations(ResourceType.GROUP, groupId)
+                    : AuthorizedOperations.NOT_REQUESTED;
+            futures.add(coordinator.describeGroup(groupId).thenApply(d -> described(groupId, d, v, ops)));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             DescribeGroupsResponseData response = new DescribeGroupsResponseData();
@@ -63,7 +63,8 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         });
     }
 
-    private static DescribedGroup described(String groupId, Optional<GroupSnapshot> found, short v, boolean includeOps) {
+    private static DescribedGroup described(String groupId, Optional<GroupSnapshot> found, short v,
+                                            int authorizedOperations) {
         DescribedGroup g = new DescribedGroup().setGroupId(groupId);
         if (found.isEmpty()) {
             g.setGroupState(GroupState.DEAD.kafkaName()).setProtocolType("").setProtocolData("");
@@ -83,10 +84,7 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             }
             g.members().add(member);
         }
-        if (includeOps) {
-            g.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
-        }
-        return g;
+        return g.setAuthorizedOperations(authorizedOperations);
     }
 
     @Override

@@ -75,6 +75,20 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                 .setClusterId(cluster.clusterId())
                 .setControllerId(cluster.controllerId(image, context))
                 .setTopics(topicsFor(context, request, image));
+        short version = context.apiVersion();
+        if (version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations()) {
+            // As Kafka: nothing without DESCRIBE on the cluster (newer clients ask DescribeCluster instead).
+            response.setClusterAuthorizedOperations(context.authorize(AclOperation.DESCRIBE, ResourceType.CLUSTER,
+                    RequestContext.CLUSTER_NAME)
+                    ? context.authorizedOperations(ResourceType.CLUSTER, RequestContext.CLUSTER_NAME) : 0);
+        }
+        if (version >= 8 && request.includeTopicAuthorizedOperations()) {
+            response.topics().forEach(t -> {
+                if (t.name() != null) {
+                    t.setTopicAuthorizedOperations(context.authorizedOperations(ResourceType.TOPIC, t.name()));
+                }
+            });
+        }
         return CompletableFuture.completedFuture(response);
     }
 

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -163,6 +166,26 @@ class AclAuthorizationTest {
             assertThat(seen).contains("visible").doesNotContain("hidden");
         }
         assertThat(admin.listTopics().names().get()).contains("visible", "hidden"); // a super user sees all
+    }
+
+    @Test
+    void authorizedOperationsAreWhatTheAclsAllow() throws Exception {
+        createTopics("ops");
+        admin.createAcls(List.of(allow(ResourceType.TOPIC, "ops", PatternType.LITERAL, "User:bob",
+                AclOperation.READ), allow(ResourceType.TOPIC, "ops", PatternType.LITERAL, "User:bob",
+                AclOperation.DESCRIBE_CONFIGS), allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+                "User:bob", AclOperation.DESCRIBE))).all().get();
+        try (Admin bob = admin(broker.bootstrapServers(), "bob")) {
+            TopicDescription ops = bob.describeTopics(List.of("ops"),
+                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get().get("ops");
+            assertThat(ops.authorizedOperations()).containsExactlyInAnyOrder(AclOperation.READ,
+                    AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+            assertThat(bob.describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+                    .authorizedOperations().get()).containsExactly(AclOperation.DESCRIBE);
+        }
+        assertThat(admin.describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+                .authorizedOperations().get()).as("a super user may do all of them").contains(AclOperation.ALTER,
+                AclOperation.CLUSTER_ACTION, AclOperation.CREATE, AclOperation.IDEMPOTENT_WRITE);
     }
 
     @Test
