@@ -67,6 +67,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 String topic = name;
                 if (!context.authorize(AclOperation.DELETE, ResourceType.TOPIC, topic)) {
                     fail(result, topic, new TopicAuthorizationException("Authorization failed."), version);
+                    if (w.name() == null && !context.canSee(AclOperation.DESCRIBE, ResourceType.TOPIC, topic)) {
+                        result.setName(null); // as Kafka: an id does not reveal a name the caller may not see
+                    }
                     return CompletableFuture.completedFuture(null);
                 }
                 return topics.deleteAsync(topic).handle((deletion, error) -> {

@@ -24,7 +24,8 @@ import io.samsa.broker.txn.TxnRecord;
 
 /**
  * DescribeTransactions (v0): per id its state, producer, timeout, start and partitions; NOT_COORDINATOR when another
- * broker coordinates it, TRANSACTIONAL_ID_NOT_FOUND when it is unknown — as Kafka answers.
+ * broker coordinates it, TRANSACTIONAL_ID_NOT_FOUND when it is unknown — as Kafka answers. DESCRIBE on the
+ * transactional id is required, and partitions of topics the principal may not describe are left out.
  */
 public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0);
@@ -46,7 +47,7 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
             }
             states.add(coordinator.coordinates(id).thenCompose(led -> !led
                     ? CompletableFuture.completedFuture(error(id, Errors.NOT_COORDINATOR))
-                    : coordinator.describe(id).thenApply(r -> r.map(DescribeTransactionsHandler::describe)
+                    : coordinator.describe(id).thenApply(r -> r.map(txn -> describe(txn, context))
                             .orElseGet(() -> error(id, Errors.TRANSACTIONAL_ID_NOT_FOUND)))));
         }
         return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -60,9 +61,13 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
         return new TransactionState().setTransactionalId(id).setErrorCode(error.code());
     }
 
-    private static TransactionState describe(TxnRecord r) {
+    /** The transaction, listing only the partitions of topics the principal may describe (as Kafka). */
+    private static TransactionState describe(TxnRecord r, RequestContext context) {
         TopicDataCollection topics = new TopicDataCollection();
         for (TopicPartition tp : r.partitions()) {
+            if (!context.canSee(AclOperation.DESCRIBE, ResourceType.TOPIC, tp.topic())) {
+                continue;
+            }
             TopicData t = topics.find(tp.topic());
             if (t == null) {
                 t = new TopicData().setTopic(tp.topic());

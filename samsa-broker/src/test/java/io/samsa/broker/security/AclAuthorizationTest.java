@@ -32,11 +32,22 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.samsa.broker.protocol.RawKafkaConnection;
 import io.samsa.broker.testing.BrokerProcess;
 import io.samsa.broker.testing.Clients;
 
@@ -186,6 +197,25 @@ class AclAuthorizationTest {
         assertThat(admin.describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
                 .authorizedOperations().get()).as("a super user may do all of them").contains(AclOperation.ALTER,
                 AclOperation.CLUSTER_ACTION, AclOperation.CREATE, AclOperation.IDEMPOTENT_WRITE);
+    }
+
+    @Test
+    void deletingByIdATopicOneMayNotDescribeDoesNotRevealItsName() throws Exception {
+        createTopics("secret-name");
+        Uuid id = admin.describeTopics(List.of("secret-name")).allTopicNames().get().get("secret-name").topicId();
+        try (RawKafkaConnection bob = new RawKafkaConnection("127.0.0.1", broker.port(), 10_000)) {
+            bob.send(ApiKeys.SASL_HANDSHAKE, (short) 1, new SaslHandshakeRequestData().setMechanism("PLAIN"));
+            SaslAuthenticateResponseData login = (SaslAuthenticateResponseData) bob.send(ApiKeys.SASL_AUTHENTICATE,
+                    (short) 2, new SaslAuthenticateRequestData().setAuthBytes("\u0000bob\u0000bob-secret".getBytes()));
+            assertThat(login.errorCode()).isZero();
+            DeleteTopicsResponseData response = (DeleteTopicsResponseData) bob.send(ApiKeys.DELETE_TOPICS, (short) 6,
+                    new DeleteTopicsRequestData().setTimeoutMs(10_000)
+                            .setTopics(List.of(new DeleteTopicState().setTopicId(id))));
+            DeletableTopicResult result = response.responses().iterator().next();
+            assertThat(result.errorCode()).isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            assertThat(result.name()).as("the name of a topic bob may not describe").isNull();
+        }
+        assertThat(admin.listTopics().names().get()).contains("secret-name");
     }
 
     @Test
