@@ -123,12 +123,21 @@ public final class WireCodec {
      * checking the correlation id. Record fields are slices of {@code frame}.
      */
     public static ApiMessage decodeResponse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
+        return parseResponse(frame, key, version, expectedCorrelationId).data();
+    }
+
+    /**
+     * As {@link #decodeResponse}, as kafka-clients' response object: for what it answers beyond the body, such as
+     * whether its throttle time is one the client must honour ({@code shouldClientThrottle}, KIP-219).
+     */
+    public static AbstractResponse parseResponse(ByteBuffer frame, ApiKeys key, short version,
+                                                 int expectedCorrelationId) {
         ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
         ResponseHeaderData header = new ResponseHeaderData(accessor, key.responseHeaderVersion(version));
         if (header.correlationId() != expectedCorrelationId) {
             throw new IllegalStateException("Correlation id mismatch: expected " + expectedCorrelationId
                     + ", got " + header.correlationId());
         }
-        return AbstractResponse.parseResponse(key, accessor, version).data();
+        return AbstractResponse.parseResponse(key, accessor, version);
     }
 }
