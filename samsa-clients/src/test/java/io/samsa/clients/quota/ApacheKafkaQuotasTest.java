@@ -1,24 +1,16 @@
 package io.samsa.clients.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.quota.ClientQuotaEntity;
-import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,12 +22,12 @@ import io.samsa.clients.producer.SamsaProducer;
 import io.samsa.testkit.ApacheKafkaBroker;
 
 /**
- * Client quotas against a real Apache Kafka broker: SamsaAdmin's KIP-546 calls, checked with stock Admin; and a
+ * Client quotas against a real Apache Kafka broker: SamsaAdmin's KIP-546 calls ({@link QuotaAdminContract}); and a
  * SamsaProducer under a producer_byte_rate quota, which Kafka throttles (KIP-219): held near the quota, the
  * throttle visible in produce-throttle-time-max, every record acknowledged. The broker measures quotas over 3
  * one-second windows (Kafka's default is 11) so the quota bites within the test's few seconds.
  */
-class ApacheKafkaQuotasTest {
+class ApacheKafkaQuotasTest extends QuotaAdminContract {
     private static ApacheKafkaBroker broker;
     private static SamsaAdmin admin;
 
@@ -43,6 +35,16 @@ class ApacheKafkaQuotasTest {
     static void start() {
         broker = ApacheKafkaBroker.start(Map.of("quota.window.num", "3", "quota.window.size.seconds", "1"));
         admin = new SamsaAdmin(broker.bootstrapServers(), Duration.ofSeconds(20));
+    }
+
+    @Override
+    String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    @Override
+    SamsaAdmin admin() {
+        return admin;
     }
 
     @AfterAll
@@ -56,53 +58,10 @@ class ApacheKafkaQuotasTest {
     }
 
     @Test
-    void setsListsAndRemovesQuotasAsKafkasAdminSeesThem() throws Exception {
-        QuotaEntity limited = QuotaEntity.clientId("limited");
-        QuotaEntity aliceApp = QuotaEntity.user("alice").and(QuotaEntity.defaultClientId());
-        admin.alterQuotas(limited, Map.of("producer_byte_rate", 1048576.0, "consumer_byte_rate", 2097152.0),
-                List.of());
-        admin.alterQuotas(aliceApp, Map.of("request_percentage", 12.5), List.of());
-        admin.alterQuotas(QuotaEntity.defaultUser(), Map.of("producer_byte_rate", 5e6), List.of());
-
-        Map<QuotaEntity, Map<String, Double>> all = admin.listQuotas();
-        assertThat(all).containsEntry(limited, Map.of("consumer_byte_rate", 2097152.0,
-                        "producer_byte_rate", 1048576.0))
-                .containsEntry(aliceApp, Map.of("request_percentage", 12.5))
-                .containsEntry(QuotaEntity.defaultUser(), Map.of("producer_byte_rate", 5e6));
-        assertThat(admin.describeQuotas(QuotaEntity.user("alice"))).as("strict: alice alone has none").isEmpty();
-        assertThat(admin.describeQuotas(aliceApp)).isEqualTo(Map.of("request_percentage", 12.5));
-        assertThat(aliceApp.toString()).isEqualTo("client-id=<default>, user=alice");
-
-        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
-            Map<ClientQuotaEntity, Map<String, Double>> seen = kafka.describeClientQuotas(ClientQuotaFilter.all())
-                    .entities().get(20, TimeUnit.SECONDS);
-            assertThat(seen.get(new ClientQuotaEntity(Map.of("client-id", "limited"))))
-                    .containsEntry("producer_byte_rate", 1048576.0);
-            Map<String, String> parts = new HashMap<>();
-            parts.put("user", "alice");
-            parts.put("client-id", null);
-            assertThat(seen.get(new ClientQuotaEntity(parts))).isEqualTo(Map.of("request_percentage", 12.5));
-
-            // removing a key that is not set (request_percentage) is no error, as with Kafka
-            admin.alterQuotas(limited, Map.of(), List.of("consumer_byte_rate", "request_percentage"));
-            assertThat(admin.describeQuotas(limited)).isEqualTo(Map.of("producer_byte_rate", 1048576.0));
-            assertThatThrownBy(() -> admin.alterQuotas(limited, Map.of("bytes_per_fortnight", 1.0), List.of()))
-                    .isInstanceOf(InvalidRequestException.class);
-
-            admin.alterQuotas(limited, Map.of(), List.of("producer_byte_rate"));
-            admin.alterQuotas(aliceApp, Map.of(), List.of("request_percentage"));
-            admin.alterQuotas(QuotaEntity.defaultUser(), Map.of(), List.of("producer_byte_rate"));
-            assertThat(admin.listQuotas()).isEmpty();
-            assertThat(kafka.describeClientQuotas(ClientQuotaFilter.all()).entities().get(20, TimeUnit.SECONDS))
-                    .isEmpty();
-        }
-    }
-
-    @Test
     void aProducerOverItsByteRateIsThrottledAndLosesNothing() throws Exception {
         double quota = 100_000;
         admin.alterQuotas(QuotaEntity.clientId("throttled"), Map.of("producer_byte_rate", quota), List.of());
+        awaitQuotas(admin, QuotaEntity.clientId("throttled"), Map.of("producer_byte_rate", quota));
         broker.createTopic("quota-bound", 1);
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", broker.bootstrapServers());
