@@ -123,15 +123,22 @@ public final class WireCodec {
      * checking the correlation id. Record fields are slices of {@code frame}.
      */
     public static ApiMessage decodeResponse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
-        return parseResponse(frame, key, version, expectedCorrelationId).data();
+        return parse(frame, key, version, expectedCorrelationId).data();
     }
 
     /**
-     * As {@link #decodeResponse}, as kafka-clients' response object: for what it answers beyond the body, such as
-     * whether its throttle time is one the client must honour ({@code shouldClientThrottle}, KIP-219).
+     * As {@link #decodeResponse}, with the response's throttle time and whether the client must honour it
+     * (KIP-219).
      */
-    public static AbstractResponse parseResponse(ByteBuffer frame, ApiKeys key, short version,
-                                                 int expectedCorrelationId) {
+    public static DecodedResponse parseResponse(ByteBuffer frame, ApiKeys key, short version,
+                                                int expectedCorrelationId) {
+        AbstractResponse response = parse(frame, key, version, expectedCorrelationId);
+        int throttleMs = response.throttleTimeMs();
+        return new DecodedResponse(response.data(), throttleMs,
+                throttleMs > 0 && response.shouldClientThrottle(version));
+    }
+
+    private static AbstractResponse parse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
         ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
         ResponseHeaderData header = new ResponseHeaderData(accessor, key.responseHeaderVersion(version));
         if (header.correlationId() != expectedCorrelationId) {

@@ -14,7 +14,6 @@ import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
 import org.apache.kafka.common.message.DescribeClientQuotasResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.DescribeClientQuotasRequest;
 
 /**
  * The client-quota side of {@link SamsaAdmin} (KIP-546): DescribeClientQuotas and AlterClientQuotas on any
@@ -23,6 +22,10 @@ import org.apache.kafka.common.requests.DescribeClientQuotasRequest;
  * Not thread-safe; {@link SamsaAdmin} serializes calls.
  */
 final class QuotaCalls {
+    /** DescribeClientQuotas' match types: a name exactly, or the type's default. */
+    private static final byte MATCH_EXACT = 0;
+    private static final byte MATCH_DEFAULT = 1;
+
     private final AdminChannel channel;
 
     QuotaCalls(AdminChannel channel) {
@@ -38,8 +41,7 @@ final class QuotaCalls {
         if (entity != null) {
             entity.parts().forEach((type, name) -> request.components().add(
                     new DescribeClientQuotasRequestData.ComponentData().setEntityType(type)
-                            .setMatchType(name == null ? DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT
-                                    : DescribeClientQuotasRequest.MATCH_TYPE_EXACT)
+                            .setMatchType(name == null ? MATCH_DEFAULT : MATCH_EXACT)
                             .setMatch(name)));
         }
         DescribeClientQuotasResponseData r = channel.call(ApiKeys.DESCRIBE_CLIENT_QUOTAS, v -> request, deadlineMs);

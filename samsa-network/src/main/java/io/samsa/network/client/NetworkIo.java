@@ -29,7 +29,6 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +37,7 @@ import io.samsa.network.tls.SslFactory;
 import io.samsa.network.tls.SslTransport;
 import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.DecodedResponse;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -528,7 +528,7 @@ public final class NetworkIo implements AutoCloseable {
             if (r == null) {
                 throw new IOException("Response without a request");
             }
-            AbstractResponse response = WireCodec.parseResponse(frame, r.key(), r.version(), r.correlationId());
+            DecodedResponse response = WireCodec.parseResponse(frame, r.key(), r.version(), r.correlationId());
             maybeThrottle(c, r, response);
             r.handler().onResponse(response.data());
             if (connections.get(c.nodeId) != c) {
@@ -538,10 +538,10 @@ public final class NetworkIo implements AutoCloseable {
     }
 
     /** As NetworkClient.maybeThrottle: only a response version whose broker expects the client to back off. */
-    private void maybeThrottle(NodeConnection c, NodeConnection.Request r, AbstractResponse response) {
+    private void maybeThrottle(NodeConnection c, NodeConnection.Request r, DecodedResponse response) {
         int throttleMs = response.throttleTimeMs();
         throttleTimes.accept(throttleMs);
-        if (throttleMs > 0 && response.shouldClientThrottle(r.version())) {
+        if (response.clientThrottles()) {
             c.throttle(System.currentTimeMillis() + throttleMs);
             LOG.trace("Node {} throttles this client for {} ms ({} v{})", c.nodeId, throttleMs, r.key(),
                     r.version());
