@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "samsa", mixinStandardHelpOptions = true, version = "samsa 0.1.0",
         description = "Samsa: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                GroupsCommand.class, TransactionsCommand.class, UsersCommand.class, PerfCommand.class, DemoCommand.class,
-                ClusterCommand.class})
+                GroupsCommand.class, TransactionsCommand.class, UsersCommand.class, QuotasCommand.class,
+                PerfCommand.class, DemoCommand.class, ClusterCommand.class})
 public final class SamsaCommand implements Runnable {
     static final int USER_ERROR = 1;
     static final int USAGE = 2;

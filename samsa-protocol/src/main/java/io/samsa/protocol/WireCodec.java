@@ -123,12 +123,28 @@ public final class WireCodec {
      * checking the correlation id. Record fields are slices of {@code frame}.
      */
     public static ApiMessage decodeResponse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
+        return parse(frame, key, version, expectedCorrelationId).data();
+    }
+
+    /**
+     * As {@link #decodeResponse}, with the response's throttle time and whether the client must honour it
+     * (KIP-219).
+     */
+    public static DecodedResponse parseResponse(ByteBuffer frame, ApiKeys key, short version,
+                                                int expectedCorrelationId) {
+        AbstractResponse response = parse(frame, key, version, expectedCorrelationId);
+        int throttleMs = response.throttleTimeMs();
+        return new DecodedResponse(response.data(), throttleMs,
+                throttleMs > 0 && response.shouldClientThrottle(version));
+    }
+
+    private static AbstractResponse parse(ByteBuffer frame, ApiKeys key, short version, int expectedCorrelationId) {
         ByteBufferAccessor accessor = new ByteBufferAccessor(frame);
         ResponseHeaderData header = new ResponseHeaderData(accessor, key.responseHeaderVersion(version));
         if (header.correlationId() != expectedCorrelationId) {
             throw new IllegalStateException("Correlation id mismatch: expected " + expectedCorrelationId
                     + ", got " + header.correlationId());
         }
-        return AbstractResponse.parseResponse(key, accessor, version).data();
+        return AbstractResponse.parseResponse(key, accessor, version);
     }
 }

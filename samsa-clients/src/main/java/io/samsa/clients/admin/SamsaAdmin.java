@@ -41,7 +41,7 @@ import io.samsa.clients.core.ClientSettings;
  * Samsa's admin client: create, list, describe and delete topics, add partitions, read and change topic configs,
  * delete a partition's records before an offset; list, describe and delete consumer groups, read their offsets and
  * lag, reset their offsets; list and describe transactional ids and the producers a partition holds state for;
- * describe the cluster (brokers, racks, controller) and its metadata quorum.
+ * describe the cluster (brokers, racks, controller) and its metadata quorum; manage SCRAM users and client quotas.
  * Each call blocks until the broker answers or {@code timeout} passes; calls are serialized. Broker errors are
  * thrown as Kafka's {@link ApiException}s ({@code TopicExistsException}, {@code InvalidReplicationFactorException},
  * {@code GroupNotEmptyException}, ...), an unknown topic as {@link UnknownTopicException}, an unknown group as
@@ -58,6 +58,7 @@ public final class SamsaAdmin implements AutoCloseable {
     private final ClusterCalls cluster;
     private final TransactionCalls transactions;
     private final UserCalls users;
+    private final QuotaCalls quotas;
 
     /** A convenience for {@link #create(Map)}: these servers, every call bounded by 30 seconds. */
     public SamsaAdmin(String bootstrapServers) {
@@ -92,6 +93,7 @@ public final class SamsaAdmin implements AutoCloseable {
         this.cluster = new ClusterCalls(channel);
         this.transactions = new TransactionCalls(channel, this::metadata);
         this.users = new UserCalls(channel);
+        this.quotas = new QuotaCalls(channel);
     }
 
     private static Map<String, Object> convenienceConfig(String bootstrapServers, Duration timeout) {
@@ -371,6 +373,27 @@ public final class SamsaAdmin implements AutoCloseable {
     /** Deletes {@code user}'s credential for {@code mechanism}; {@code ResourceNotFoundException} if none. */
     public synchronized void deleteUser(String user, String mechanism) {
         users.delete(user, mechanism, deadline());
+    }
+
+    // ---- client quotas ----
+
+    /** Every entity with a client quota, with its values by key (Kafka's: {@code producer_byte_rate}, ...). */
+    public synchronized Map<QuotaEntity, Map<String, Double>> listQuotas() {
+        return quotas.describe(null, deadline());
+    }
+
+    /** {@code entity}'s own quota values by key (empty when it has none); not those of entities including it. */
+    public synchronized Map<String, Double> describeQuotas(QuotaEntity entity) {
+        return quotas.describe(entity, deadline()).getOrDefault(entity, Map.of());
+    }
+
+    /**
+     * Sets {@code set}'s quota keys on {@code entity} and removes {@code remove}'s, all in one change the broker
+     * applies whole or not at all. An unknown key or a bad value is Kafka's {@code InvalidRequestException};
+     * removing a key that is not set is no error (as with Kafka).
+     */
+    public synchronized void alterQuotas(QuotaEntity entity, Map<String, Double> set, Collection<String> remove) {
+        quotas.alter(entity, set, remove, deadline());
     }
 
     // ---- helpers ----

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 import javax.net.ssl.SSLException;
 
@@ -36,6 +37,7 @@ import io.samsa.network.tls.SslFactory;
 import io.samsa.network.tls.SslTransport;
 import io.samsa.network.transport.PlaintextTransport;
 import io.samsa.network.transport.TransportLayer;
+import io.samsa.protocol.DecodedResponse;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -44,6 +46,12 @@ import io.samsa.protocol.WireCodec;
  * {@link #authenticateWith configured}, a client authenticator (SASL) before the ApiVersions exchange. Only that
  * thread calls anything here except {@link #wakeup()}. Bootstrap servers get negative node ids until metadata names
  * the real brokers.
+ *
+ * <p>A response whose throttle_time_ms the client must honour (kafka-clients' {@code shouldClientThrottle}: Produce
+ * v6+, Fetch v8+, ... KIP-219) throttles its connection as Kafka's NetworkClient does: nothing more is written to
+ * that broker until the throttle ends. Requests sent meanwhile wait in the connection's queue, their
+ * request.timeout.ms running; {@link #leastLoadedReadyNode()} skips the node and {@link #throttleDelayMs} tells
+ * callers to hold their own work back.
  */
 public final class NetworkIo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkIo.class);
@@ -64,6 +72,7 @@ public final class NetworkIo implements AutoCloseable {
     private final Map<Integer, AuthenticationException> authenticationErrors = new HashMap<>();
     private Function<TransportLayer, ClientAuthenticator> authenticators = t -> ClientAuthenticator.none();
     private BiConsumer<Integer, AuthenticationException> authenticationListener = (node, e) -> { };
+    private IntConsumer throttleTimes = ms -> { };
     private int nextCorrelationId;
     private int connectCursor;
 
@@ -111,6 +120,24 @@ public final class NetworkIo implements AutoCloseable {
     public NetworkIo onAuthenticationFailure(BiConsumer<Integer, AuthenticationException> listener) {
         this.authenticationListener = listener;
         return this;
+    }
+
+    /**
+     * Told the throttle_time_ms of every response (0 for most), on the I/O thread inside {@link #poll}: what
+     * kafka-clients records in its {@code *-throttle-time-avg/max} metrics.
+     */
+    public NetworkIo onThrottleTime(IntConsumer listener) {
+        this.throttleTimes = listener;
+        return this;
+    }
+
+    /**
+     * How long the broker still throttles {@code nodeId} (0: not throttled, or not connected): until then
+     * requests to it only queue.
+     */
+    public long throttleDelayMs(int nodeId, long nowMs) {
+        NodeConnection c = connections.get(nodeId);
+        return c == null ? 0 : Math.max(0, c.throttledUntilMs - nowMs);
     }
 
     public void address(int nodeId, String host, int port) {
@@ -194,12 +221,13 @@ public final class NetworkIo implements AutoCloseable {
         return v == null ? -1 : v;
     }
 
-    /** A ready node with the fewest requests in flight, or null. */
+    /** A ready node the broker does not throttle, with the fewest requests in flight, or null. */
     public Integer leastLoadedReadyNode() {
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
+        long now = System.currentTimeMillis();
         for (NodeConnection c : connections.values()) {
-            if (c.state() == NodeConnection.State.READY && c.inFlight() < bestLoad) {
+            if (c.state() == NodeConnection.State.READY && c.inFlight() < bestLoad && !c.throttled(now)) {
                 best = c.nodeId;
                 bestLoad = c.inFlight();
             }
@@ -310,6 +338,8 @@ public final class NetworkIo implements AutoCloseable {
     /** Waits for I/O up to {@code timeoutMs} (0 = don't wait), then handles connects, writes, reads, timeouts. */
     public void poll(long timeoutMs, long nowMs) {
         List<NodeConnection> buffered = withBufferedBytes();
+        // wake when a throttle ends, to write what waited for it
+        timeoutMs = Math.min(timeoutMs, nextThrottleEndMs(nowMs) - nowMs);
         try {
             if (timeoutMs <= 0 || !buffered.isEmpty()) {
                 selector.selectNow();
@@ -362,7 +392,40 @@ public final class NetworkIo implements AutoCloseable {
                 }
             }
         }
+        writeUnthrottled(now);
         expireRequests(now);
+    }
+
+    /** The earliest end of a throttle still holding queued requests back, or {@code Long.MAX_VALUE}. */
+    private long nextThrottleEndMs(long nowMs) {
+        long next = Long.MAX_VALUE;
+        for (NodeConnection c : connections.values()) {
+            if (c.throttled(nowMs) && !c.writes.isEmpty()) {
+                next = Math.min(next, c.throttledUntilMs);
+            }
+        }
+        return next;
+    }
+
+    /** Ends the throttles that are over, writing the requests that waited for them. */
+    private void writeUnthrottled(long nowMs) {
+        List<NodeConnection> due = null;
+        for (NodeConnection c : connections.values()) {
+            if (c.throttledUntilMs > 0 && !c.throttled(nowMs)) {
+                c.throttledUntilMs = 0;
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.add(c);
+            }
+        }
+        if (due != null) {
+            for (NodeConnection c : due) {
+                if (connections.get(c.nodeId) == c) {
+                    write(c, nowMs);
+                }
+            }
+        }
     }
 
     private void failed(NodeConnection c, Exception e) {
@@ -407,6 +470,9 @@ public final class NetworkIo implements AutoCloseable {
             }
             while (!c.writes.isEmpty()) {
                 NodeConnection.Outgoing o = c.writes.peekFirst();
+                if (o.frame().position() == 0 && c.throttled(nowMs)) {
+                    break; // a new request waits for the throttle to end; one begun is finished
+                }
                 c.transport.write(o.frame());
                 if (o.frame().hasRemaining()) {
                     break;
@@ -425,7 +491,8 @@ public final class NetworkIo implements AutoCloseable {
         }
         if (c.key.isValid()) {
             int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
-            boolean more = !c.writes.isEmpty() || c.transport.hasPendingWrites();
+            boolean more = !c.writes.isEmpty() && !(c.throttled(nowMs) && c.writes.peekFirst().frame().position() == 0)
+                    || c.transport.hasPendingWrites();
             c.key.interestOps(more ? ops | SelectionKey.OP_WRITE : ops);
         }
     }
@@ -461,11 +528,23 @@ public final class NetworkIo implements AutoCloseable {
             if (r == null) {
                 throw new IOException("Response without a request");
             }
-            ApiMessage response = WireCodec.decodeResponse(frame, r.key(), r.version(), r.correlationId());
-            r.handler().onResponse(response);
+            DecodedResponse response = WireCodec.parseResponse(frame, r.key(), r.version(), r.correlationId());
+            maybeThrottle(c, r, response);
+            r.handler().onResponse(response.data());
             if (connections.get(c.nodeId) != c) {
                 return; // the handler disconnected us
             }
+        }
+    }
+
+    /** As NetworkClient.maybeThrottle: only a response version whose broker expects the client to back off. */
+    private void maybeThrottle(NodeConnection c, NodeConnection.Request r, DecodedResponse response) {
+        int throttleMs = response.throttleTimeMs();
+        throttleTimes.accept(throttleMs);
+        if (response.clientThrottles()) {
+            c.throttle(System.currentTimeMillis() + throttleMs);
+            LOG.trace("Node {} throttles this client for {} ms ({} v{})", c.nodeId, throttleMs, r.key(),
+                    r.version());
         }
     }
 

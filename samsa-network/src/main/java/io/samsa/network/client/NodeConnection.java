@@ -15,7 +15,8 @@ import io.samsa.network.auth.ClientAuthenticator;
 import io.samsa.network.transport.TransportLayer;
 
 /**
- * One broker connection: its life-cycle state, queued writes, requests awaiting a response, versions.
+ * One broker connection: its life-cycle state, queued writes, requests awaiting a response, versions, and how long
+ * the broker throttles it.
  * <pre>
  *   CONNECTING ──▶ HANDSHAKING ──▶ AUTHENTICATING ──▶ NEGOTIATING ──▶ READY
  *   (TCP)          (transport)     (SASL)             (ApiVersions)
@@ -65,6 +66,11 @@ final class NodeConnection {
     final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     ByteBuffer body;
     final long startedMs;
+    /**
+     * Until when the broker asked this client to send nothing more (KIP-219 throttle_time_ms); 0 when it
+     * is not throttled. Queued requests wait in {@link #writes} until then.
+     */
+    long throttledUntilMs;
     /** Set by {@link NetworkIo} right after construction; none for PLAINTEXT and SSL. */
     ClientAuthenticator authenticator = ClientAuthenticator.none();
 
@@ -116,6 +122,16 @@ final class NodeConnection {
         boolean pending = transport.hasPendingWrites()
                 || state == State.AUTHENTICATING && authenticator.wantsWrite();
         return pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+    }
+
+    /** Whether the broker's throttle still holds new requests back at {@code nowMs}. */
+    boolean throttled(long nowMs) {
+        return nowMs < throttledUntilMs;
+    }
+
+    /** Holds new requests back until {@code untilMs}, or later if an earlier response asked for longer. */
+    void throttle(long untilMs) {
+        throttledUntilMs = Math.max(throttledUntilMs, untilMs);
     }
 
     int inFlight() {

@@ -32,6 +32,7 @@ public final class ProducerMetrics implements AutoCloseable {
     private final Sensor requests;
     private final Sensor outgoingBytes;
     private final Sensor batchSplits;
+    private final Sensor throttleTime;
 
     public ProducerMetrics(String clientId, LongSupplier availableBytes, LongSupplier totalBytes,
                            LongSupplier bufferWaitNanos) {
@@ -72,6 +73,11 @@ public final class ProducerMetrics implements AutoCloseable {
         batchSplits = metrics.sensor("batch-split");
         batchSplits.add(new Meter(name("batch-split-rate", "The average number of batch splits per second"),
                 name("batch-split-total", "The total number of batch splits")));
+        throttleTime = metrics.sensor("produce-throttle-time");
+        throttleTime.add(name("produce-throttle-time-avg", "The average time in ms a request was throttled by a broker"),
+                new Avg());
+        throttleTime.add(name("produce-throttle-time-max", "The maximum time in ms a request was throttled by a broker"),
+                new Max());
         metrics.addMetric(name("buffer-available-bytes", "The total amount of buffer memory that is not being used"),
                 (Gauge<Long>) (config, now) -> availableBytes.getAsLong());
         metrics.addMetric(name("buffer-total-bytes", "The maximum amount of buffer memory the client can use"),
@@ -106,6 +112,11 @@ public final class ProducerMetrics implements AutoCloseable {
 
     public void retried(int records) {
         retries.record(records);
+    }
+
+    /** A response's throttle_time_ms (0 for most); every response counts, as in kafka-clients' NetworkClient. */
+    public void throttleTime(int ms) {
+        throttleTime.record(ms);
     }
 
     public void batchSplit() {

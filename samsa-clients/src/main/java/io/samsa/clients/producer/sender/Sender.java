@@ -96,6 +96,7 @@ public final class Sender implements Runnable {
         this.transactionRequests = transactions == null ? null
                 : new TransactionRequests(transactions, network, idempotence, accumulator, settings.retryBackoffMs());
         core.onAuthenticationFailure(e -> authenticationFailure = e);
+        network.onThrottleTime(metrics::throttleTime);
     }
 
     @Override
@@ -240,9 +241,14 @@ public final class Sender implements Runnable {
             completion.expired(b, now);
         }
         Set<Integer> open = new HashSet<>();
+        long throttleEndsInMs = Long.MAX_VALUE;
         for (int node : check.readyNodes()) {
             if (network.ensureConnected(node, now)) {
-                if (network.inFlight(node) < settings.maxInFlight()) {
+                // a node the broker throttles (KIP-219) gets nothing: its batches wait in the accumulator, as Kafka's
+                long throttled = network.throttleDelayMs(node, now);
+                if (throttled > 0) {
+                    throttleEndsInMs = Math.min(throttleEndsInMs, throttled);
+                } else if (network.inFlight(node) < settings.maxInFlight()) {
                     open.add(node);
                 }
             } else if (!network.isConnecting(node)) {
@@ -258,7 +264,8 @@ public final class Sender implements Runnable {
         for (Map.Entry<Integer, List<ProducerBatch>> e : drained.entrySet()) {
             sendProduce(e.getKey(), e.getValue(), now);
         }
-        long nextWakeMs = Math.min(settings.metadataMaxAgeMs(), check.nextReadyCheckDelayMs());
+        long nextWakeMs = Math.min(Math.min(settings.metadataMaxAgeMs(), check.nextReadyCheckDelayMs()),
+                throttleEndsInMs);
         return Math.max(0, Math.min(100, nextWakeMs));
     }
 
