@@ -16,7 +16,10 @@ import io.samsa.protocol.ResponseSend;
  * <pre>
  *   HANDSHAKING ──▶ AUTHENTICATING ──▶ READING ──▶ PROCESSING ──▶ SENDING ──┐
  *   (transport)     (authenticator)      ▲  (size, payload)  │ no response  │
- *                                        └───────────────────┴──────────────┘
+ *                                        ├───────────────────┴──────────────┤ throttled
+ *                                        │                   │ throttled    ▼ (response out)
+ *                                        └────────────────── THROTTLED ◀────┘
+ *                                          throttle time over (muted: nothing read)
  *   any state ──▶ CLOSED
  * </pre>
  * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once (no handshake, principal
@@ -24,6 +27,11 @@ import io.samsa.protocol.ResponseSend;
  * authenticated {@link Session}. While PROCESSING or SENDING only a few KiB are read ahead, to notice a peer that
  * closes ({@link FrameReader#readAhead}); at most one request per connection is in flight, so responses leave in
  * request order. Every change of state goes through {@link #moveTo}, which rejects a transition not drawn above.
+ *
+ * <p>Throttling (KIP-219): a response with a throttle time ({@link ResponseSend#throttleMs}) is written at once; the
+ * connection then waits in THROTTLED, with no selector interest (nothing is read, not even to notice a close), until
+ * {@link #unmuteAtMs}, counted from when the response was ready. A request without a response (acks=0) goes
+ * straight from PROCESSING to THROTTLED. The idle timeout does not run while THROTTLED; closing frees it as any.
  *
  * <p>Only the owning processor thread touches it.
  */
@@ -40,6 +48,8 @@ final class Connection {
         PROCESSING,
         /** Writing the response. */
         SENDING,
+        /** Muted until the throttle time of the last response has passed: nothing is read. */
+        THROTTLED,
         CLOSED
     }
 
@@ -47,8 +57,9 @@ final class Connection {
             State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING, State.CLOSED),
             State.AUTHENTICATING, EnumSet.of(State.READING, State.CLOSED),
             State.READING, EnumSet.of(State.PROCESSING, State.CLOSED),
-            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.CLOSED),
-            State.SENDING, EnumSet.of(State.READING, State.CLOSED),
+            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.THROTTLED, State.CLOSED),
+            State.SENDING, EnumSet.of(State.READING, State.THROTTLED, State.CLOSED),
+            State.THROTTLED, EnumSet.of(State.READING, State.CLOSED),
             State.CLOSED, EnumSet.of(State.CLOSED));
 
     final long id;
@@ -69,6 +80,8 @@ final class Connection {
     boolean queuedForRead;
     /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
     long requestReservation;
+    /** When the throttle of the last response ends (wall clock ms); 0 when it was not throttled. */
+    long unmuteAtMs;
 
     private ResponseSend sending;
 
