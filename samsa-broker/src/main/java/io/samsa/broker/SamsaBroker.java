@@ -40,6 +40,7 @@ import io.samsa.broker.group.GroupCoordinator;
 import io.samsa.broker.group.OffsetsTopic;
 import io.samsa.broker.handler.AddOffsetsToTxnHandler;
 import io.samsa.broker.handler.AddPartitionsToTxnHandler;
+import io.samsa.broker.handler.AlterClientQuotasHandler;
 import io.samsa.broker.handler.AlterConfigsHandler;
 import io.samsa.broker.handler.DescribeTransactionsHandler;
 import io.samsa.broker.handler.EndTxnHandler;
@@ -65,6 +66,7 @@ import io.samsa.broker.handler.AlterUserScramCredentialsHandler;
 import io.samsa.broker.handler.CreateAclsHandler;
 import io.samsa.broker.handler.DeleteAclsHandler;
 import io.samsa.broker.handler.DescribeAclsHandler;
+import io.samsa.broker.handler.DescribeClientQuotasHandler;
 import io.samsa.broker.handler.SaslAfterAuthenticationHandlers;
 import io.samsa.broker.security.ListenerChannels;
 import io.samsa.broker.security.MetadataScramCredentials;
@@ -562,7 +564,9 @@ public final class SamsaBroker implements SamsaNode {
                 new AlterUserScramCredentialsHandler(metadata.controller(), topics::awaitApplied),
                 new CreateAclsHandler(metadata.controller(), topics::awaitApplied),
                 new DeleteAclsHandler(metadata.controller(), topics::awaitApplied),
-                new DescribeAclsHandler(topics::image)));
+                new DescribeAclsHandler(topics::image),
+                new DescribeClientQuotasHandler(topics::image),
+                new AlterClientQuotasHandler(metadata.controller(), topics::awaitApplied)));
         handlers.addAll(SaslAfterAuthenticationHandlers.all());
         return handlers.stream().map(ApiRegistration::of).toList();
     }

@@ -8,8 +8,8 @@ import org.apache.kafka.common.quota.ClientQuotaEntity;
 /**
  * Every client quota (KIP-546): for each entity (a user, a client id, a user and client id, or the default of
  * either — a null name in the entity's map, as in Kafka's {@link ClientQuotaEntity}) its quota keys
- * ({@code producer_byte_rate}, {@code consumer_byte_rate}, {@code request_percentage},
- * {@code controller_mutation_rate}) and values. An entity without keys is not kept. Immutable, so the quota
+ * ({@code producer_byte_rate}, {@code consumer_byte_rate}, {@code request_percentage}: the ones Samsa enforces
+ * and so accepts) and values. An entity without keys is not kept. Immutable, so the quota
  * managers read it from any thread without a lock.
  */
 public record ClientQuotasImage(Map<ClientQuotaEntity, Map<String, Double>> byEntity) {

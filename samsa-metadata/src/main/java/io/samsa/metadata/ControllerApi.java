@@ -1,5 +1,7 @@
 package io.samsa.metadata;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -8,6 +10,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 /**
  * What brokers ask of the active controller. {@link MetadataController} implements it on the node that runs the
@@ -179,6 +183,21 @@ public interface ControllerApi {
         }
     }
 
+    /** One AlterClientQuotas entity's outcome: {@code Errors.NONE}, or why none of its changes were made. */
+    record QuotaOutcome(Errors error, String message) {
+        public static final QuotaOutcome OK = new QuotaOutcome(Errors.NONE, null);
+    }
+
+    /**
+     * AlterClientQuotas: the commit's offset (the current one when nothing was written, as for validate-only) and
+     * each entity's outcome, in request order.
+     */
+    record QuotaResult(long offset, Map<ClientQuotaEntity, QuotaOutcome> entities) {
+        public QuotaResult {
+            entities = Collections.unmodifiableMap(new LinkedHashMap<>(entities)); // entity names may be null
+        }
+    }
+
     CompletionStage<TopicResult> createTopic(CreateTopic request);
 
     CompletionStage<TopicResult> deleteTopic(String name);
@@ -202,6 +221,12 @@ public interface ControllerApi {
 
     /** Deletes every binding each filter matches; a filter's matches are deleted with all the others or not at all. */
     CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters);
+
+    /**
+     * Sets and removes client quotas (KIP-546; a null op value removes the key), each entity checked on its own as
+     * Kafka's controller does; {@code validateOnly}: the checks without a write.
+     */
+    CompletionStage<QuotaResult> alterClientQuotas(List<ClientQuotaAlteration> entries, boolean validateOnly);
 
     CompletionStage<ProducerIdsResult> allocateProducerIds(int brokerId);
 

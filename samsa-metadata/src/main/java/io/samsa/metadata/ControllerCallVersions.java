@@ -15,6 +15,7 @@ final class ControllerCallVersions {
     static final short ALTER_USER_SCRAM_CREDENTIALS = 0;
     static final short CREATE_ACLS = 3;
     static final short DELETE_ACLS = 3;
+    static final short ALTER_CLIENT_QUOTAS = 1;
     static final short BROKER_REGISTRATION = 0;
     static final short BROKER_HEARTBEAT = 0;
     /** v2: topic ids and a plain new ISR (v3's broker epochs per ISR member are not used). */

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -151,6 +152,11 @@ public final class ControllerEventLoop implements ControllerApi {
     @Override
     public CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
         return submit(() -> controller.deleteAcls(filters));
+    }
+
+    @Override
+    public CompletionStage<QuotaResult> alterClientQuotas(List<ClientQuotaAlteration> entries, boolean validateOnly) {
+        return submit(() -> controller.alterClientQuotas(entries, validateOnly));
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterClientQuotasRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
@@ -210,6 +211,11 @@ public final class ControllerRequestServer implements ControllerRequestHandler {
                         .setMatchingAcls(f.deleted().stream().map(AclMessages::matchingAcl).toList())));
                 return ControllerMessages.encodeReply(version, res.offset(), out);
             });
+        }
+        if (body instanceof AlterClientQuotasRequestData r) {
+            return controller.alterClientQuotas(ClientQuotaMessages.alterations(r), r.validateOnly())
+                    .thenApply(res -> ControllerMessages.encodeReply(version, res.offset(),
+                            ClientQuotaMessages.response(res.entities())));
         }
         throw new InvalidRequestException("Not a controller call: " + body.getClass().getSimpleName());
     }

@@ -14,7 +14,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * behind ({@link MetadataStateMachine#reloaded}): replayed on the old image they give a delta that names only
  * what differs, so a publisher deletes the logs of topics that are really gone and keeps the rest. Removals come
  * first (a removed topic's name may be taken by a new topic), then creations, changed partitions, configs,
- * producer ids, SCRAM credentials, ACL bindings and brokers. A broker missing from the new image cannot be expressed (no record removes one).
+ * producer ids, SCRAM credentials, ACL bindings, client quotas and brokers. A broker missing from the new image cannot be expressed (no record removes one).
  */
 final class ImageDiff {
     private ImageDiff() {
@@ -77,6 +77,16 @@ final class ImageDiff {
                 records.add(acl); // a binding never changes under its id
             }
         });
+        from.quotas().byEntity().forEach((entity, quotas) -> quotas.keySet().forEach(key -> {
+            if (to.quotas().get(entity, key) == null) {
+                records.add(ClientQuotaRecord.removal(entity, key));
+            }
+        }));
+        to.quotas().byEntity().forEach((entity, quotas) -> quotas.forEach((key, value) -> {
+            if (!value.equals(from.quotas().get(entity, key))) {
+                records.add(ClientQuotaRecord.set(entity, key, value));
+            }
+        }));
         to.brokers().forEach((id, broker) -> {
             if (!broker.equals(from.brokers().get(id))) {
                 records.add(broker);

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
@@ -340,6 +341,18 @@ public final class MetadataController implements ControllerApi {
             log.info("Deleting ACLs: {}", plan.records());
         }
         return write(plan.records()).thenApply(offset -> new AclDeleteResult(offset, plan.results()));
+    }
+
+    /** AlterClientQuotas: each entity's changes are checked on their own ({@link ClientQuotaChanges}). */
+    @Override
+    public synchronized CompletionStage<QuotaResult> alterClientQuotas(List<ClientQuotaAlteration> entries,
+                                                                    boolean validateOnly) {
+        ClientQuotaChanges.Plan plan = ClientQuotaChanges.plan(state.image().quotas(), entries);
+        List<MetadataRecord> records = validateOnly ? List.of() : plan.records();
+        if (!records.isEmpty()) {
+            log.info("Altering client quotas: {}", records);
+        }
+        return write(records).thenApply(offset -> new QuotaResult(offset, plan.outcomes()));
     }
 
     /** Kafka's controller: a broker resource is "" (the default) or a broker id. */

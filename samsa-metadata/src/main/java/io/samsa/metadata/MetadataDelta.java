@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 /**
  * The changes of a batch of records on top of a base image. {@link #replay} takes records in log order;
@@ -36,6 +37,8 @@ public final class MetadataDelta {
     private final Map<String, Map<Byte, ScramCredentialRecord>> changedScram = new LinkedHashMap<>();
     /** ACL bindings added (the binding) or removed (null) by this delta, by id. */
     private final Map<Uuid, AclRecord> changedAcls = new LinkedHashMap<>();
+    /** Client quota entities whose quotas changed: their whole new set of quotas by key (empty: none left). */
+    private final Map<ClientQuotaEntity, Map<String, Double>> changedQuotas = new LinkedHashMap<>();
     private long nextProducerId;
     private long offset;
     private long batchOffset;
@@ -123,6 +126,14 @@ public final class MetadataDelta {
                 throw new IllegalStateException("ACL " + r.id() + " does not exist");
             }
             changedAcls.put(r.id(), null);
+        } else if (record instanceof ClientQuotaRecord r) {
+            Map<String, Double> quotas = changedQuotas.computeIfAbsent(r.entity(),
+                    e -> new TreeMap<>(base.quotas().quotas(e)));
+            if (r.remove()) {
+                quotas.remove(r.key());
+            } else {
+                quotas.put(r.key(), r.value());
+            }
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -229,6 +240,11 @@ public final class MetadataDelta {
         return !changedAcls.isEmpty();
     }
 
+    /** Client quota entities whose quotas were set or removed (an entity without quotas left is gone). */
+    public Set<ClientQuotaEntity> changedQuotaEntities() {
+        return Collections.unmodifiableSet(changedQuotas.keySet());
+    }
+
     public Set<Integer> changedBrokers() {
         return Collections.unmodifiableSet(changedBrokers.keySet());
     }
@@ -236,7 +252,16 @@ public final class MetadataDelta {
     /** The next image; parts without changes are the base's own objects. */
     public MetadataImage apply() {
         return new MetadataImage(offset, applyTopics(), applyConfigs(), nextProducerId, applyBrokers(),
-                applyScram(), applyAcls(), base.quotas());
+                applyScram(), applyAcls(), applyQuotas());
+    }
+
+    private ClientQuotasImage applyQuotas() {
+        if (changedQuotas.isEmpty()) {
+            return base.quotas();
+        }
+        Map<ClientQuotaEntity, Map<String, Double>> byEntity = new HashMap<>(base.quotas().byEntity());
+        byEntity.putAll(changedQuotas); // ClientQuotasImage drops the entities left empty
+        return new ClientQuotasImage(byEntity);
     }
 
     private AclsImage applyAcls() {

@@ -70,6 +70,8 @@ public record MetadataImage(long offset, TopicsImage topics, ConfigsImage config
         }
         scram.byUser().values().forEach(byMechanism -> records.addAll(byMechanism.values()));
         records.addAll(acls.all());
+        quotas.byEntity().forEach((entity, values) ->
+                values.forEach((key, value) -> records.add(ClientQuotaRecord.set(entity, key, value))));
         if (nextProducerId > 0) {
             // The high mark is all a replay needs: a one-id block ending at it (broker -1: no owner).
             records.add(new ProducerIdsRecord(-1, nextProducerId - 1, 1));

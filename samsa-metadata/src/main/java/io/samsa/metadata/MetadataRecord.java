@@ -6,5 +6,5 @@ package io.samsa.metadata;
  */
 public sealed interface MetadataRecord permits TopicRecord, PartitionRecord, ConfigRecord, ProducerIdsRecord,
         BrokerRegistrationRecord, RemoveTopicRecord, FenceBrokerRecord, UnfenceBrokerRecord, ScramCredentialRecord,
-        RemoveScramCredentialRecord, AclRecord, RemoveAclRecord {
+        RemoveScramCredentialRecord, AclRecord, RemoveAclRecord, ClientQuotaRecord {
 }

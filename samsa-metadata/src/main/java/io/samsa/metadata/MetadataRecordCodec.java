@@ -8,10 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 /**
  * The binary form of a {@link MetadataRecord}, big-endian: {@code type:int8 version:int8} then the fields in
@@ -24,7 +28,9 @@ import org.apache.kafka.common.config.ConfigResource;
  * broker ({@code brokerId:int32 brokerEpoch:int64}), 8 SCRAM credential ({@code user mechanism:int8 salt storedKey
  * serverKey iterations:int32}, byte arrays as {@code length:int32} and bytes), 11 remove SCRAM credential
  * ({@code user mechanism:int8}), 7 ACL binding ({@code id resourceType:int8 resourceName patternType:int8 principal
- * host operation:int8 permission:int8}, Kafka's wire codes), 12 remove ACL binding ({@code id}).
+ * host operation:int8 permission:int8}, Kafka's wire codes), 12 remove ACL binding ({@code id}), 14 client quota
+ * ({@code count:int32 (type name)* key value:float64 remove:int8}, the entity's (type, nullable name) pairs
+ * sorted by type).
  */
 public final class MetadataRecordCodec {
     private static final byte TOPIC = 1;
@@ -39,6 +45,7 @@ public final class MetadataRecordCodec {
     private static final byte REMOVE_SCRAM_CREDENTIAL = 11;
     private static final byte ACL = 7;
     private static final byte REMOVE_ACL = 12;
+    private static final byte CLIENT_QUOTA = 14;
     private static final byte VERSION = 0;
     private static final byte REGISTRATION_WITH_EPOCH = 1;
 
@@ -155,6 +162,17 @@ public final class MetadataRecordCodec {
         } else if (record instanceof RemoveAclRecord r) {
             header(out, REMOVE_ACL);
             writeUuid(out, r.id());
+        } else if (record instanceof ClientQuotaRecord r) {
+            header(out, CLIENT_QUOTA);
+            Map<String, String> entity = new TreeMap<>(r.entity().entries()); // one encoding per entity
+            out.writeInt(entity.size());
+            for (Map.Entry<String, String> e : entity.entrySet()) {
+                writeString(out, e.getKey());
+                writeString(out, e.getValue());
+            }
+            writeString(out, r.key());
+            out.writeDouble(r.value());
+            out.writeBoolean(r.remove());
         } else {
             throw new IllegalArgumentException("No encoding for " + record);
         }
@@ -198,8 +216,25 @@ public final class MetadataRecordCodec {
             case ACL -> new AclRecord(readUuid(in), in.readByte(), readString(in), in.readByte(), readString(in),
                     readString(in), in.readByte(), in.readByte());
             case REMOVE_ACL -> new RemoveAclRecord(readUuid(in));
+            case CLIENT_QUOTA -> readClientQuota(in);
             default -> throw new IOException("Unknown metadata record type " + type);
         };
+    }
+
+    private static ClientQuotaRecord readClientQuota(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 8) {
+            throw new IOException("Invalid entity length " + n);
+        }
+        Map<String, String> entity = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String type = readString(in);
+            if (type == null || entity.containsKey(type)) {
+                throw new IOException("Invalid client quota entity type " + type);
+            }
+            entity.put(type, readString(in));
+        }
+        return new ClientQuotaRecord(new ClientQuotaEntity(entity), readString(in), in.readDouble(), in.readBoolean());
     }
 
     private static void header(DataOutputStream out, byte type) throws IOException {

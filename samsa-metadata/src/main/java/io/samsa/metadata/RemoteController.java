@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.message.AlterClientQuotasResponseData;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.message.CreateAclsRequestData;
 import org.apache.kafka.common.message.CreateAclsResponseData;
 import org.apache.kafka.common.message.DeleteAclsRequestData;
@@ -207,6 +209,13 @@ public final class RemoteController implements ControllerApi {
                     r.matchingAcls().stream().map(AclMessages::binding).toList())));
             return new AclDeleteResult(offset, results);
         });
+    }
+
+    @Override
+    public CompletionStage<QuotaResult> alterClientQuotas(List<ClientQuotaAlteration> entries, boolean validateOnly) {
+        return call(ApiKeys.ALTER_CLIENT_QUOTAS, ControllerCallVersions.ALTER_CLIENT_QUOTAS,
+                ClientQuotaMessages.request(entries, validateOnly), (offset, reply) -> new QuotaResult(offset,
+                        ClientQuotaMessages.outcomes((AlterClientQuotasResponseData) reply)));
     }
 
     @Override

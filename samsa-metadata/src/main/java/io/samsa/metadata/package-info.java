@@ -3,7 +3,7 @@
  * <p>
  * <b>Records</b> ({@link io.samsa.metadata.MetadataRecord}): topic, partition, config, producer-id block, broker
  * registration (with its broker epoch), fence / unfence broker, remove-topic, SCRAM credential (and its removal),
- * ACL binding (and its removal). Binary form:
+ * ACL binding (and its removal), client quota. Binary form:
  * {@link io.samsa.metadata.MetadataRecordCodec}; on disk in frames: {@link io.samsa.metadata.MetadataFrames}.
  * <b>Image</b> ({@link io.samsa.metadata.MetadataImage}): immutable; a {@link io.samsa.metadata.MetadataDelta}
  * replays a batch and yields the next image copy-on-write, sharing every unchanged part.

@@ -20,6 +20,8 @@ public final class ClusterOperations {
         REQUIRED.put(ApiKeys.DESCRIBE_ACLS, AclOperation.DESCRIBE);
         REQUIRED.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, AclOperation.ALTER);
         REQUIRED.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, AclOperation.DESCRIBE);
+        REQUIRED.put(ApiKeys.ALTER_CLIENT_QUOTAS, AclOperation.ALTER_CONFIGS);
+        REQUIRED.put(ApiKeys.DESCRIBE_CLIENT_QUOTAS, AclOperation.DESCRIBE_CONFIGS);
         REQUIRED.put(ApiKeys.DESCRIBE_LOG_DIRS, AclOperation.DESCRIBE);
         REQUIRED.put(ApiKeys.DESCRIBE_QUORUM, AclOperation.DESCRIBE);
         REQUIRED.put(ApiKeys.WRITE_TXN_MARKERS, AclOperation.CLUSTER_ACTION);

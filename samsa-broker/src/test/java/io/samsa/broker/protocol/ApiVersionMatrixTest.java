@@ -9,7 +9,11 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.message.AlterClientQuotasRequestData;
+import org.apache.kafka.common.message.AlterClientQuotasResponseData;
 import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
+import org.apache.kafka.common.message.DescribeClientQuotasResponseData;
 import org.apache.kafka.common.message.CreateAclsResponseData;
 import org.apache.kafka.common.message.DeleteAclsRequestData;
 import org.apache.kafka.common.message.DeleteAclsResponseData;
@@ -185,6 +189,8 @@ class ApiVersionMatrixTest {
                 case CREATE_ACLS -> createAcls(c, version);
                 case DESCRIBE_ACLS -> describeAcls(c, version);
                 case DELETE_ACLS -> deleteAcls(c, version);
+                case ALTER_CLIENT_QUOTAS -> alterClientQuotas(c, version);
+                case DESCRIBE_CLIENT_QUOTAS -> describeClientQuotas(c, version);
                 default -> throw new AssertionError("No matrix case for advertised API " + key);
             }
         }
@@ -613,6 +619,44 @@ class ApiVersionMatrixTest {
                                 .setName("nobody").setMechanism((byte) 1))));
         assertThat(r.results()).singleElement().satisfies(u ->
                 assertThat(u.errorCode()).isEqualTo(Errors.RESOURCE_NOT_FOUND.code()));
+    }
+
+    /** A client id per version, set here and found by the same version's describe. */
+    private static String quotaClient(short v) {
+        return "matrix-quota-" + v;
+    }
+
+    private void alterClientQuotas(RawKafkaConnection c, short v) throws Exception {
+        AlterClientQuotasResponseData r = (AlterClientQuotasResponseData) c.send(ApiKeys.ALTER_CLIENT_QUOTAS, v,
+                new AlterClientQuotasRequestData().setEntries(List.of(new AlterClientQuotasRequestData.EntryData()
+                        .setEntity(List.of(new AlterClientQuotasRequestData.EntityData()
+                                .setEntityType("client-id").setEntityName(quotaClient(v))))
+                        .setOps(List.of(new AlterClientQuotasRequestData.OpData().setKey("producer_byte_rate")
+                                .setValue(4096))))));
+        assertThat(r.entries()).singleElement().satisfies(e -> {
+            assertThat(e.errorCode()).isZero();
+            assertThat(e.entity()).singleElement().satisfies(d -> assertThat(d.entityName())
+                    .isEqualTo(quotaClient(v)));
+        });
+    }
+
+    private void describeClientQuotas(RawKafkaConnection c, short v) throws Exception {
+        c.send(ApiKeys.ALTER_CLIENT_QUOTAS, (short) 1, new AlterClientQuotasRequestData().setEntries(List.of(
+                new AlterClientQuotasRequestData.EntryData().setEntity(List.of(
+                        new AlterClientQuotasRequestData.EntityData().setEntityType("client-id")
+                                .setEntityName(quotaClient(v))))
+                        .setOps(List.of(new AlterClientQuotasRequestData.OpData().setKey("consumer_byte_rate")
+                                .setValue(2048))))));
+        DescribeClientQuotasResponseData r = (DescribeClientQuotasResponseData) c.send(
+                ApiKeys.DESCRIBE_CLIENT_QUOTAS, v, new DescribeClientQuotasRequestData().setStrict(true)
+                        .setComponents(List.of(new DescribeClientQuotasRequestData.ComponentData()
+                                .setEntityType("client-id").setMatchType((byte) 0).setMatch(quotaClient(v)))));
+        assertThat(r.errorCode()).isZero();
+        assertThat(r.entries()).singleElement().satisfies(e -> assertThat(e.values())
+                .anySatisfy(val -> {
+                    assertThat(val.key()).isEqualTo("consumer_byte_rate");
+                    assertThat(val.value()).isEqualTo(2048.0);
+                }));
     }
 
     /** A binding per version, so that each version's describe and delete find their own. */

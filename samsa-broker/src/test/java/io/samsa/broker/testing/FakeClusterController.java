@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -138,6 +139,12 @@ public final class FakeClusterController implements ControllerApi {
     @Override
     public synchronized CompletionStage<AclDeleteResult> deleteAcls(List<AclBindingFilter> filters) {
         return writer.deleteAcls(filters);
+    }
+
+    @Override
+    public synchronized CompletionStage<QuotaResult> alterClientQuotas(List<ClientQuotaAlteration> entries,
+                                                                    boolean validateOnly) {
+        return writer.alterClientQuotas(entries, validateOnly);
     }
 
     @Override
