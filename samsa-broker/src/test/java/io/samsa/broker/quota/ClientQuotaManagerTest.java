@@ -96,6 +96,28 @@ class ClientQuotaManagerTest {
     }
 
     @Test
+    void withoutQuotasARequestAllocatesNothing() {
+        quotas(null, "someone-else", 1000); // quotas of another type only: this type's resolution is empty
+        image.set(new ClientQuotasImage(Map.of(entity(null, "c"), Map.of("consumer_byte_rate", 1.0))));
+        ClientQuotaManager m = produce();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        long throttles = 0;
+        for (int i = 0; i < 20_000; i++) { // warm up (class loading, the resolution for this image)
+            throttles += m.recordAndGetThrottleMs("u", "c", 100, 1000 + i);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 100_000; i++) {
+            throttles += m.recordAndGetThrottleMs("u", "c", 100, 1000 + i);
+            throttles += (long) Math.min(0, m.maxValueInQuotaWindow("u", "c"));
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertThat(throttles).isZero();
+        assertThat(allocated).as("bytes allocated by 100,000 requests").isLessThan(1024);
+    }
+
+    @Test
     void kip55PrecedenceMostSpecificFirst() {
         List<Object[]> levels = new ArrayList<>(List.of(
                 new Object[] {"u", "c", 1},
