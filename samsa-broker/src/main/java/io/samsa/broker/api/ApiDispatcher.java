@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -145,7 +146,13 @@ public final class ApiDispatcher implements FrameHandler {
         if (body == null) {
             return throttle > 0 ? ResponseSend.throttleOnly(throttle) : null;
         }
-        if (request.apiKey() == ApiKeys.FETCH) {
+        if (request.apiKey() == ApiKeys.FETCH && !exempt) {
+            if (throttle > 0 && body instanceof FetchResponseData fetch) {
+                // Kafka: a consumer's fetch throttled for request time is answered empty as well.
+                FetchResponseData empty = throttler.emptied(fetch, context.principal().name(), context.clientId(),
+                        throttle, System.currentTimeMillis());
+                body = empty == null ? body : empty;
+            }
             throttle = Math.max(throttle, ThrottleTimes.get(body)); // the fetch byte rate's, set by the handler
         }
         if (throttle > 0) {

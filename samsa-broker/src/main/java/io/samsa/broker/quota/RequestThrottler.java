@@ -1,6 +1,7 @@
 package io.samsa.broker.quota;
 
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
@@ -10,7 +11,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * request time (handler-thread time as a percentage of a second) and the throttle the handler put in the response
  * already (Fetch's byte rate: {@code FetchHandler} records it, since a throttled fetch is answered empty).
  * Cluster actions (a follower's Fetch, WriteTxnMarkers, the controller's and brokers' own APIs: Kafka's
- * {@code ApiKeys#clusterAction}) are exempt from every quota.
+ * {@code ApiKeys#clusterAction}) are exempt from every quota. A consumer's Fetch throttled for its request time is
+ * answered empty too, as Kafka answers it, and its bytes are taken back from its byte rate ({@link #emptied}).
  *
  * <p>Thread-safe; called on whichever thread completes the request (a request handler or purgatory thread).
  */
@@ -52,5 +54,26 @@ public final class RequestThrottler {
             throttle = Math.max(throttle, quotas.produce.recordAndGetThrottleMs(user, client, requestBytes, nowMs));
         }
         return throttle;
+    }
+
+    /**
+     * The empty answer to a consumer's Fetch throttled for request time (null when the response is empty already,
+     * as a Fetch throttled for its byte rate is); the bytes it carried are taken back from the consumer's byte rate,
+     * as they are not sent.
+     */
+    public FetchResponseData emptied(FetchResponseData response, String user, String clientId, int throttleMs,
+                                     long nowMs) {
+        if (response.responses().isEmpty()) {
+            return null;
+        }
+        long bytes = 0;
+        for (FetchResponseData.FetchableTopicResponse t : response.responses()) {
+            for (FetchResponseData.PartitionData p : t.partitions()) {
+                bytes += p.records() == null ? 0 : p.records().sizeInBytes();
+            }
+        }
+        quotas.fetch.unrecord(user, clientId == null ? "" : clientId, bytes, nowMs);
+        return new FetchResponseData().setErrorCode(response.errorCode()).setSessionId(response.sessionId())
+                .setThrottleTimeMs(throttleMs);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -32,7 +34,7 @@ import io.samsa.protocol.WireCodec;
 /**
  * Throttle times seen on the wire (raw frames against a broker): a {@code request_percentage} quota throttles any
  * response that has {@code throttle_time_ms} (here Metadata), bounded by one quota window, and only the client it
- * names; a Produce with acks=0 over its byte rate gets no response but still mutes its connection, so the next
+ * names, and a consumer's Fetch so throttled is answered empty; a Produce with acks=0 over its byte rate gets no response but still mutes its connection, so the next
  * request on it is read only after the throttle.
  */
 class ThrottleTimeInResponsesTest {
@@ -42,7 +44,8 @@ class ThrottleTimeInResponsesTest {
     static void start() throws Exception {
         broker = SamsaBroker.startEmbedded();
         try (Admin admin = Clients.admin(broker.bootstrapServers())) {
-            admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("t", 1, (short) 1), new NewTopic("fetched", 1, (short) 1)))
+                    .all().get();
             admin.alterClientQuotas(List.of(
                     quota("busy", "request_percentage", 0.001),
                     quota("silent", "producer_byte_rate", 10_000))).all().get();
@@ -71,6 +74,33 @@ class ThrottleTimeInResponsesTest {
                     new MetadataRequestData().setTopics(null));
             assertThat(free.throttleTimeMs()).isZero();
         }
+    }
+
+    @Test
+    void aConsumersFetchThrottledForRequestTimeIsAnsweredEmpty() throws Exception {
+        ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+        produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("fetched").setPartitionData(
+                List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+                        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[100]))))));
+        try (Socket writer = connect(); Socket busy = connect(); Socket other = connect()) {
+            roundTrip(writer, "writer", 1, ApiKeys.PRODUCE, (short) 9, produce);
+            FetchResponseData free = (FetchResponseData) roundTrip(other, "not-busy", 1, ApiKeys.FETCH, (short) 12,
+                    fetchFromStart("fetched"));
+            assertThat(free.throttleTimeMs()).isZero();
+            assertThat(free.responses().get(0).partitions().get(0).records().sizeInBytes()).isPositive();
+
+            FetchResponseData throttled = (FetchResponseData) roundTrip(busy, "busy", 1, ApiKeys.FETCH, (short) 12,
+                    fetchFromStart("fetched"));
+            assertThat(throttled.throttleTimeMs()).isBetween(1, 1000);
+            assertThat(throttled.responses()).as("throttled: an empty answer, as Kafka's").isEmpty();
+        }
+    }
+
+    private static FetchRequestData fetchFromStart(String topic) {
+        return new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20)
+                .setSessionId(0).setSessionEpoch(-1).setTopics(List.of(new FetchRequestData.FetchTopic()
+                        .setTopic(topic).setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0)
+                                .setFetchOffset(0).setPartitionMaxBytes(1 << 20)))));
     }
 
     @Test
