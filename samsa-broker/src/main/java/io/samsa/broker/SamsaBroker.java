@@ -92,6 +92,8 @@ import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.metrics.PrometheusEndpoint;
 import io.samsa.broker.purgatory.FetchPurgatory;
 import io.samsa.broker.purgatory.ProducePurgatory;
+import io.samsa.broker.quota.ClientQuotas;
+import io.samsa.broker.quota.RequestThrottler;
 import io.samsa.broker.lifecycle.BrokerLifecycleManager;
 import io.samsa.broker.lifecycle.BrokerTransactions;
 import io.samsa.broker.lifecycle.CoordinatorShardPublisher;
@@ -151,6 +153,8 @@ public final class SamsaBroker implements SamsaNode {
     private final ReplicaManager replicaManager;
     private final BrokerStats stats = new BrokerStats();
     private final RequestMetrics requestMetrics = new RequestMetrics();
+    /** Client quotas over the current metadata image's ClientQuotasImage. */
+    private final ClientQuotas clientQuotas;
     private final RequestHandlerPool requestHandlers;
     private final SocketServer socketServer;
     private final ApiVersionsHandler apiVersions;
@@ -216,6 +220,7 @@ public final class SamsaBroker implements SamsaNode {
             }
             opened.push(metadata);
             opened.push(replicaManager);
+            clientQuotas = new ClientQuotas(config.quotaConfig(), () -> topics.image().quotas());
             String clusterId = quorum == null ? meta.clusterId() : QuorumNode.clusterId(config.quorumVoters());
 
             Dispatch dispatch = new Dispatch();
@@ -300,12 +305,13 @@ public final class SamsaBroker implements SamsaNode {
             opened.push(producePurgatory);
 
             dispatch.target = new ApiDispatcher(registrations(producerIds, dispatch), requestMetrics,
-                    advertisedByName::get, AclAuthorizer.of(config.authorizer(), topics::image));
+                    advertisedByName::get, AclAuthorizer.of(config.authorizer(), topics::image),
+                    new RequestThrottler(clientQuotas));
             metricsEndpoint = config.metricsPort() < 0 ? null
                     : new PrometheusEndpoint(l.host(), config.metricsPort(), new BrokerMetricsFormatter(
                             stats, requestMetrics, topics, socketServer, replicaManager,
                             () -> quorum == null || quorum.metadataLog().isActive(),
-                            logManager.cleaner().stats())::scrape);
+                            logManager.cleaner().stats(), clientQuotas)::scrape);
             socketServer.start();
             if (lifecycle != null) {
                 // Serves from now on; the controller unfences it on the first heartbeat (it has caught up).
@@ -539,7 +545,8 @@ public final class SamsaBroker implements SamsaNode {
         List<ApiHandler<?>> handlers = new ArrayList<>(List.of(
                 new ProduceHandler(topics, replicaManager, producePurgatory, stats),
                 new FetchHandler(topics, replicaManager, fetchPurgatory, stats, config.fetchMaxBytes(),
-                        new ReadReplicaSelection(cluster, ReplicaSelectors.named(config.replicaSelectorClass()))),
+                        new ReadReplicaSelection(cluster, ReplicaSelectors.named(config.replicaSelectorClass())),
+                        clientQuotas.fetch),
                 new ListOffsetsHandler(topics, replicaManager),
                 new OffsetForLeaderEpochHandler(topics, replicaManager),
                 new DescribeQuorumHandler(config.nodeId(), quorum == null ? () -> null : quorum::status,

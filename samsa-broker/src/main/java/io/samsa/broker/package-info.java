@@ -25,7 +25,9 @@
  *       is touched by its processor only). It runs a new connection's handshake and authenticator, reads a whole
  *       request frame, passes it to the {@link io.samsa.broker.api.RequestHandlerPool}, and encodes and writes
  *       the response when the request's stage completes (through its completion queue). One request
- *       per connection is in flight, so responses leave in request order. A processor never touches a log, a
+ *       per connection is in flight, so responses leave in request order; a response with a quota throttle time
+ *       is sent at once and the connection is then muted until it ends ({@code io.samsa.broker.quota}, KIP-219).
+ *       A processor never touches a log, a
  *       file or a lock held across I/O; the one place it blocks is the request queue when it is full
  *       ({@code queued.max.requests}), which is deliberate back-pressure, as in Kafka.</li>
  *   <li><b>Request handlers</b> ({@code samsa-request-handler-N}, {@code num.io.threads},

@@ -19,7 +19,12 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * stage (a handler thread, the fetch purgatory, the group coordinator) never serializes. Record fields that are
  * {@link FileSliceRecords} go out through {@link FrameSink#transferFrom} (zero-copy on plaintext).
  *
- * <p>Not thread-safe: one thread encodes and writes it (the connection's network thread).
+ * <p>A response may ask that its connection be throttled ({@link #throttleMs}, KIP-219): the network layer writes it at
+ * once and then reads nothing more from the connection until that time has passed. {@link #throttleOnly} stands for
+ * "no response, but throttle" (a Produce with acks=0 over its quota): nothing is written.
+ *
+ * <p>Not thread-safe: one thread encodes and writes it (the connection's network thread); the throttle time is set
+ * by the thread that makes it, before it is handed over.
  */
 public final class ResponseSend {
     private final ApiKeys apiKey;
@@ -28,6 +33,7 @@ public final class ResponseSend {
     private final ApiMessage body;
     private Send send;
     private SinkChannel channel;
+    private int throttleMs;
 
     private ResponseSend(ApiKeys apiKey, int correlationId, short version, ApiMessage body, Send send) {
         this.apiKey = apiKey;
@@ -44,6 +50,27 @@ public final class ResponseSend {
     /** A frame already encoded (size prefix first): for tests and raw echo servers. */
     public static ResponseSend ofBuffers(ByteBuffer... buffers) {
         return new ResponseSend(null, -1, (short) -1, null, new ByteBufferSend(buffers));
+    }
+
+    /** No response frame, only a throttle of the connection for {@code throttleMs} (acks=0 over its quota). */
+    public static ResponseSend throttleOnly(int throttleMs) {
+        return new ResponseSend(null, -1, (short) -1, null, null).throttle(throttleMs);
+    }
+
+    /** Whether there is a frame to write ({@link #throttleOnly} has none). */
+    public boolean hasFrame() {
+        return send != null || body != null;
+    }
+
+    /** Asks the network layer to read nothing from the connection for {@code ms} once this response is out. */
+    public ResponseSend throttle(int ms) {
+        this.throttleMs = Math.max(0, ms);
+        return this;
+    }
+
+    /** How long the connection is muted after this response (0: not at all). */
+    public int throttleMs() {
+        return throttleMs;
     }
 
     /**

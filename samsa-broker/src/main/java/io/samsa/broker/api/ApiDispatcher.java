@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -21,11 +22,14 @@ import org.slf4j.LoggerFactory;
 import io.samsa.broker.authorizer.Authorizer;
 import io.samsa.broker.authorizer.ClusterOperations;
 import io.samsa.broker.config.Listener;
+import io.samsa.broker.quota.ClientQuotas;
+import io.samsa.broker.quota.RequestThrottler;
 import io.samsa.network.server.FrameHandler;
 import io.samsa.network.server.Session;
 import io.samsa.protocol.DecodedRequest;
 import io.samsa.protocol.RequestFrameHeader;
 import io.samsa.protocol.ResponseSend;
+import io.samsa.protocol.ThrottleTimes;
 import io.samsa.protocol.WireCodec;
 
 /**
@@ -37,6 +41,11 @@ import io.samsa.protocol.WireCodec;
  * thread (the fetch purgatory, the group coordinator); either way this only wraps the response body in an unencoded
  * {@link ResponseSend}: the connection's network thread serializes it just before writing (see
  * {@code io.samsa.network}).
+ *
+ * <p>Client quotas: when the response is ready, the request is recorded against its client's quotas
+ * ({@link RequestThrottler}: request time, Produce bytes; Fetch bytes were recorded by the handler); a throttle
+ * time goes into the response's {@code throttle_time_ms} and onto the {@link ResponseSend}, so the network layer
+ * mutes the connection for it after sending (a Produce with acks=0 is muted without a response).
  */
 public final class ApiDispatcher implements FrameHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
@@ -45,6 +54,7 @@ public final class ApiDispatcher implements FrameHandler {
     private final RequestMetrics metrics;
     private final Function<String, Listener> advertisedByListener;
     private final Authorizer authorizer;
+    private final RequestThrottler throttler;
 
     public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics) {
         this(registrations, metrics, name -> null);
@@ -64,10 +74,18 @@ public final class ApiDispatcher implements FrameHandler {
      */
     public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics,
                          Function<String, Listener> advertisedByListener, Authorizer authorizer) {
+        this(registrations, metrics, advertisedByListener, authorizer, new RequestThrottler(ClientQuotas.none()));
+    }
+
+    /** @param throttler records each request against its client's quotas and gives its throttle time */
+    public ApiDispatcher(Collection<ApiRegistration> registrations, RequestMetrics metrics,
+                         Function<String, Listener> advertisedByListener, Authorizer authorizer,
+                         RequestThrottler throttler) {
         registrations.forEach(r -> handlers.put(r.apiKey(), r));
         this.metrics = metrics;
         this.advertisedByListener = advertisedByListener;
         this.authorizer = authorizer;
+        this.throttler = throttler;
     }
 
     public Collection<ApiRegistration> registrations() {
@@ -77,6 +95,7 @@ public final class ApiDispatcher implements FrameHandler {
     @Override
     public CompletionStage<ResponseSend> handle(ByteBuffer frame, Session session) {
         long received = System.nanoTime();
+        int requestBytes = frame.remaining();
         ClientAddress client = session.client();
         RequestFrameHeader header = WireCodec.parseHeader(frame);
         ApiRegistration registration = handlers.get(header.apiKey());
@@ -98,6 +117,9 @@ public final class ApiDispatcher implements FrameHandler {
             // (UNKNOWN_SERVER_ERROR) instead of closing a connection that other requests may be using.
             response = CompletableFuture.failedFuture(e);
         }
+        // Kafka's request quota counts the time on the handler thread, not the wait in a purgatory.
+        long handlerNanos = System.nanoTime() - received;
+        boolean exempt = RequestThrottler.exempt(request.apiKey(), request.body(), request.apiVersion());
         return response.handle((body, error) -> {
             metrics.record(request.apiKey(), System.nanoTime() - received, error == null);
             if (error != null) {
@@ -110,10 +132,33 @@ public final class ApiDispatcher implements FrameHandler {
                     log.error("Unexpected error handling {} v{} from {}", request.apiKey(), request.apiVersion(),
                             client, cause);
                 }
-                return WireCodec.encodeResponse(request, request.errorResponse(cause), request.apiVersion());
+                return throttled(request, context, request.errorResponse(cause), requestBytes, handlerNanos, exempt);
             }
-            return body == null ? null : WireCodec.encodeResponse(request, body, request.apiVersion());
+            return throttled(request, context, body, requestBytes, handlerNanos, exempt);
         });
+    }
+
+    /** The response (null: none) with the request's throttle time, its quotas recorded unless it is exempt. */
+    private ResponseSend throttled(DecodedRequest request, RequestContext context, ApiMessage body, int requestBytes,
+                                   long handlerNanos, boolean exempt) {
+        int throttle = exempt ? 0 : throttler.throttleMs(request.apiKey(), context.principal().name(),
+                context.clientId(), requestBytes, handlerNanos, System.currentTimeMillis());
+        if (body == null) {
+            return throttle > 0 ? ResponseSend.throttleOnly(throttle) : null;
+        }
+        if (request.apiKey() == ApiKeys.FETCH && !exempt) {
+            if (throttle > 0 && body instanceof FetchResponseData fetch) {
+                // Kafka: a consumer's fetch throttled for request time is answered empty as well.
+                FetchResponseData empty = throttler.emptied(fetch, context.principal().name(), context.clientId(),
+                        throttle, System.currentTimeMillis());
+                body = empty == null ? body : empty;
+            }
+            throttle = Math.max(throttle, ThrottleTimes.get(body)); // the fetch byte rate's, set by the handler
+        }
+        if (throttle > 0) {
+            ThrottleTimes.set(body, throttle);
+        }
+        return WireCodec.encodeResponse(request, body, request.apiVersion()).throttle(throttle);
     }
 
     @SuppressWarnings("unchecked")

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.samsa.broker.group.GroupCoordinatorConfig;
 import io.samsa.broker.group.OffsetsTopic;
+import io.samsa.broker.quota.QuotaConfig;
 import io.samsa.broker.txn.TransactionCoordinator;
 import io.samsa.broker.txn.TransactionStateTopic;
 import io.samsa.log.LogCleaner;
@@ -55,6 +56,7 @@ public final class BrokerConfig {
     private final int numIoThreads;
     private final int queuedMaxRequests;
     private final int fetchMaxBytes;
+    private final QuotaConfig quotaConfig;
     private final long connectionsMaxIdleMs;
     private final long connectionsSetupTimeoutMs;
     private final long retentionCheckIntervalMs;
@@ -95,6 +97,8 @@ public final class BrokerConfig {
         numIoThreads = r.intValue("num.io.threads", 8, 1, 1024);
         queuedMaxRequests = r.intValue("queued.max.requests", 500, 1, Integer.MAX_VALUE);
         fetchMaxBytes = r.intValue("fetch.max.bytes", 55 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        quotaConfig = new QuotaConfig(r.intValue("quota.window.num", 11, 1, Integer.MAX_VALUE),
+                r.intValue("quota.window.size.seconds", 1, 1, Integer.MAX_VALUE));
         connectionsMaxIdleMs = r.longValue("connections.max.idle.ms", 600_000L, -1, Long.MAX_VALUE);
         // Samsa's own key (Kafka has none): a TLS handshake or SASL exchange not finished by then is closed.
         connectionsSetupTimeoutMs = r.longValue("connections.setup.timeout.ms", NetworkConfig.DEFAULT_SETUP_TIMEOUT_MS,
@@ -310,6 +314,9 @@ public final class BrokerConfig {
 
     /** The broker's cap on one fetch response's record bytes (default 55 MiB), whatever the client asks. */
     public int fetchMaxBytes() { return fetchMaxBytes; }
+
+    /** Client quota sampling: {@code quota.window.num} samples of {@code quota.window.size.seconds}. */
+    public QuotaConfig quotaConfig() { return quotaConfig; }
     /** The listeners and their connection settings, for the network layer. */
     public NetworkConfig network() {
         return new NetworkConfig(listeners.endpoints(), numNetworkThreads, socketRequestMaxBytes,

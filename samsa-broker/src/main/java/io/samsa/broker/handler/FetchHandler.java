@@ -28,6 +28,8 @@ import io.samsa.broker.api.RequestContext;
 import io.samsa.broker.metrics.BrokerStats;
 import io.samsa.broker.purgatory.FetchPurgatory.Watch;
 import io.samsa.broker.purgatory.FetchPurgatory;
+import io.samsa.broker.quota.ClientQuotaManager;
+import io.samsa.broker.quota.ClientQuotas;
 import io.samsa.broker.replica.Partition;
 import io.samsa.broker.replica.PartitionKey;
 import io.samsa.broker.replica.PartitionRead;
@@ -70,6 +72,11 @@ import io.samsa.protocol.WireCodec;
  * that partition's answer names it as {@code preferredReadReplica}, with no records, and is sent at once. Consumer
  * partitions served as follower are counted ({@code ReplicationMetrics#followerFetches}).
  * The first read runs on a request handler thread; the re-reads of a waiting fetch on the fetch purgatory's.
+ *
+ * <p>Consumer byte-rate quota (never for followers), as Kafka: a consumer under a {@code consumer_byte_rate} quota
+ * reads at most what the quota allows in one quota window ({@code ClientQuotaManager#maxValueInQuotaWindow}); the
+ * answered read's bytes are recorded, and if that puts the consumer over its quota they are taken back and the
+ * answer is an empty response carrying the throttle time (the dispatcher mutes the connection for it).
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private static final ApiVersionRange VERSIONS = ApiVersionRange.of(ApiKeys.FETCH, 4, 18);
@@ -81,6 +88,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final BrokerStats stats;
     private final int brokerMaxBytes;
     private final ReadReplicaSelection readReplicas;
+    private final ClientQuotaManager quota;
 
     /** @param brokerMaxBytes the broker's {@code fetch.max.bytes}: caps every response, whatever the client asks */
     public FetchHandler(TopicRegistry topics, ReplicaManager replicas, FetchPurgatory waiters, BrokerStats stats,
@@ -91,6 +99,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     /** @param readReplicas where a leader sends consumers with a rack ({@code replica.selector.class}) */
     public FetchHandler(TopicRegistry topics, ReplicaManager replicas, FetchPurgatory waiters, BrokerStats stats,
                         int brokerMaxBytes, ReadReplicaSelection readReplicas) {
+        this(topics, replicas, waiters, stats, brokerMaxBytes, readReplicas, ClientQuotas.none().fetch);
+    }
+
+    /** @param quota the consumer byte-rate quota ({@code consumer_byte_rate}) */
+    public FetchHandler(TopicRegistry topics, ReplicaManager replicas, FetchPurgatory waiters, BrokerStats stats,
+                        int brokerMaxBytes, ReadReplicaSelection readReplicas, ClientQuotaManager quota) {
+        this.quota = quota;
         this.topics = topics;
         this.replicas = replicas;
         this.waiters = waiters;
@@ -110,10 +125,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         ReadReplicaSelection.ForRequest selection = readReplicas.forRequest(context, version, replicaId,
                 request.rackId());
         Set<String> denied = unauthorized(context, request, version >= 13, replicaId);
-        Read first = read(request, version, replicaId, selection, denied);
-        if (first.bytes >= request.minBytes() || request.maxWaitMs() <= 0 || first.answerNow
+        String user = context.principal().name();
+        String clientId = context.clientId() == null ? "" : context.clientId();
+        // Kafka: a consumer never gets more in one response than its quota allows in a whole quota window.
+        long quotaMaxBytes = replicaId >= 0 ? Integer.MAX_VALUE
+                : (long) Math.min(Integer.MAX_VALUE, quota.maxValueInQuotaWindow(user, clientId));
+        long maxBytes = Math.min(Math.min(request.maxBytes(), brokerMaxBytes), quotaMaxBytes);
+        int minBytes = (int) Math.min(request.minBytes(), maxBytes);
+        Read first = read(request, version, replicaId, selection, denied, maxBytes);
+        if (first.bytes >= minBytes || request.maxWaitMs() <= 0 || first.answerNow
                 || request.topics().isEmpty()) {
-            return done(first);
+            return CompletableFuture.completedFuture(answer(first, replicaId, user, clientId));
         }
         boolean byId = version >= 13;
         List<Watch> keys = new ArrayList<>();
@@ -126,15 +148,28 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         return waiters.await(context.client().connectionId(), keys, request.maxWaitMs(),
                 () -> {
-                    Read r = read(request, version, replicaId, selection, denied);
-                    return r.bytes >= request.minBytes() || r.answerNow ? r : null;
+                    Read r = read(request, version, replicaId, selection, denied, maxBytes);
+                    return r.bytes >= minBytes || r.answerNow ? r : null;
                 },
-                () -> read(request, version, replicaId, selection, denied))
-                .thenApply(this::record);
+                () -> read(request, version, replicaId, selection, denied, maxBytes))
+                .thenApply(r -> answer(r, replicaId, user, clientId));
     }
 
-    private CompletableFuture<FetchResponseData> done(Read read) {
-        return CompletableFuture.completedFuture(record(read));
+    /**
+     * The answer to a consumer's read under its byte-rate quota: the read itself, or, when its bytes put the
+     * consumer over the quota, an empty response with the throttle time (Kafka's throttled fetch response: no
+     * partitions; the bytes are taken back, as they are not sent).
+     */
+    private FetchResponseData answer(Read read, int replicaId, String user, String clientId) {
+        if (replicaId < 0) {
+            long now = System.currentTimeMillis();
+            int throttle = quota.recordAndGetThrottleMs(user, clientId, read.bytes, now);
+            if (throttle > 0) {
+                quota.unrecord(user, clientId, read.bytes, now);
+                return new FetchResponseData().setSessionId(0).setThrottleTimeMs(throttle);
+            }
+        }
+        return record(read);
     }
 
     /** Counts the answered read (bytes out; partitions and bytes served as follower); returns its response. */
@@ -185,12 +220,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return denied;
     }
 
+    /** @param maxBytes the response's byte limit: the client's, the broker's and the quota's, whichever is least */
     private Read read(FetchRequestData request, short version, int replicaId,
-                      ReadReplicaSelection.ForRequest selection, Set<String> denied) {
+                      ReadReplicaSelection.ForRequest selection, Set<String> denied, long maxBytes) {
         boolean byId = version >= 13;
         FollowerServed asFollower = new FollowerServed();
         FetchResponseData response = new FetchResponseData().setSessionId(0);
-        long maxBytes = Math.min(request.maxBytes(), brokerMaxBytes);
         long total = 0;
         boolean errors = false;
         for (FetchTopic wanted : request.topics()) {

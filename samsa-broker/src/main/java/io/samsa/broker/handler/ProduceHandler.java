@@ -52,7 +52,9 @@ import io.samsa.protocol.WireCodec;
  * gets NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below it meanwhile, NOT_LEADER_OR_FOLLOWER if this
  * broker stopped leading. An internal topic ({@code __consumer_offsets}) is refused with INVALID_TOPIC_EXCEPTION
  * unless the client id is Kafka's admin one, as Kafka refuses it: the group coordinator is its only writer. acks=0
- * gets no response, and a failure then closes the connection so that the client notices.
+ * gets no response, and a failure then closes the connection so that the client notices. The producer byte-rate
+ * quota is not applied here: the dispatcher records the whole request's size once it is answered (after the
+ * append, acks=0 included) and throttles its response ({@code io.samsa.broker.quota.RequestThrottler}).
  *
  * <p>A transactional batch is verified first (KIP-890, {@link ReplicaManager#verifyTransaction}): the first batch
  * of a transaction on a partition asks the transactional id's coordinator whether the partition is in the

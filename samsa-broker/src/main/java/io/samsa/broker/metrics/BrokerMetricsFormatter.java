@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import io.samsa.broker.api.RequestMetrics;
+import io.samsa.broker.quota.ClientQuotaManager;
+import io.samsa.broker.quota.ClientQuotas;
 import io.samsa.network.server.NetworkMetrics;
 import io.samsa.broker.replica.ReplicaManager;
 import io.samsa.broker.topic.TopicInfo;
@@ -30,6 +32,7 @@ public final class BrokerMetricsFormatter {
     private final ReplicaManager replicas;
     private final BooleanSupplier activeController;
     private final CleanerStats cleaner;
+    private final ClientQuotas quotas;
 
     /**
      * @param activeController whether this node runs the active controller (a single node always does)
@@ -38,6 +41,14 @@ public final class BrokerMetricsFormatter {
     public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
                                   NetworkMetrics network, ReplicaManager replicas, BooleanSupplier activeController,
                                   CleanerStats cleaner) {
+        this(stats, requests, topics, network, replicas, activeController, cleaner, ClientQuotas.none());
+    }
+
+    /** @param quotas the client quota managers, for their throttle counts and times */
+    public BrokerMetricsFormatter(BrokerStats stats, RequestMetrics requests, TopicRegistry topics,
+                                  NetworkMetrics network, ReplicaManager replicas, BooleanSupplier activeController,
+                                  CleanerStats cleaner, ClientQuotas quotas) {
+        this.quotas = quotas;
         this.stats = stats;
         this.requests = requests;
         this.topics = topics;
@@ -74,6 +85,18 @@ public final class BrokerMetricsFormatter {
                 + "(at most queued.max.requests).", requests.queueSize());
         counter(out, "samsa_broker_request_handler_busy_seconds_total", "Time request handler threads spent "
                 + "running requests, summed over threads.", requests.handlerBusyNanos() / 1e9);
+
+        header(out, "samsa_broker_quota_throttled_total", "counter",
+                "Responses throttled by a client quota, by quota type (produce, fetch, request).");
+        for (ClientQuotaManager q : quotas.all()) {
+            sample(out, "samsa_broker_quota_throttled_total", "quota_type", q.type().label, q.throttledCount());
+        }
+        header(out, "samsa_broker_quota_throttle_seconds_total", "counter",
+                "Throttle time given to clients over their quota, summed, by quota type (Kafka's throttle-time).");
+        for (ClientQuotaManager q : quotas.all()) {
+            sample(out, "samsa_broker_quota_throttle_seconds_total", "quota_type", q.type().label,
+                    q.throttleTimeMsTotal() / 1000.0);
+        }
 
         gauge(out, "samsa_broker_topics", "Topics.", topics.all().size());
         int led = 0;

@@ -43,6 +43,18 @@ class BrokerConfigTest {
     }
 
     @Test
+    void quotaWindowsDefaultToKafkasAndMustBePositive() {
+        assertThat(BrokerConfig.from(Map.of()).quotaConfig())
+                .isEqualTo(new io.samsa.broker.quota.QuotaConfig(11, 1));
+        assertThat(BrokerConfig.from(Map.of("quota.window.num", "5", "quota.window.size.seconds", "2"))
+                .quotaConfig()).isEqualTo(new io.samsa.broker.quota.QuotaConfig(5, 2));
+        for (String key : new String[] {"quota.window.num", "quota.window.size.seconds"}) {
+            assertThatThrownBy(() -> BrokerConfig.from(Map.of(key, "0")))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(key);
+        }
+    }
+
+    @Test
     void kafkaKeyNamesAndPrecedence() {
         BrokerConfig c = BrokerConfig.from(Map.of(
                 "listeners", "PLAINTEXT://0.0.0.0:19092",

@@ -19,7 +19,10 @@ import io.samsa.protocol.ResponseSend;
  * <pre>
  *   HANDSHAKING ──▶ AUTHENTICATING ──▶ READING ──▶ PROCESSING ──▶ SENDING ──┐
  *   (transport)     (authenticator)      ▲  (size, payload)  │ no response  │
- *                          ▲             └───────────────────┴──────────────┘
+ *                          ▲             ├───────────────────┴──────────────┤ throttled
+ *                          │             │                   │ throttled    ▼ (response out)
+ *                          │             └────────────────── THROTTLED ◀────┘
+ *                          │               throttle time over (muted: nothing read)
  *                          └── READING: a SaslHandshake re-authenticates (KIP-368)
  *   any state ──▶ CLOSED
  * </pre>
@@ -30,6 +33,11 @@ import io.samsa.protocol.ResponseSend;
  * request order. Every change of state goes through {@link #moveTo}, which rejects a transition not drawn above.
  * A SASL session with a lifetime goes back to AUTHENTICATING when the client re-authenticates
  * ({@link #beginReauthentication}), and ends at its first request after the lifetime ({@link #sessionExpired}).
+ *
+ * <p>Throttling (KIP-219): a response with a throttle time ({@link ResponseSend#throttleMs}) is written at once; the
+ * connection then waits in THROTTLED, with no selector interest (nothing is read, not even to notice a close), until
+ * {@link #unmuteAtMs}, counted from when the response was ready. A request without a response (acks=0) goes
+ * straight from PROCESSING to THROTTLED. The idle timeout does not run while THROTTLED; closing frees it as any.
  *
  * <p>Only the owning processor thread touches it.
  */
@@ -46,6 +54,8 @@ final class Connection {
         PROCESSING,
         /** Writing the response. */
         SENDING,
+        /** Muted until the throttle time of the last response has passed: nothing is read. */
+        THROTTLED,
         CLOSED
     }
 
@@ -53,8 +63,9 @@ final class Connection {
             State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING, State.CLOSED),
             State.AUTHENTICATING, EnumSet.of(State.READING, State.CLOSED),
             State.READING, EnumSet.of(State.PROCESSING, State.AUTHENTICATING, State.CLOSED),
-            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.CLOSED),
-            State.SENDING, EnumSet.of(State.READING, State.CLOSED),
+            State.PROCESSING, EnumSet.of(State.SENDING, State.READING, State.THROTTLED, State.CLOSED),
+            State.SENDING, EnumSet.of(State.READING, State.THROTTLED, State.CLOSED),
+            State.THROTTLED, EnumSet.of(State.READING, State.CLOSED),
             State.CLOSED, EnumSet.of(State.CLOSED));
 
     final long id;
@@ -78,6 +89,8 @@ final class Connection {
     boolean queuedForRead;
     /** Pool bytes held by the request in flight, released when it is done or the connection closes. */
     long requestReservation;
+    /** When the throttle of the last response ends (wall clock ms); 0 when it was not throttled. */
+    long unmuteAtMs;
 
     private ResponseSend sending;
 

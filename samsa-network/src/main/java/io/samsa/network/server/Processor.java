@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,6 +46,11 @@ import io.samsa.protocol.ResponseSend;
  * Any error is contained: one connection's error closes that connection only, and an error outside any
  * connection is logged and the loop goes on (Kafka: "prevent the processor thread from exiting"). If the thread
  * ends anyway, {@link SocketServer} is told and starts a replacement.
+ *
+ * <p>Throttled connections (KIP-219, {@link ResponseSend#throttleMs}) get their response at once and then wait in
+ * {@link Connection.State#THROTTLED}, muted (no selector interest), in {@link #muted} ordered by the end of their
+ * throttle: each pass selects no longer than until the first of them is due, and unmutes those that are (bytes they
+ * sent meanwhile are then read as usual). The idle timeout skips them and restarts when they are unmuted.
  *
  * <p>Threads: {@link #run} on its own thread; {@link #accept} from the acceptor; completions from any thread.
  */
@@ -85,6 +91,9 @@ final class Processor implements Runnable {
      * transport. Served without waiting for the socket to be readable, as it may never be again for those bytes.
      */
     private final ArrayDeque<Connection> readPending = new ArrayDeque<>();
+    /** THROTTLED connections, the first to unmute first. */
+    private final PriorityQueue<Connection> muted = new PriorityQueue<>(
+            (a, b) -> Long.compare(a.unmuteAtMs, b.unmuteAtMs));
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private long lastIdleScanMs;
@@ -181,11 +190,16 @@ final class Processor implements Runnable {
         drainCompletions();
         retryWaitingForMemory();
         if (readPending.isEmpty()) {
-            selector.select(waitingForMemory.isEmpty() ? 500 : 50);
+            long timeout = waitingForMemory.isEmpty() ? 500 : 50;
+            if (!muted.isEmpty()) {
+                timeout = Math.max(1, Math.min(timeout, muted.peek().unmuteAtMs - System.currentTimeMillis()));
+            }
+            selector.select(timeout);
         } else {
             selector.selectNow();
         }
         long now = System.currentTimeMillis();
+        unmuteDue(now);
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
             SelectionKey key = ready.next();
@@ -200,6 +214,26 @@ final class Processor implements Runnable {
         }
         readBuffered();
         closeExpired(now);
+    }
+
+    /** Back to reading for the connections whose throttle is over; bytes they sent meanwhile are read this pass. */
+    private void unmuteDue(long now) {
+        while (!muted.isEmpty() && muted.peek().unmuteAtMs <= now) {
+            Connection c = muted.poll();
+            c.lastActiveMs = now; // the idle timeout starts again: the client could not send while muted
+            readingAgain(c);
+            updateInterest(c);
+        }
+    }
+
+    /** After the response (if any) is out: muted until the throttle ends, or reading at once. */
+    private void afterResponse(Connection c) {
+        if (c.unmuteAtMs > System.currentTimeMillis()) {
+            c.moveTo(Connection.State.THROTTLED);
+            muted.add(c);
+        } else {
+            readingAgain(c);
+        }
     }
 
     /** One turn each for the connections queued in {@link #readPending} before this pass. */
@@ -427,8 +461,9 @@ final class Processor implements Runnable {
             close(c);
             return;
         }
-        if (response == null) {
-            readingAgain(c);
+        c.unmuteAtMs = response == null || response.throttleMs() == 0 ? 0 : c.lastActiveMs + response.throttleMs();
+        if (response == null || !response.hasFrame()) {
+            afterResponse(c);
             updateInterest(c);
             return;
         }
@@ -447,7 +482,7 @@ final class Processor implements Runnable {
     private void write(Connection c, ResponseSend response) {
         try {
             if (c.write(response)) {
-                readingAgain(c);
+                afterResponse(c);
             }
         } catch (IOException e) {
             close(c);
@@ -468,7 +503,8 @@ final class Processor implements Runnable {
     }
 
     /**
-     * Closes connections with no I/O for connections.max.idle.ms in any state (a peer that never reads too), and
+     * Closes connections with no I/O for connections.max.idle.ms in any state but THROTTLED (a peer that never reads
+     * too), and
      * those still in their handshake or authentication after the setup timeout (a peer that trickles bytes is never
      * idle): other connections are served meanwhile, as nothing here blocks on a peer.
      */
@@ -478,6 +514,9 @@ final class Processor implements Runnable {
         }
         lastIdleScanMs = now;
         for (Connection c : new ArrayList<>(connections.values())) {
+            if (c.state() == Connection.State.THROTTLED) {
+                continue; // muted by the broker, not idle by choice
+            }
             if (config.maxIdleMs() >= 0 && now - c.lastActiveMs > config.maxIdleMs()) {
                 log.debug("Closing connection from {}: idle in state {} for more than {} ms", c.address, c.state(),
                         config.maxIdleMs());
@@ -500,6 +539,9 @@ final class Processor implements Runnable {
         c.requestReservation = 0;
         c.reader.release(pool);
         waitingForMemory.remove(c);
+        if (c.state() == Connection.State.THROTTLED) {
+            muted.remove(c);
+        }
         c.close();
         if (requestInFlight) {
             try {

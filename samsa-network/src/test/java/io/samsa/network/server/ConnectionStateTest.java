@@ -134,7 +134,7 @@ class ConnectionStateTest {
     }
 
     private static void walkTo(Connection c, State target) {
-        State[] path = {State.AUTHENTICATING, State.READING, State.PROCESSING, State.SENDING};
+        State[] path = {State.AUTHENTICATING, State.READING, State.PROCESSING, State.SENDING, State.THROTTLED};
         for (State step : path) {
             if (c.state() == target || target == State.CLOSED) {
                 return;
