@@ -118,6 +118,7 @@ import io.samsa.log.LogManager;
 import io.samsa.metadata.ControllerApi;
 import io.samsa.metadata.MetadataStateMachine;
 import io.samsa.network.server.FrameHandler;
+import io.samsa.network.server.NetworkMetrics;
 import io.samsa.network.server.Session;
 import io.samsa.network.server.SocketServer;
 import io.samsa.protocol.ResponseSend;
@@ -414,6 +415,11 @@ public final class SamsaBroker implements SamsaNode {
 
     public int connectionCount() {
         return socketServer.connections();
+    }
+
+    /** What the network layer counts (connections, re-authentications, ...), as the metrics endpoint shows it. */
+    public NetworkMetrics networkMetrics() {
+        return socketServer;
     }
 
     @Override

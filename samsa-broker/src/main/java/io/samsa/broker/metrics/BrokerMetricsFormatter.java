@@ -66,6 +66,10 @@ public final class BrokerMetricsFormatter {
         gauge(out, "samsa_broker_connections", "Open client connections.", network.connections());
         counter(out, "samsa_broker_network_thread_restarts_total",
                 "Network threads that ended unexpectedly and were replaced.", network.networkThreadRestarts());
+        counter(out, "samsa_broker_reauthentications_total",
+                "SASL sessions renewed on their connection (KIP-368).", network.reauthentications());
+        counter(out, "samsa_broker_expired_sessions_closed_total", "Connections closed because their SASL session "
+                + "outlived connections.max.reauth.ms.", network.expiredSessionsClosed());
         gauge(out, "samsa_broker_queued_request_bytes", "Bytes of request frames reserved from the "
                 + "queued.max.request.bytes pool.", network.queuedRequestBytes());
 

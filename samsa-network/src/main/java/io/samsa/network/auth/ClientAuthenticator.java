@@ -23,6 +23,14 @@ public interface ClientAuthenticator {
         return false;
     }
 
+    /**
+     * The session lifetime the broker told once authenticated (KIP-368 SaslAuthenticate session_lifetime_ms): the
+     * client re-authenticates before it ends. 0: none, the session lasts as long as the connection.
+     */
+    default long sessionLifetimeMs() {
+        return 0;
+    }
+
     /** No authentication (PLAINTEXT, SSL). */
     static ClientAuthenticator none() {
         return () -> true;

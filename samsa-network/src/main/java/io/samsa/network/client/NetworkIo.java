@@ -267,7 +267,8 @@ public final class NetworkIo implements AutoCloseable {
     public void send(int nodeId, ApiKeys key, short maxVersion, ApiMessage body, boolean expectResponse,
                      ResponseHandler handler, long nowMs) {
         NodeConnection c = connections.get(nodeId);
-        if (c == null || c.state() != NodeConnection.State.READY) {
+        if (c == null || c.state() != NodeConnection.State.READY
+                && c.state() != NodeConnection.State.REAUTHENTICATING) { // re-authenticating: it waits its turn
             handler.onFailure(new NetworkException("Node " + nodeId + " is not connected"));
             return;
         }
@@ -294,6 +295,7 @@ public final class NetworkIo implements AutoCloseable {
     /** TCP is up (or more handshake bytes came): handshake and authenticate, then negotiate versions. */
     private void connected(NodeConnection c, long nowMs) throws IOException {
         if (c.advanceSetup()) {
+            c.sessionStarted(nowMs);
             negotiate(c, nowMs);
         } else {
             c.key.interestOps(c.setupInterestOps());
@@ -337,6 +339,7 @@ public final class NetworkIo implements AutoCloseable {
 
     /** Waits for I/O up to {@code timeoutMs} (0 = don't wait), then handles connects, writes, reads, timeouts. */
     public void poll(long timeoutMs, long nowMs) {
+        startDueReauthentications(nowMs); // a request queued on an idle connection whose session is due
         List<NodeConnection> buffered = withBufferedBytes();
         // wake when a throttle ends, to write what waited for it
         timeoutMs = Math.min(timeoutMs, nextThrottleEndMs(nowMs) - nowMs);
@@ -369,6 +372,10 @@ public final class NetworkIo implements AutoCloseable {
                     connected(c, now);
                     continue;
                 }
+                if (c.state() == NodeConnection.State.REAUTHENTICATING) {
+                    reauthenticate(c, now);
+                    continue;
+                }
                 if (key.isWritable()) {
                     write(c, now);
                 }
@@ -384,6 +391,8 @@ public final class NetworkIo implements AutoCloseable {
                 try {
                     if (c.settingUp()) {
                         connected(c, now);
+                    } else if (c.state() == NodeConnection.State.REAUTHENTICATING) {
+                        reauthenticate(c, now);
                     } else {
                         read(c);
                     }
@@ -393,7 +402,51 @@ public final class NetworkIo implements AutoCloseable {
             }
         }
         writeUnthrottled(now);
+        startDueReauthentications(now);
         expireRequests(now);
+    }
+
+    /**
+     * KIP-368, as kafka-clients does it: a connection whose session is due for renewal sends nothing new; once no
+     * response is outstanding it re-authenticates (the broker closes a session that outlives its lifetime).
+     */
+    private void startDueReauthentications(long nowMs) {
+        List<NodeConnection> due = null;
+        for (NodeConnection c : connections.values()) {
+            if (c.state() == NodeConnection.State.READY && c.reauthDue(nowMs) && !c.responsesOutstanding()
+                    && !c.writes.isEmpty() && c.writes.peekFirst().frame().position() == 0
+                    && !c.transport.hasPendingWrites()) {
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.add(c);
+            }
+        }
+        if (due != null) {
+            for (NodeConnection c : due) {
+                try {
+                    c.moveTo(NodeConnection.State.REAUTHENTICATING);
+                    c.reauthStartedMs = nowMs;
+                    c.authenticator = authenticators.apply(c.transport);
+                    reauthenticate(c, nowMs);
+                } catch (IOException | RuntimeException e) {
+                    failed(c, e);
+                }
+            }
+        }
+    }
+
+    /** The re-authentication goes on as far as the bytes allow; once done, the waiting requests go out. */
+    private void reauthenticate(NodeConnection c, long nowMs) throws IOException {
+        if (!c.authenticator.authenticate()) {
+            c.key.interestOps(c.setupInterestOps());
+            return;
+        }
+        c.moveTo(NodeConnection.State.READY);
+        c.sessionStarted(nowMs);
+        LOG.debug("Re-authenticated to node {}", c.nodeId);
+        c.key.interestOps(SelectionKey.OP_READ);
+        write(c, nowMs);
     }
 
     /** The earliest end of a throttle still holding queued requests back, or {@code Long.MAX_VALUE}. */
@@ -470,8 +523,9 @@ public final class NetworkIo implements AutoCloseable {
             }
             while (!c.writes.isEmpty()) {
                 NodeConnection.Outgoing o = c.writes.peekFirst();
-                if (o.frame().position() == 0 && c.throttled(nowMs)) {
-                    break; // a new request waits for the throttle to end; one begun is finished
+                if (o.frame().position() == 0 && (c.holdsNewRequests(nowMs)
+                        || c.state() == NodeConnection.State.REAUTHENTICATING)) {
+                    break; // a new request waits for the throttle or the re-authentication; one begun is finished
                 }
                 c.transport.write(o.frame());
                 if (o.frame().hasRemaining()) {
@@ -491,8 +545,8 @@ public final class NetworkIo implements AutoCloseable {
         }
         if (c.key.isValid()) {
             int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
-            boolean more = !c.writes.isEmpty() && !(c.throttled(nowMs) && c.writes.peekFirst().frame().position() == 0)
-                    || c.transport.hasPendingWrites();
+            boolean more = !c.writes.isEmpty() && !(c.holdsNewRequests(nowMs)
+                    && c.writes.peekFirst().frame().position() == 0) || c.transport.hasPendingWrites();
             c.key.interestOps(more ? ops | SelectionKey.OP_WRITE : ops);
         }
     }
@@ -552,8 +606,9 @@ public final class NetworkIo implements AutoCloseable {
         List<Integer> expired = null;
         for (NodeConnection c : connections.values()) {
             NodeConnection.Request oldest = c.awaiting.peekFirst();
-            boolean connectTimedOut = c.settingUp()
-                    && nowMs - c.startedMs > requestTimeoutMs;
+            boolean connectTimedOut = c.settingUp() && nowMs - c.startedMs > requestTimeoutMs
+                    || c.state() == NodeConnection.State.REAUTHENTICATING
+                    && nowMs - c.reauthStartedMs > requestTimeoutMs;
             if ((oldest != null && nowMs - oldest.sentMs() > requestTimeoutMs) || connectTimedOut) {
                 if (expired == null) {
                     expired = new ArrayList<>();

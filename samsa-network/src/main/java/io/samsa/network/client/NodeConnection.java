@@ -18,9 +18,12 @@ import io.samsa.network.transport.TransportLayer;
  * One broker connection: its life-cycle state, queued writes, requests awaiting a response, versions, and how long
  * the broker throttles it.
  * <pre>
- *   CONNECTING ──▶ HANDSHAKING ──▶ AUTHENTICATING ──▶ NEGOTIATING ──▶ READY
- *   (TCP)          (transport)     (SASL)             (ApiVersions)
+ *   CONNECTING ──▶ HANDSHAKING ──▶ AUTHENTICATING ──▶ NEGOTIATING ──▶ READY ◀──▶ REAUTHENTICATING
+ *   (TCP)          (transport)     (SASL)             (ApiVersions)           (SASL again, KIP-368)
  * </pre>
+ * A broker that gives the SASL session a lifetime is re-authenticated on the same connection, as kafka-clients
+ * does: at 85–95 % of the lifetime ({@link #reauthAtMs}) new requests wait, and once no response is outstanding the
+ * exchange runs again (REAUTHENTICATING), then the waiting requests go out.
  * A plaintext connection passes HANDSHAKING and AUTHENTICATING at once. A closed connection is dropped from
  * {@link NetworkIo}'s map rather than given a state. Every change goes through {@link #moveTo}, which rejects a
  * transition not drawn above.
@@ -38,7 +41,9 @@ final class NodeConnection {
         /** ApiVersions sent, versions not known yet. */
         NEGOTIATING,
         /** Requests may be sent. */
-        READY
+        READY,
+        /** The SASL exchange again, before the session's lifetime ends; requests wait. */
+        REAUTHENTICATING
     }
 
     private static final Map<State, Set<State>> NEXT = Map.of(
@@ -46,7 +51,8 @@ final class NodeConnection {
             State.HANDSHAKING, EnumSet.of(State.AUTHENTICATING),
             State.AUTHENTICATING, EnumSet.of(State.NEGOTIATING),
             State.NEGOTIATING, EnumSet.of(State.READY),
-            State.READY, EnumSet.noneOf(State.class));
+            State.READY, EnumSet.of(State.REAUTHENTICATING),
+            State.REAUTHENTICATING, EnumSet.of(State.READY));
 
     /** A request on the wire. {@code handler} is told of the response, or of the write for no-response ones. */
     record Request(ApiKeys key, short version, int correlationId, boolean expectResponse, long sentMs,
@@ -71,6 +77,10 @@ final class NodeConnection {
      * is not throttled. Queued requests wait in {@link #writes} until then.
      */
     long throttledUntilMs;
+    /** When to re-authenticate (wall clock ms); 0: never (no session lifetime). */
+    long reauthAtMs;
+    /** When the current re-authentication began: bounded by request.timeout.ms like the first one. */
+    long reauthStartedMs;
     /** Set by {@link NetworkIo} right after construction; none for PLAINTEXT and SSL. */
     ClientAuthenticator authenticator = ClientAuthenticator.none();
 
@@ -120,8 +130,32 @@ final class NodeConnection {
     int setupInterestOps() {
         // a TLS handshake record or a SASL request the socket did not take yet goes out when it is writable
         boolean pending = transport.hasPendingWrites()
-                || state == State.AUTHENTICATING && authenticator.wantsWrite();
+                || (state == State.AUTHENTICATING || state == State.REAUTHENTICATING) && authenticator.wantsWrite();
         return pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+    }
+
+    /**
+     * The session is (re-)authenticated: the next re-authentication is due at a random 85–95 % of the lifetime the
+     * broker told (kafka-clients' spread, so that connections do not all re-authenticate at once).
+     */
+    void sessionStarted(long nowMs) {
+        long lifetimeMs = authenticator.sessionLifetimeMs();
+        reauthAtMs = lifetimeMs <= 0 ? 0 : nowMs + (long) (lifetimeMs * (0.85 + 0.1 * Math.random()));
+    }
+
+    /** Whether a written request still awaits its response ({@link #awaiting} also holds the queued ones). */
+    boolean responsesOutstanding() {
+        return awaiting.size() > writes.stream().filter(o -> o.request().expectResponse()).count();
+    }
+
+    /** Whether new requests must wait for a re-authentication. */
+    boolean reauthDue(long nowMs) {
+        return reauthAtMs > 0 && nowMs >= reauthAtMs;
+    }
+
+    /** Whether new requests are held back: the broker throttles, or the session must be renewed first. */
+    boolean holdsNewRequests(long nowMs) {
+        return throttled(nowMs) || reauthDue(nowMs);
     }
 
     /** Whether the broker's throttle still holds new requests back at {@code nowMs}. */

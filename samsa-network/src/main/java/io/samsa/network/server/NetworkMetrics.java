@@ -8,6 +8,12 @@ public interface NetworkMetrics {
     /** Network threads that ended unexpectedly and were replaced since start. */
     long networkThreadRestarts();
 
+    /** SASL sessions renewed on their connection (KIP-368 re-authentication) since start. */
+    long reauthentications();
+
+    /** Connections closed since start because their SASL session outlived {@code connections.max.reauth.ms}. */
+    long expiredSessionsClosed();
+
     /** Bytes of request frames currently reserved from the {@code queued.max.request.bytes} pool. */
     long queuedRequestBytes();
 }

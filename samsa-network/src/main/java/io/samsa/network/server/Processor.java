@@ -81,6 +81,7 @@ final class Processor implements Runnable {
     private final ConnectionQuotas quotas;
     private final ConnectionIds ids;
     private final ExitListener exitListener;
+    private final SessionCounters sessions;
     private final ConcurrentLinkedQueue<NewConnection> newConnections = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<Long, Connection> connections = new HashMap<>();
@@ -107,7 +108,7 @@ final class Processor implements Runnable {
     }
 
     Processor(int id, FrameHandler handler, NetworkConfig config, RequestMemoryPool pool, ConnectionQuotas quotas,
-              ConnectionIds ids, ExitListener exitListener) throws IOException {
+              ConnectionIds ids, ExitListener exitListener, SessionCounters sessions) throws IOException {
         this.id = id;
         this.selector = Selector.open();
         this.handler = handler;
@@ -116,6 +117,7 @@ final class Processor implements Runnable {
         this.quotas = quotas;
         this.ids = ids;
         this.exitListener = exitListener;
+        this.sessions = sessions;
     }
 
     /** Hands over a new connection; false if this processor has ended (then the caller picks another). */
@@ -424,6 +426,7 @@ final class Processor implements Runnable {
             if (c.beginReauthentication(frame, System.currentTimeMillis(), nowNanos)) {
                 pool.release(c.requestReservation); // the authenticator copied the frame
                 c.requestReservation = 0;
+                sessions.reauthentications.incrementAndGet();
                 setUp(c);
                 return true;
             }
@@ -435,6 +438,7 @@ final class Processor implements Runnable {
         if (c.sessionExpired(nowNanos)) {
             log.info("Closing connection from {}: its SASL session expired without re-authentication"
                     + " (connections.max.reauth.ms)", c.address);
+            sessions.expiredClosed.incrementAndGet();
             close(c);
             return true;
         }

@@ -48,6 +48,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     private final RequestMemoryPool pool;
     private final Processor.ConnectionIds ids;
     private final AtomicLong restarts = new AtomicLong();
+    private final SessionCounters sessions = new SessionCounters();
     private final List<Thread> acceptorThreads = new ArrayList<>();
     private int nextProcessor;
     private volatile boolean closed;
@@ -175,6 +176,16 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     }
 
     @Override
+    public long reauthentications() {
+        return sessions.reauthentications.get();
+    }
+
+    @Override
+    public long expiredSessionsClosed() {
+        return sessions.expiredClosed.get();
+    }
+
+    @Override
     public long queuedRequestBytes() {
         return pool.reserved();
     }
@@ -209,7 +220,7 @@ public final class SocketServer implements Closeable, NetworkMetrics {
     }
 
     private Processor newProcessor(int index) throws IOException {
-        return new Processor(index, handler, config, pool, quotas, ids, this::replace);
+        return new Processor(index, handler, config, pool, quotas, ids, this::replace, sessions);
     }
 
     private void startThread(Processor p) {

@@ -48,6 +48,7 @@ public final class SaslClientAuthenticator implements ClientAuthenticator {
     private ByteBuffer out;
     private State state = State.SEND_HANDSHAKE;
     private byte[] nextToken;
+    private long sessionLifetimeMs;
     private int correlationId;
 
     public SaslClientAuthenticator(TransportLayer transport, String clientId, SaslMechanismClient mechanism) {
@@ -105,6 +106,11 @@ public final class SaslClientAuthenticator implements ClientAuthenticator {
         return out != null;
     }
 
+    @Override
+    public long sessionLifetimeMs() {
+        return sessionLifetimeMs;
+    }
+
     private void handshakeDone(SaslHandshakeResponseData handshake) {
         if (handshake.errorCode() == Errors.UNSUPPORTED_SASL_MECHANISM.code()) {
             throw new UnsupportedSaslMechanismException("Client SASL mechanism '" + mechanism.mechanismName()
@@ -127,6 +133,7 @@ public final class SaslClientAuthenticator implements ClientAuthenticator {
                     : Errors.forCode(answer.errorCode()).message();
             throw new SaslAuthenticationException(message);
         }
+        sessionLifetimeMs = answer.sessionLifetimeMs(); // told with the last answer; 0 before
         if (mechanism.isComplete()) {
             state = State.COMPLETE;
             return;
