@@ -27,10 +27,12 @@ import io.samsa.network.server.Endpoint;
  * @param maxReauthMs        {@code connections.max.reauth.ms} per enabled mechanism (KIP-368; Kafka's key, also as
  *                           {@code listener.name.<name>.<mechanism>.connections.max.reauth.ms}): how long a SASL
  *                           session lasts before the client must re-authenticate; 0 = for ever
+ * @param failedAuthenticationDelayMs {@code connection.failed.authentication.delay.ms} (Kafka's key and default,
+ *                           100): a failed login is answered, and its connection closed, only after this long
  */
 public record ListenerSecurity(String listenerName, SecurityProtocol protocol, Map<String, String> ssl,
                                List<String> saslMechanisms, Map<String, String> jaasConfigs, int saslMaxReceiveSize,
-                               Map<String, Long> maxReauthMs) {
+                               Map<String, Long> maxReauthMs, long failedAuthenticationDelayMs) {
     /** Kafka's {@code connections.max.reauth.ms}. */
     static final String MAX_REAUTH_MS = "connections.max.reauth.ms";
     /** Kafka's default for {@code sasl.enabled.mechanisms}; Samsa has no GSSAPI (Kerberos), so it must be set. */
@@ -106,8 +108,9 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
             }
         }
         int maxReceive = r.intValue("sasl.server.max.receive.size", 524288, 1, Integer.MAX_VALUE);
+        long failureDelay = r.longValue("connection.failed.authentication.delay.ms", 100, 0, Long.MAX_VALUE);
         return new ListenerSecurity(e.listenerName(), e.securityProtocol(), ssl, mechanisms, jaas, maxReceive,
-                maxReauth);
+                maxReauth, failureDelay);
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

@@ -15,6 +15,7 @@ import io.samsa.network.auth.sasl.ApiVersionsResponder;
 import io.samsa.network.auth.sasl.PlainServer;
 import io.samsa.network.auth.sasl.SaslServerAuthenticator;
 import io.samsa.network.auth.sasl.SaslServerMechanisms;
+import io.samsa.network.auth.sasl.SaslServerSettings;
 import io.samsa.network.auth.scram.ScramCredentialStore;
 import io.samsa.network.auth.scram.ScramServer;
 import io.samsa.network.server.ChannelBuilder;
@@ -79,8 +80,8 @@ public final class ListenerChannels implements Function<Endpoint, ChannelBuilder
     }
 
     private Authenticator sasl(TransportLayer transport, SaslServerMechanisms mechanisms, ListenerSecurity s) {
-        return new SaslServerAuthenticator(transport, mechanisms, apiVersions, s.saslMaxReceiveSize(),
-                s::maxReauthMs);
+        return new SaslServerAuthenticator(transport, mechanisms, apiVersions, new SaslServerSettings(
+                s.saslMaxReceiveSize(), s::maxReauthMs, s.failedAuthenticationDelayMs()));
     }
 
     /** The servers of the listener's enabled mechanisms; PLAIN's users come from its JAAS line. */

@@ -18,7 +18,7 @@ class InterBrokerChannelsTest {
 
     private static ListenerSecurity saslPlaintext(Map<String, String> jaas) {
         return new ListenerSecurity("INTERNAL", SecurityProtocol.SASL_PLAINTEXT, Map.of(),
-                List.of("PLAIN", "SCRAM-SHA-512"), jaas, 524288, Map.of());
+                List.of("PLAIN", "SCRAM-SHA-512"), jaas, 524288, Map.of(), 100);
     }
 
     @Test

@@ -36,6 +36,15 @@ public interface Authenticator {
         return false;
     }
 
+    /**
+     * When a failed authentication's answer may go out (wall clock ms; Kafka's
+     * {@code connection.failed.authentication.delay.ms}), or 0: until then the connection neither reads nor writes,
+     * and {@link #authenticate()} is called again at that time.
+     */
+    default long failureDelayedUntilMs() {
+        return 0;
+    }
+
     /** Whether the authenticated session has outlived {@code connections.max.reauth.ms} without re-authenticating. */
     default boolean sessionExpired(long nowNanos) {
         return false;

@@ -166,6 +166,11 @@ final class Connection {
         return true;
     }
 
+    /** While AUTHENTICATING: when a failed login's delayed answer may go out (wall clock ms); 0 when none waits. */
+    long authenticationDelayedUntilMs() {
+        return state == State.AUTHENTICATING ? authenticator.failureDelayedUntilMs() : 0;
+    }
+
     /** Whether the SASL session outlived connections.max.reauth.ms without re-authenticating. */
     boolean sessionExpired(long nowNanos) {
         return authenticator.sessionExpired(nowNanos);
@@ -193,6 +198,9 @@ final class Connection {
             return SelectionKey.OP_READ | (transport.hasPendingWrites() ? SelectionKey.OP_WRITE : 0);
         }
         if (state == State.AUTHENTICATING) {
+            if (authenticationDelayedUntilMs() > 0) {
+                return 0; // a failed login's answer waits for its time: nothing to read or write meanwhile
+            }
             // While a response is stuck, only writability matters: the next frame is read once it is out.
             return authenticator.wantsWrite() || transport.hasPendingWrites() ? SelectionKey.OP_WRITE
                     : SelectionKey.OP_READ;

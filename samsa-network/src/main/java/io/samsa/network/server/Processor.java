@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,9 +47,11 @@ import io.samsa.protocol.ResponseSend;
  * ends anyway, {@link SocketServer} is told and starts a replacement.
  *
  * <p>Throttled connections (KIP-219, {@link ResponseSend#throttleMs}) get their response at once and then wait in
- * {@link Connection.State#THROTTLED}, muted (no selector interest), in {@link #muted} ordered by the end of their
+ * {@link Connection.State#THROTTLED}, muted (no selector interest), in {@link #waits} ordered by the end of their
  * throttle: each pass selects no longer than until the first of them is due, and unmutes those that are (bytes they
- * sent meanwhile are then read as usual). The idle timeout skips them and restarts when they are unmuted.
+ * sent meanwhile are then read as usual). The idle timeout skips them and restarts when they are unmuted. A
+ * connection whose login failed waits there too, muted, until its error answer may go out
+ * ({@code connection.failed.authentication.delay.ms}, as Kafka slows password guessing).
  *
  * <p>Threads: {@link #run} on its own thread; {@link #accept} from the acceptor; completions from any thread.
  */
@@ -92,9 +93,8 @@ final class Processor implements Runnable {
      * transport. Served without waiting for the socket to be readable, as it may never be again for those bytes.
      */
     private final ArrayDeque<Connection> readPending = new ArrayDeque<>();
-    /** THROTTLED connections, the first to unmute first. */
-    private final PriorityQueue<Connection> muted = new PriorityQueue<>(
-            (a, b) -> Long.compare(a.unmuteAtMs, b.unmuteAtMs));
+    /** THROTTLED connections, and failed logins whose answer is delayed: the first due first. */
+    private final ConnectionWaits waits = new ConnectionWaits();
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private long lastIdleScanMs;
@@ -192,16 +192,12 @@ final class Processor implements Runnable {
         drainCompletions();
         retryWaitingForMemory();
         if (readPending.isEmpty()) {
-            long timeout = waitingForMemory.isEmpty() ? 500 : 50;
-            if (!muted.isEmpty()) {
-                timeout = Math.max(1, Math.min(timeout, muted.peek().unmuteAtMs - System.currentTimeMillis()));
-            }
-            selector.select(timeout);
+            selector.select(waits.timeoutMs(waitingForMemory.isEmpty() ? 500 : 50, System.currentTimeMillis()));
         } else {
             selector.selectNow();
         }
         long now = System.currentTimeMillis();
-        unmuteDue(now);
+        wakeDue(now);
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
             SelectionKey key = ready.next();
@@ -218,13 +214,19 @@ final class Processor implements Runnable {
         closeExpired(now);
     }
 
-    /** Back to reading for the connections whose throttle is over; bytes they sent meanwhile are read this pass. */
-    private void unmuteDue(long now) {
-        while (!muted.isEmpty() && muted.peek().unmuteAtMs <= now) {
-            Connection c = muted.poll();
-            c.lastActiveMs = now; // the idle timeout starts again: the client could not send while muted
-            readingAgain(c);
-            updateInterest(c);
+    /**
+     * Back to reading for the connections whose throttle is over (bytes they sent meanwhile are read this pass); the
+     * delayed answer of a failed login goes out, and the connection closes.
+     */
+    private void wakeDue(long now) {
+        for (Connection c : waits.due(now)) {
+            if (c.state() == Connection.State.THROTTLED) {
+                c.lastActiveMs = now; // the idle timeout starts again: the client could not send while muted
+                readingAgain(c);
+                updateInterest(c);
+            } else if (inSetup(c)) {
+                setUp(c);
+            }
         }
     }
 
@@ -232,7 +234,7 @@ final class Processor implements Runnable {
     private void afterResponse(Connection c) {
         if (c.unmuteAtMs > System.currentTimeMillis()) {
             c.moveTo(Connection.State.THROTTLED);
-            muted.add(c);
+            waits.add(c, c.unmuteAtMs);
         } else {
             readingAgain(c);
         }
@@ -318,7 +320,10 @@ final class Processor implements Runnable {
         return c.state() == Connection.State.HANDSHAKING || c.state() == Connection.State.AUTHENTICATING;
     }
 
-    /** Handshake, then authentication, as far as the peer's bytes allow; plaintext is through at once. */
+    /**
+     * Handshake, then authentication, as far as the peer's bytes allow; plaintext is through at once. A failed login
+     * whose answer must wait is muted until then.
+     */
     private void setUp(Connection c) {
         try {
             c.advanceSetup();
@@ -328,6 +333,10 @@ final class Processor implements Runnable {
             return;
         }
         updateInterest(c);
+        long delayedUntil = c.authenticationDelayedUntilMs();
+        if (delayedUntil > 0) {
+            waits.add(c, delayedUntil);
+        }
     }
 
     private void reject(NewConnection n) {
@@ -543,8 +552,8 @@ final class Processor implements Runnable {
         c.requestReservation = 0;
         c.reader.release(pool);
         waitingForMemory.remove(c);
-        if (c.state() == Connection.State.THROTTLED) {
-            muted.remove(c);
+        if (c.state() == Connection.State.THROTTLED || c.authenticationDelayedUntilMs() > 0) {
+            waits.remove(c);
         }
         c.close();
         if (requestInFlight) {

@@ -2,7 +2,6 @@ package io.samsa.network.auth.sasl;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.function.ToLongFunction;
 
 import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -65,6 +64,9 @@ public final class SaslServerAuthenticator implements Authenticator {
     private final ApiVersionsResponder apiVersions;
     private final int maxReceiveSize;
     private final SaslSession session;
+    private final long failureDelayMs;
+    /** When the answer to a failed login may go out (wall clock ms); 0 until a failure is pending. */
+    private long failureAnswerAtMs;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     /** The SaslHandshake that began a re-authentication, read by the network layer: handled before reading more. */
     private ByteBuffer pendingFrame;
@@ -86,21 +88,17 @@ public final class SaslServerAuthenticator implements Authenticator {
 
     public SaslServerAuthenticator(TransportLayer transport, SaslServerMechanisms mechanisms,
                                    ApiVersionsResponder apiVersions, int maxReceiveSize) {
-        this(transport, mechanisms, apiVersions, maxReceiveSize, mechanism -> 0L);
+        this(transport, mechanisms, apiVersions, new SaslServerSettings(maxReceiveSize, mechanism -> 0L, 0));
     }
 
-    /**
-     * @param maxReauthMs the session lifetime per mechanism name ({@code connections.max.reauth.ms}); 0: sessions
-     *                    never expire and a later SaslHandshake is an ordinary (refused) request
-     */
     public SaslServerAuthenticator(TransportLayer transport, SaslServerMechanisms mechanisms,
-                                   ApiVersionsResponder apiVersions, int maxReceiveSize,
-                                   ToLongFunction<String> maxReauthMs) {
+                                   ApiVersionsResponder apiVersions, SaslServerSettings settings) {
         this.transport = transport;
         this.mechanisms = mechanisms;
         this.apiVersions = apiVersions;
-        this.maxReceiveSize = maxReceiveSize;
-        this.session = new SaslSession(maxReauthMs);
+        this.maxReceiveSize = settings.maxReceiveSize();
+        this.failureDelayMs = settings.failedAuthenticationDelayMs();
+        this.session = new SaslSession(settings.maxReauthMs());
     }
 
     @Override
@@ -127,7 +125,7 @@ public final class SaslServerAuthenticator implements Authenticator {
 
     @Override
     public boolean wantsWrite() {
-        return out != null;
+        return out != null && failureDelayedUntilMs() == 0;
     }
 
     @Override
@@ -161,8 +159,25 @@ public final class SaslServerAuthenticator implements Authenticator {
         return principal;
     }
 
-    /** Writes what the transport takes of {@link #out}; throws the pending failure once it is all out. */
+    @Override
+    public long failureDelayedUntilMs() {
+        return failure != null && out != null && failureAnswerAtMs > System.currentTimeMillis() ? failureAnswerAtMs
+                : 0;
+    }
+
+    /**
+     * Writes what the transport takes of {@link #out}; throws the pending failure once it is all out. A failure's
+     * answer first waits for {@code connection.failed.authentication.delay.ms}, as Kafka's does.
+     */
     private boolean flush() throws IOException {
+        if (failure != null && failureDelayMs > 0) {
+            if (failureAnswerAtMs == 0) {
+                failureAnswerAtMs = System.currentTimeMillis() + failureDelayMs;
+            }
+            if (failureDelayedUntilMs() > 0) {
+                return false;
+            }
+        }
         if (!out.writeTo(transport)) {
             return false;
         }

@@ -90,9 +90,9 @@ class SaslReauthenticationTest {
 
             @Override
             public Authenticator authenticator(TransportLayer transport) {
-                return new SaslServerAuthenticator(transport, mechanisms, null,
+                return new SaslServerAuthenticator(transport, mechanisms, null, new SaslServerSettings(
                         SaslServerAuthenticator.DEFAULT_MAX_RECEIVE_SIZE,
-                        mechanism -> mechanism.equals("PLAIN") ? LIFETIME_MS : 0);
+                        mechanism -> mechanism.equals("PLAIN") ? LIFETIME_MS : 0, 0));
             }
         });
         server.start();
