@@ -61,14 +61,13 @@ public final class NetworkIo implements AutoCloseable {
 
     private final String clientId;
     private final long requestTimeoutMs;
-    private final long reconnectBackoffMs;
+    private final ReconnectBackoff backoff;
     private final int sendBufferBytes;
     private final Selector selector;
     /** Null for plaintext. */
     private final SslFactory ssl;
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
-    private final Map<Integer, Long> lastFailureMs = new HashMap<>();
     private final Map<Integer, AuthenticationException> authenticationErrors = new HashMap<>();
     private Function<TransportLayer, ClientAuthenticator> authenticators = t -> ClientAuthenticator.none();
     private BiConsumer<Integer, AuthenticationException> authenticationListener = (node, e) -> { };
@@ -86,7 +85,7 @@ public final class NetworkIo implements AutoCloseable {
         this.ssl = ssl;
         this.clientId = clientId;
         this.requestTimeoutMs = requestTimeoutMs;
-        this.reconnectBackoffMs = reconnectBackoffMs;
+        this.backoff = new ReconnectBackoff(reconnectBackoffMs, ReconnectBackoff.DEFAULT_MAX_MS);
         this.sendBufferBytes = sendBufferBytes;
         try {
             this.selector = Selector.open();
@@ -166,8 +165,7 @@ public final class NetworkIo implements AutoCloseable {
         if (c != null) {
             return c.state() == NodeConnection.State.READY;
         }
-        Long failed = lastFailureMs.get(nodeId);
-        if (failed != null && nowMs - failed < reconnectBackoffMs) {
+        if (!backoff.mayConnect(nodeId, nowMs)) {
             return false;
         }
         InetSocketAddress unresolved = addresses.get(nodeId);
@@ -196,7 +194,7 @@ public final class NetworkIo implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("Connect to node {} failed: {}", nodeId, e.toString());
-            lastFailureMs.put(nodeId, nowMs);
+            backoff.failed(nodeId, nowMs);
             if (ch != null) {
                 try {
                     ch.close();
@@ -327,6 +325,7 @@ public final class NetworkIo implements AutoCloseable {
                     }
                 }
                 c.moveTo(NodeConnection.State.READY);
+                backoff.succeeded(c.nodeId);
                 authenticationErrors.remove(c.nodeId);
             }
 
@@ -630,7 +629,7 @@ public final class NetworkIo implements AutoCloseable {
         if (c == null) {
             return;
         }
-        lastFailureMs.put(nodeId, System.currentTimeMillis());
+        backoff.failed(nodeId, System.currentTimeMillis());
         c.key.cancel();
         try {
             c.transport.close();
