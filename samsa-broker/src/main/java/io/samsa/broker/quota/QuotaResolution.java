@@ -17,7 +17,9 @@ import io.samsa.metadata.ClientQuotasImage;
  * all of that user's client ids, one on a client id alone by every user of it.
  *
  * <p>Immutable apart from its cache of answers, which any thread may fill (the image it was made from does not
- * change, so an answer never goes stale; a new image gets a new resolution).
+ * change, so an answer never goes stale; a new image gets a new resolution). The cache is emptied when it reaches
+ * {@value #MAX_ANSWERS} entries: clients with ever new client ids must not grow it without bound, and an answer
+ * is cheap to find again.
  */
 final class QuotaResolution {
     /** Whose rate a request is charged to (Kafka's sensor tags): {@code ""} for a part the entity leaves out. */
@@ -43,6 +45,7 @@ final class QuotaResolution {
     final ClientQuotasImage image;
     private final Map<Entity, Double> quotas = new HashMap<>();
     private final ConcurrentHashMap<Key, Bucket> answers = new ConcurrentHashMap<>();
+    static final int MAX_ANSWERS = 10_000;
     /** Stands for "no quota" in the cache (ConcurrentHashMap holds no nulls). */
     private static final Bucket NONE = new Bucket("", "", Double.NaN);
 
@@ -65,6 +68,9 @@ final class QuotaResolution {
     Bucket resolve(String user, String clientId) {
         if (quotas.isEmpty()) {
             return null;
+        }
+        if (answers.size() >= MAX_ANSWERS) {
+            answers.clear();
         }
         Bucket b = answers.computeIfAbsent(new Key(user, clientId), k -> find(k.user(), k.clientId()));
         return b == NONE ? null : b;
