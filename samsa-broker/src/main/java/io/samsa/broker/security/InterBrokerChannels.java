@@ -4,8 +4,8 @@ import java.util.Locale;
 
 import io.samsa.broker.config.ListenerSecurity;
 import io.samsa.network.auth.SecurityProtocol;
-import io.samsa.network.auth.sasl.SaslClientAuthenticator;
 import io.samsa.network.auth.sasl.SaslClientConfig;
+import io.samsa.network.client.ClientChannels;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.tls.SslFactory;
 
@@ -20,18 +20,17 @@ import io.samsa.network.tls.SslFactory;
  */
 public final class InterBrokerChannels {
     /** Plaintext, as {@code User:ANONYMOUS}: a single node, or an inter-broker listener without security. */
-    public static final InterBrokerChannels PLAINTEXT = new InterBrokerChannels(SecurityProtocol.PLAINTEXT, null, null);
+    public static final InterBrokerChannels PLAINTEXT = new InterBrokerChannels(SecurityProtocol.PLAINTEXT,
+            ClientChannels.PLAINTEXT);
     /** Kafka's key naming the mechanism brokers authenticate to each other with (default GSSAPI). */
     public static final String MECHANISM_KEY = "sasl.mechanism.inter.broker.protocol";
 
     private final SecurityProtocol protocol;
-    private final SslFactory ssl;
-    private final SaslClientConfig sasl;
+    private final ClientChannels channels;
 
-    private InterBrokerChannels(SecurityProtocol protocol, SslFactory ssl, SaslClientConfig sasl) {
+    private InterBrokerChannels(SecurityProtocol protocol, ClientChannels channels) {
         this.protocol = protocol;
-        this.ssl = ssl;
-        this.sasl = sasl;
+        this.channels = channels;
     }
 
     /**
@@ -47,7 +46,7 @@ public final class InterBrokerChannels {
         }
         SslFactory ssl = listener.usesSsl() ? SslFactory.forClient(listener.ssl()) : null;
         SaslClientConfig sasl = listener.usesSasl() ? saslClient(listener, saslMechanism) : null;
-        return new InterBrokerChannels(listener.protocol(), ssl, sasl);
+        return new InterBrokerChannels(listener.protocol(), new ClientChannels(ssl, sasl));
     }
 
     private static SaslClientConfig saslClient(ListenerSecurity listener, String saslMechanism) {
@@ -75,15 +74,12 @@ public final class InterBrokerChannels {
     /** Connections to other brokers, in the inter-broker listener's protocol. */
     public NetworkIo newNetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs,
                                   int sendBufferBytes) {
-        NetworkIo io = new NetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes, ssl);
-        if (sasl != null) {
-            io.authenticateWith(t -> new SaslClientAuthenticator(t, clientId, sasl.newMechanismClient()));
-        }
-        return io;
+        return channels.newNetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes);
     }
 
     @Override
     public String toString() {
+        SaslClientConfig sasl = channels.sasl();
         return protocol + (sasl == null ? "" : "/" + sasl.mechanism() + " as " + sasl.username());
     }
 }

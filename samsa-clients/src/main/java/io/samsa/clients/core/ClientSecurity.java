@@ -13,8 +13,8 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 
 import io.samsa.network.auth.SecurityProtocol;
-import io.samsa.network.auth.sasl.SaslClientAuthenticator;
 import io.samsa.network.auth.sasl.SaslClientConfig;
+import io.samsa.network.client.ClientChannels;
 import io.samsa.network.client.NetworkIo;
 import io.samsa.network.tls.SslFactory;
 
@@ -28,18 +28,16 @@ import io.samsa.network.tls.SslFactory;
  */
 public final class ClientSecurity {
     private static final String HIDDEN = "[hidden]";
-    private static final ClientSecurity PLAINTEXT = new ClientSecurity(SecurityProtocol.PLAINTEXT, null, null);
+    private static final ClientSecurity PLAINTEXT = new ClientSecurity(SecurityProtocol.PLAINTEXT,
+            ClientChannels.PLAINTEXT);
 
     private final SecurityProtocol protocol;
-    /** Null unless SSL or SASL_SSL. */
-    private final SslFactory ssl;
-    /** Null unless SASL_PLAINTEXT or SASL_SSL. */
-    private final SaslClientConfig sasl;
+    /** TLS unless PLAINTEXT or SASL_PLAINTEXT; SASL unless PLAINTEXT or SSL. */
+    private final ClientChannels channels;
 
-    private ClientSecurity(SecurityProtocol protocol, SslFactory ssl, SaslClientConfig sasl) {
+    private ClientSecurity(SecurityProtocol protocol, ClientChannels channels) {
         this.protocol = protocol;
-        this.ssl = ssl;
-        this.sasl = sasl;
+        this.channels = channels;
     }
 
     /** Plaintext, unauthenticated: Kafka's default. */
@@ -61,7 +59,8 @@ public final class ClientSecurity {
         }
         boolean tls = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
         boolean saslOn = protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL;
-        return new ClientSecurity(protocol, tls ? sslFactory(config) : null, saslOn ? saslConfig(config) : null);
+        return new ClientSecurity(protocol, new ClientChannels(tls ? sslFactory(config) : null,
+                saslOn ? saslConfig(config) : null));
     }
 
     public SecurityProtocol protocol() {
@@ -70,17 +69,13 @@ public final class ClientSecurity {
 
     /** The SASL mechanism in use, or null without SASL. */
     public String saslMechanism() {
-        return sasl == null ? null : sasl.mechanism();
+        return channels.sasl() == null ? null : channels.sasl().mechanism();
     }
 
     /** A client's connections, speaking TLS and authenticating as configured. */
     public NetworkIo newNetworkIo(String clientId, long requestTimeoutMs, long reconnectBackoffMs,
                                   int sendBufferBytes) {
-        NetworkIo io = new NetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes, ssl);
-        if (sasl != null) {
-            io.authenticateWith(t -> new SaslClientAuthenticator(t, clientId, sasl.newMechanismClient()));
-        }
-        return io;
+        return channels.newNetworkIo(clientId, requestTimeoutMs, reconnectBackoffMs, sendBufferBytes);
     }
 
     private static SslFactory sslFactory(AbstractConfig config) {
@@ -134,6 +129,6 @@ public final class ClientSecurity {
 
     @Override
     public String toString() {
-        return protocol + (sasl == null ? "" : "/" + sasl.mechanism()); // no secrets
+        return protocol + (channels.sasl() == null ? "" : "/" + channels.sasl().mechanism()); // no secrets
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
@@ -19,17 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.SaslMechanismServer;
-import io.samsa.network.auth.SecurityProtocol;
-import io.samsa.network.server.ChannelBuilder;
-import io.samsa.network.server.Endpoint;
-import io.samsa.network.server.FrameHandler;
-import io.samsa.network.server.NetworkConfig;
 import io.samsa.network.server.SocketServer;
-import io.samsa.network.transport.PlaintextTransport;
-import io.samsa.network.transport.TransportLayer;
-import io.samsa.protocol.ResponseSend;
+import io.samsa.protocol.WireCodec;
 
 /**
  * {@code connection.failed.authentication.delay.ms}, as Kafka: a failed login is answered (and its connection
@@ -46,27 +36,9 @@ class FailedAuthenticationDelayTest {
         SaslServerMechanisms mechanisms = new SaslServerMechanisms(List.of("PLAIN"),
                 Map.<String, Supplier<? extends SaslMechanismServer>>of(
                         "PLAIN", () -> new PlainServer(Map.of("alice", "alice-secret"))));
-        FrameHandler who = (frame, session) -> {
-            byte[] answer = session.principal().toString().getBytes(StandardCharsets.UTF_8);
-            return CompletableFuture.completedFuture(ResponseSend.ofBuffers(
-                    ByteBuffer.allocate(4).putInt(0, answer.length), ByteBuffer.wrap(answer)));
-        };
-        Endpoint endpoint = new Endpoint("SASL", "127.0.0.1", 0, SecurityProtocol.SASL_PLAINTEXT);
-        NetworkConfig config = new NetworkConfig(List.of(endpoint), 1, 1 << 20, 60_000, Integer.MAX_VALUE,
-                Integer.MAX_VALUE, 1 << 20);
-        server = new SocketServer(config, who, id -> { }, e -> new ChannelBuilder() {
-            @Override
-            public TransportLayer transport(SocketChannel socket) {
-                return new PlaintextTransport(socket);
-            }
-
-            @Override
-            public Authenticator authenticator(TransportLayer transport) {
-                return new SaslServerAuthenticator(transport, mechanisms, null, new SaslServerSettings(
-                        SaslServerAuthenticator.DEFAULT_MAX_RECEIVE_SIZE, m -> 0L, DELAY_MS));
-            }
-        });
-        server.start();
+        server = SaslTestServer.start(SaslTestServer.principalEcho(), transport -> new SaslServerAuthenticator(
+                transport, mechanisms, null, new SaslServerSettings(SaslServerAuthenticator.DEFAULT_MAX_RECEIVE_SIZE,
+                        m -> 0L, DELAY_MS)));
         port = server.port();
     }
 
@@ -94,7 +66,7 @@ class FailedAuthenticationDelayTest {
             byte[] frame = guesser.readFrame();
             long answeredMs = (System.nanoTime() - sent) / 1_000_000;
             SaslAuthenticateResponseData failed = (SaslAuthenticateResponseData)
-                    io.samsa.protocol.WireCodec.decodeResponse(ByteBuffer.wrap(frame), ApiKeys.SASL_AUTHENTICATE,
+                    WireCodec.decodeResponse(ByteBuffer.wrap(frame), ApiKeys.SASL_AUTHENTICATE,
                             (short) 2, 2);
             assertThat(failed.errorCode()).isEqualTo(Errors.SASL_AUTHENTICATION_FAILED.code());
             assertThat(answeredMs).as("the failure waited for connection.failed.authentication.delay.ms")

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -39,22 +38,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.JaasConfig;
 import io.samsa.network.auth.SaslMechanismServer;
-import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.auth.scram.ScramCredential;
 import io.samsa.protocol.ScramMechanism;
 import io.samsa.network.auth.scram.ScramServer;
 import io.samsa.network.auth.scram.TestScramClient;
-import io.samsa.network.server.ChannelBuilder;
-import io.samsa.network.server.Endpoint;
 import io.samsa.network.server.FrameHandler;
-import io.samsa.network.server.NetworkConfig;
 import io.samsa.network.server.SocketServer;
-import io.samsa.network.transport.PlaintextTransport;
-import io.samsa.network.transport.TransportLayer;
-import io.samsa.protocol.ResponseSend;
 
 /**
  * A SASL_PLAINTEXT listener of a real {@link SocketServer}, driven over a socket with Kafka request frames and
@@ -104,25 +95,11 @@ class SaslAuthenticationTest {
                         "SCRAM-SHA-512", () -> new ScramServer(ScramMechanism.SCRAM_SHA_512, (u, m) -> store(u, m))));
         FrameHandler who = (frame, session) -> {
             frames.add("frame from " + session.principal());
-            byte[] answer = (session.listenerName() + " " + session.principal()).getBytes(StandardCharsets.UTF_8);
-            return CompletableFuture.completedFuture(ResponseSend.ofBuffers(
-                    ByteBuffer.allocate(4).putInt(0, answer.length), ByteBuffer.wrap(answer)));
+            return CompletableFuture.completedFuture(
+                    SaslTestServer.textFrame(session.listenerName() + " " + session.principal()));
         };
-        Endpoint endpoint = new Endpoint("SASL", "127.0.0.1", 0, SecurityProtocol.SASL_PLAINTEXT);
-        NetworkConfig config = new NetworkConfig(List.of(endpoint), 1, 1 << 20, 60_000, Integer.MAX_VALUE,
-                Integer.MAX_VALUE, 1 << 20);
-        server = new SocketServer(config, who, id -> { }, e -> new ChannelBuilder() {
-            @Override
-            public TransportLayer transport(SocketChannel socket) {
-                return new PlaintextTransport(socket);
-            }
-
-            @Override
-            public Authenticator authenticator(TransportLayer transport) {
-                return new SaslServerAuthenticator(transport, mechanisms, API_VERSIONS);
-            }
-        });
-        server.start();
+        server = SaslTestServer.start(who, transport -> new SaslServerAuthenticator(transport, mechanisms,
+                API_VERSIONS));
         port = server.port();
     }
 

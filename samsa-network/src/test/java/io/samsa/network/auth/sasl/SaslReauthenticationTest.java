@@ -3,8 +3,6 @@ package io.samsa.network.auth.sasl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.samsa.network.auth.Authenticator;
 import io.samsa.network.auth.SaslMechanismServer;
-import io.samsa.network.auth.SecurityProtocol;
 import io.samsa.network.auth.scram.ScramCredential;
 import io.samsa.network.auth.scram.ScramServer;
-import io.samsa.network.server.ChannelBuilder;
-import io.samsa.network.server.Endpoint;
 import io.samsa.network.server.FrameHandler;
-import io.samsa.network.server.NetworkConfig;
 import io.samsa.network.server.SocketServer;
-import io.samsa.network.transport.PlaintextTransport;
-import io.samsa.network.transport.TransportLayer;
-import io.samsa.protocol.ResponseSend;
 import io.samsa.protocol.ScramMechanism;
 
 /**
@@ -75,27 +65,11 @@ class SaslReauthenticationTest {
                                 (u, m) -> u.equals("alice") ? ALICE_SCRAM : null)));
         FrameHandler who = (frame, session) -> {
             frames.add(ApiKeys.forId(frame.getShort(frame.position())) + " from " + session.principal());
-            byte[] answer = session.principal().toString().getBytes(StandardCharsets.UTF_8);
-            return CompletableFuture.completedFuture(ResponseSend.ofBuffers(
-                    ByteBuffer.allocate(4).putInt(0, answer.length), ByteBuffer.wrap(answer)));
+            return CompletableFuture.completedFuture(SaslTestServer.textFrame(session.principal().toString()));
         };
-        Endpoint endpoint = new Endpoint("SASL", "127.0.0.1", 0, SecurityProtocol.SASL_PLAINTEXT);
-        NetworkConfig config = new NetworkConfig(List.of(endpoint), 1, 1 << 20, 60_000, Integer.MAX_VALUE,
-                Integer.MAX_VALUE, 1 << 20);
-        server = new SocketServer(config, who, id -> { }, e -> new ChannelBuilder() {
-            @Override
-            public TransportLayer transport(SocketChannel socket) {
-                return new PlaintextTransport(socket);
-            }
-
-            @Override
-            public Authenticator authenticator(TransportLayer transport) {
-                return new SaslServerAuthenticator(transport, mechanisms, null, new SaslServerSettings(
-                        SaslServerAuthenticator.DEFAULT_MAX_RECEIVE_SIZE,
-                        mechanism -> mechanism.equals("PLAIN") ? LIFETIME_MS : 0, 0));
-            }
-        });
-        server.start();
+        server = SaslTestServer.start(who, transport -> new SaslServerAuthenticator(transport, mechanisms, null,
+                new SaslServerSettings(SaslServerAuthenticator.DEFAULT_MAX_RECEIVE_SIZE,
+                        mechanism -> mechanism.equals("PLAIN") ? LIFETIME_MS : 0, 0)));
         port = server.port();
     }
 
