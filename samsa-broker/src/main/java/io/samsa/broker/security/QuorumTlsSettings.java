@@ -15,7 +15,8 @@ import io.samsa.network.tls.SslFactory;
  * client certificate its Ratis clients show; the truststore decides whom to trust;
  * {@code ssl.client.auth=required} makes the voters require client certificates (Ratis asks for one always or
  * never, so {@code requested} asks for none, like {@code none}); an empty
- * {@code ssl.endpoint.identification.algorithm} turns off the check of the voter's host against its certificate.
+ * {@code ssl.endpoint.identification.algorithm} turns off the check of the voter's host against its certificate;
+ * {@code ssl.enabled.protocols} and {@code ssl.cipher.suites} apply as on any listener.
  * A broker-only node is only a client: its keystore, if any, is shown when a voter asks. Stateless.
  */
 public final class QuorumTlsSettings {
@@ -40,7 +41,7 @@ public final class QuorumTlsSettings {
             SslFactory ssl = voter ? SslFactory.forServer(listener.ssl()) : SslFactory.forClient(listener.ssl());
             boolean mutual = voter ? ssl.clientAuth() == SslFactory.ClientAuth.REQUIRED : ssl.keyManager() != null;
             return new QuorumTls(ssl.keyManager(), ssl.trustManager(), mutual,
-                    !ssl.endpointIdentification().isEmpty());
+                    !ssl.endpointIdentification().isEmpty(), ssl.enabledProtocols(), ssl.cipherSuites());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("controller listener " + listener.listenerName() + " (keys may be prefixed "
                     + "listener.name." + listener.listenerName().toLowerCase(Locale.ROOT) + "."

@@ -3,6 +3,7 @@ package io.samsa.metadata.quorum;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 
 import javax.net.ssl.SSLEngine;
@@ -29,14 +30,23 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  * @param trustManager  whom this node trusts: the servers it connects to and, when {@code mutual}, its clients
  * @param mutual        the server requires a client certificate, and clients show {@code keyManager}'s
  * @param checkHostname clients check that the voter's certificate names the host they connected to
+ * @param protocols     the TLS versions spoken (e.g. TLSv1.3); empty: gRPC's choice
+ * @param cipherSuites  the cipher suites offered, by their JSSE names; empty: gRPC's choice
  */
 public record QuorumTls(X509KeyManager keyManager, X509TrustManager trustManager, boolean mutual,
-                        boolean checkHostname) {
+                        boolean checkHostname, List<String> protocols, List<String> cipherSuites) {
     public QuorumTls {
         Objects.requireNonNull(trustManager, "trustManager");
         if (mutual && keyManager == null) {
             throw new IllegalArgumentException("mutual TLS needs a key manager (this node's certificate)");
         }
+        protocols = List.copyOf(protocols);
+        cipherSuites = List.copyOf(cipherSuites);
+    }
+
+    /** With gRPC's TLS versions and cipher suites. */
+    public QuorumTls(X509KeyManager keyManager, X509TrustManager trustManager, boolean mutual, boolean checkHostname) {
+        this(keyManager, trustManager, mutual, checkHostname, List.of(), List.of());
     }
 
     /** Ratis parameters that put its gRPC servers and clients on TLS; empty parameters for {@code tls == null}. */
@@ -44,7 +54,17 @@ public record QuorumTls(X509KeyManager keyManager, X509TrustManager trustManager
         Parameters p = new Parameters();
         if (tls != null) {
             X509TrustManager trust = tls.checkHostname ? tls.trustManager : new NoHostnameCheck(tls.trustManager);
-            GrpcConfigKeys.TLS.setConf(p, new GrpcTlsConfig(tls.keyManager, trust, tls.mutual));
+            GrpcTlsConfig.Builder b = GrpcTlsConfig.newBuilder().setTrustManager(trust).setMutualTls(tls.mutual);
+            if (tls.keyManager != null) {
+                b.setKeyManager(tls.keyManager);
+            }
+            if (!tls.protocols.isEmpty()) {
+                b.setProtocols(tls.protocols);
+            }
+            if (!tls.cipherSuites.isEmpty()) {
+                b.setCipherSuites(tls.cipherSuites);
+            }
+            GrpcConfigKeys.TLS.setConf(p, b.build());
         }
         return p;
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The metadata quorum over TLS, on real Ratis voters on loopback: voters that trust each other's CA form a quorum
  * and serve observers that do; a plaintext client, a client trusting another CA and a client without a certificate
- * (mutual TLS) learn nothing; the voter's address must be named by its certificate unless the check is off.
+ * (mutual TLS) learn nothing, nor does one limited to a TLS version the voters do not speak; the voter's address must
+ * be named by its certificate unless the check is off.
  */
 class QuorumTlsTest {
     /** How long a client that must not get in is given (a trusted observer loads the image well within it). */
@@ -85,6 +86,27 @@ class QuorumTlsTest {
         long offset = leader.log.append(RatisMetadataLogTest.topic("unchecked", 1)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         assertThat(cluster.imagesAt(offset)).hasSize(3);
+    }
+
+    @Test
+    void clientOfAnotherTlsVersionLearnsNothing() throws Exception {
+        TestCertificates certs = TestCertificates.shared();
+        cluster = new QuorumTestCluster(dir, 3, 10_000, 8 << 20, "127.0.0.1", withProtocols(tls(certs, true, true),
+                "TLSv1.2"));
+        QuorumTestCluster.Member leader = cluster.awaitActive();
+        long offset = leader.log.append(RatisMetadataLogTest.topic("tls12", 1)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+
+        MetadataStateMachine tls13 = observe(100, withProtocols(tls(certs, true, true), "TLSv1.3"));
+        MetadataStateMachine tls12 = observe(101, withProtocols(tls(certs, true, true), "TLSv1.2"));
+        QuorumTestCluster.await(() -> tls12.image().offset() >= offset, "the TLSv1.2 observer's image");
+        Thread.sleep(REFUSED_FOR_MS);
+        assertThat(tls13.image().offset()).as("TLSv1.3-only observer").isEqualTo(-1);
+    }
+
+    private static QuorumTls withProtocols(QuorumTls tls, String... protocols) {
+        return new QuorumTls(tls.keyManager(), tls.trustManager(), tls.mutual(), tls.checkHostname(),
+                List.of(protocols), List.of());
     }
 
     private MetadataStateMachine observe(int nodeId, QuorumTls tls) {

@@ -144,6 +144,16 @@ public final class SslFactory {
         return trustManager;
     }
 
+    /** {@code ssl.enabled.protocols}. */
+    public List<String> enabledProtocols() {
+        return List.of(protocols);
+    }
+
+    /** {@code ssl.cipher.suites}; empty: the TLS stack's defaults. */
+    public List<String> cipherSuites() {
+        return List.of(cipherSuites);
+    }
+
     /** {@code ssl.client.auth} (server side). */
     public ClientAuth clientAuth() {
         return clientAuth;
