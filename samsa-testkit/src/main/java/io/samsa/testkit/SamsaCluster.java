@@ -47,20 +47,23 @@ public final class SamsaCluster implements ClusterUnderTest {
     private final Map<Integer, Integer> internalPorts = new TreeMap<>();
     /** The INTERNAL listener's security protocol, or null when there is none. */
     private final String internalProtocol;
+    /** The CONTROLLER listener's security protocol when not PLAINTEXT, else null. */
+    private final String controllerProtocol;
     /** Per node, its {@code process.roles}. */
     private final Map<Integer, String> roles = new TreeMap<>();
     private final Set<Integer> handedOut = new HashSet<>();
 
     private SamsaCluster(Path root, Map<Integer, String> roles, Map<String, String> extra,
                          IntFunction<Map<String, String>> perNode, boolean proxiedReplication) {
-        this(root, roles, extra, perNode, proxiedReplication, null);
+        this(root, roles, extra, perNode, proxiedReplication, null, null);
     }
 
     private SamsaCluster(Path root, Map<Integer, String> roles, Map<String, String> extra,
                          IntFunction<Map<String, String>> perNode, boolean proxiedReplication,
-                         String internalProtocol) {
+                         String internalProtocol, String controllerProtocol) {
         this.root = root;
         this.internalProtocol = internalProtocol;
+        this.controllerProtocol = controllerProtocol;
         this.extra = Map.copyOf(extra);
         this.perNode = perNode;
         this.roles.putAll(roles);
@@ -138,7 +141,17 @@ public final class SamsaCluster implements ClusterUnderTest {
     public static SamsaCluster startWithInterBrokerListener(int size, String protocol, Map<String, String> extra)
             throws IOException {
         return start(new SamsaCluster(Files.createTempDirectory("samsa-cluster-"), combined(size), extra,
-                id -> Map.of(), false, protocol));
+                id -> Map.of(), false, protocol, null));
+    }
+
+    /**
+     * As {@link #start}, with the metadata quorum's listener, {@code CONTROLLER}, mapped to the given security
+     * protocol (e.g. SSL); its settings go in {@code extra} under {@code listener.name.controller.} (or unprefixed).
+     */
+    public static SamsaCluster startWithControllerListener(int size, String protocol, Map<String, String> extra)
+            throws IOException {
+        return start(new SamsaCluster(Files.createTempDirectory("samsa-cluster-"), combined(size), extra,
+                id -> Map.of(), false, null, protocol));
     }
 
     private static SamsaCluster start(SamsaCluster cluster) {
@@ -320,6 +333,11 @@ public final class SamsaCluster implements ClusterUnderTest {
             c.put("listener.security.protocol.map",
                     "PLAINTEXT:PLAINTEXT,INTERNAL:" + internalProtocol + ",CONTROLLER:PLAINTEXT");
             c.put("inter.broker.listener.name", "INTERNAL");
+        }
+        if (controllerProtocol != null) {
+            String map = c.getOrDefault("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            c.put("listener.security.protocol.map", map.replace("CONTROLLER:PLAINTEXT",
+                    "CONTROLLER:" + controllerProtocol));
         }
         c.put("log.dirs", root.resolve("node-" + nodeId).toString());
         c.put("num.io.threads", "4");

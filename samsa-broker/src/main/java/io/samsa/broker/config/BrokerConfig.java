@@ -44,6 +44,8 @@ public final class BrokerConfig {
     private final int nodeId;
     private final Listeners listeners;
     private final Map<String, ListenerSecurity> listenerSecurity;
+    /** Null without controller names. */
+    private final ListenerSecurity quorumSecurity;
     private final String interBrokerSaslMechanism;
     private final AuthorizerConfig authorizer;
     private final ClusterConfig cluster;
@@ -80,6 +82,8 @@ public final class BrokerConfig {
         r.alias("broker.id");
         listeners = Listeners.read(r);
         listenerSecurity = ListenerSecurity.read(r, listeners.endpoints());
+        quorumSecurity = listeners.quorumListenerName().map(name -> ListenerSecurity.readQuorum(r, name,
+                listeners.controllerSecurityProtocol())).orElse(null);
         interBrokerSaslMechanism = r.string("sasl.mechanism.inter.broker.protocol", "GSSAPI");
         authorizer = AuthorizerConfig.read(r);
         cluster = new ClusterConfig(r, nodeId, r.has("node.id") || r.has("broker.id"), listeners);
@@ -282,6 +286,12 @@ public final class BrokerConfig {
 
     /** Each broker listener's TLS and SASL settings, by listener name. */
     public Map<String, ListenerSecurity> listenerSecurity() { return listenerSecurity; }
+
+    /**
+     * The security settings of the metadata quorum's listener ({@link Listeners#quorumListenerName()}: the bound
+     * controller listener, or on a broker-only node the first controller name); empty without controller names.
+     */
+    public Optional<ListenerSecurity> quorumListenerSecurity() { return Optional.ofNullable(quorumSecurity); }
 
     /**
      * {@code sasl.mechanism.inter.broker.protocol}: how brokers authenticate to each other when the inter-broker

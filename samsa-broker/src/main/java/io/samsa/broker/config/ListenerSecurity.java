@@ -72,6 +72,14 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol, M
         return out;
     }
 
+    /**
+     * The settings of the metadata quorum's listener ({@link Listeners#quorumListenerName()}), which the socket
+     * server does not bind; only its {@code ssl.*} keys matter (no SASL on the quorum).
+     */
+    static ListenerSecurity readQuorum(ConfigReader r, String listenerName, SecurityProtocol protocol) {
+        return readOne(r, new Endpoint(listenerName, "", 0, protocol));
+    }
+
     private static ListenerSecurity readOne(ConfigReader r, Endpoint e) {
         String prefix = "listener.name." + e.listenerName().toLowerCase(Locale.ROOT) + ".";
         Map<String, String> ssl = new TreeMap<>();

@@ -19,8 +19,9 @@ import io.samsa.network.server.Endpoint;
  * {@code advertised.listeners} (a subset of the names, the addresses clients are told), {@code
  * listener.security.protocol.map} ({@code NAME:PROTOCOL,...}; Kafka's default maps each protocol's own name) and
  * {@code inter.broker.listener.name}. Every mistake stops the start with a message naming the key: a duplicate
- * name or port, a name without a protocol, an advertised or inter-broker name that is not a listener, and — for
- * now — a controller listener other than PLAINTEXT (the metadata quorum's traffic is not secured yet). Immutable.
+ * name or port, a name without a protocol, an advertised or inter-broker name that is not a listener, and a
+ * controller listener mapped to SASL_PLAINTEXT or SASL_SSL (the metadata quorum runs on Ratis gRPC: PLAINTEXT or
+ * SSL only). Immutable.
  */
 public final class Listeners {
     static final String DEFAULT_PROTOCOL_MAP = "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL";
@@ -31,11 +32,16 @@ public final class Listeners {
     private final String interBrokerListenerName;
     private final List<String> controllerListenerNames;
     private final Listener controllerListener;
+    /** Null without controller names. */
+    private final String quorumListenerName;
+    private final SecurityProtocol controllerProtocol;
 
     private Listeners(List<Listener> bound, Map<String, Listener> advertised, Map<String, SecurityProtocol> protocols,
                       String interBrokerListenerName, List<String> controllerListenerNames,
-                      Listener controllerListener) {
+                      Listener controllerListener, String quorumListenerName, SecurityProtocol controllerProtocol) {
         this.bound = bound;
+        this.quorumListenerName = quorumListenerName;
+        this.controllerProtocol = controllerProtocol;
         this.advertised = advertised;
         this.protocols = protocols;
         this.interBrokerListenerName = interBrokerListenerName;
@@ -64,10 +70,18 @@ public final class Listeners {
                         + (controllerNames.isEmpty() ? " (or, for the quorum's listener, set controller.listener.names="
                         + l.name() + ")" : ""));
             }
-            if (p != SecurityProtocol.PLAINTEXT && controllerNames.contains(l.name())) {
-                throw new ConfigException("listeners", listenersValue, "controller listener " + l.name()
-                        + " uses security protocol " + p + "; the metadata quorum speaks PLAINTEXT only for now");
+            if (controllerNames.contains(l.name())) {
+                refuseSasl(l.name(), p, protocols);
             }
+        }
+        // The quorum runs on the bound controller listener; a broker-only node binds none but reaches the quorum
+        // in the protocol of the first controller name.
+        String quorumName = controller != null ? controller.name()
+                : controllerNames.isEmpty() ? null : controllerNames.get(0);
+        SecurityProtocol quorum = quorumName == null ? SecurityProtocol.PLAINTEXT
+                : protocols.getOrDefault(quorumName, SecurityProtocol.PLAINTEXT);
+        if (quorumName != null) {
+            refuseSasl(quorumName, quorum, protocols);
         }
         Map<String, Listener> advertised = new LinkedHashMap<>();
         String advertisedValue = r.string("advertised.listeners", null);
@@ -99,7 +113,15 @@ public final class Listeners {
                     : bound.isEmpty() ? null : bound.get(0).name();
         }
         return new Listeners(List.copyOf(bound), Collections.unmodifiableMap(advertised), Map.copyOf(protocols),
-                interBroker, controllerNames, controller);
+                interBroker, controllerNames, controller, quorumName, quorum);
+    }
+
+    private static void refuseSasl(String name, SecurityProtocol p, Map<String, SecurityProtocol> protocols) {
+        if (p == SecurityProtocol.SASL_PLAINTEXT || p == SecurityProtocol.SASL_SSL) {
+            throw new ConfigException("listener.security.protocol.map", protocols.toString(), "controller listener "
+                    + name + " uses security protocol " + p + "; the metadata quorum (Ratis gRPC) has no SASL: map "
+                    + name + " to SSL (mutual TLS with ssl.client.auth=required) or PLAINTEXT");
+        }
     }
 
     /** {@code controller.listener.names}: comma-separated, upper-cased; empty when not set. */
@@ -203,6 +225,22 @@ public final class Listeners {
      */
     public Optional<Listener> controllerListener() {
         return Optional.ofNullable(controllerListener);
+    }
+
+    /**
+     * The listener the metadata quorum's traffic goes through: {@link #controllerListener()}'s name on a controller,
+     * the first of {@code controller.listener.names} on a broker-only node; empty when no controller name is set.
+     */
+    public Optional<String> quorumListenerName() {
+        return Optional.ofNullable(quorumListenerName);
+    }
+
+    /**
+     * The security protocol of {@link #quorumListenerName()} (PLAINTEXT or SSL), on a controller for its quorum
+     * server and clients, on a broker-only node for its clients; PLAINTEXT when no controller name is set.
+     */
+    public SecurityProtocol controllerSecurityProtocol() {
+        return controllerProtocol;
     }
 
     /** What the network layer binds: one endpoint per listener. */

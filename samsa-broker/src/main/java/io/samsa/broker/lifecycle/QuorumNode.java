@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 
 import io.samsa.broker.config.BrokerConfig;
+import io.samsa.broker.security.QuorumTlsSettings;
 import io.samsa.broker.topic.BrokerConfigRules;
 import io.samsa.broker.topic.TopicRegistry;
 import io.samsa.log.LogFiles;
@@ -26,13 +27,15 @@ import io.samsa.metadata.quorum.QuorumConfig;
 import io.samsa.metadata.quorum.QuorumMember;
 import io.samsa.metadata.quorum.QuorumObserver;
 import io.samsa.metadata.quorum.QuorumStatus;
+import io.samsa.metadata.quorum.QuorumTls;
 import io.samsa.metadata.quorum.RatisMetadataLog;
 
 /**
  * This node's part of the metadata quorum. A node with the controller role is a voter: the Ratis log of the voters
  * ({@code controller.quorum.voters}) on the CONTROLLER listener, and the controller that runs on its
  * {@code samsa-controller} thread while this node leads the quorum. A broker-only node is an observer
- * ({@link QuorumObserver}): it follows the committed metadata from the voters and runs no controller. Either way the
+ * ({@link QuorumObserver}): it follows the committed metadata from the voters and runs no controller. Both speak
+ * TLS when the controller listener is mapped to SSL ({@link QuorumTlsSettings}). Either way the
  * broker side uses the {@link ControllerApi} — always the remote path through the quorum's channel, which on the
  * leader reaches its own controller, so every caller takes the same route.
  * <p>
@@ -47,7 +50,7 @@ public final class QuorumNode {
 
     public QuorumNode(BrokerConfig config, MetadataStateMachine state) {
         metadataLog = config.isController() ? voter(config, state)
-                : new QuorumObserver(config.nodeId(), config.quorumVoters());
+                : new QuorumObserver(config.nodeId(), config.quorumVoters(), tls(config, false));
         api = new RemoteController(metadataLog, state::image);
     }
 
@@ -55,7 +58,8 @@ public final class QuorumNode {
         Path storage = config.metadataLogDir().orElse(config.dataDir().resolve("__samsa_meta"))
                 .resolve("quorum");
         // Bound where the CONTROLLER listener says (it may be 0.0.0.0); the voters reach it at its voter address.
-        QuorumConfig quorum = QuorumConfig.of(config.nodeId(), config.quorumVoters(), storage);
+        QuorumConfig quorum = QuorumConfig.of(config.nodeId(), config.quorumVoters(), storage)
+                .withTls(tls(config, true));
         RatisMetadataLog metadataLog = new RatisMetadataLog(config.controllerListener()
                 .map(l -> quorum.withBindHost(l.host())).orElse(quorum), LogFiles::writeAtomically);
         MetadataController.Settings settings = MetadataController.Settings.cluster(config.nodeId(),
@@ -80,6 +84,11 @@ public final class QuorumNode {
         });
         metadataLog.setControllerRequestHandler(new ControllerRequestServer(controller));
         return metadataLog;
+    }
+
+    /** The quorum's TLS when its listener is SSL, else null; a bad store stops the start (the key named). */
+    private static QuorumTls tls(BrokerConfig config, boolean voter) {
+        return config.quorumListenerSecurity().map(l -> QuorumTlsSettings.forListener(l, voter)).orElse(null);
     }
 
     public QuorumMember metadataLog() {

@@ -63,11 +63,44 @@ class ListenersTest {
                 "advertised.listeners", "EXTERNAL is not in listeners");
         assertRejected(Map.of("listeners", "PLAINTEXT://:9092", "inter.broker.listener.name", "REPLICATION"),
                 "inter.broker.listener.name", "not a listener name");
-        assertRejected(Map.of("process.roles", "broker,controller", "node.id", "1", "controller.quorum.voters",
-                "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER", "listeners",
-                "PLAINTEXT://:9092,CONTROLLER://:9093", "listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"), "listeners", "controller listener CONTROLLER uses security "
-                + "protocol SSL; the metadata quorum speaks PLAINTEXT only for now");
+    }
+
+    /** Ratis gRPC has no SASL: a controller listener (or a broker-only node's quorum name) mapped to it is refused. */
+    @Test
+    void saslOnTheControllerListenerIsRefused() {
+        for (String protocol : new String[] {"SASL_SSL", "SASL_PLAINTEXT"}) {
+            assertRejected(Map.of("process.roles", "broker,controller", "node.id", "1", "controller.quorum.voters",
+                    "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER", "listeners",
+                    "PLAINTEXT://:9092,CONTROLLER://:9093", "listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,CONTROLLER:" + protocol), "listener.security.protocol.map",
+                    "controller listener CONTROLLER uses security protocol " + protocol + "; the metadata quorum "
+                            + "(Ratis gRPC) has no SASL: map CONTROLLER to SSL");
+        }
+        assertRejected(Map.of("process.roles", "broker", "node.id", "2", "controller.quorum.voters",
+                "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER", "listeners", "PLAINTEXT://:9092",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL"),
+                "listener.security.protocol.map", "controller listener CONTROLLER uses security protocol SASL_SSL");
+    }
+
+    @Test
+    void controllerListenerMayBeSsl() {
+        BrokerConfig c = BrokerConfig.from(Map.of("process.roles", "broker,controller", "node.id", "1",
+                "controller.quorum.voters", "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER",
+                "listeners", "PLAINTEXT://:9092,CONTROLLER://:9093", "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL", "ssl.keystore.location", "/general.p12",
+                "listener.name.controller.ssl.keystore.location", "/controller.p12"));
+        assertThat(c.listeners().controllerSecurityProtocol()).isEqualTo(SecurityProtocol.SSL);
+        assertThat(c.quorumListenerSecurity().orElseThrow().ssl())
+                .containsEntry("ssl.keystore.location", "/controller.p12");
+        BrokerConfig broker = BrokerConfig.from(Map.of("process.roles", "broker", "node.id", "2",
+                "controller.quorum.voters", "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER",
+                "listeners", "PLAINTEXT://:9092", "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"));
+        assertThat(broker.quorumListenerSecurity().orElseThrow().protocol()).isEqualTo(SecurityProtocol.SSL);
+        BrokerConfig plain = BrokerConfig.from(Map.of("process.roles", "broker,controller", "node.id", "1",
+                "controller.quorum.voters", "1@127.0.0.1:9093", "controller.listener.names", "CONTROLLER",
+                "listeners", "PLAINTEXT://:9092,CONTROLLER://:9093"));
+        assertThat(plain.listeners().controllerSecurityProtocol()).isEqualTo(SecurityProtocol.PLAINTEXT);
     }
 
     @Test

@@ -26,10 +26,11 @@ import org.apache.ratis.protocol.RaftGroupId;
  * @param logSegmentBytes Raft log segment size; the log is purged by whole closed segments
  * @param bindHost the host the quorum's server binds (the CONTROLLER listener's, e.g. {@code 0.0.0.0}); null: this
  *               node's own voter address
+ * @param tls TLS of the quorum's server and clients (a CONTROLLER listener mapped to SSL); null: plaintext
  */
 public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path storageDir,
                            Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
-                           long logSegmentBytes, String bindHost) {
+                           long logSegmentBytes, String bindHost, QuorumTls tls) {
     /**
      * Election timeout 500–1000 ms: a follower notices a dead leader after at most 1 s and a pre-vote plus a vote
      * over loopback or a LAN add tens of ms, so a new leader is in place 0.6–1.2 s after the old one died. Below
@@ -67,18 +68,24 @@ public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, P
     /** The defaults above. */
     public static QuorumConfig of(int nodeId, Map<Integer, InetSocketAddress> voters, Path storageDir) {
         return new QuorumConfig(nodeId, voters, storageDir, DEFAULT_ELECTION_TIMEOUT_MIN,
-                DEFAULT_ELECTION_TIMEOUT_MAX, DEFAULT_SNAPSHOT_THRESHOLD, DEFAULT_LOG_SEGMENT_BYTES, null);
+                DEFAULT_ELECTION_TIMEOUT_MAX, DEFAULT_SNAPSHOT_THRESHOLD, DEFAULT_LOG_SEGMENT_BYTES, null, null);
     }
 
     public QuorumConfig withSnapshots(long threshold, long segmentBytes) {
         return new QuorumConfig(nodeId, voters, storageDir, electionTimeoutMin, electionTimeoutMax, threshold,
-                segmentBytes, bindHost);
+                segmentBytes, bindHost, tls);
     }
 
     /** Binds {@code host} instead of the voter address's host (the port stays the voter's). */
     public QuorumConfig withBindHost(String host) {
         return new QuorumConfig(nodeId, voters, storageDir, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
-                logSegmentBytes, host);
+                logSegmentBytes, host, tls);
+    }
+
+    /** With TLS on the quorum's traffic (null: plaintext). */
+    public QuorumConfig withTls(QuorumTls quorumTls) {
+        return new QuorumConfig(nodeId, voters, storageDir, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+                logSegmentBytes, bindHost, quorumTls);
     }
 
     /** This node's address as the other voters reach it. */

@@ -57,6 +57,8 @@ public final class QuorumObserver implements QuorumMember {
     private final int nodeId;
     private final List<RaftPeerId> voters = new ArrayList<>();
     private final RaftGroup group;
+    /** Null: plaintext. */
+    private final QuorumTls tls;
     private volatile MetadataCommitListener listener;
     private volatile RaftClient feedClient;
     private volatile RaftClient callClient;
@@ -70,10 +72,16 @@ public final class QuorumObserver implements QuorumMember {
 
     /** @param voters {@code controller.quorum.voters}: id → the voter's CONTROLLER listener address */
     public QuorumObserver(int nodeId, Map<Integer, InetSocketAddress> voters) {
+        this(nodeId, voters, null);
+    }
+
+    /** @param tls TLS to the voters (their CONTROLLER listener is SSL); null: plaintext */
+    public QuorumObserver(int nodeId, Map<Integer, InetSocketAddress> voters, QuorumTls tls) {
         if (voters.containsKey(nodeId)) {
             throw new IllegalArgumentException("Node " + nodeId + " is a voter, not an observer");
         }
         this.nodeId = nodeId;
+        this.tls = tls;
         List<RaftPeer> peers = new ArrayList<>();
         new TreeMap<>(voters).forEach((id, address) -> {
             RaftPeerId peer = RaftPeerId.valueOf(Integer.toString(id));
@@ -99,7 +107,8 @@ public final class QuorumObserver implements QuorumMember {
         t.setDaemon(true);
         feedThread = t;
         t.start();
-        log.info("Node {} follows the metadata quorum as an observer (voters {})", nodeId, voters);
+        log.info("Node {} follows the metadata quorum as an observer over {} (voters {})", nodeId,
+                tls == null ? "PLAINTEXT" : "TLS", voters);
     }
 
     private RaftClient client(long requestTimeoutMs) {
@@ -107,6 +116,7 @@ public final class QuorumObserver implements QuorumMember {
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeoutMs, TimeUnit.MILLISECONDS));
         return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group).setProperties(p)
+                .setParameters(QuorumTls.parameters(tls))
                 .setRetryPolicy(RetryPolicies.noRetry()) // this class chooses the next voter itself
                 .build();
     }

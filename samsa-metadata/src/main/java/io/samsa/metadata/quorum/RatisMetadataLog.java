@@ -157,6 +157,7 @@ public final class RatisMetadataLog implements QuorumMember {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(serverProperties())
+                .setParameters(QuorumTls.parameters(config.tls()))
                 .setOption(RaftStorage.StartupOption.RECOVER) // formats an empty directory
                 .build();
         s.start();
@@ -165,6 +166,7 @@ public final class RatisMetadataLog implements QuorumMember {
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(clientProperties())
+                .setParameters(QuorumTls.parameters(config.tls()))
                 // A leader election takes ~1 s; 30 tries 100 ms apart outlast one, then NotControllerException.
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(30,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -174,13 +176,14 @@ public final class RatisMetadataLog implements QuorumMember {
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(clientProperties())
+                .setParameters(QuorumTls.parameters(config.tls()))
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build();
         leaderContact = new LeaderContact(this::info, config.nodeId());
         leaderCalls = new LeaderCalls(callClient, this::leaderPeer, CALL_DEADLINE_MS,
                 "samsa-controller-calls-" + config.nodeId());
-        log.info("Metadata quorum member {} started on {} (voters {})", config.nodeId(), config.address(),
-                config.voters());
+        log.info("Metadata quorum member {} started on {} over {} (voters {})", config.nodeId(), config.address(),
+                config.tls() == null ? "PLAINTEXT" : config.tls().mutual() ? "mutual TLS" : "TLS", config.voters());
     }
 
     private RaftProperties serverProperties() {

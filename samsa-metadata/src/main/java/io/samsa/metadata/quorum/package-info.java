@@ -10,7 +10,8 @@
  * address) and one Ratis client. Its {@link io.samsa.metadata.quorum.MetadataRaftStateMachine} applies committed
  * batches to {@code MetadataStateMachine}; the Raft log index of a batch is its metadata offset. Log entries and
  * replies: {@link io.samsa.metadata.quorum.QuorumMessages}; snapshots: {@link io.samsa.metadata.quorum.SnapshotFile};
- * timeouts and the fixed group id: {@link io.samsa.metadata.quorum.QuorumConfig}; the observers' requests:
+ * timeouts, the fixed group id and TLS ({@link io.samsa.metadata.quorum.QuorumTls}, for a CONTROLLER listener
+ * mapped to SSL): {@link io.samsa.metadata.quorum.QuorumConfig}; the observers' requests:
  * {@link io.samsa.metadata.quorum.FeedMessages}, {@link io.samsa.metadata.quorum.QuorumStatusCodec}.
  * <p>
  * <b>Threads.</b> Ratis owns most of them: gRPC server and client event loops and executors, one log worker,

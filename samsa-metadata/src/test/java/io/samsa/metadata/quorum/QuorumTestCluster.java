@@ -64,15 +64,24 @@ final class QuorumTestCluster implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> voters = new LinkedHashMap<>();
     private final long snapshotThreshold;
     private final long segmentBytes;
+    /** Null: plaintext. */
+    private final QuorumTls tls;
     final Map<Integer, Member> members = new LinkedHashMap<>();
 
     QuorumTestCluster(Path dir, int size, long snapshotThreshold, long segmentBytes) throws IOException {
+        this(dir, size, snapshotThreshold, segmentBytes, "127.0.0.1", null);
+    }
+
+    /** Members on {@code host} (any loopback address), speaking TLS when {@code tls} is set. */
+    QuorumTestCluster(Path dir, int size, long snapshotThreshold, long segmentBytes, String host, QuorumTls tls)
+            throws IOException {
         this.dir = dir;
+        this.tls = tls;
         this.snapshotThreshold = snapshotThreshold;
         this.segmentBytes = segmentBytes;
         for (int id = 1; id <= size; id++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                voters.put(id, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+                voters.put(id, new InetSocketAddress(host, s.getLocalPort()));
             }
         }
         for (int id : voters.keySet()) {
@@ -87,7 +96,7 @@ final class QuorumTestCluster implements AutoCloseable {
     /** Starts a member; {@code beforeStart} may register publishers on its state machine first. */
     Member start(int id, java.util.function.Consumer<Member> beforeStart) throws IOException {
         QuorumConfig config = QuorumConfig.of(id, voters, dir.resolve("node-" + id))
-                .withSnapshots(snapshotThreshold, segmentBytes);
+                .withSnapshots(snapshotThreshold, segmentBytes).withTls(tls);
         Member m = new Member(id, config);
         beforeStart.accept(m);
         m.log.start(m.state);

@@ -21,6 +21,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Makes {@link SSLEngine}s from Kafka's {@code ssl.*} settings, for one side: a broker listener (server mode) or
@@ -47,6 +49,9 @@ public final class SslFactory {
     private final String[] cipherSuites;
     private final ClientAuth clientAuth;
     private final String endpointIdentification;
+    /** Null without a keystore. */
+    private final X509KeyManager keyManager;
+    private final X509TrustManager trustManager;
 
     private SslFactory(boolean serverMode, Map<String, String> configs) {
         this.serverMode = serverMode;
@@ -61,8 +66,11 @@ public final class SslFactory {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("ssl.protocol: unsupported protocol " + protocol, e);
         }
+        TrustManager[] trustManagers = trustManagers(configs);
+        this.keyManager = keyManagers == null ? null : first(X509KeyManager.class, keyManagers);
+        this.trustManager = first(X509TrustManager.class, trustManagers != null ? trustManagers : defaultTrust());
         try {
-            context.init(keyManagers, trustManagers(configs), null);
+            context.init(keyManagers, trustManagers, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("ssl: cannot initialize the TLS context: " + e.getMessage(), e);
         }
@@ -121,6 +129,58 @@ public final class SslFactory {
         }
         engine.setSSLParameters(params);
         return engine;
+    }
+
+    /**
+     * The keystore's key manager, for a TLS stack other than {@link SSLEngine}s made here (the metadata quorum's
+     * gRPC); null when no keystore is configured.
+     */
+    public X509KeyManager keyManager() {
+        return keyManager;
+    }
+
+    /** The truststore's trust manager; without a truststore, the JDK's default CAs (as {@link #createEngine}). */
+    public X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** {@code ssl.enabled.protocols}. */
+    public List<String> enabledProtocols() {
+        return List.of(protocols);
+    }
+
+    /** {@code ssl.cipher.suites}; empty: the TLS stack's defaults. */
+    public List<String> cipherSuites() {
+        return List.of(cipherSuites);
+    }
+
+    /** {@code ssl.client.auth} (server side). */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** {@code ssl.endpoint.identification.algorithm}, trimmed; empty when the check is off (client side). */
+    public String endpointIdentification() {
+        return endpointIdentification;
+    }
+
+    private static <T> T first(Class<T> type, Object[] managers) {
+        for (Object m : managers) {
+            if (type.isInstance(m)) {
+                return type.cast(m);
+            }
+        }
+        throw new IllegalArgumentException("ssl: no " + type.getSimpleName() + " among " + Arrays.toString(managers));
+    }
+
+    private static TrustManager[] defaultTrust() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's default trust store: " + e.getMessage(), e);
+        }
     }
 
     private static KeyManager[] keyManagers(Map<String, String> configs) {
