@@ -19,7 +19,7 @@ import io.samsa.testkit.TestCertificates;
 class QuorumTlsSettingsTest {
 
     private static ListenerSecurity controller(SecurityProtocol protocol, Map<String, String> ssl) {
-        return new ListenerSecurity("CONTROLLER", protocol, ssl, List.of(), Map.of(), 524288, Map.of());
+        return new ListenerSecurity("CONTROLLER", protocol, ssl, List.of(), Map.of(), 524288, Map.of(), 100);
     }
 
     @Test
