@@ -232,6 +232,14 @@ final class ClientTools {
     record QuotaClientSummary(String clientId, long bytes, long wireBytes, double throttleMaxMs, long[] perSecond) {
     }
 
+    private static final Pattern QUOTA_CLIENTS_CPU = Pattern.compile("quota-clients cpu: ([\\d.]+) s");
+
+    /** QuotaClients' own JVM CPU seconds, NaN if it did not say. */
+    static double parseQuotaClientsCpu(String output) {
+        Matcher m = QUOTA_CLIENTS_CPU.matcher(output);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
     /** QuotaClients' lines by client id. */
     static Map<String, QuotaClientSummary> parseQuotaClients(String output) {
         Map<String, QuotaClientSummary> out = new LinkedHashMap<>();

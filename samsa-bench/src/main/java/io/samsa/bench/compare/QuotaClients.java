@@ -1,5 +1,6 @@
 package io.samsa.bench.compare;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * poll returned it. Either counts key + value bytes ("payload"); "wire" is the client's network bytes
  * ({@code outgoing-byte-total} / {@code incoming-byte-total}), what the broker's quota measures more closely.
  * Prints per client one line: {@code quota-client: ID MODE, B bytes, wire W bytes, throttle max T ms, per second:
- * b0 b1 ...}; exit 1 if a client failed. Threads: main plus one per client (and the clients' own I/O threads).
+ * b0 b1 ...}, then {@code quota-clients cpu: S s} (this JVM's CPU time); exit 1 if a client failed. Threads: main plus one per client (and the clients' own I/O threads).
  */
 public final class QuotaClients {
     private QuotaClients() {
@@ -84,6 +85,12 @@ public final class QuotaClients {
         boolean ok = true;
         for (Client c : clients) {
             c.join();
+        }
+        // The client JVM's own CPU (all clients, their I/O threads, GC): a spinning client shows here.
+        double cpuSeconds = ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        System.out.println(String.format(Locale.ROOT, "quota-clients cpu: %.2f s", cpuSeconds));
+        for (Client c : clients) {
             if (c.error.get() != null) {
                 System.err.println("quota-client " + c.id + " failed: " + c.error.get());
                 ok = false;

@@ -47,7 +47,8 @@ final class QuotaReport {
                 .append("p50 and p99 (nearest rank: of a few seconds, the largest) of the per-second rates, ÷ quota. ")
                 .append("`throttle_time_max_ms`: the client's `produce-throttle-time-max` / ")
                 .append("`fetch-throttle-time-max`. `ratio_to_alone`: the unlimited client's MB/s beside `limited` ÷ ")
-                .append("its MB/s alone in the same repeat (MB = 10^6 B). The clients share the machine's cores with ")
+                .append("its MB/s alone in the same repeat (MB = 10^6 B). `broker_cpu_s` / `client_jvm_cpu_s`: the broker's and the ")
+                .append("client JVM's CPU across the run (for `limited`, the run with both clients). The clients share the machine's cores with ")
                 .append("the broker.\n");
     }
 

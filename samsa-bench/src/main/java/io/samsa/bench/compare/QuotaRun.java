@@ -233,6 +233,7 @@ final class QuotaRun {
         boolean produce = mode.equals("produce");
         Map<Boolean, Map<String, ClientTools.QuotaClientSummary>> runs = new HashMap<>();
         Map<Boolean, Double> cpu = new HashMap<>();
+        Map<Boolean, Double> clientCpu = new HashMap<>();
         for (boolean together : rep % 2 == 0 ? List.of(false, true) : List.of(true, false)) {
             String topic = produce ? "quota-held-" + (together ? "both" : "alone") + "-" + rep : FILL_TOPIC;
             log(broker.kind() + ": " + mode + (together ? " limited beside unlimited" : " unlimited alone") + " for "
@@ -247,6 +248,7 @@ final class QuotaRun {
                 Children.Result r = children.run(tools.quotaClients(broker.bootstrap(), topic, mode, ids),
                         nextLog(broker.kind(), mode + (together ? "-both" : "-alone")), plan.clientTimeoutSeconds);
                 cpu.put(together, broker.cpuSeconds() - cpuBefore);
+                clientCpu.put(together, ClientTools.parseQuotaClientsCpu(r.output()));
                 Map<String, ClientTools.QuotaClientSummary> got = ClientTools.parseQuotaClients(r.output());
                 if (!r.ok() || !got.keySet().containsAll(ids)) {
                     failed(broker.kind(), "QuotaClients " + mode + " " + ids, heldCell(mode, plan), r);
@@ -259,11 +261,13 @@ final class QuotaRun {
                 }
             }
         }
-        record(broker.kind(), produce, runs.get(false).get(UNLIMITED), runs.get(true), cpu.get(true), rep);
+        record(broker.kind(), produce, runs.get(false).get(UNLIMITED), runs.get(true), cpu, clientCpu, rep);
     }
 
+    /** {@code cpu} and {@code clientCpu}: the broker's and the client JVM's, by together (true) or alone. */
     private void record(String kind, boolean produce, ClientTools.QuotaClientSummary alone,
-                        Map<String, ClientTools.QuotaClientSummary> together, double cpu, int rep) {
+                        Map<String, ClientTools.QuotaClientSummary> together, Map<Boolean, Double> cpu,
+                        Map<Boolean, Double> clientCpu, int rep) {
         String cell = heldCell(produce ? "producer_byte_rate" : "consumer_byte_rate", plan);
         String test = "held rate";
         double q = plan.quotaBytes;
@@ -282,12 +286,15 @@ final class QuotaRun {
         samples.add(kind, test, client, cell, "steady_second_p99_ratio", rep, rank(sorted, 0.99) / q);
         samples.add(kind, test, client, cell, "first_second_ratio_to_quota", rep, limited.perSecond()[0] / q);
         samples.add(kind, test, client, cell, "throttle_time_max_ms", rep, limited.throttleMaxMs());
-        samples.add(kind, test, client, cell, "broker_cpu_s", rep, cpu);
+        samples.add(kind, test, client, cell, "broker_cpu_s", rep, cpu.get(true));
+        samples.add(kind, test, client, cell, "client_jvm_cpu_s", rep, clientCpu.get(true));
 
         double aloneMb = alone.bytes() / (double) d / 1e6;
         double besideMb = together.get(UNLIMITED).bytes() / (double) d / 1e6;
-        samples.add(kind, test, produce ? UNLIMITED_PRODUCER_ALONE : UNLIMITED_CONSUMER_ALONE, cell, "MB_per_s", rep,
-                aloneMb);
+        String aloneClient = produce ? UNLIMITED_PRODUCER_ALONE : UNLIMITED_CONSUMER_ALONE;
+        samples.add(kind, test, aloneClient, cell, "MB_per_s", rep, aloneMb);
+        samples.add(kind, test, aloneClient, cell, "broker_cpu_s", rep, cpu.get(false));
+        samples.add(kind, test, aloneClient, cell, "client_jvm_cpu_s", rep, clientCpu.get(false));
         String beside = produce ? UNLIMITED_PRODUCER_BESIDE : UNLIMITED_CONSUMER_BESIDE;
         samples.add(kind, test, beside, cell, "MB_per_s", rep, besideMb);
         samples.add(kind, test, beside, cell, "ratio_to_alone", rep, aloneMb > 0 ? besideMb / aloneMb : Double.NaN);
