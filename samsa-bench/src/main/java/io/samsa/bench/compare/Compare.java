@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
  * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}, with
  * {@code --mode transactions} a {@link TransactionsRun}, with {@code --mode tls} a {@link TlsRun} (the certificates made
- * once, before the first broker, and given to both), with {@code --mode quota} a {@link QuotaRun}.
+ * once, before the first broker, and given to both); with {@code --mode quota} a {@link QuotaRun}
+ * (one node each: quotas held, and what enforcing them costs).
  * Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {

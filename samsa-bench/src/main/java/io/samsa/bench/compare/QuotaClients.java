@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * poll returned it. Either counts key + value bytes ("payload"); "wire" is the client's network bytes
  * ({@code outgoing-byte-total} / {@code incoming-byte-total}), what the broker's quota measures more closely.
  * Prints per client one line: {@code quota-client: ID MODE, B bytes, wire W bytes, throttle max T ms, per second:
- * b0 b1 ...}, then {@code quota-clients cpu: S s} (this JVM's CPU time); exit 1 if a client failed. Threads: main plus one per client (and the clients' own I/O threads).
+ * b0 b1 ...}, then {@code quota-clients cpu: S s} (this JVM's CPU time); exit 1 if a client failed. Threads: main
+ * plus one per client (and the clients' own I/O threads).
  */
 public final class QuotaClients {
     private QuotaClients() {

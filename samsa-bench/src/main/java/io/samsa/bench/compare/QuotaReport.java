@@ -36,7 +36,8 @@ final class QuotaReport {
                 .append("Produce: KafkaProducer, acks=1, ").append(plan.quotaRecordSize).append(" B values, client ")
                 .append("defaults otherwise, both to one new 1-partition topic; a record counts in the second of its ")
                 .append("ack, and what is still buffered at the end is dropped. Consume: KafkaConsumer, assign() ")
-                .append("from the beginning of a topic pre-filled once with ").append(MarkdownReport.fmt(plan.quotaFillMb))
+                .append("from the beginning of a topic pre-filled once with ")
+                .append(MarkdownReport.fmt(plan.quotaFillMb))
                 .append(" MB, back to the beginning at its end; a record counts in the second its poll returned it.\n");
         b.append("- `ratio_to_quota`: payload (key + value) bytes over the whole run ÷ run length ÷ quota: it ")
                 .append("includes a new client's burst (Kafka's rate spans the windows, so a new client may at first ")
@@ -47,8 +48,9 @@ final class QuotaReport {
                 .append("p50 and p99 (nearest rank: of a few seconds, the largest) of the per-second rates, ÷ quota. ")
                 .append("`throttle_time_max_ms`: the client's `produce-throttle-time-max` / ")
                 .append("`fetch-throttle-time-max`. `ratio_to_alone`: the unlimited client's MB/s beside `limited` ÷ ")
-                .append("its MB/s alone in the same repeat (MB = 10^6 B). `broker_cpu_s` / `client_jvm_cpu_s`: the broker's and the ")
-                .append("client JVM's CPU across the run (for `limited`, the run with both clients). The clients share the machine's cores with ")
+                .append("its MB/s alone in the same repeat (MB = 10^6 B). `broker_cpu_s` / `client_jvm_cpu_s`: the ")
+                .append("broker's and the client JVM's CPU across the run (for `limited`, the run with both clients). ")
+                .append("The clients share the machine's cores with ")
                 .append("the broker.\n");
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flags of bench/compare, bench/failover, bench/compaction, bench/transactions, bench/tls and bench/quota: single-node
- * defaults as they were; the others.
+ * The flags of bench/compare, bench/failover, bench/compaction, bench/transactions, bench/tls and bench/quota:
+ * single-node defaults as they were; the others.
  */
 class PlanTest {
     private static Plan parse(String... args) {
