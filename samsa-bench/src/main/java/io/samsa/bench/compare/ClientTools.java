@@ -3,7 +3,10 @@ package io.samsa.bench.compare;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -40,6 +43,9 @@ final class ClientTools {
     private static final Pattern HANDSHAKE_SUMMARY = Pattern.compile("handshakes: \\w+, (\\d+) connections, "
             + "\\d+ threads, [\\d.]+ s, ([\\d.]+)/sec, p50 ([\\d.NaN]+) ms, p99 ([\\d.NaN]+) ms, "
             + "max ([\\d.NaN]+) ms, failed (\\d+), broker cpu ([\\d.NaN]+) s");
+
+    private static final Pattern QUOTA_CLIENT = Pattern.compile("quota-client: (\\S+) (produce|consume), (\\d+) "
+            + "bytes, wire (\\d+) bytes, throttle max ([\\d.NaN-]+|-?Infinity) ms, per second:([\\d ]*)");
 
     private final Plan plan;
     /** {@code samsa perf produce|consume} (branch cli) is in this samsa.jar; otherwise ProducerPerf directly. */
@@ -134,6 +140,15 @@ final class ClientTools {
         return cmd;
     }
 
+    /** The quota runs' clients, all flat out for {@code --quota-seconds}, each with its client id. */
+    List<String> quotaClients(String bootstrap, String topic, String mode, List<String> clientIds) {
+        List<String> cmd = benchTool(QuotaClients.class.getName());
+        cmd.addAll(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--mode", mode, "--client-ids",
+                String.join(",", clientIds), "--seconds", Integer.toString(plan.quotaSeconds), "--record-size",
+                Integer.toString(plan.quotaRecordSize)));
+        return cmd;
+    }
+
     /**
      * HOOK for {@code samsa perf consume} (Samsa's consumer, ConsumerPerformance's flags and summary line): empty
      * until the samsa.jar in use has the command (branch cli), then the consume matrix gets a Samsa client row.
@@ -211,6 +226,31 @@ final class ClientTools {
         return Optional.of(new HandshakeSummary(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
                 Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
                 Long.parseLong(m.group(6)), Double.parseDouble(m.group(7))));
+    }
+
+    /** One QuotaClients client: payload and wire bytes in the run, its largest throttle, payload bytes per second. */
+    record QuotaClientSummary(String clientId, long bytes, long wireBytes, double throttleMaxMs, long[] perSecond) {
+    }
+
+    private static final Pattern QUOTA_CLIENTS_CPU = Pattern.compile("quota-clients cpu: ([\\d.]+) s");
+
+    /** QuotaClients' own JVM CPU seconds, NaN if it did not say. */
+    static double parseQuotaClientsCpu(String output) {
+        Matcher m = QUOTA_CLIENTS_CPU.matcher(output);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** QuotaClients' lines by client id. */
+    static Map<String, QuotaClientSummary> parseQuotaClients(String output) {
+        Map<String, QuotaClientSummary> out = new LinkedHashMap<>();
+        Matcher m = QUOTA_CLIENT.matcher(output);
+        while (m.find()) {
+            long[] perSecond = Arrays.stream(m.group(6).trim().split("\\s+")).filter(x -> !x.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+            out.put(m.group(1), new QuotaClientSummary(m.group(1), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)), Double.parseDouble(m.group(5)), perSecond));
+        }
+        return out;
     }
 
     record LatencySummary(long sent, long received, double p50, double p99, double p999, double max) {

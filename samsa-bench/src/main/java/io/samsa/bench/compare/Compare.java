@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code .png}. With {@code --nodes N} each broker is an N-node {@link BrokerCluster}; with {@code --mode failover}
  * a {@link FailoverRun} per broker replaces the matrix, with {@code --mode compaction} a {@link CompactionRun}, with
  * {@code --mode transactions} a {@link TransactionsRun}, with {@code --mode tls} a {@link TlsRun} (the certificates made
- * once, before the first broker, and given to both).
+ * once, before the first broker, and given to both); with {@code --mode quota} a {@link QuotaRun}
+ * (one node each: quotas held, and what enforcing them costs).
  * Run through {@code bench/compare}, which builds the jars and passes their paths.
  */
 public final class Compare {
@@ -81,7 +82,7 @@ public final class Compare {
         Files.createDirectories(plan.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"))
                 + (plan.failover() ? "-failover" : plan.compaction() ? "-compaction"
-                        : plan.transactions() ? "-transactions" : plan.tls() ? "-tls"
+                        : plan.transactions() ? "-transactions" : plan.tls() ? "-tls" : plan.quota() ? "-quota"
                         : plan.cluster() ? "-cluster" + plan.nodes : "")
                 + (plan.quick ? "-quick" : "");
         Path md = plan.out.resolve(stamp + ".md");
@@ -128,6 +129,8 @@ public final class Compare {
                 } else if (plan.transactions()) {
                     new TransactionsRun(plan, children, samples, notes, work.resolve(broker + "-transactions"))
                             .run(broker);
+                } else if (plan.quota()) {
+                    new QuotaRun(plan, children, samples, notes, work.resolve(broker + "-quota")).run(broker);
                 } else if (plan.tls()) {
                     new TlsRun(plan, children, samples, notes, work.resolve(broker + "-tls"), certs).run(broker);
                 } else if (plan.cluster()) {

@@ -16,7 +16,11 @@ final class MarkdownReport {
 
     static String render(Plan plan, Machine m, Samples samples, List<String> notes, Path csv, Path png) {
         StringBuilder b = new StringBuilder();
-        if (plan.tls()) {
+        if (plan.quota()) {
+            b.append("# bench/quota: client quotas held, and what enforcing them costs, Samsa vs ")
+                    .append("Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
+                    .append(plan.quick ? " (--quick)" : "").append("\n\n");
+        } else if (plan.tls()) {
             b.append("# bench/tls: produce and consume over TLS, and the handshake rate, Samsa vs ")
                     .append("Apache Kafka ").append(Machine.kafkaVersion(plan.kafkaLibs))
                     .append(plan.quick ? " (--quick)" : "").append("\n\n");
@@ -47,7 +51,9 @@ final class MarkdownReport {
                 .append("\n");
         b.append("- Load average (1/5/15 min) before: ").append(m.loadBefore()).append(", after: ")
                 .append(m.loadAfter()).append(load(m.loadBefore())).append("\n");
-        if (plan.tls()) {
+        if (plan.quota()) {
+            QuotaReport.setup(b, plan, m);
+        } else if (plan.tls()) {
             TlsReport.setup(b, plan, m);
         } else if (plan.transactions()) {
             transactionsSetup(b, plan, m);
@@ -62,8 +68,8 @@ final class MarkdownReport {
                 .append("](").append(png).append(").\n\n");
         b.append("![Samsa / Kafka ratios](").append(png).append(")\n\n");
 
-        // Issues 13, 12 and 14 ask for the compaction, transactions and TLS figures, with no target to meet.
-        if (!plan.compaction() && !plan.transactions() && !plan.tls()) {
+        // Issues 13, 12 and 14 ask for the compaction, transactions, TLS and quota figures, with no target to meet.
+        if (!plan.compaction() && !plan.transactions() && !plan.tls() && !plan.quota()) {
             b.append("## Targets (figures, not assertions)\n\n");
             b.append("| Target | Figure | Met |\n|---|---|---|\n");
             // A cluster run has no single-process start-up or idle-memory figures: only the throughput targets apply.
@@ -73,6 +79,9 @@ final class MarkdownReport {
         }
         if (plan.tls()) {
             TlsReport.cost(b, samples);
+        }
+        if (plan.quota()) {
+            QuotaReport.cost(b, samples, plan);
         }
         b.append("## Results\n\n");
         b.append("| Test | Client | Cell | Metric | Kafka | Samsa | Samsa/Kafka | n |\n");

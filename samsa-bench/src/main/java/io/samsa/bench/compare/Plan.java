@@ -24,7 +24,7 @@ final class Plan {
               --min-insync-replicas M  the topics' min.insync.replicas (default 2 when R > 1)
               --acks             default all when N > 1
             failover mode (bench/failover, or --mode failover): SIGKILL / SIGTERM the partition leader, K times:
-              --mode MODE        compare (default), failover, compaction, transactions or tls
+              --mode MODE        compare (default), failover, compaction, transactions, tls or quota
               --kills K          rounds per signal and broker (default 5; --quick 2)
               --signals S        KILL,TERM (default both)
               --failover-partitions P  partitions of the written topic (default 1)
@@ -52,6 +52,15 @@ final class Plan {
               --tls-seconds S    measured length of each handshake run (default 10; --quick 3)
               --tls-warmup-seconds W  connections before the measured window, not counted (default 2)
               --tls-key ALG      EC (P-256, default) or RSA (2048): the server key both brokers use
+            quota mode (bench/quota, or --mode quota): client quotas held, and what enforcement costs:
+              --quota-bytes Q    producer_byte_rate and consumer_byte_rate of client-id limited (default 1048576)
+              --quota-seconds D  length of each flat-out client run (default 20; --quick 12)
+              --quota-steady-from S  per-second rates from second S on count as held (default 11, Kafka's
+                                 quota.window.num x quota.window.size: the new client's burst is before)
+              --quota-record-size B  record value size of every quota run (default 1024)
+              --quota-fill-mb MB megabytes pre-filled for the consumers, read in a loop (default 256; --quick 16)
+              --mb MB            payload megabytes per enforcement-cost produce run (default 500; --quick 10)
+              --repeats N        runs per cell and broker (default 3; --quick 1)
             """;
 
     boolean quick;
@@ -104,6 +113,11 @@ final class Plan {
     int tlsSeconds = 10;
     int tlsWarmupSeconds = 2;
     String tlsKey = "EC";
+    long quotaBytes = 1024 * 1024;
+    int quotaSeconds = 20;
+    int quotaSteadyFrom = 11;
+    int quotaRecordSize = 1024;
+    double quotaFillMb = 256;
 
     static Plan parse(String[] args) {
         Plan p = new Plan();
@@ -164,10 +178,18 @@ final class Plan {
                         case "--tls-seconds" -> p.tlsSeconds = Integer.parseInt(v);
                         case "--tls-warmup-seconds" -> p.tlsWarmupSeconds = Integer.parseInt(v);
                         case "--tls-key" -> p.tlsKey = v.toUpperCase(Locale.ROOT);
+                        case "--quota-bytes" -> p.quotaBytes = Long.parseLong(v);
+                        case "--quota-seconds" -> p.quotaSeconds = Integer.parseInt(v);
+                        case "--quota-steady-from" -> p.quotaSteadyFrom = Integer.parseInt(v);
+                        case "--quota-record-size" -> p.quotaRecordSize = Integer.parseInt(v);
+                        case "--quota-fill-mb" -> p.quotaFillMb = Double.parseDouble(v);
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
             }
+        }
+        if (p.quota() && !mbSet && !p.quick) {
+            p.mb = 500; // at a few hundred MB/s, 100 MB would be over before the JIT is
         }
         p.clusterDefaults(explicit);
         if (p.quick) {
@@ -189,11 +211,17 @@ final class Plan {
             if (!explicit.contains("--tls-seconds")) {
                 p.tlsSeconds = 3;
             }
+            if (!explicit.contains("--quota-seconds")) {
+                p.quotaSeconds = 12; // one second past the burst's window: a rough steady figure
+            }
+            if (!explicit.contains("--quota-fill-mb")) {
+                p.quotaFillMb = 16;
+            }
             if (!repeatsSet) {
                 p.repeats = 1;
             }
             if (!mbSet) {
-                p.mb = 5;
+                p.mb = p.quota() ? 10 : 5;
             }
             if (!latencySet) {
                 p.latencySeconds = 6;
@@ -224,9 +252,14 @@ final class Plan {
 
     /** Cluster and failover defaults and checks; a single-node compare run is left exactly as it was. */
     private void clusterDefaults(List<String> explicit) {
-        if (!List.of("compare", "failover", "compaction", "transactions", "tls").contains(mode)) {
-            throw new IllegalArgumentException("--mode is compare, failover, compaction, transactions or tls, not "
-                    + mode);
+        if (!List.of("compare", "failover", "compaction", "transactions", "tls", "quota").contains(mode)) {
+            throw new IllegalArgumentException("--mode is compare, failover, compaction, transactions, tls or quota,"
+                    + " not " + mode);
+        }
+        if (mode.equals("quota") && (nodes != 1 || quotaBytes < 1 || quotaSeconds < 1 || quotaSteadyFrom < 0
+                || quotaSteadyFrom >= quotaSeconds || quotaRecordSize < 1 || quotaFillMb <= 0)) {
+            throw new IllegalArgumentException("quota runs one node; its rate, sizes and times must be > 0,"
+                    + " --quota-steady-from below --quota-seconds");
         }
         if (mode.equals("tls")) {
             if (nodes != 1 || tlsThreads < 1 || tlsSeconds < 1 || tlsWarmupSeconds < 0
@@ -305,6 +338,10 @@ final class Plan {
 
     boolean tls() {
         return mode.equals("tls");
+    }
+
+    boolean quota() {
+        return mode.equals("quota");
     }
 
     /** The throughput matrix: every combination. */

@@ -10,6 +10,8 @@
  * {@link io.samsa.bench.compare.FailoverRun}) measures the write pause per leader SIGKILL / SIGTERM
  * ({@link io.samsa.bench.compare.WritePause}); {@code --mode tls} ({@code bench/tls}, {@link
  * io.samsa.bench.compare.TlsRun}) compares PLAINTEXT and SSL listeners and the TLS handshake rate
- * ({@link io.samsa.bench.compare.TlsHandshakeRate}).
+ * ({@link io.samsa.bench.compare.TlsHandshakeRate}); {@code --mode quota} ({@code bench/quota}, {@link
+ * io.samsa.bench.compare.QuotaRun}) measures client quotas held ({@link io.samsa.bench.compare.QuotaClients}) and
+ * what enforcing them costs a producer's hot path.
  */
 package io.samsa.bench.compare;

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flags of bench/compare, bench/failover, bench/compaction, bench/transactions and bench/tls: single-node
- * defaults as they were; the others.
+ * The flags of bench/compare, bench/failover, bench/compaction, bench/transactions, bench/tls and bench/quota:
+ * single-node defaults as they were; the others.
  */
 class PlanTest {
     private static Plan parse(String... args) {
@@ -127,6 +127,43 @@ class PlanTest {
         assertThat(TlsReport.plaintextCell(TlsRun.handshakeCell("SSL", p)))
                 .contains(TlsRun.handshakeCell("PLAINTEXT", p));
         assertThat(TlsReport.plaintextCell("PLAINTEXT 100B p1 acks=1 none")).isEmpty();
+    }
+
+    @Test
+    void quotaModeIsOneNodeWithAOneMebibyteQuotaAndTwentySecondRuns() {
+        Plan p = parse("--mode", "quota");
+        assertThat(p.quota()).isTrue();
+        assertThat(p.quotaBytes).isEqualTo(1048576);
+        assertThat(p.quotaSeconds).isEqualTo(20);
+        assertThat(p.quotaSteadyFrom).isEqualTo(11);
+        assertThat(p.mb).isEqualTo(500);
+        assertThat(p.repeats).isEqualTo(3);
+        Plan quick = parse("--mode", "quota", "--quick");
+        assertThat(quick.quotaSeconds).isEqualTo(12);
+        assertThat(quick.mb).isEqualTo(10);
+        assertThat(quick.repeats).isEqualTo(1);
+        assertThat(parse("--mode", "quota", "--quota-bytes", "2097152").quotaBytes).isEqualTo(2097152);
+        assertThat(parse("--mode", "quota", "--mb", "50").mb).isEqualTo(50);
+        assertThatThrownBy(() -> parse("--mode", "quota", "--nodes", "3")).hasMessageContaining("one node");
+        assertThatThrownBy(() -> parse("--mode", "quota", "--quota-seconds", "10")).hasMessageContaining("steady");
+        assertThat(QuotaRun.costCell(QuotaRun.Setting.DEFAULT, p))
+                .isEqualTo("default client-id quota 10 GB/s, 1KiB p1 acks=1 none");
+    }
+
+    @Test
+    void quotaClientLinesParse() {
+        String out = "WARN something\nquota-client: limited produce, 3072 bytes, wire 3500 bytes, throttle max 1012.0 "
+                + "ms, per second: 2048 0 1024\nquota-client: unlimited produce, 90000 bytes, wire 91000 bytes, "
+                + "throttle max NaN ms, per second: 30000 30000 30000\n";
+        var got = ClientTools.parseQuotaClients(out);
+        assertThat(got.keySet()).containsExactly("limited", "unlimited");
+        assertThat(got.get("limited").bytes()).isEqualTo(3072);
+        assertThat(got.get("limited").wireBytes()).isEqualTo(3500);
+        assertThat(got.get("limited").throttleMaxMs()).isEqualTo(1012.0);
+        assertThat(got.get("limited").perSecond()).containsExactly(2048, 0, 1024);
+        assertThat(got.get("unlimited").throttleMaxMs()).isNaN();
+        assertThat(QuotaRun.rank(new long[] {1, 2, 3, 4}, 0.5)).isEqualTo(2);
+        assertThat(QuotaRun.rank(new long[] {1, 2, 3, 4}, 0.99)).isEqualTo(4);
     }
 
     @Test
