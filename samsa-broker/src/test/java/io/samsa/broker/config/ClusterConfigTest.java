@@ -137,7 +137,8 @@ class ClusterConfigTest {
         assertRejected(with(combined(1), Map.of("replica.fetch.wait.max.ms", "40000")), "replica.fetch.wait.max.ms",
                 "must not exceed replica.lag.time.max.ms");
         assertRejected(with(combined(1), Map.of("listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")), "listeners", "CONTROLLER uses security protocol SSL");
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL")), "listener.security.protocol.map",
+                "CONTROLLER uses security protocol SASL_SSL; the metadata quorum (Ratis gRPC) has no SASL");
     }
 
     @Test
