@@ -542,7 +542,9 @@ public final class NetworkIo implements AutoCloseable {
             disconnect(c.nodeId, new NetworkException("Write to node " + c.nodeId + " failed: " + e.getMessage(), e));
             return;
         }
-        if (c.key.isValid()) {
+        if (c.key.isValid() && c.state() == NodeConnection.State.REAUTHENTICATING) {
+            c.key.interestOps(c.setupInterestOps()); // the authenticator's bytes decide, not the waiting requests
+        } else if (c.key.isValid()) {
             int ops = c.state() == NodeConnection.State.CONNECTING ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
             boolean more = !c.writes.isEmpty() && !(c.holdsNewRequests(nowMs)
                     && c.writes.peekFirst().frame().position() == 0) || c.transport.hasPendingWrites();
