@@ -497,7 +497,6 @@ public final class SamsaBroker implements SamsaNode {
         return topics.get(OffsetsTopic.NAME).map(t -> configured.withNumPartitions(t.partitions())).orElse(configured);
     }
 
-    /** As {@link #offsetsTopic()}: a transactional id's partition must not move when the configured count changes. */
     /** How this node connects to other brokers; a bad setting stops the start with the key named. */
     private InterBrokerChannels interBrokerChannels() {
         ListenerSecurity listener = config.listenerSecurity().get(config.interBrokerListenerName());
@@ -512,6 +511,7 @@ public final class SamsaBroker implements SamsaNode {
         }
     }
 
+    /** As {@link #offsetsTopic()}: a transactional id's partition must not move when the configured count changes. */
     private TransactionCoordinator.Config transactionCoordinatorConfig() {
         TransactionCoordinator.Config configured = config.transactionCoordinator();
         return topics.get(TransactionStateTopic.NAME).map(t -> configured.withNumPartitions(t.partitions()))
