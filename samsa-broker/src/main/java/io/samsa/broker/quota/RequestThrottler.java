@@ -5,6 +5,8 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
+import io.samsa.protocol.FetchResponseBytes;
+
 /**
  * The throttle time of one request, decided when its response is ready, as Kafka's request helper decides it: the
  * largest of its Produce byte rate (the whole request's size, recorded after the append, acks=0 included), its
@@ -66,13 +68,7 @@ public final class RequestThrottler {
         if (response.responses().isEmpty()) {
             return null;
         }
-        long bytes = 0;
-        for (FetchResponseData.FetchableTopicResponse t : response.responses()) {
-            for (FetchResponseData.PartitionData p : t.partitions()) {
-                bytes += p.records() == null ? 0 : p.records().sizeInBytes();
-            }
-        }
-        quotas.fetch.unrecord(user, clientId == null ? "" : clientId, bytes, nowMs);
+        quotas.fetch.unrecord(user, clientId == null ? "" : clientId, FetchResponseBytes.of(response), nowMs);
         return new FetchResponseData().setErrorCode(response.errorCode()).setSessionId(response.sessionId())
                 .setThrottleTimeMs(throttleMs);
     }
