@@ -46,11 +46,6 @@ public final class ClientQuotaManager {
         return type;
     }
 
-    /** Whether a quota of this type applies to the client: only then are its values worth measuring. */
-    public boolean applies(String user, String clientId) {
-        return resolution().resolve(user, clientId) != null;
-    }
-
     /**
      * Records {@code value} (bytes, or percent-seconds of handler time) for the client at {@code nowMs}.
      *

@@ -59,11 +59,6 @@ final class QuotaResolution {
         });
     }
 
-    /** No entity has a quota of this type: the common case, answered without a lookup. */
-    boolean isEmpty() {
-        return quotas.isEmpty();
-    }
-
     /** The bucket the request is charged to, or null when no quota applies to it. */
     Bucket resolve(String user, String clientId) {
         if (quotas.isEmpty()) {
